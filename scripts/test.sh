@@ -61,7 +61,7 @@ step "native cargo test"
 cargo test
 
 step "release CLI reference run (flagship, 1 seed)"
-cargo build --release --bin slam-lab
+cargo build --release --bin slam-lab --bin slam-bench
 BIN="${CARGO_TARGET_DIR:-target}/release/slam-lab"
 mkdir -p target/reference
 "$BIN" run --scenario flagship --seeds 1 --json > target/reference/flagship-seed1.json.tmp
@@ -75,6 +75,13 @@ if cmp -s target/reference/flagship-seed1.json.tmp target/reference/flagship-see
   rm target/reference/flagship-seed1.json.tmp
 else
   mv target/reference/flagship-seed1.json.tmp target/reference/flagship-seed1.json
+fi
+# The kernel-heavy reference for tests/web.rs: W1's and W2's students after one epoch (slam-bench).
+"${CARGO_TARGET_DIR:-target}/release/slam-bench" --fingerprints > target/reference/bench-fingerprints.json.tmp
+if cmp -s target/reference/bench-fingerprints.json.tmp target/reference/bench-fingerprints.json; then
+  rm target/reference/bench-fingerprints.json.tmp
+else
+  mv target/reference/bench-fingerprints.json.tmp target/reference/bench-fingerprints.json
 fi
 
 step "wasm-pack test --headless --chrome"

@@ -4,6 +4,7 @@
 //! [`losses`] -> [`model`] (MLP, optimiser) -> [`experiment`] (runs, metrics). [`wasm`] is the thin
 //! browser surface; everything else is plain Rust tested natively.
 
+pub mod bench;
 pub mod config;
 pub mod data;
 pub mod error;

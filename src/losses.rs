@@ -8,6 +8,16 @@
 /// Lower clamp on probabilities and mixed probabilities before a log.
 pub const EPS: f32 = 1e-7;
 
+/// `x.max(EPS)` as a comparison (`f32::max` is a call per element in wasm); a NaN gives EPS as before.
+#[inline(always)]
+fn clamp_eps(x: f32) -> f32 {
+    if x > EPS {
+        x
+    } else {
+        EPS
+    }
+}
+
 /// Chain `g = dL/df` through the softmax Jacobian into `grad = scale * dL/dz`.
 pub(crate) fn through_softmax(f: &[f32], g: &[f32], grad: &mut [f32], scale: f32) {
     let dot: f32 = f.iter().zip(g).map(|(a, b)| a * b).sum();
@@ -24,7 +34,7 @@ pub fn cross_entropy(f: &[f32], y: &[f32], grad: &mut [f32], scale: f32) -> f32 
     let mut total = 0.0;
     for (&fi, &yi) in f.iter().zip(y) {
         if yi > 0.0 {
-            loss -= yi * libm::logf(fi.max(EPS));
+            loss -= yi * libm::logf(clamp_eps(fi));
         }
         total += yi;
     }
@@ -39,7 +49,7 @@ pub fn cross_entropy_label(f: &[f32], label: usize, grad: &mut [f32], scale: f32
     for (j, (out, &fj)) in grad.iter_mut().zip(f).enumerate() {
         *out = scale * (fj - if j == label { 1.0 } else { 0.0 });
     }
-    -libm::logf(f[label].max(EPS))
+    -libm::logf(clamp_eps(f[label]))
 }
 
 /// Student-Label Mixing: fit `mix(f)` to the teacher label `y`, where

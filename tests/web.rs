@@ -3,6 +3,9 @@
 //! (a) The flagship scenario trained in wasm gives exactly the numbers of the native release CLI,
 //!     whose output `npm test` writes to target/reference/flagship-seed1.json just before.
 //! (b) Bad requests throw a JS `Error` naming the bad field, and the module keeps working afterwards.
+//! (c) A kernel-heavy run (the benchmark workloads W1 and W2: 64-row batches through 2-32-32-3 and
+//!     64-64-10 students, one epoch) gives the native students bit for bit, with the SIMD128 kernels
+//!     and with the plain reference loops; `npm test` writes the native fingerprints just before.
 #![cfg(target_arch = "wasm32")]
 
 use serde_json::Value;
@@ -123,4 +126,38 @@ fn bad_requests_throw_an_error_naming_the_field_and_the_module_keeps_working() {
         let acc = number(&ok, &format!("/methods/{m}/per_seed/0"));
         assert!((0.0..=1.0).contains(&acc), "{m}: accuracy {acc} outside [0, 1]");
     }
+}
+
+/// `slam-bench --fingerprints`, from the native release build: W1's and W2's parameter fingerprints
+/// after one epoch.
+const BENCH_REFERENCE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/target/reference/bench-fingerprints.json"
+));
+
+#[wasm_bindgen_test]
+fn kernel_heavy_runs_match_the_native_students_bit_for_bit() {
+    use slam_lab::bench::{fingerprint, Loss, Trainer, Workload};
+    use slam_lab::linalg::{set_kernels, Kernels};
+
+    let reference: Value = serde_json::from_str(BENCH_REFERENCE).expect("the reference is slam-bench's JSON");
+    for kernels in [Kernels::Simd128, Kernels::Reference] {
+        set_kernels(kernels);
+        for name in ["W1", "W2"] {
+            let w = Workload::new(name, None).expect("W1 and W2 need no files");
+            for loss in Loss::ALL {
+                let mut t = Trainer::new(w.clone(), loss);
+                let mean_loss = t.epoch();
+                let got = format!("{:016x}", fingerprint(&t.parameters()));
+                let want = reference
+                    .pointer(&format!("/{name}/{}/fingerprint", loss.name()))
+                    .and_then(Value::as_str)
+                    .unwrap_or_else(|| panic!("no {name}/{} in the reference", loss.name()));
+                assert_eq!(got, want, "{name} {} with {kernels:?} kernels: wasm parameters differ from native", loss.name());
+                let native_bits = number(&reference, &format!("/{name}/{}/loss_bits", loss.name())) as u32;
+                assert_eq!(mean_loss.to_bits(), native_bits, "{name} {}: mean loss {mean_loss}", loss.name());
+            }
+        }
+    }
+    set_kernels(Kernels::Simd128);
 }

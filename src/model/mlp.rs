@@ -5,7 +5,7 @@
 
 use ndarray::{Array1, Array2, ArrayView2};
 
-use crate::linalg::{matmul, matmul_a_bt, matmul_at_b};
+use crate::linalg::{matmul_a_bt, matmul_at_b, matmul_bias};
 use crate::rng::Rng;
 
 /// Parameters, gradients and per-batch buffers of one MLP.
@@ -94,11 +94,7 @@ impl Mlp {
         {
             let input = self.acts[0].as_slice_mut().expect("contiguous");
             for (r, &i) in rows.iter().enumerate() {
-                let src = x.row(i);
-                let dst = &mut input[r * d..(r + 1) * d];
-                for (t, s) in dst.iter_mut().zip(src.iter()) {
-                    *t = *s;
-                }
+                copy_row(x, i, &mut input[r * d..(r + 1) * d]);
             }
         }
         self.rows = rows.len();
@@ -112,9 +108,7 @@ impl Mlp {
         {
             let input = self.acts[0].as_slice_mut().expect("contiguous");
             for r in 0..n {
-                for (t, s) in input[r * d..(r + 1) * d].iter_mut().zip(x.row(start + r).iter()) {
-                    *t = *s;
-                }
+                copy_row(x, start + r, &mut input[r * d..(r + 1) * d]);
             }
         }
         self.rows = n;
@@ -129,17 +123,13 @@ impl Mlp {
             let (before, after) = self.acts.split_at_mut(l + 1);
             let input = &before[l].as_slice().expect("contiguous")[..n * fan_in];
             let out = &mut after[0].as_slice_mut().expect("contiguous")[..n * fan_out];
-            matmul(input, self.weights[l].as_slice().expect("contiguous"), out, n, fan_in, fan_out);
-            let b = self.biases[l].as_slice().expect("contiguous");
-            for row in out.chunks_exact_mut(fan_out) {
-                for (v, &bv) in row.iter_mut().zip(b) {
-                    *v += bv;
-                }
-                if l + 1 < layers {
-                    for v in row.iter_mut() {
-                        *v = v.max(0.0);
-                    }
-                } else {
+            // One sweep: the product, `+ bias`, and on hidden layers the ReLU (`x > 0 ? x : +0`, the
+            // same bits as `x.max(0.0)` here: a sum that starts at +0 is never -0).
+            let hidden = l + 1 < layers;
+            let (w, b) = (self.weights[l].as_slice().expect("contiguous"), self.biases[l].as_slice().expect("contiguous"));
+            matmul_bias(input, w, b, out, n, fan_in, fan_out, hidden);
+            if !hidden {
+                for row in out.chunks_exact_mut(fan_out) {
                     softmax_in_place(row);
                 }
             }
@@ -225,11 +215,10 @@ impl Mlp {
                         }
                     }
                 }
-                // ReLU derivative: zero where the hidden activation was clipped.
+                // ReLU derivative: zero where the hidden activation was clipped (a select, not a
+                // conditional store, so it vectorises).
                 for (d, &a) in d_in.iter_mut().zip(input) {
-                    if a <= 0.0 {
-                        *d = 0.0;
-                    }
+                    *d = if a <= 0.0 { 0.0 } else { *d };
                 }
             }
         }
@@ -289,9 +278,25 @@ impl Mlp {
     }
 }
 
+/// Copy row `i` of `x` into `dst`: one block copy when the row is contiguous (it always is for the
+/// engine's standard-layout arrays), element by element otherwise. An ndarray row iterator copies
+/// one element at a time, which cost a fifth of an MNIST run.
+fn copy_row(x: ArrayView2<f32>, i: usize, dst: &mut [f32]) {
+    let row = x.row(i);
+    match row.as_slice() {
+        Some(src) => dst.copy_from_slice(src),
+        None => {
+            for (t, s) in dst.iter_mut().zip(row.iter()) {
+                *t = *s;
+            }
+        }
+    }
+}
+
 /// Numerically stable softmax of one row, in place (libm `expf` for identical bits on every target).
 pub fn softmax_in_place(row: &mut [f32]) {
-    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    // Comparisons rather than `f32::max` (a call per element in wasm); NaNs are skipped as before.
+    let max = row.iter().copied().fold(f32::NEG_INFINITY, |m, v| if v > m { v } else { m });
     let mut sum = 0.0f32;
     for v in row.iter_mut() {
         *v = libm::expf(*v - max);

@@ -121,7 +121,10 @@ test('play the flagship: SLaM ends above vanilla, with the CLI\'s accuracies; th
 });
 
 test('the page answers while training runs flat out: Pause stops it mid-run', async (t) => {
-  const { context, page, log } = await openPage();
+  // A long run (the flagship with 300 student epochs), so that Pause lands mid-run however fast the
+  // engine gets; the CLI runs the same config for the final comparison.
+  const EPOCHS = 300;
+  const { context, page, log } = await openPage({ query: `?student.epochs=${EPOCHS}` });
   try {
     await fastest(page);
     await startFrameMeter(page);
@@ -132,14 +135,15 @@ test('the page answers while training runs flat out: Pause stops it mid-run', as
     report(t, `main thread while training as fast as the worker can: ${describeFrames(frames)}`);
     await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state === 'paused');
     const at = await shownEpoch(page);
-    assert.ok(at < 30, `paused mid-run (epoch ${at})`);
+    assert.ok(at < EPOCHS, `paused mid-run (epoch ${at} of ${EPOCHS})`);
     await page.waitForTimeout(400);
     assert.equal(await shownEpoch(page), at, 'no epoch runs while paused');
     assert.ok(frames.frames > 0);
     // And it resumes to the end.
     await page.getByTestId('play').click();
     await waitFinished(page);
-    assert.deepEqual(await shownAccuracies(page), cliAccuracies(flagship()), 'pausing and resuming changes nothing');
+    assert.deepEqual(await shownAccuracies(page), cliAccuracies(cli({ config: { student: { epochs: EPOCHS } } })),
+      'pausing and resuming changes nothing');
     assertCleanAndLocal(log);
   } finally {
     await context.close();

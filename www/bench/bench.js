@@ -149,14 +149,17 @@ function summary() {
 }
 
 /**
- * A multi-seed comparison spread over `workers` Web Workers (default: one per core), each running
- * whole seeds with `MultiSeed` (one seed per request, seeds handed out as workers free up). Returns the
- * wall-clock time and the per-seed reports (each seed's numbers do not depend on the worker).
+ * A multi-seed comparison spread over `workers` Web Workers (default: one per core), each running whole
+ * seeds with the engine's `runSeed` (seeds handed out as workers free up), then `summariseSeeds` into
+ * the report `slam-lab run --json` gives. Returns the wall-clock time (each seed's numbers do not depend
+ * on which worker ran it).
  */
 async function seeds({ request, seeds: total = 10, workers = navigator.hardwareConcurrency || 2, needsPool = false } = {}) {
+  engineReady ??= init();
+  await engineReady;
   const pool = needsPool ? await loadMnist() : null;
   const t0 = performance.now();
-  const reports = new Array(total);
+  const results = new Array(total);
   let next = 0;
   const runWorker = () =>
     new Promise((resolve, reject) => {
@@ -168,7 +171,7 @@ async function seeds({ request, seeds: total = 10, workers = navigator.hardwareC
           return;
         }
         const i = next++;
-        w.postMessage({ i, request: { ...request, seeds: 1, config: { ...(request.config ?? {}), seed: (request.config?.seed ?? 0) + i } }, pool });
+        w.postMessage({ i, request, pool });
       };
       w.onmessage = (e) => {
         if (e.data.error) {
@@ -176,14 +179,16 @@ async function seeds({ request, seeds: total = 10, workers = navigator.hardwareC
           reject(new Error(e.data.error));
           return;
         }
-        reports[e.data.i] = e.data.report;
+        results[e.data.i] = e.data.result;
         feed();
       };
       w.onerror = (e) => reject(new Error(e.message));
       feed();
     });
-  await Promise.all(Array.from({ length: Math.min(workers, total) }, runWorker));
-  return { ms: performance.now() - t0, workers: Math.min(workers, total), seeds: total, reports };
+  const used = Math.min(workers, total);
+  await Promise.all(Array.from({ length: used }, runWorker));
+  const report = pool ? slam.summariseSeeds(request, results, pool) : slam.summariseSeeds(request, results);
+  return { ms: performance.now() - t0, workers: used, seeds: total, report };
 }
 
 /** The layer products of the workloads at batch 64 (as slam_lab::bench::kernel_shapes). */
@@ -195,6 +200,23 @@ const KERNEL_SHAPES = [
   ['matmul', 64, 32, 32], ['at_b', 64, 32, 32], ['a_bt', 64, 32, 32],
   ['matmul', 64, 2, 32], ['at_b', 64, 2, 32],
 ];
+
+/** GFLOP/s of the wasm throughput probe (multiply then add on independent SIMD128 chains), set by kernels(). */
+let peakGflops = null;
+
+/** Times the wasm throughput probe: the practical single-core peak of SIMD128 multiply-then-add. */
+async function probe({ rounds = 9 } = {}) {
+  engineReady ??= init();
+  await engineReady;
+  const v = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    const flops = slam.throughputProbe(2_000_000);
+    v.push(flops / ((performance.now() - t0) * 1e6));
+  }
+  peakGflops = median(v);
+  return peakGflops;
+}
 
 /** GFLOP/s of the matrix products alone in wasm, reference loops vs SIMD128 kernels, medians of `rounds`. */
 async function kernels({ rounds = 9 } = {}) {
@@ -218,6 +240,7 @@ async function kernels({ rounds = 9 } = {}) {
     }
   }
   slam.setKernels('simd128');
+  await probe({ rounds });
   return cases.map((c) => {
     const out = { op: c.op, m: c.m, k: c.k, n: c.n };
     kinds.forEach((kind, i) => {
@@ -275,5 +298,5 @@ async function runByHand() {
 }
 
 $('run').addEventListener('click', runByHand);
-globalThis.slamBench = { setup, round, summary, seeds, kernels, renderTable };
+globalThis.slamBench = { setup, round, summary, seeds, kernels, probe, peak: () => peakGflops, renderTable };
 setStatus('ready');

@@ -1,5 +1,6 @@
-// One worker of the benchmark's multi-seed pool: runs whole seeds with the engine's MultiSeed and
-// posts each seed's report back. Messages in: {i, request, pool}; out: {i, report} or {i, error}.
+// One worker of the benchmark's multi-seed pool: runs whole seeds with the engine's `runSeed` (the call
+// the page's own pool uses) and posts each seed's result back. In: {i, request, pool}; out:
+// {i, result} (the seed's JSON text) or {i, error}.
 import init, * as slam from '../pkg/slam_lab.js';
 
 const ready = init();
@@ -8,13 +9,8 @@ self.onmessage = async (e) => {
   const { i, request, pool } = e.data;
   try {
     await ready;
-    const multi = pool ? new slam.MultiSeed(request, pool) : new slam.MultiSeed(request);
-    try {
-      while (multi.next() < multi.total());
-      self.postMessage({ i, report: multi.report() });
-    } finally {
-      multi.free();
-    }
+    const result = pool ? slam.runSeed(request, i, pool) : slam.runSeed(request, i);
+    self.postMessage({ i, result });
   } catch (err) {
     self.postMessage({ i, error: String(err && err.message ? err.message : err) });
   }

@@ -1,0 +1,79 @@
+//! A training step allocates nothing once warm: the MLP's buffers, the optimiser state and the kernels'
+//! packing scratch are all sized on first use. Counted with a global allocator that tallies the
+//! allocations of the current thread only (other tests run on other threads).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count() {
+    // `try_with`: the thread-local may already be gone while a thread shuts down.
+    let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count();
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(|c| c.get())
+}
+
+#[test]
+fn benchmark_training_steps_allocate_nothing() {
+    use slam_lab::bench::{Loss, Trainer, Workload, BATCH};
+    for name in ["W1", "W2"] {
+        let w = Workload::new(name, None).expect("W1 and W2 need no files");
+        for loss in Loss::ALL {
+            let mut t = Trainer::new(w.clone(), loss);
+            t.batch(0, BATCH); // warm: nothing new is sized after this
+            let before = allocations();
+            for b in 1..20 {
+                t.batch(b * BATCH, (b + 1) * BATCH);
+            }
+            assert_eq!(allocations() - before, 0, "{name} {}: a training step allocated", loss.name());
+        }
+    }
+}
+
+#[test]
+fn engine_steps_within_an_epoch_allocate_nothing() {
+    use slam_lab::experiment::{DataSource, Prepared, StudentRun};
+    use slam_lab::methods::Method;
+    let cfg = slam_lab::scenarios::resolve(Some("flagship"), serde_json::json!({"student": {"hidden": [32, 32], "batch_size": 64}}))
+        .expect("flagship resolves");
+    let prep = Prepared::new(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 1).expect("flagship prepares");
+    let init = prep.initial_student(&cfg);
+    for method in [Method::Vanilla, Method::Slam, Method::SlamHard, Method::VanillaHard] {
+        let mut run = StudentRun::new(&prep, &cfg, method, &init);
+        run.train_epoch(&prep, &cfg); // warm, and the epoch's evaluation (which allocates) is behind us
+        run.step(&prep, &cfg); // the next epoch's start (shuffle in place)
+        let before = allocations();
+        for _ in 0..10 {
+            assert!(!run.step(&prep, &cfg), "the flagship epoch has more than 11 batches");
+        }
+        assert_eq!(allocations() - before, 0, "{method:?}: a training step allocated");
+    }
+}
