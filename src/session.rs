@@ -348,7 +348,7 @@ mod tests {
         let cfg = resolve(Some("digits"), json!({"student": {"epochs": 1}, "teacher": {"epochs": 5}})).unwrap();
         let s = Session::new(cfg, &DataSource::Builtin("digits".into()), &[]).unwrap();
         let mut xs: Vec<f32> = s.points().column(0).to_vec();
-        xs.sort_by(f32::total_cmp);
+        crate::order::sort_by(&mut xs, &f32::total_cmp);
         let n = xs.len();
         let (p1, p99, max) = (xs[n / 100], xs[n * 99 / 100], xs[n - 1].max(-xs[0]));
         // The bulk of the data spans most of the range: no single outlier stretches the axis tenfold.

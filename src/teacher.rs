@@ -168,7 +168,7 @@ fn noise_profile(cfg: &TeacherConfig, x: ArrayView2<f32>, y: &[usize], classes: 
             // are more likely near it, and go to that neighbouring class.
             let (dist, other) = nearest_other_class(x, y, classes, rng);
             let mut sorted = dist.clone();
-            sorted.sort_by(f32::total_cmp);
+            crate::order::sort_by(&mut sorted, &f32::total_cmp);
             let scale = sorted[n / 2].max(1e-6);
             let h: Vec<f32> = dist.iter().map(|d| libm::expf(-d / scale)).collect();
             let c = calibrate(&h, cfg.rate);
@@ -182,7 +182,7 @@ fn noise_profile(cfg: &TeacherConfig, x: ArrayView2<f32>, y: &[usize], classes: 
             let centre = x.row(rng.below(n)).to_owned();
             let d: Vec<f32> = x.rows().into_iter().map(|r| r.iter().zip(centre.iter()).map(|(a, b)| (a - b) * (a - b)).sum()).collect();
             let mut sorted = d.clone();
-            sorted.sort_by(f32::total_cmp);
+            crate::order::sort_by(&mut sorted, &f32::total_cmp);
             let members = ((cfg.rate / INSIDE) * n as f32).round() as usize;
             let radius = if members == 0 { -1.0 } else { sorted[(members - 1).min(n - 1)] };
             let alpha = d.iter().map(|&v| if v <= radius { 1.0 - INSIDE } else { 1.0 }).collect();

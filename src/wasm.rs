@@ -143,6 +143,29 @@ pub fn run_experiment_json(request: &str) -> Result<String, JsError> {
     Ok(report.to_string())
 }
 
+/// The file (`"digits.csv"`) a request's built-in dataset is read from when this engine does not
+/// hold it yet, else `undefined`: the page fetches `data/<file>` and passes it to [`provide_dataset`].
+/// A request that does not resolve returns `undefined` too; building it reports the real error.
+#[wasm_bindgen(js_name = datasetFile)]
+pub fn dataset_file(request: JsValue) -> Option<String> {
+    let req = decode_request(request).ok()?;
+    if req.csv.is_some() {
+        return None;
+    }
+    let overrides = req.config.clone().unwrap_or(Value::Object(Default::default()));
+    let cfg = scenarios::resolve(req.scenario.as_deref(), overrides).ok()?;
+    data::builtin::missing(&cfg.dataset)
+        .then(|| data::builtin::file_name(&cfg.dataset))
+        .flatten()
+}
+
+/// Hand the engine a built-in dataset's file (`name` as in `datasets()`, `text` the CSV as fetched
+/// from `data/<name>.csv`); throws naming the file if it is not the one this engine was built with.
+#[wasm_bindgen(js_name = provideDataset)]
+pub fn provide_dataset(name: &str, text: &str) -> Result<(), JsError> {
+    data::builtin::provide(name, text).map_err(err)
+}
+
 /// An interactive training session (one seed, every method side by side), owned by a Web Worker.
 #[wasm_bindgen]
 pub struct Session {

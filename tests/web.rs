@@ -140,6 +140,8 @@ fn kernel_heavy_runs_match_the_native_students_bit_for_bit() {
     use slam_lab::bench::{fingerprint, Loss, Trainer, Workload};
     use slam_lab::linalg::{set_kernels, Kernels};
 
+    // W2 is the built-in digits, which a wasm build is handed (the page fetches data/digits.csv).
+    slam_lab::wasm::provide_dataset("digits", include_str!("../data/digits.csv")).map_err(JsValue::from).unwrap();
     let reference: Value = serde_json::from_str(BENCH_REFERENCE).expect("the reference is slam-bench's JSON");
     for kernels in [Kernels::Simd128, Kernels::Reference] {
         set_kernels(kernels);
@@ -160,4 +162,33 @@ fn kernel_heavy_runs_match_the_native_students_bit_for_bit() {
         }
     }
     set_kernels(Kernels::Simd128);
+}
+
+#[wasm_bindgen_test]
+fn built_in_csvs_are_fetched_files_checked_against_the_build() {
+    // The .wasm does not hold the built-in CSVs: a request for iris says which file it needs, and
+    // building it before the file is handed over fails naming that file.
+    let request = to_js_value(r#"{"config": {"dataset": "iris", "labeled": 15, "validation": 15}}"#);
+    assert_eq!(slam_lab::wasm::dataset_file(request.clone()).as_deref(), Some("iris.csv"));
+    let err = match slam_lab::wasm::Session::new(request.clone(), None) {
+        Ok(_) => panic!("iris trained without its file"),
+        Err(e) => error_message(&e.into()),
+    };
+    assert!(err.contains("data/iris.csv"), "{err}");
+    // A file that is not the one this engine was built with is refused, naming it.
+    let text = include_str!("../data/iris.csv");
+    let err = error_message(&slam_lab::wasm::provide_dataset("iris", &text.replacen("5.1", "5.2", 1)).unwrap_err().into());
+    assert!(err.contains("data/iris.csv") && err.contains("not the file"), "{err}");
+    assert_eq!(slam_lab::wasm::dataset_file(request.clone()).as_deref(), Some("iris.csv"), "a refused file is not kept");
+    // The real file is kept and the session trains on it; generators and uploads need no file.
+    slam_lab::wasm::provide_dataset("iris", text).map_err(JsValue::from).unwrap();
+    assert_eq!(slam_lab::wasm::dataset_file(request.clone()), None);
+    let mut s = slam_lab::wasm::Session::new(request, None).map_err(JsValue::from).unwrap();
+    assert!(s.step_epoch());
+    assert_eq!(slam_lab::wasm::dataset_file(to_js_value(r#"{"scenario": "flagship"}"#)), None);
+    assert_eq!(slam_lab::wasm::dataset_file(to_js_value(r#"{"csv": "a,label\n1,x\n2,y\n", "config": {"dataset": "iris"}}"#)), None);
+}
+
+fn to_js_value(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("valid JSON")
 }

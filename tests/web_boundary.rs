@@ -111,6 +111,8 @@ fn set_path(obj: &mut Value, path: &str, v: Value) {
 
 #[wasm_bindgen_test]
 fn random_malformed_requests_are_refused_naming_the_field_and_the_module_keeps_working() {
+    // The digits scenario's file, as the page hands it over (a wasm build does not embed it).
+    slam_lab::wasm::provide_dataset("digits", include_str!("../data/digits.csv")).map_err(JsValue::from).unwrap();
     let bad = bad_values();
     let mut rng = Lcg(12345);
     let mut tried = 0;

@@ -25,6 +25,7 @@
 //   {type:'pool-ready'}  |  {type:'seed-done', index, result (JSON text)}  |  {type:'seed-error', index, message, crashed}
 
 import init, * as slam from './pkg/slam_lab.js';
+import { provideData } from './datasets.js';
 
 const GRID_RES = 64;
 /** Methods that ask the teacher about a budget of points instead of reading its labels on all of U. */
@@ -183,7 +184,8 @@ async function build(msg) {
   try {
     const request = withCsv(msg.request, msg.csv);
     const bytes = msg.needsPool && !request.csv ? await getPool() : undefined;
-    if (pendingBuild) return; // a newer request arrived while the pool loaded
+    await provideData(slam, request);
+    if (pendingBuild) return; // a newer request arrived while the data loaded
     next = bytes ? new slam.Session(request, bytes) : new slam.Session(request);
   } catch (e) {
     post({ type: 'build-error', gen: msg.gen, message: messageOf(e), crashed: isCrash(e) });
@@ -375,6 +377,7 @@ function snapshot(force) {
 async function seedInputs(msg) {
   const request = msg.csv ? { ...msg.request, csv: msg.csv.text, csv_name: msg.csv.name } : msg.request;
   const bytes = msg.needsPool && !request.csv ? await getPool() : undefined;
+  await provideData(slam, request);
   return { request, bytes };
 }
 

@@ -294,8 +294,8 @@ fn class_order(labels: &[String]) -> Vec<usize> {
     let ints: Option<Vec<i64>> = labels.iter().map(|l| l.parse::<i64>().ok()).collect();
     match ints {
         // "1" and "01" are different labels with the same value; the text breaks the tie.
-        Some(v) => order.sort_by(|&a, &b| v[a].cmp(&v[b]).then_with(|| labels[a].cmp(&labels[b]))),
-        None => order.sort_by(|&a, &b| labels[a].cmp(&labels[b])),
+        Some(v) => crate::order::sort_by(&mut order, &|&a, &b| v[a].cmp(&v[b]).then_with(|| labels[a].cmp(&labels[b]))),
+        None => crate::order::sort_by(&mut order, &|&a, &b| labels[a].cmp(&labels[b])),
     }
     order
 }

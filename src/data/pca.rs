@@ -226,7 +226,7 @@ mod tests {
             }
         }
         let mut eig: Vec<f64> = (0..d).map(|i| a[i][i]).collect();
-        eig.sort_by(|a, b| b.partial_cmp(a).unwrap());
+        crate::order::sort_by(&mut eig, &|a, b| b.partial_cmp(a).unwrap());
         eig
     }
 

@@ -62,7 +62,7 @@ impl IsotonicFit {
     pub fn fit(x: &[f64], y: &[f64]) -> IsotonicFit {
         assert!(!x.is_empty() && x.len() == y.len(), "callers pass matching non-empty inputs");
         let mut order: Vec<usize> = (0..x.len()).collect();
-        order.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+        crate::order::sort_by(&mut order, &|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
         // Ties in x become one point with their mean y and their count as weight.
         let (mut xs, mut ys, mut ws) = (Vec::new(), Vec::new(), Vec::new());
         for &i in &order {
@@ -116,7 +116,7 @@ impl BinnedFit {
     pub fn fit(x: &[f64], y: &[f64], bins: usize) -> BinnedFit {
         assert!(!x.is_empty() && x.len() == y.len());
         let mut order: Vec<usize> = (0..x.len()).collect();
-        order.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+        crate::order::sort_by(&mut order, &|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
         let bins = bins.clamp(1, x.len());
         let (mut edges, mut values) = (Vec::new(), Vec::new());
         for b in 0..bins {

@@ -74,7 +74,7 @@ mod tests {
                     let hits = (0..n)
                         .filter(|&i| {
                             let mut idx: Vec<usize> = (0..c).collect();
-                            idx.sort_by(|&a, &b| p[[i, b]].total_cmp(&p[[i, a]]).then(a.cmp(&b)));
+                            crate::order::sort_by(&mut idx, &|&a, &b| p[[i, b]].total_cmp(&p[[i, a]]).then(a.cmp(&b)));
                             idx[..k].contains(&y[i])
                         })
                         .count();

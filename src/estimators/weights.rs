@@ -46,7 +46,7 @@ mod tests {
         for (qi, &got) in q.iter().zip(&out) {
             let mut all: Vec<(f32, usize)> =
                 v.iter().enumerate().map(|(i, p)| ((p[0] - qi[0]).powi(2) + (p[1] - qi[1]).powi(2), i)).collect();
-            all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            crate::order::sort_by(&mut all, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             let want = all[..k].iter().filter(|(_, i)| c[*i]).count() as f32 / k as f32;
             assert_eq!(got, want);
         }

@@ -60,7 +60,7 @@ pub fn robust_probabilities(gains: &[f32], k: f32, budget: usize, order: &mut Ve
     order.clear();
     order.extend(0..n);
     // Highest gain first; ties by index so the result is deterministic.
-    order.sort_by(|&a, &b| gains[b].total_cmp(&gains[a]).then(a.cmp(&b)));
+    crate::order::sort_by(order, &|&a, &b| gains[b].total_cmp(&gains[a]).then(a.cmp(&b)));
     const FLOOR: f64 = 1e-9;
     let g = |i: usize| (gains[order[i]] as f64).max(FLOOR);
     let b = budget as f64;
@@ -243,7 +243,7 @@ impl Rad {
                     self.scratch.extend(0..self.candidates.len());
                     let g = &self.gains;
                     let c = &self.candidates;
-                    self.scratch.sort_by(|&a, &b| g[b].total_cmp(&g[a]).then(c[a].cmp(&c[b])));
+                    crate::order::sort_by(&mut self.scratch, &|&a, &b| g[b].total_cmp(&g[a]).then(c[a].cmp(&c[b])));
                     self.picks.extend_from_slice(&self.scratch[..due]);
                 } else {
                     let k: f32 = self.candidates.iter().map(|&r| 1.0 - prep.alpha_raw[r].clamp(0.0, 1.0)).sum();
@@ -293,7 +293,7 @@ mod tests {
     /// The learner's worst-case value of inclusion probabilities p against k spoiled points.
     fn worst_case(p: &[f32], g: &[f32], k: usize) -> f64 {
         let mut v: Vec<f64> = p.iter().zip(g).map(|(a, b)| (*a as f64) * (*b as f64)).collect();
-        v.sort_by(|a, b| b.total_cmp(a));
+        crate::order::sort_by(&mut v, &|a, b| b.total_cmp(a));
         v.iter().skip(k).sum()
     }
 
@@ -317,7 +317,7 @@ mod tests {
             // Worst case at least that of greedy top-b, uniform, and random feasible choices.
             let ours = worst_case(&p, &gains, k);
             let mut idx: Vec<usize> = (0..n).collect();
-            idx.sort_by(|&a, &b| gains[b].total_cmp(&gains[a]));
+            crate::order::sort_by(&mut idx, &|&a, &b| gains[b].total_cmp(&gains[a]));
             let mut greedy = vec![0.0f32; n];
             idx[..budget].iter().for_each(|&i| greedy[i] = 1.0);
             let uniform = vec![budget as f32 / n as f32; n];

@@ -9,6 +9,7 @@
 // Opened by hand (npm run serve, then /bench/), the Run button does the same and fills the table.
 
 import init, * as slam from '../pkg/slam_lab.js';
+import { provideData } from '../datasets.js';
 import { TfTrainer } from './tfjs-trainer.js';
 
 const tf = globalThis.tf;
@@ -83,6 +84,7 @@ async function setup({ workloads = ['W1', 'W2', 'W3'], engines = ENGINES, sample
   info = { wasm_init_ms: wasmInit, tfjs_version: tf?.version?.tfjs ?? null, workloads: {} };
   for (const w of workloads) {
     const pool = w === 'W3' ? await loadMnist() : undefined;
+    if (w === 'W2') await provideData(slam, { config: { dataset: 'digits' } });
     const probe = new slam.BenchTrainer(w, 'slam', pool);
     const data = {
       x: probe.x(),
@@ -187,6 +189,7 @@ async function seeds({ request, seeds: total = 10, workers = navigator.hardwareC
     });
   const used = Math.min(workers, total);
   await Promise.all(Array.from({ length: used }, runWorker));
+  await provideData(slam, request);
   const report = pool ? slam.summariseSeeds(request, results, pool) : slam.summariseSeeds(request, results);
   return { ms: performance.now() - t0, workers: used, seeds: total, report };
 }

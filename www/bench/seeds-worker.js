@@ -2,6 +2,7 @@
 // the page's own pool uses) and posts each seed's result back. In: {i, request, pool}; out:
 // {i, result} (the seed's JSON text) or {i, error}.
 import init, * as slam from '../pkg/slam_lab.js';
+import { provideData } from '../datasets.js';
 
 const ready = init();
 
@@ -9,6 +10,7 @@ self.onmessage = async (e) => {
   const { i, request, pool } = e.data;
   try {
     await ready;
+    await provideData(slam, request);
     const result = pool ? slam.runSeed(request, i, pool) : slam.runSeed(request, i);
     self.postMessage({ i, result });
   } catch (err) {
