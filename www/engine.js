@@ -19,19 +19,23 @@ export class EngineClient {
     if (fn) fn(msg);
   }
 
-  start() {
-    this.worker = new Worker(this.url, { type: 'module' });
-    this.worker.onmessage = (event) => {
+  /** Starts the worker, or adopts `boot` ({worker, early}: the one boot.js started, and its events so far). */
+  start(boot = null) {
+    this.worker = boot ? boot.worker : new Worker(this.url, { type: 'module' });
+    const onMessage = (event) => {
       const msg = event.data;
       if (msg.type === 'summary' || msg.type === 'summary-error') this.settle(msg);
       else this.emit(msg.type, msg);
     };
-    // Summaries asked of a worker that crashed are asked again of the new one.
-    for (const p of this.pending.values()) this.worker.postMessage(p.msg);
-    this.worker.onerror = (event) => {
+    const onError = (event) => {
       event.preventDefault();
       this.emit('worker-error', { message: event.message || '' });
     };
+    this.worker.onmessage = onMessage;
+    this.worker.onerror = onError;
+    for (const [kind, event] of boot?.early ?? []) (kind === 'message' ? onMessage : onError)(event);
+    // Summaries asked of a worker that crashed are asked again of the new one.
+    for (const p of this.pending.values()) this.worker.postMessage(p.msg);
   }
 
   restart() {

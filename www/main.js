@@ -7,6 +7,7 @@ import {
   SPEEDS, METHODS, defaultState, readUrl, toQuery, resolvedConfig, overridesObject, withConfig,
 } from './state.js';
 import { EngineClient } from './engine.js';
+import { takeBootWorker } from './boot.js';
 import { createScenarioPanel } from './panels/scenario.js';
 import { createTeacherPanel } from './panels/teacher.js';
 import { createLabelsPanel } from './panels/labels.js';
@@ -224,6 +225,9 @@ engine.on('built', (msg) => {
   buildInFlight = null;
   initialBuild = false;
   crashes = 0;
+  // Whether the worker had this session ready before it was asked (boot.js); the tests check a plain
+  // visit gets it, so the head start cannot silently stop working.
+  document.documentElement.dataset.prebuilt = String(Boolean(msg.prebuilt));
   const bounds = msg.overview.projected ? robustBounds(msg.arrays.points, msg.bounds) : msg.bounds;
   app.view = { gen: msg.gen, overview: msg.overview, config: msg.config, arrays: msg.arrays, bounds };
   app.snap = null;
@@ -494,5 +498,5 @@ app.panels.push({
   },
 });
 
-engine.start();
+engine.start(takeBootWorker()); // the worker boot.js started while these modules loaded
 updateStatus();

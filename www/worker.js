@@ -179,14 +179,41 @@ async function runBuilds() {
   building = false;
 }
 
-async function build(msg) {
-  let next;
+/** The key of a build request: a prebuilt session is used only for exactly the request it was built for. */
+const buildKey = (msg) => JSON.stringify([msg.request, msg.csv ?? null, Boolean(msg.needsPool)]);
+
+/** A session built ahead of the page's first request (see boot.js): {key, session} or null. */
+let prebuilt = null;
+
+function prebuild(msg) {
+  if (session || prebuilt) return;
   try {
-    const request = withCsv(msg.request, msg.csv);
-    const bytes = msg.needsPool && !request.csv ? await getPool() : undefined;
-    await provideData(slam, request);
-    if (pendingBuild) return; // a newer request arrived while the data loaded
-    next = bytes ? new slam.Session(request, bytes) : new slam.Session(request);
+    prebuilt = { key: buildKey(msg), session: new slam.Session(msg.request) };
+  } catch {
+    prebuilt = null; // the real request will report whatever is wrong
+  }
+}
+
+/** The prebuilt session if `msg` asks for exactly it; any other prebuilt session is dropped. */
+function takePrebuilt(msg) {
+  const p = prebuilt;
+  prebuilt = null;
+  if (p && p.key === buildKey(msg)) return p.session;
+  if (p) p.session.free();
+  return null;
+}
+
+async function build(msg) {
+  let next = takePrebuilt(msg);
+  const wasPrebuilt = next !== null;
+  try {
+    if (!next) {
+      const request = withCsv(msg.request, msg.csv);
+      const bytes = msg.needsPool && !request.csv ? await getPool() : undefined;
+      await provideData(slam, request);
+      if (pendingBuild) return; // a newer request arrived while the data loaded
+      next = bytes ? new slam.Session(request, bytes) : new slam.Session(request);
+    }
   } catch (e) {
     post({ type: 'build-error', gen: msg.gen, message: messageOf(e), crashed: isCrash(e) });
     return;
@@ -219,7 +246,7 @@ async function build(msg) {
     roles: session.roles(),
   };
   const bounds = Array.from(session.bounds());
-  post({ type: 'built', gen, overview, config, arrays, bounds }, Object.values(arrays).map((a) => a.buffer));
+  post({ type: 'built', gen, overview, config, arrays, bounds, prebuilt: wasPrebuilt }, Object.values(arrays).map((a) => a.buffer));
   snapshot(true);
   if (msg.autoplay) play();
 }
@@ -422,6 +449,9 @@ function handle(msg) {
       return;
     case 'ack':
       awaitingAck = false;
+      return;
+    case 'prebuild':
+      prebuild(msg);
       return;
     default:
       break;

@@ -21,6 +21,8 @@ test('load: the flagship is built with every panel drawn, the CLI\'s teacher, sp
   const { context, page, log } = await openPage();
   try {
     assert.equal(await statusOf(page), 'ready');
+    // A plain visit gets the session the worker built while the page was still loading (boot.js).
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.prebuilt), 'true', 'the first session was prebuilt');
     assert.equal(await page.getByTestId('scenario-select').inputValue(), 'flagship', 'flagship is the default scenario');
     assert.equal(await page.getByTestId('dataset-select').inputValue(), 'moons');
     const url = new URL(page.url());

@@ -19,9 +19,18 @@ export class LineChart {
     this.opts = opts;
     this.data = [[], ...opts.series.map(() => [])];
     this.plot = null;
-    this.build();
+    // uPlot is built on first use or when the page is idle, not here: building one costs a layout and
+    // a canvas font lookup, and the panels make their charts while the page is starting up.
+    const later = globalThis.requestIdleCallback ?? ((fn) => setTimeout(fn, 50));
+    later(() => this.ensure(), { timeout: 300 });
     this.observer = new ResizeObserver(() => this.resize());
     this.observer.observe(container);
+  }
+
+  /** Builds the uPlot if it is not built yet; returns it. */
+  ensure() {
+    if (!this.plot && !this.destroyed) this.build();
+    return this.plot;
   }
 
   width() {
@@ -72,17 +81,19 @@ export class LineChart {
   setSeries(series) {
     this.opts = { ...this.opts, series };
     this.data = [[], ...series.map(() => [])];
-    this.build();
+    if (this.plot) this.build();
   }
 
   setData(data) {
     this.data = data;
-    this.plot.setData(data, true);
+    if (this.plot) this.plot.setData(data, true);
+    else this.ensure(); // builds with this.data
   }
 
   /** Redraw with the same data (e.g. a hook's inputs changed). */
   redraw() {
-    this.plot.redraw(false, true);
+    if (this.plot) this.plot.redraw(false, true);
+    else this.ensure();
   }
 
   resize() {
@@ -92,12 +103,14 @@ export class LineChart {
 
   /** The plot's canvas (axes included), for PNG export. */
   get canvas() {
-    return this.plot.ctx.canvas;
+    return this.ensure().ctx.canvas;
   }
 
   destroy() {
+    this.destroyed = true;
     this.observer.disconnect();
-    this.plot.destroy();
+    if (this.plot) this.plot.destroy();
+    this.plot = null;
   }
 }
 
