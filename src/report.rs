@@ -61,8 +61,8 @@ pub fn summarise(results: &[SeedResult]) -> Vec<(String, MethodSummary)> {
                     mean,
                     std,
                     per_seed,
-                    teacher_right_accuracy: avg(&|m| m.teacher_right_accuracy),
-                    teacher_wrong_accuracy: avg(&|m| m.teacher_wrong_accuracy),
+                    teacher_right_accuracy: avg(&|m| m.teacher_right_accuracy.unwrap_or(f32::NAN)),
+                    teacher_wrong_accuracy: avg(&|m| m.teacher_wrong_accuracy.unwrap_or(f32::NAN)),
                     curve,
                 },
             )

@@ -65,7 +65,8 @@ fn slam_beats_vanilla_when_the_noise_follows_its_model() {
     };
     let (vanilla, slam) = (mean(0, &|e| e.test_accuracy), mean(1, &|e| e.test_accuracy));
     assert!(slam > vanilla + 0.02, "slam {slam:.3} vs vanilla {vanilla:.3}");
-    let (vw, sw) = (mean(0, &|e| e.teacher_wrong_accuracy), mean(1, &|e| e.teacher_wrong_accuracy));
+    let wrong = |e: &slam_lab::experiment::EpochMetrics| e.teacher_wrong_accuracy.expect("the last epoch measures U");
+    let (vw, sw) = (mean(0, &wrong), mean(1, &wrong));
     assert!(sw > vw + 0.1, "on teacher-wrong points: slam {sw:.3} vs vanilla {vw:.3}");
 }
 
@@ -167,4 +168,32 @@ fn seed_results_survive_json_so_a_worker_pool_reports_the_same_numbers() {
     let a = slam_lab::report::to_json(&cfg, "moons", Some("flagship"), &direct);
     let b = slam_lab::report::to_json(&cfg, "moons", Some("flagship"), &via_json);
     assert_eq!(a, b);
+}
+
+#[test]
+fn batch_runs_measure_u_after_the_last_epoch_only_with_the_sessions_numbers() {
+    // A batch run skips U's accuracies before the last epoch (the report shows only the last); its
+    // numbers must be exactly the interactive session's, which measures U every epoch.
+    let cfg = small_flagship(json!({"methods": ["vanilla", "slam"], "student": {"epochs": 4}}));
+    let source = DataSource::Builtin(cfg.dataset.clone());
+    let batch = slam_lab::experiment::run_seed(&cfg, &source, 3).unwrap();
+    let prep = Prepared::new(&cfg, &source, 3).unwrap();
+    let init = prep.initial_student(&cfg);
+    for (mi, (method, history)) in batch.methods.iter().enumerate() {
+        assert_eq!(history.len(), 4);
+        for (e, m) in history.iter().enumerate() {
+            let last = e + 1 == history.len();
+            assert_eq!(m.teacher_wrong_accuracy.is_some(), last, "{method:?} epoch {e}");
+            assert_eq!(m.teacher_right_accuracy.is_some(), last, "{method:?} epoch {e}");
+        }
+        let mut run = slam_lab::experiment::StudentRun::new(&prep, &cfg, cfg.methods[mi], &init);
+        for _ in 0..4 {
+            run.train_epoch(&prep, &cfg);
+        }
+        assert!(run.history.iter().all(|m| m.teacher_wrong_accuracy.is_some()), "the session measures U every epoch");
+        let (a, b) = (run.history.last().unwrap(), history.last().unwrap());
+        assert_eq!(a, b, "{method:?}: same final metrics");
+        let curve = |h: &[slam_lab::experiment::EpochMetrics]| h.iter().map(|m| m.test_accuracy.to_bits()).collect::<Vec<_>>();
+        assert_eq!(curve(&run.history), curve(history), "{method:?}: same test curve");
+    }
 }
