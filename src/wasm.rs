@@ -228,9 +228,17 @@ impl Session {
 
     /// `{method: [{epoch, test_accuracy, teacher_right_accuracy, teacher_wrong_accuracy, train_loss}]}`.
     pub fn metrics(&self) -> Result<JsValue, JsError> {
+        self.metrics_from(0)
+    }
+
+    /// As [`Session::metrics`], each method's history from epoch index `from` on: the page keeps
+    /// what it has and asks only for the new epochs, so a message stays small however long the run.
+    #[wasm_bindgen(js_name = metricsFrom)]
+    pub fn metrics_from(&self, from: u32) -> Result<JsValue, JsError> {
         let mut map = serde_json::Map::new();
         for (name, hist) in self.inner.histories() {
-            map.insert(name.to_string(), serde_json::to_value(hist).map_err(|e| JsError::new(&e.to_string()))?);
+            let part = hist.get(from as usize..).unwrap_or(&[]);
+            map.insert(name.to_string(), serde_json::to_value(part).map_err(|e| JsError::new(&e.to_string()))?);
         }
         to_js(&map)
     }

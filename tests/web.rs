@@ -192,3 +192,23 @@ fn built_in_csvs_are_fetched_files_checked_against_the_build() {
 fn to_js_value(json: &str) -> JsValue {
     js_sys::JSON::parse(json).expect("valid JSON")
 }
+
+#[wasm_bindgen_test]
+fn metrics_from_gives_each_history_from_that_epoch_on() {
+    let request = to_js_value(r#"{"scenario": "flagship", "config": {"samples": 300, "student": {"epochs": 4}, "methods": ["vanilla", "slam"]}}"#);
+    let mut s = slam_lab::wasm::Session::new(request, None).map_err(JsValue::from).unwrap();
+    for _ in 0..3 {
+        s.step_epoch();
+    }
+    let json = |v: JsValue| -> Value { serde_json::from_str(&String::from(js_sys::JSON::stringify(&v).unwrap())).unwrap() };
+    let all = json(s.metrics().map_err(JsValue::from).unwrap());
+    for from in 0..=4u32 {
+        let part = json(s.metrics_from(from).map_err(JsValue::from).unwrap());
+        for m in ["vanilla", "slam"] {
+            let whole = all[m].as_array().unwrap();
+            assert_eq!(whole.len(), 3);
+            let want: Vec<Value> = whole.iter().skip(from as usize).cloned().collect();
+            assert_eq!(part[m].as_array().unwrap(), &want, "{m} from {from}");
+        }
+    }
+}

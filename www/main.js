@@ -277,13 +277,22 @@ engine.on('build-error', (msg) => {
   updateStatus();
 });
 
+/** The histories the page has (`prev`) with a snapshot's new epochs (`part`, from epoch index `from`). */
+function mergeMetrics(prev, part, from) {
+  if (!from || !prev) return part;
+  const out = {};
+  for (const [m, h] of Object.entries(part)) out[m] = (prev[m] ?? []).slice(0, from).concat(h);
+  return out;
+}
+
 engine.on('snapshot', (msg) => {
   if (!app.view || msg.gen !== app.view.gen) return;
   engine.send({ type: 'ack' });
   const prev = app.snap ?? {};
   app.snap = {
     ...msg,
-    metrics: msg.metrics ?? prev.metrics ?? {},
+    metrics: msg.metrics ? mergeMetrics(prev.metrics, msg.metrics, msg.metricsFrom ?? 0) : prev.metrics ?? {},
+    freshMetrics: Boolean(msg.metrics),
     grids: msg.grids ?? prev.grids ?? null,
     preds: msg.preds ?? prev.preds ?? null,
     queried: msg.queried ?? prev.queried ?? null,
@@ -440,13 +449,43 @@ app.updateStatus = updateStatus;
 // ---------------------------------------------------------------------------------------------
 // Drawing: one requestAnimationFrame per change; each panel redraws only what changed.
 
+// While training runs, a panel that is off screen skips its drawing (its dirty flags keep what
+// changed): it catches up as soon as it scrolls into view, and every panel draws when training stops.
+// Repainting the canvases nobody can see was most of this thread's work during training.
+const onScreen = new Map(); // panel section -> whether any of it is in the viewport
+const visibility = new IntersectionObserver((entries) => {
+  let appeared = false;
+  for (const e of entries) {
+    if (e.isIntersecting && onScreen.get(e.target) === false) appeared = true;
+    onScreen.set(e.target, e.isIntersecting);
+  }
+  if (appeared) scheduleDraw();
+});
+
+const hidden = (p) => app.status === 'training' && p.section !== undefined && onScreen.get(p.section) === false;
+
+// While training runs, panels redraw at most this often (20 times a second): the page still runs at
+// the display's frame rate, and the boundaries and curves still move smoothly, but the canvases are
+// repainted and composited a third as often as at 60 Hz, which was what held the frame rate down.
+const TRAINING_DRAW_MS = 50;
+let lastDrawAt = -Infinity;
 let drawQueued = false;
 function scheduleDraw() {
   if (drawQueued) return;
   drawQueued = true;
-  requestAnimationFrame(() => {
+  requestAnimationFrame((now) => {
+    const wait = app.status === 'training' ? TRAINING_DRAW_MS - (now - lastDrawAt) : 0;
+    if (wait > 1) {
+      setTimeout(() => {
+        drawQueued = false;
+        scheduleDraw();
+      }, wait);
+      return;
+    }
     drawQueued = false;
+    lastDrawAt = now;
     for (const p of app.panels) {
+      if (hidden(p)) continue;
       try {
         p.draw?.();
       } catch (e) {
@@ -478,14 +517,19 @@ $('#share').addEventListener('click', async () => {
 // ---------------------------------------------------------------------------------------------
 // Panels and lesson.
 
-app.panels.push(
-  createScenarioPanel(app, $('#scenario-body')),
-  createTeacherPanel(app, $('#teacher-body')),
-  createLabelsPanel(app, $('#labels-body')),
-  createMixingPanel(app, $('#mixing-body')),
-  createTrainingPanel(app, $('#training-body')),
-  createResultsPanel(app, $('#results-body')),
-);
+for (const [create, body] of [
+  [createScenarioPanel, '#scenario-body'],
+  [createTeacherPanel, '#teacher-body'],
+  [createLabelsPanel, '#labels-body'],
+  [createMixingPanel, '#mixing-body'],
+  [createTrainingPanel, '#training-body'],
+  [createResultsPanel, '#results-body'],
+]) {
+  const panel = create(app, $(body));
+  panel.section = $(body).closest('section');
+  visibility.observe(panel.section);
+  app.panels.push(panel);
+}
 const lesson = createLesson(app);
 app.lesson = lesson;
 $('#lesson-start').addEventListener('click', () => lesson.start(1));

@@ -50,6 +50,7 @@ let twoD = true;
 let awaitingAck = false;
 let lastSnapshotAt = 0;
 let lastMetricsEpoch = -1;
+let metricsBase = 0; // epochs of every method's history the page already has; 0 whenever the history restarts
 let predCostMs = 0;
 let lastPredsAt = -Infinity;
 const stepWindow = []; // [time, batches] for steps per second
@@ -232,6 +233,7 @@ async function build(msg) {
   predCostMs = 0;
   lastPredsAt = -Infinity;
   lastMetricsEpoch = -1;
+  metricsBase = 0;
   awaitingAck = false;
   stepWindow.length = 0;
   const arrays = {
@@ -262,7 +264,7 @@ function stop() {
 
 function play() {
   if (!session) return;
-  if (session.finished()) session.reset();
+  if (session.finished()) restart(() => session.reset());
   playing = true;
   lastTick = performance.now();
   carry = 0;
@@ -346,6 +348,12 @@ function tick() {
   timer = setTimeout(tick, speedEps === Infinity ? 0 : TICK_MS);
 }
 
+/** Runs `fn`, which starts the session's history over (reset, new init): the page gets it whole. */
+function restart(fn) {
+  fn();
+  metricsBase = 0;
+}
+
 /** Posts what the page needs to draw. Grids and predictions only when the page has caught up. */
 function snapshot(force) {
   if (!session) return;
@@ -361,7 +369,10 @@ function snapshot(force) {
     res: GRID_RES,
   };
   if (epoch !== lastMetricsEpoch || force) {
-    msg.metrics = session.metrics();
+    // Only the epochs the page does not have yet (it keeps the rest): `metricsFrom` is where they start.
+    msg.metricsFrom = Math.min(metricsBase, epoch);
+    msg.metrics = session.metricsFrom(msg.metricsFrom);
+    metricsBase = epoch;
     msg.warnings = epoch > 0 ? session.warnings() : [];
     lastMetricsEpoch = epoch;
   }
@@ -468,18 +479,18 @@ function handle(msg) {
         break;
       case 'step':
         stop();
-        if (session.finished()) session.reset();
+        if (session.finished()) restart(() => session.reset());
         session.stepEpoch();
         snapshot(true);
         break;
       case 'reset':
         stop();
-        session.reset();
+        restart(() => session.reset());
         snapshot(true);
         break;
       case 'new-init':
         stop();
-        session.newInit();
+        restart(() => session.newInit());
         snapshot(true);
         break;
       default:

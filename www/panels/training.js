@@ -338,6 +338,25 @@ export function createTrainingPanel(app, root) {
     wrongChart.setData([xs, ...methods.map((m) => col(m, 'teacher_wrong_accuracy'))]);
   }
 
+  /** The chosen overlay's markers ('mistakes': U points the teacher got wrong and L; 'test': T). */
+  function drawOverlay(ctx, proj, r, points, labels, teacherLabels, roles) {
+    if (overlay === 'mistakes') {
+      for (let i = 0; i < roles.length; i++) {
+        if (roles[i] !== 2 || teacherLabels[i] === labels[i]) continue;
+        marker(ctx, proj.x(points[2 * i]), proj.y(points[2 * i + 1]), 'cross', r * 0.7, null, 'rgba(0,0,0,0.5)', 1);
+      }
+      for (let i = 0; i < roles.length; i++) {
+        if (roles[i] !== 0) continue;
+        marker(ctx, proj.x(points[2 * i]), proj.y(points[2 * i + 1]), 'square', r * 1.3, classColor(labels[i]), '#000', 1.2);
+      }
+    } else if (overlay === 'test') {
+      for (let i = 0; i < roles.length; i++) {
+        if (roles[i] !== 3) continue;
+        marker(ctx, proj.x(points[2 * i]), proj.y(points[2 * i + 1]), 'dot', r * 0.9, classColor(labels[i]), 'rgba(255,255,255,0.9)', 0.8);
+      }
+    }
+  }
+
   function drawCards() {
     const v = app.view;
     const s = app.snap;
@@ -350,23 +369,20 @@ export function createTrainingPanel(app, root) {
       if (!v.overview.projected) {
         const grid = s?.grids?.[m];
         if (grid && grid.length) drawHeatmap(ctx, grid, s.res, C, w, hh);
-        if (overlay === 'mistakes') {
-          for (let i = 0; i < roles.length; i++) {
-            if (roles[i] !== 2 || teacherLabels[i] === labels[i]) continue;
-            const x = c.plot.proj.x(points[2 * i]);
-            const y = c.plot.proj.y(points[2 * i + 1]);
-            marker(ctx, x, y, 'cross', r * 0.7, null, 'rgba(0,0,0,0.5)', 1);
-          }
-          for (let i = 0; i < roles.length; i++) {
-            if (roles[i] !== 0) continue;
-            marker(ctx, c.plot.proj.x(points[2 * i]), c.plot.proj.y(points[2 * i + 1]), 'square', r * 1.3, classColor(labels[i]), '#000', 1.2);
-          }
-        } else if (overlay === 'test') {
-          for (let i = 0; i < roles.length; i++) {
-            if (roles[i] !== 3) continue;
-            marker(ctx, c.plot.proj.x(points[2 * i]), c.plot.proj.y(points[2 * i + 1]), 'dot', r * 0.9, classColor(labels[i]), 'rgba(255,255,255,0.9)', 0.8);
-          }
+        // The points over the map do not move while the student trains: drawn once per size and
+        // overlay choice into a canvas of their own, then copied over each new heatmap.
+        const dpr = ctx.getTransform().a;
+        const key = `${w}x${hh}@${dpr}:${overlay}`;
+        if (c.overlayKey !== key) {
+          c.overlayKey = key;
+          c.overlay ??= document.createElement('canvas');
+          c.overlay.width = Math.round(w * dpr);
+          c.overlay.height = Math.round(hh * dpr);
+          const o = c.overlay.getContext('2d');
+          o.setTransform(dpr, 0, 0, dpr, 0, 0);
+          drawOverlay(o, c.plot.proj, r, points, labels, teacherLabels, roles);
         }
+        ctx.drawImage(c.overlay, 0, 0, w, hh);
       } else {
         const pred = s?.preds?.[m];
         for (let i = 0; i < roles.length; i++) {
@@ -454,7 +470,7 @@ export function createTrainingPanel(app, root) {
       updateQueries(snap);
       if (snap.warnings) showWarnings(warningsBox, snap.warnings, 'The engine warns');
       if (snap.freshGrids) cardsDirty = true;
-      if (snap.metrics) chartsDirty = true;
+      if (snap.freshMetrics) chartsDirty = true;
     },
     draw() {
       if (!app.view) return;
