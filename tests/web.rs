@@ -195,7 +195,7 @@ fn to_js_value(json: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn metrics_from_gives_each_history_from_that_epoch_on() {
-    let request = to_js_value(r#"{"scenario": "flagship", "config": {"samples": 300, "student": {"epochs": 4}, "methods": ["vanilla", "slam"]}}"#);
+    let request = to_js_value(r#"{"scenario": "flagship", "config": {"samples": 1200, "student": {"epochs": 4}, "methods": ["vanilla", "slam"]}}"#);
     let mut s = slam_lab::wasm::Session::new(request, None).map_err(JsValue::from).unwrap();
     for _ in 0..3 {
         s.step_epoch();
