@@ -10,6 +10,8 @@ import { LineChart } from '../charts/line.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { drawHeatmap, marker } from '../charts/plane.js';
 
+const NUMBERS_MS = 100;
+
 /** Methods that ask the teacher about a budget of points (RAD and its two baselines). */
 const QUERYING = ['rad', 'rad_random', 'rad_uncertainty'];
 
@@ -195,6 +197,7 @@ export function createTrainingPanel(app, root) {
 
   let cards = []; // {name, plot, acc}
   let cardsDirty = false;
+  let numbersAt = -Infinity;
   let chartsDirty = false;
 
   function buildCards(view) {
@@ -466,8 +469,14 @@ export function createTrainingPanel(app, root) {
       chartsDirty = true;
     },
     onSnapshot(snap) {
-      updateNumbers(snap);
-      updateQueries(snap);
+      // While it trains flat out, the table's numbers change at most 10 times a second (each change
+      // costs a layout and a repaint); the snapshot that ends or pauses a run always updates them.
+      const now = performance.now();
+      if (!snap.playing || now - numbersAt >= NUMBERS_MS) {
+        numbersAt = now;
+        updateNumbers(snap);
+        updateQueries(snap);
+      }
       if (snap.warnings) showWarnings(warningsBox, snap.warnings, 'The engine warns');
       if (snap.freshGrids) cardsDirty = true;
       if (snap.freshMetrics) chartsDirty = true;
