@@ -9,6 +9,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod estimators;
+pub mod expf;
 pub mod experiment;
 pub mod linalg;
 pub mod losses;

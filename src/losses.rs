@@ -30,11 +30,17 @@ pub(crate) fn through_softmax(f: &[f32], g: &[f32], grad: &mut [f32], scale: f32
 ///
 /// Uses the closed form `dL/dz = f * sum(y) - y`, which stays exact when `f_i` underflows.
 pub fn cross_entropy(f: &[f32], y: &[f32], grad: &mut [f32], scale: f32) -> f32 {
+    // The logs first, four at a time, into `grad` (overwritten below): libm's bits.
+    let logs = &mut grad[..f.len()];
+    for (l, &fi) in logs.iter_mut().zip(f) {
+        *l = clamp_eps(fi);
+    }
+    crate::expf::logf_in_place(logs);
     let mut loss = 0.0;
     let mut total = 0.0;
-    for (&fi, &yi) in f.iter().zip(y) {
+    for (&l, &yi) in logs.iter().zip(y) {
         if yi > 0.0 {
-            loss -= yi * libm::logf(clamp_eps(fi));
+            loss -= yi * l;
         }
         total += yi;
     }
@@ -71,18 +77,25 @@ pub fn slam(
     scale: f32,
 ) -> f32 {
     let c = if normalize_k && k > 1 { (1.0 - alpha) / (k as f32 - 1.0) } else { 1.0 - alpha };
+    // mix(f) into `g`, and the logs of what the loss reads (m, or EPS where m is not above it) into
+    // `grad`, four at a time: libm's bits. Both buffers are overwritten below.
+    let n = f.len();
+    for i in 0..n {
+        let m = alpha * f[i] + c * (1.0 - f[i]) * top[i];
+        g[i] = m;
+        grad[i] = if m > EPS { m } else { EPS };
+    }
+    crate::expf::logf_in_place(&mut grad[..n]);
     let mut loss = 0.0;
-    for i in 0..f.len() {
+    for i in 0..n {
+        let m = g[i];
         g[i] = 0.0;
         if y[i] <= 0.0 {
             continue;
         }
-        let m = alpha * f[i] + c * (1.0 - f[i]) * top[i];
+        loss -= y[i] * grad[i];
         if m > EPS {
-            loss -= y[i] * libm::logf(m);
             g[i] = -(y[i] / m) * (alpha - c * top[i]);
-        } else {
-            loss -= y[i] * libm::logf(EPS);
         }
     }
     through_softmax(f, g, grad, scale);
