@@ -10,14 +10,20 @@ import { fileURLToPath } from 'node:url';
 
 const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'www');
 
-/** Static imports of `rel` and everything they import, as paths relative to www/. */
+/**
+ * Imports of `rel` and everything they import, as paths relative to www/: static ones, and dynamic
+ * `import('./x.js')` ones (uPlot is imported when the first chart draws; preloading still fetches it
+ * early, it only runs later).
+ */
 function moduleGraph(rel, seen = new Set()) {
   if (seen.has(rel)) return seen;
   seen.add(rel);
   const src = fs.readFileSync(path.join(WWW, rel), 'utf8');
-  for (const m of src.matchAll(/^\s*import\s+(?:[^'"]*?from\s+)?['"](\.[^'"]+)['"]/gm)) {
-    moduleGraph(path.posix.normalize(path.posix.join(path.posix.dirname(rel), m[1])), seen);
-  }
+  const specifiers = [
+    ...[...src.matchAll(/^\s*import\s+(?:[^'"]*?from\s+)?['"](\.[^'"]+)['"]/gm)].map((m) => m[1]),
+    ...[...src.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g)].map((m) => m[1]),
+  ];
+  for (const spec of specifiers) moduleGraph(path.posix.normalize(path.posix.join(path.posix.dirname(rel), spec)), seen);
   return seen;
 }
 

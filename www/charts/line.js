@@ -1,7 +1,22 @@
 // Line charts on uPlot (copied from node_modules into www/vendor at build time). One small wrapper so
 // every chart on the page has the same axes, fonts and resizing.
 
-import uPlot from '../vendor/uPlot.esm.js';
+// uPlot is imported when the first chart is drawn, not with the page: evaluating it and building the
+// charts took a sixth of the main thread's work before the page could train.
+let uPlot = null;
+let loading = null;
+const waiting = new Set(); // charts to build once uPlot is here
+function loadUPlot() {
+  loading ??= import('../vendor/uPlot.esm.js').then((m) => {
+    uPlot = m.default;
+    for (const chart of waiting) chart.ensure();
+    waiting.clear();
+  }).catch((e) => {
+    loading = null; // the next chart that draws tries again
+    console.warn('could not load the chart library (vendor/uPlot.esm.js)', e);
+  });
+  return loading;
+}
 
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const AXIS = { stroke: '#333', font: FONT, labelFont: FONT, grid: { stroke: '#e4e4e4', width: 1 }, ticks: { stroke: '#ccc', width: 1 } };
@@ -19,17 +34,21 @@ export class LineChart {
     this.opts = opts;
     this.data = [[], ...opts.series.map(() => [])];
     this.plot = null;
-    // uPlot is built on first use or when the page is idle, not here: building one costs a layout and
-    // a canvas font lookup, and the panels make their charts while the page is starting up.
-    const later = globalThis.requestIdleCallback ?? ((fn) => setTimeout(fn, 50));
-    later(() => this.ensure(), { timeout: 300 });
+    // The uPlot is built when the chart is first drawn, not here: building one costs a layout and a
+    // canvas font lookup, and the panels make their charts while the page is starting up.
     this.observer = new ResizeObserver(() => this.resize());
     this.observer.observe(container);
   }
 
-  /** Builds the uPlot if it is not built yet; returns it. */
+  /** Builds the uPlot if it is not built yet; returns it (null while uPlot itself is loading). */
   ensure() {
-    if (!this.plot && !this.destroyed) this.build();
+    if (!this.plot && !this.destroyed) {
+      if (uPlot) this.build();
+      else {
+        waiting.add(this);
+        loadUPlot();
+      }
+    }
     return this.plot;
   }
 
@@ -103,7 +122,7 @@ export class LineChart {
 
   /** The plot's canvas (axes included), for PNG export. */
   get canvas() {
-    return this.ensure().ctx.canvas;
+    return this.ensure()?.ctx.canvas ?? document.createElement('canvas');
   }
 
   destroy() {
