@@ -9,11 +9,11 @@
 //! negative, subnormal, infinite and NaN lanes go to `libm::logf`). The tests compare both with libm
 //! on every branch boundary and tens of millions of points.
 
-const LN2_HI: f32 = 6.931_457_5e-1; // 0x3f317200
-const LN2_LO: f32 = 1.428_606_8e-6; // 0x35bfbe8e
-const INV_LN2: f32 = 1.442_695e0; // 0x3fb8aa3b
-const P1: f32 = 1.666_662_5e-1; // 0xaaaa8f.0p-26
-const P2: f32 = -2.766_733_3e-3; // -0xb55215.0p-32
+const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
+const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
+const INV_LN2: f32 = f32::from_bits(0x3fb8_aa3b);
+const P1: f32 = f32::from_bits(0x3e2a_aa8f); // 0xaaaa8f.0p-26
+const P2: f32 = f32::from_bits(0xbb35_5215); // -0xb55215.0p-32
 
 /// `[libm::expf(x[0]), .., libm::expf(x[3])]`, the same bits.
 #[inline]
@@ -58,12 +58,12 @@ pub fn expf_in_place(v: &mut [f32]) {
     map4(v, expf4)
 }
 
-const LG_LN2_HI: f32 = 6.931_381_2e-1; // 0x3f317180
-const LG_LN2_LO: f32 = 9.058_001e-6; // 0x3717f7d1
-const LG1: f32 = 0.666_666_6; // 0xaaaaaa.0p-24
-const LG2: f32 = 0.400_009_72; // 0xccce13.0p-25
-const LG3: f32 = 0.284_987_87; // 0x91e9ee.0p-25
-const LG4: f32 = 0.242_790_79; // 0xf89e26.0p-26
+const LG_LN2_HI: f32 = f32::from_bits(0x3f31_7180);
+const LG_LN2_LO: f32 = f32::from_bits(0x3717_f7d1);
+const LG1: f32 = f32::from_bits(0x3f2a_aaaa); // 0xaaaaaa.0p-24
+const LG2: f32 = f32::from_bits(0x3ecc_ce13); // 0xccce13.0p-25
+const LG3: f32 = f32::from_bits(0x3e91_e9ee); // 0x91e9ee.0p-25
+const LG4: f32 = f32::from_bits(0x3e78_9e26); // 0xf89e26.0p-26
 
 /// `[libm::logf(x[0]), .., libm::logf(x[3])]`, the same bits.
 #[inline]

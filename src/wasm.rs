@@ -150,13 +150,12 @@ pub fn run_experiment_json(request: &str) -> Result<String, JsError> {
 pub fn dataset_file(request: JsValue) -> Option<String> {
     let req = decode_request(request).ok()?;
     if req.csv.is_some() {
-        return None;
+        return None; // an upload is its own data (and parsing it here would be wasted)
     }
-    let overrides = req.config.clone().unwrap_or(Value::Object(Default::default()));
-    let cfg = scenarios::resolve(req.scenario.as_deref(), overrides).ok()?;
-    data::builtin::missing(&cfg.dataset)
-        .then(|| data::builtin::file_name(&cfg.dataset))
-        .flatten()
+    match resolve_request(&req, None).ok()?.1 {
+        DataSource::Builtin(name) if data::builtin::missing(&name) => data::builtin::file_name(&name),
+        _ => None,
+    }
 }
 
 /// Hand the engine a built-in dataset's file (`name` as in `datasets()`, `text` the CSV as fetched
