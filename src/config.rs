@@ -23,6 +23,8 @@ pub mod caps {
     pub const SEEDS: usize = 1_000;
     /// Classes for generators.
     pub const CLASSES: usize = 50;
+    /// Largest pixel shift of image augmentation.
+    pub const SHIFT: usize = 4;
 }
 
 /// How the teacher is obtained.
@@ -63,6 +65,91 @@ pub enum AlphaEstimator {
     Constant,
 }
 
+/// How features are scaled before the networks see them. Fitted on the features of L, V and U
+/// (observed in this setting), never on T and never on labels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standardize {
+    /// Images (MNIST, digits) divided by their pixel maximum into [0, 1]; every other dataset
+    /// standardised per column on L, V and U.
+    Auto,
+    /// Standardise every column (mean 0, sd 1) on L, V and U, images too.
+    Always,
+    /// Leave the features as they are.
+    Never,
+    /// Standardise on L alone: with a small L and many columns, a column almost constant in L is
+    /// blown up on U. Kept to measure what fitting on L, V and U changes.
+    Labeled,
+}
+
+/// The lower clamp on alpha: a number, or `auto`, the point where SLaM's pull on the teacher's
+/// label changes sign (1/2 in the unnormalised form, 1/k when normalised by k - 1).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AlphaFloor {
+    /// The switch point of the chosen form.
+    Auto,
+    /// A fixed value in [0, 1].
+    Value(f32),
+}
+
+impl AlphaFloor {
+    /// The floor for `k` mixed classes in the chosen form.
+    pub fn resolve(self, normalize_k: bool, k: usize) -> f32 {
+        match self {
+            AlphaFloor::Value(v) => v,
+            AlphaFloor::Auto => switch_point(normalize_k, k),
+        }
+    }
+}
+
+/// Where SLaM's coefficient on the teacher's top-1 class, `alpha - c (1 - alpha)`, changes sign:
+/// `c = 1` unnormalised (alpha = 1/2), `c = 1 / (k - 1)` normalised (alpha = 1/k).
+pub fn switch_point(normalize_k: bool, k: usize) -> f32 {
+    if normalize_k && k > 1 {
+        1.0 / k as f32
+    } else {
+        0.5
+    }
+}
+
+impl Serialize for AlphaFloor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            AlphaFloor::Auto => s.serialize_str("auto"),
+            AlphaFloor::Value(v) => s.serialize_f32(*v),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AlphaFloor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = AlphaFloor;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number between 0 and 1 or \"auto\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<AlphaFloor, E> {
+                if v.trim() == "auto" {
+                    Ok(AlphaFloor::Auto)
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
+                }
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<AlphaFloor, E> {
+                Ok(AlphaFloor::Value(v as f32))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<AlphaFloor, E> {
+                Ok(AlphaFloor::Value(v as f32))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<AlphaFloor, E> {
+                Ok(AlphaFloor::Value(v as f32))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 /// Teacher settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -81,6 +168,9 @@ pub struct TeacherConfig {
     pub rate: f32,
     /// How sharply a synthetic teacher's confidence tracks its true accuracy (0 = no jitter).
     pub confidence_jitter: f32,
+    /// A trained teacher on image data: largest random pixel shift (in x and y) of each training
+    /// image, drawn anew on every visit; 0 = no augmentation.
+    pub shift: usize,
 }
 
 impl Default for TeacherConfig {
@@ -93,6 +183,7 @@ impl Default for TeacherConfig {
             noise: NoiseModel::Region,
             rate: 0.2,
             confidence_jitter: 0.05,
+            shift: 0,
         }
     }
 }
@@ -113,6 +204,9 @@ pub struct StudentConfig {
     pub optimizer: OptimizerKind,
     /// L2 weight decay on weights.
     pub weight_decay: f32,
+    /// On image data: largest random pixel shift (in x and y) of each training image, drawn anew on
+    /// every visit; the teacher's label, alpha and top-k stay those of the unshifted image. 0 = off.
+    pub shift: usize,
 }
 
 impl Default for StudentConfig {
@@ -124,6 +218,7 @@ impl Default for StudentConfig {
             batch_size: 32,
             optimizer: OptimizerKind::Adam,
             weight_decay: 1e-4,
+            shift: 0,
         }
     }
 }
@@ -166,14 +261,16 @@ pub struct Config {
     pub validation: usize,
     /// Share of all rows held out as the test set T.
     pub test_fraction: f32,
+    /// How features are scaled (fitted on L, V and U, never on T).
+    pub standardize: Standardize,
     /// Teacher settings.
     pub teacher: TeacherConfig,
     /// Student settings.
     pub student: StudentConfig,
     /// How alpha(x) is estimated.
     pub alpha_estimator: AlphaEstimator,
-    /// Lower clamp on alpha.
-    pub alpha_min: f32,
+    /// Lower clamp on alpha: a number, or `auto` (the switch point of the chosen form).
+    pub alpha_min: AlphaFloor,
     /// Coverage q for choosing k: smallest k >= 2 with top-k accuracy on V >= q.
     pub k_coverage: f32,
     /// Divide SLaM's second term by k - 1 (the theory version).
@@ -212,10 +309,11 @@ impl Default for Config {
             labeled: 40,
             validation: 200,
             test_fraction: 0.25,
+            standardize: Standardize::Auto,
             teacher: TeacherConfig::default(),
             student: StudentConfig::default(),
             alpha_estimator: AlphaEstimator::Isotonic,
-            alpha_min: 0.5,
+            alpha_min: AlphaFloor::Auto,
             k_coverage: 0.9,
             normalize_k: false,
             temperature: 1.0,
@@ -337,8 +435,16 @@ impl Config {
         if !(self.student.weight_decay.is_finite() && (0.0..=1.0).contains(&self.student.weight_decay)) {
             return Err(Error::config("student.weight_decay", format!("must be between 0 and 1, got {}", self.student.weight_decay)));
         }
-        if !(self.alpha_min.is_finite() && (0.0..=1.0).contains(&self.alpha_min)) {
-            return Err(Error::config("alpha_min", format!("must be between 0 and 1, got {}", self.alpha_min)));
+        if let AlphaFloor::Value(v) = self.alpha_min {
+            if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+                return Err(Error::config("alpha_min", format!("must be between 0 and 1 or \"auto\", got {v}")));
+            }
+        }
+        if self.student.shift > caps::SHIFT {
+            return Err(Error::config("student.shift", format!("must be between 0 and {}, got {}", caps::SHIFT, self.student.shift)));
+        }
+        if self.teacher.shift > caps::SHIFT {
+            return Err(Error::config("teacher.shift", format!("must be between 0 and {}, got {}", caps::SHIFT, self.teacher.shift)));
         }
         if !(self.k_coverage.is_finite() && self.k_coverage > 0.0 && self.k_coverage <= 1.0) {
             return Err(Error::config("k_coverage", format!("must be in (0, 1], got {}", self.k_coverage)));

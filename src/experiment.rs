@@ -4,15 +4,16 @@
 use ndarray::{Array2, ArrayView2};
 use serde::Serialize;
 
-use crate::config::{AlphaEstimator, Config};
+use crate::config::{AlphaEstimator, Config, TeacherKind};
+use crate::data::augment::Shifter;
 use crate::data::{self, Dataset, GeneratorParams, Split, Standardizer};
-use crate::estimators::{self, margin, AlphaModel};
+use crate::estimators::{self, AlphaModel};
 use crate::losses;
 use crate::methods::{alm::Alm, l2t::L2t, lelp::Lelp, rad::Rad, ups::Ups, vid::Vid, Method};
 use crate::model::mlp::argmax;
 use crate::model::{Mlp, Optimizer};
 use crate::rng::{Rng, Stream};
-use crate::teacher::{self, build_teacher, TeacherOutput};
+use crate::teacher::{self, build_teacher, TeacherInputs, TeacherOutput};
 use crate::{Error, Result};
 
 /// Where the rows come from: a built-in name, or a table already loaded (CSV upload).
@@ -64,11 +65,11 @@ impl DataSource {
 pub struct Prepared {
     /// The seed.
     pub seed: u64,
-    /// The dataset with features standardised on L.
+    /// The dataset with its features scaled as `standardize` asks (the network's inputs).
     pub data: Dataset,
-    /// Raw (unstandardised) features, for drawing.
+    /// Raw (unscaled) features, for drawing and for image augmentation.
     pub raw_x: Array2<f32>,
-    /// The standardisation fitted on L (maps raw features to the network's inputs).
+    /// The scaling fitted on the features of L, V and U (maps raw features to the network's inputs).
     pub standardizer: Standardizer,
     /// Row indices of L, V, U and T.
     pub split: Split,
@@ -76,8 +77,10 @@ pub struct Prepared {
     pub teacher: TeacherOutput,
     /// The fitted alpha(margin) model.
     pub alpha_model: AlphaModel,
-    /// alpha per dataset row after the `alpha_min` clamp (used on U).
+    /// alpha per dataset row after the lower clamp (used on U).
     pub alpha: Vec<f32>,
+    /// The lower clamp on alpha this seed used (`alpha_min`, or its `auto` value for this k).
+    pub alpha_floor: f32,
     /// alpha per dataset row before the clamp.
     pub alpha_raw: Vec<f32>,
     /// Number of teacher top classes SLaM mixes over.
@@ -120,25 +123,43 @@ impl Prepared {
         let mut data = source.load(cfg, seed)?;
         let classes = data.n_classes;
         let mut split = data::split(&data.y, classes, cfg.labeled, cfg.validation, cfg.test_fraction, &mut Rng::new(seed, Stream::Split))?;
-        if cfg.alpha_estimator == AlphaEstimator::Oracle && cfg.teacher.kind != crate::config::TeacherKind::Synthetic {
+        if cfg.alpha_estimator == AlphaEstimator::Oracle && cfg.teacher.kind != TeacherKind::Synthetic {
             return Err(Error::config("alpha_estimator", "`oracle` needs a synthetic teacher (teacher.kind = \"synthetic\")"));
         }
-        // Standardisation is fitted on the base L, and a synthetic teacher draws its noise on the base
-        // rows only, so a point the learner adds changes nothing but that point's own label.
+        if data.image.is_none() {
+            let not_image = |field: &str| Error::config(field, format!("shifts need image data (mnist, digits); {} is not an image dataset: set it to 0", data.name));
+            if cfg.student.shift > 0 {
+                return Err(not_image("student.shift"));
+            }
+            if cfg.teacher.shift > 0 && cfg.teacher.kind == TeacherKind::Trained {
+                return Err(not_image("teacher.shift"));
+            }
+        }
+        // The scaling is fitted on the base rows' features, and a synthetic teacher draws its noise on
+        // the base rows only, so a point the learner adds changes nothing but that point's own label.
         let n_base = data.len();
-        let standardizer = Standardizer::fit(data.x.view(), &split.labeled);
-        let scaler = standardizer.clone();
+        let observed: Vec<usize> = {
+            let mut v: Vec<usize> = split.labeled.iter().chain(&split.validation).chain(&split.unlabeled).copied().collect();
+            v.sort_unstable();
+            v
+        };
+        let standardizer = Standardizer::for_mode(cfg.standardize, data.x.view(), data.image, &observed, &split.labeled);
         append_extra(&mut data, &mut split, extra)?;
         let raw_x = data.x.clone();
         standardizer.apply(&mut data.x);
-        let teacher = if cfg.teacher.kind == crate::config::TeacherKind::Synthetic && data.len() > n_base {
+        let inputs = |n: usize| TeacherInputs {
+            x: data.x.slice(ndarray::s![..n, ..]),
+            raw: raw_x.slice(ndarray::s![..n, ..]),
+            scaler: &standardizer,
+            image: data.image,
+        };
+        let teacher = if cfg.teacher.kind == TeacherKind::Synthetic && data.len() > n_base {
             let base_split = Split { labeled: split.labeled.iter().copied().filter(|&i| i < n_base).collect(), ..split.clone() };
-            let x_base = data.x.slice(ndarray::s![..n_base, ..]);
-            let mut t = build_teacher(&cfg.teacher, x_base, &data.y[..n_base], classes, &base_split, cfg.temperature, seed);
+            let mut t = build_teacher(&cfg.teacher, inputs(n_base), &data.y[..n_base], classes, &base_split, cfg.temperature, seed);
             extend_with_true_labels(&mut t, &data.y[n_base..], classes);
             t
         } else {
-            build_teacher(&cfg.teacher, data.x.view(), &data.y, classes, &split, cfg.temperature, seed)
+            build_teacher(&cfg.teacher, inputs(data.len()), &data.y, classes, &split, cfg.temperature, seed)
         };
         if teacher.probs.iter().any(|p| !p.is_finite()) {
             return Err(Error::config("teacher.lr", "the teacher's training diverged (its outputs are not numbers): lower it"));
@@ -147,22 +168,22 @@ impl Prepared {
         let teacher_test_accuracy = correct(&split.test);
         let teacher_unlabeled_accuracy = correct(&split.unlabeled);
 
-        let row = |i: usize| teacher.probs.row(i).to_slice().expect("contiguous").to_vec();
-        let val_margin: Vec<f64> = split.validation.iter().map(|&i| margin(&row(i)) as f64).collect();
+        let val_margin: Vec<f64> = split.validation.iter().map(|&i| teacher.margins[i]).collect();
         let val_correct: Vec<f64> = split.validation.iter().map(|&i| (teacher.labels[i] == data.y[i]) as u8 as f64).collect();
         let alpha_model = AlphaModel::fit(cfg.alpha_estimator, &val_margin, &val_correct)?;
         let n = data.len();
         let alpha_raw: Vec<f32> = (0..n)
-            .map(|i| match alpha_model.at_margin(margin(teacher.probs.row(i).as_slice().expect("contiguous")) as f64) {
+            .map(|i| match alpha_model.at_margin(teacher.margins[i]) {
                 Some(a) => a as f32,
                 None => teacher.oracle_alpha.as_ref().map_or(1.0, |o| o[i]),
             })
             .collect();
-        let alpha: Vec<f32> = alpha_raw.iter().map(|&a| a.clamp(cfg.alpha_min, 1.0)).collect();
 
         let val_probs = data::split::select_rows(&teacher.probs, &split.validation);
         let val_labels: Vec<usize> = split.validation.iter().map(|&i| data.y[i]).collect();
         let k = estimators::estimate_k(val_probs.view(), &val_labels, cfg.k_coverage);
+        let alpha_floor = cfg.alpha_min.resolve(cfg.normalize_k, k);
+        let alpha: Vec<f32> = alpha_raw.iter().map(|&a| a.clamp(alpha_floor, 1.0)).collect();
 
         let mut top = Array2::zeros((n, classes));
         let mut hard = Array2::zeros((n, classes));
@@ -181,7 +202,7 @@ impl Prepared {
                 None
             },
             spread: if wants(Method::needs_ensemble) {
-                let members = teacher::ensemble(&cfg.teacher, data.x.view(), &data.y, classes, &split, cfg.temperature, seed, cfg.ups.ensemble);
+                let members = teacher::ensemble(&cfg.teacher, inputs(data.len()), &data.y, classes, &split, cfg.temperature, seed, cfg.ups.ensemble);
                 crate::methods::ups::spread(&members)
             } else {
                 None
@@ -190,7 +211,8 @@ impl Prepared {
         Ok(Prepared {
             extras,
             seed,
-            standardizer: scaler,
+            standardizer,
+            alpha_floor,
             is_labeled: {
                 let mut m = vec![false; n];
                 split.labeled.iter().for_each(|&i| m[i] = true);
@@ -284,12 +306,18 @@ fn extend_with_true_labels(t: &mut TeacherOutput, labels: &[usize], classes: usi
     let n = t.probs.nrows();
     let mut probs = Array2::zeros((n + labels.len(), classes));
     probs.slice_mut(ndarray::s![..n, ..]).assign(&t.probs);
+    let mut logits = Array2::zeros((n + labels.len(), classes));
+    logits.slice_mut(ndarray::s![..n, ..]).assign(&t.logits);
     let rest = if classes > 1 { 0.005 / (classes - 1) as f32 } else { 0.0 };
     for (i, &c) in labels.iter().enumerate() {
         probs.row_mut(n + i).fill(rest);
         probs[[n + i, c]] = 0.995;
+        let z = probs.row(n + i).mapv(|p| libm::logf(p.max(1e-30)));
+        t.margins.push(teacher::margin_from_logits(z.as_slice().expect("contiguous")));
+        logits.row_mut(n + i).assign(&z);
     }
     t.probs = probs;
+    t.logits = logits;
     t.labels.extend_from_slice(labels);
     if let Some(o) = t.oracle_alpha.as_mut() {
         o.extend(std::iter::repeat_n(1.0, labels.len()));
@@ -313,10 +341,44 @@ pub struct EpochMetrics {
     pub train_loss: f32,
 }
 
+/// How a training batch reaches the network: the scaled rows as they are, or, with `student.shift`
+/// on image data, each image moved by a fresh random shift (the same shifts for every method, which
+/// visit the same rows in the same order). Every method's training forward pass goes through here.
+#[derive(Clone, Debug)]
+pub struct Inputs {
+    shifter: Option<Shifter>,
+}
+
+impl Inputs {
+    /// The inputs for a student of this seed.
+    pub fn new(prep: &Prepared, cfg: &Config) -> Inputs {
+        let shifter = match prep.data.image {
+            Some(shape) if cfg.student.shift > 0 => Some(Shifter::new(shape, cfg.student.shift, Rng::new(prep.seed, Stream::Augment))),
+            _ => None,
+        };
+        Inputs { shifter }
+    }
+
+    /// Plain rows, no augmentation.
+    pub fn plain() -> Inputs {
+        Inputs { shifter: None }
+    }
+
+    /// Forward pass of `net` on the training rows `rows`; returns the softmax outputs.
+    pub fn forward<'n>(&mut self, net: &'n mut Mlp, prep: &Prepared, rows: &[usize]) -> &'n [f32] {
+        match self.shifter.as_mut() {
+            None => net.forward_rows(prep.data.x.view(), rows),
+            Some(s) => net.forward_filled(rows.len(), |buf| s.fill(prep.raw_x.view(), &prep.standardizer, rows, buf)),
+        }
+    }
+}
+
 /// What a method of the wider family keeps beside the student (the core six need nothing).
 #[derive(Clone, Debug)]
 enum MethodState {
     Core,
+    /// `labels_only`: its own stream for cycling through L.
+    LabelsOnly(Rng),
     Ups(Box<Ups>),
     Vid(Box<Vid>),
     Alm(Box<Alm>),
@@ -345,6 +407,9 @@ pub struct StudentRun {
     loss_count: usize,
     /// Weighted distillation's per-row weight (dataset row index), 1 elsewhere.
     weights: Vec<f32>,
+    /// Per dataset row, whether this method trains on its true label (L; and V for `vanilla_lv`).
+    truth: Vec<bool>,
+    inputs: Inputs,
     scratch_g: Vec<f32>,
     scratch_knn: Vec<(f32, usize)>,
     state: MethodState,
@@ -376,8 +441,15 @@ impl StudentRun {
                 MethodState::Lelp(Box::new(lelp))
             }
             Method::L2t => MethodState::L2t(Box::new(L2t::new(prep, cfg, &net, method_rng()))),
+            Method::LabelsOnly => MethodState::LabelsOnly(method_rng()),
             _ => MethodState::Core,
         };
+        let mut order = prep.train_rows.clone();
+        let mut truth = prep.is_labeled.clone();
+        if method.trains_on_validation_labels() && matches!(state, MethodState::Core) {
+            order.extend(&prep.split.validation);
+            prep.split.validation.iter().for_each(|&i| truth[i] = true);
+        }
         let optimizer = Optimizer::new(cfg.student.optimizer, cfg.student.lr, cfg.student.weight_decay, &net);
         StudentRun {
             method,
@@ -385,13 +457,15 @@ impl StudentRun {
             net,
             // The same stream for every method: identical batch order.
             order_rng: Rng::new(prep.seed, Stream::BatchOrder),
-            order: prep.train_rows.clone(),
-            active: Vec::with_capacity(prep.train_rows.len()),
+            active: Vec::with_capacity(order.len()),
+            order,
             cursor: usize::MAX,
             epoch: 0,
             loss_sum: 0.0,
             loss_count: 0,
             weights: vec![1.0; prep.data.len()],
+            truth,
+            inputs: Inputs::new(prep, cfg),
             scratch_g: vec![0.0; prep.data.n_classes],
             scratch_knn: Vec::new(),
             state,
@@ -418,7 +492,7 @@ impl StudentRun {
     /// Method-specific numbers for the report (e.g. RAD's `queried_teacher_accuracy`).
     pub fn stats(&mut self, prep: &Prepared) -> Vec<(&'static str, f64)> {
         match &self.state {
-            MethodState::Core => Vec::new(),
+            MethodState::Core | MethodState::LabelsOnly(_) => Vec::new(),
             MethodState::Ups(u) => u.stats(prep),
             MethodState::Vid(v) => v.stats(),
             MethodState::Alm(a) => a.stats(prep),
@@ -576,6 +650,18 @@ impl StudentRun {
             Some(mask) => self.active.extend(self.order.iter().copied().filter(|&r| mask[r])),
             None => self.active.extend_from_slice(&self.order),
         }
+        // `labels_only` takes as many steps as the others, cycling through shuffled copies of L.
+        if let MethodState::LabelsOnly(rng) = &mut self.state {
+            let labeled = &prep.split.labeled;
+            let len = self.active.len();
+            self.active.clear();
+            while self.active.len() < len && !labeled.is_empty() {
+                let start = self.active.len();
+                self.active.extend_from_slice(labeled);
+                rng.shuffle(&mut self.active[start..]);
+            }
+            self.active.truncate(len);
+        }
     }
 
     /// Re-estimate weighted distillation's weights from the current student.
@@ -605,27 +691,27 @@ impl StudentRun {
 
     fn train_batch(&mut self, prep: &Prepared, cfg: &Config, start: usize, end: usize) -> f32 {
         let rows = &self.active[start..end];
-        let (net, opt) = (&mut self.net, &mut self.optimizer);
+        let (net, opt, inputs) = (&mut self.net, &mut self.optimizer, &mut self.inputs);
         match &mut self.state {
-            MethodState::Core => {}
+            MethodState::Core | MethodState::LabelsOnly(_) => {}
             MethodState::Ups(ups) => {
-                return train_rows_with(net, opt, prep, rows, |prep, row, f, g, scale| ups.loss_row(prep, row, f, g, scale))
+                return train_rows_with(net, opt, inputs, prep, rows, |prep, row, f, g, scale| ups.loss_row(prep, row, f, g, scale))
             }
-            MethodState::Vid(vid) => return vid.train_batch(net, opt, prep, rows),
-            MethodState::Alm(alm) => return alm.train_batch(net, opt, prep, rows),
-            MethodState::Rad(rad) => return rad.train_batch(net, opt, prep, rows),
-            MethodState::Lelp(lelp) => return lelp.train_batch(net, opt, prep, rows),
-            MethodState::L2t(l2t) => return l2t.train_batch(net, opt, prep, rows),
+            MethodState::Vid(vid) => return vid.train_batch(net, opt, inputs, prep, rows),
+            MethodState::Alm(alm) => return alm.train_batch(net, opt, inputs, prep, rows),
+            MethodState::Rad(rad) => return rad.train_batch(net, opt, inputs, prep, rows),
+            MethodState::Lelp(lelp) => return lelp.train_batch(net, opt, inputs, prep, rows),
+            MethodState::L2t(l2t) => return l2t.train_batch(net, opt, inputs, prep, rows),
         }
         let c = prep.data.n_classes;
         let scale = 1.0 / rows.len() as f32;
-        self.net.forward_rows(prep.data.x.view(), rows);
+        self.inputs.forward(&mut self.net, prep, rows);
         let (p, d) = self.net.probs_and_delta_mut();
         let mut total = 0.0;
         for (r, &row) in rows.iter().enumerate() {
             let f = &p[r * c..(r + 1) * c];
             let g = &mut d[r * c..(r + 1) * c];
-            let labeled = prep.is_labeled[row];
+            let labeled = self.truth[row];
             total += if labeled {
                 losses::cross_entropy_label(f, prep.data.y[row], g, scale)
             } else {
@@ -635,7 +721,7 @@ impl StudentRun {
                 let top = prep.top.row(row);
                 let top = top.as_slice().expect("contiguous");
                 match self.method {
-                    Method::Vanilla => losses::cross_entropy(f, soft, g, scale),
+                    Method::Vanilla | Method::VanillaLv => losses::cross_entropy(f, soft, g, scale),
                     Method::VanillaHard => losses::cross_entropy_label(f, label, g, scale),
                     Method::Slam => {
                         losses::slam(f, soft, prep.alpha[row], top, prep.k, cfg.normalize_k, &mut self.scratch_g, g, scale)
@@ -676,13 +762,14 @@ pub fn predict_rows(net: &mut Mlp, x: ArrayView2<f32>, rows: &[usize]) -> Array2
 pub(crate) fn train_rows_with(
     net: &mut Mlp,
     optimizer: &mut Optimizer,
+    inputs: &mut Inputs,
     prep: &Prepared,
     rows: &[usize],
     mut loss: impl FnMut(&Prepared, usize, &[f32], &mut [f32], f32) -> f32,
 ) -> f32 {
     let c = net.classes();
     let scale = 1.0 / rows.len() as f32;
-    net.forward_rows(prep.data.x.view(), rows);
+    inputs.forward(net, prep, rows);
     let mut total = 0.0;
     let (p, d) = net.probs_and_delta_mut();
     for (r, &row) in rows.iter().enumerate() {
@@ -750,6 +837,8 @@ pub struct SeedResult {
     pub k: usize,
     /// Mean, min and max of the clamped alpha over U.
     pub alpha_stats: (f32, f32, f32),
+    /// The lower clamp on alpha used (`alpha_min`, or its `auto` value for this seed's k).
+    pub alpha_floor: f32,
     /// Mean |estimated - true| alpha on U (synthetic teachers).
     pub alpha_oracle_error: Option<f32>,
     /// Split sizes (L, V, U, T).
@@ -803,6 +892,7 @@ pub fn run_seed_with(cfg: &Config, source: &DataSource, seed: u64, extra: &[Extr
         teacher_unlabeled_accuracy: prep.teacher_unlabeled_accuracy,
         k: prep.k,
         alpha_stats: ((sum / u.len().max(1) as f64) as f32, lo, hi),
+        alpha_floor: prep.alpha_floor,
         alpha_oracle_error: prep.alpha_oracle_error(),
         sizes: [prep.split.labeled.len(), prep.split.validation.len(), u.len(), prep.split.test.len()],
         methods,

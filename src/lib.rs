@@ -20,6 +20,7 @@ pub mod report;
 pub mod rng;
 pub mod scenarios;
 pub mod session;
+pub mod sweep;
 pub mod teacher;
 pub mod wasm;
 

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use serde_json::Value;
 use slam_lab::experiment::{run_seeds, DataSource};
 use slam_lab::methods::Method;
-use slam_lab::{data, report, scenarios, Error};
+use slam_lab::{data, report, scenarios, sweep, Error};
 
 #[derive(Parser)]
 #[command(name = "slam-lab", version, about = "Knowledge distillation with Student-Label Mixing and its baselines")]
@@ -42,6 +42,30 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         seeds: usize,
         /// Comma-separated methods, e.g. vanilla,slam, or `all`.
+        #[arg(long)]
+        methods: Option<String>,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the comparison at each value of one config key (e.g. --vary labeled=50,100,200).
+    Sweep {
+        /// The key and its values: KEY=v1,v2,... (dotted keys such as teacher.rate; list values in brackets).
+        #[arg(long)]
+        vary: String,
+        /// Built-in dataset name, or a path to a CSV file.
+        #[arg(long)]
+        dataset: Option<String>,
+        /// Start from a named scenario (see `slam-lab scenarios`).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// JSON file of config keys, applied over the scenario.
+        #[arg(long)]
+        config: Option<String>,
+        /// Seeds per value (config.seed, config.seed + 1, ...).
+        #[arg(long, default_value_t = 5)]
+        seeds: usize,
+        /// Comma-separated methods, e.g. vanilla,slam, or `all` (vanilla is always added).
         #[arg(long)]
         methods: Option<String>,
         /// Print one JSON object instead of a table.
@@ -98,34 +122,12 @@ fn execute(command: Command) -> slam_lab::Result<()> {
             }
         }
         Command::Run { dataset, scenario, config, seeds, methods, json } => {
-            let mut overrides = match &config {
-                Some(path) => read_config(path)?,
-                None => Value::Object(Default::default()),
-            };
-            let mut source = None;
-            if let Some(d) = &dataset {
-                if d == "mnist" || d.to_ascii_lowercase().ends_with(".bin") {
-                    let path = if d == "mnist" { mnist_path() } else { d.clone() };
-                    let bytes = std::fs::read(&path).map_err(|e| Error::Io {
-                        path: path.clone(),
-                        reason: format!("{e} (the MNIST subset is built by `npm run build`, or set SLAM_LAB_MNIST)"),
-                    })?;
-                    let table = data::mnist::parse(&bytes)?;
-                    overrides["dataset"] = Value::String(table.name.clone());
-                    source = Some(DataSource::Pool(table));
-                } else if d.to_ascii_lowercase().ends_with(".csv") || Path::new(d).is_file() {
-                    let table = data::csv::load_csv_file(Path::new(d))?;
-                    overrides["dataset"] = Value::String(table.name.clone());
-                    source = Some(DataSource::Table(table));
-                } else {
-                    overrides["dataset"] = Value::String(d.clone());
-                }
-            }
-            if let Some(list) = &methods {
-                overrides["methods"] = Method::parse_list(list)?; // "all" expands once the teacher is known
-            }
+            let (overrides, source) = overrides_and_source(config.as_deref(), dataset.as_deref(), methods.as_deref())?;
             let cfg = scenarios::resolve(scenario.as_deref(), overrides)?;
-            let source = source.unwrap_or_else(|| DataSource::Builtin(cfg.dataset.clone()));
+            let source = match source {
+                Some(s) => s,
+                None => builtin_source(&cfg.dataset)?,
+            };
             let quiet = json || !std::io::IsTerminal::is_terminal(&std::io::stderr());
             let results = run_seeds(&cfg, &source, seeds, &mut |done, total| {
                 if !quiet {
@@ -142,8 +144,81 @@ fn execute(command: Command) -> slam_lab::Result<()> {
                 let _ = write!(out, "{}", report::to_table(source.name(), scenario.as_deref(), &results));
             }
         }
+        Command::Sweep { vary, dataset, scenario, config, seeds, methods, json } => {
+            let (key, values) = sweep::parse_vary(&vary)?;
+            let (overrides, source) = overrides_and_source(config.as_deref(), dataset.as_deref(), methods.as_deref())?;
+            let base = scenarios::resolve(scenario.as_deref(), overrides.clone())?;
+            let configs = sweep::configs(scenario.as_deref(), &overrides, &key, &values)?;
+            let quiet = json || !std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let mut points = Vec::with_capacity(values.len());
+            for (vi, (value, cfg)) in values.iter().zip(&configs).enumerate() {
+                let source = match &source {
+                    Some(s) => s.clone(),
+                    None => builtin_source(&cfg.dataset)?,
+                };
+                let results = run_seeds(cfg, &source, seeds, &mut |done, total| {
+                    if !quiet {
+                        eprint!("\r{key} = {} ({}/{}): seed {done}/{total}   ", sweep::label(value), vi + 1, values.len());
+                    }
+                })?;
+                points.push((value.clone(), results));
+            }
+            if !quiet {
+                eprintln!();
+            }
+            let name = source.as_ref().map_or(base.dataset.as_str(), |s| s.name()).to_string();
+            if json {
+                let v = sweep::to_json(&base, &name, scenario.as_deref(), &key, &points);
+                let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).expect("JSON values serialise"));
+            } else {
+                let _ = write!(out, "{}", sweep::to_table(&name, scenario.as_deref(), &key, &points));
+            }
+        }
     }
     Ok(())
+}
+
+/// The config overrides of `--config`, `--dataset` and `--methods` (in that order), and the data
+/// source when `--dataset` names a file or the MNIST subset.
+fn overrides_and_source(config: Option<&str>, dataset: Option<&str>, methods: Option<&str>) -> slam_lab::Result<(Value, Option<DataSource>)> {
+    let mut overrides = match config {
+        Some(path) => read_config(path)?,
+        None => Value::Object(Default::default()),
+    };
+    let mut source = None;
+    if let Some(d) = dataset {
+        if d == "mnist" || d.to_ascii_lowercase().ends_with(".bin") {
+            let table = load_mnist(if d == "mnist" { mnist_path() } else { d.to_string() })?;
+            overrides["dataset"] = Value::String(table.name.clone());
+            source = Some(DataSource::Pool(table));
+        } else if d.to_ascii_lowercase().ends_with(".csv") || Path::new(d).is_file() {
+            let table = data::csv::load_csv_file(Path::new(d))?;
+            overrides["dataset"] = Value::String(table.name.clone());
+            source = Some(DataSource::Table(table));
+        } else {
+            overrides["dataset"] = Value::String(d.to_string());
+        }
+    }
+    if let Some(list) = methods {
+        overrides["methods"] = Method::parse_list(list)?; // "all" expands once the teacher is known
+    }
+    Ok((overrides, source))
+}
+
+/// The source of a built-in dataset named in the config (a scenario's `mnist` is read from disk).
+fn builtin_source(name: &str) -> slam_lab::Result<DataSource> {
+    if name == "mnist" {
+        return Ok(DataSource::Pool(load_mnist(mnist_path())?));
+    }
+    Ok(DataSource::Builtin(name.to_string()))
+}
+
+fn load_mnist(path: String) -> slam_lab::Result<data::Dataset> {
+    let bytes = std::fs::read(&path).map_err(|e| Error::Io {
+        path: path.clone(),
+        reason: format!("{e} (the MNIST subset is built by `npm run build`, or set SLAM_LAB_MNIST)"),
+    })?;
+    data::mnist::parse(&bytes)
 }
 
 /// Where the MNIST subset lives: `$SLAM_LAB_MNIST`, else the page's copy under `www/data/`.

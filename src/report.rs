@@ -20,6 +20,70 @@ pub fn mean_std(v: &[f64]) -> (f64, f64) {
     (mean, var.sqrt())
 }
 
+/// The two-sided 95% quantile of Student's t with `df` degrees of freedom: tabulated for 1-30,
+/// 40, 60 and 120, interpolated linearly in 1/df between, 1.96 beyond (accurate to 0.002).
+pub fn t_quantile_975(df: usize) -> f64 {
+    const SMALL: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+        2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ];
+    const LARGE: [(f64, f64); 5] = [(30.0, 2.042), (40.0, 2.021), (60.0, 2.000), (120.0, 1.980), (f64::INFINITY, 1.960)];
+    if df == 0 {
+        return f64::INFINITY;
+    }
+    if df <= 30 {
+        return SMALL[df - 1];
+    }
+    let x = 1.0 / df as f64;
+    for w in LARGE.windows(2) {
+        let ((d0, q0), (d1, q1)) = (w[0], w[1]);
+        if (df as f64) <= d1 {
+            let (x0, x1) = (1.0 / d0, if d1.is_finite() { 1.0 / d1 } else { 0.0 });
+            return q1 + (q0 - q1) * (x - x1) / (x0 - x1);
+        }
+    }
+    1.960
+}
+
+/// A paired comparison of a method with a baseline over the same seeds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Paired {
+    /// Mean of (method - baseline) over seeds.
+    pub mean: f64,
+    /// Sample standard deviation of the differences.
+    pub std: f64,
+    /// Lower end of the 95% t interval of the mean difference.
+    pub ci_low: f64,
+    /// Upper end.
+    pub ci_high: f64,
+    /// Seeds where the method is strictly better.
+    pub wins: usize,
+    /// Seeds where it is strictly worse.
+    pub losses: usize,
+    /// Seeds with equal accuracy.
+    pub ties: usize,
+    /// Seeds compared.
+    pub n: usize,
+}
+
+/// Compare `a` with `b` seed by seed (same length, same seed order).
+pub fn paired(a: &[f64], b: &[f64]) -> Paired {
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let (mean, std) = mean_std(&d);
+    let n = d.len();
+    let half = if n > 1 { t_quantile_975(n - 1) * std / (n as f64).sqrt() } else { f64::INFINITY };
+    Paired {
+        mean,
+        std,
+        ci_low: mean - half,
+        ci_high: mean + half,
+        wins: d.iter().filter(|&&v| v > 0.0).count(),
+        losses: d.iter().filter(|&&v| v < 0.0).count(),
+        ties: d.iter().filter(|&&v| v == 0.0).count(),
+        n,
+    }
+}
+
 /// One method's summary.
 #[derive(Clone, Debug, Serialize)]
 pub struct MethodSummary {
@@ -35,11 +99,18 @@ pub struct MethodSummary {
     pub teacher_wrong_accuracy: f64,
     /// Mean test accuracy after each epoch.
     pub curve: Vec<f64>,
+    /// Whether the method takes gradient steps on V's true labels (the others only estimate from V).
+    pub trains_on_validation_labels: bool,
+    /// Paired difference to `vanilla` over the same seeds (absent when vanilla did not run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vs_vanilla: Option<Paired>,
 }
 
 /// Summarise the seeds of one run.
 pub fn summarise(results: &[SeedResult]) -> Vec<(String, MethodSummary)> {
     let Some(first) = results.first() else { return Vec::new() };
+    let finals = |mi: usize| -> Vec<f64> { results.iter().map(|r| r.methods[mi].1.last().expect("at least one epoch").test_accuracy as f64).collect() };
+    let vanilla = first.methods.iter().position(|(m, _)| *m == crate::methods::Method::Vanilla).map(finals);
     first
         .methods
         .iter()
@@ -49,6 +120,7 @@ pub fn summarise(results: &[SeedResult]) -> Vec<(String, MethodSummary)> {
                 results.iter().map(|r| r.methods[mi].1.last().expect("at least one epoch")).collect();
             let per_seed: Vec<f64> = finals.iter().map(|m| m.test_accuracy as f64).collect();
             let (mean, std) = mean_std(&per_seed);
+            let vs_vanilla = vanilla.as_ref().filter(|_| *method != crate::methods::Method::Vanilla).map(|v| paired(&per_seed, v));
             let avg = |f: &dyn Fn(&crate::experiment::EpochMetrics) -> f32| {
                 finals.iter().map(|m| f(m) as f64).sum::<f64>() / finals.len() as f64
             };
@@ -64,6 +136,8 @@ pub fn summarise(results: &[SeedResult]) -> Vec<(String, MethodSummary)> {
                     teacher_right_accuracy: avg(&|m| m.teacher_right_accuracy.unwrap_or(f32::NAN)),
                     teacher_wrong_accuracy: avg(&|m| m.teacher_wrong_accuracy.unwrap_or(f32::NAN)),
                     curve,
+                    trains_on_validation_labels: method.trains_on_validation_labels(),
+                    vs_vanilla,
                 },
             )
         })
@@ -123,6 +197,7 @@ pub fn to_json(cfg: &Config, dataset: &str, scenario: Option<&str>, results: &[S
             "min": results.iter().map(|r| f(r.alpha_stats.1)).fold(f64::MAX, f64::min),
             "max": results.iter().map(|r| f(r.alpha_stats.2)).fold(f64::MIN, f64::max),
             "oracle_mean_abs_error": if oracle.is_empty() { Value::Null } else { json!(mean_std(&oracle).0) },
+            "floor_per_seed": results.iter().map(|r| f(r.alpha_floor)).collect::<Vec<_>>(),
         },
         "methods": methods,
         "warnings": unique_warnings(results),
@@ -174,23 +249,47 @@ pub fn to_table(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -
         ks.join("/"),
         mean_std(&alpha).0
     );
-    let _ = writeln!(out, "{:<16}{:>16}  {}", "method", "test acc % (+-sd)", "on U: teacher right/wrong");
+    let summaries = summarise(results);
+    let paired_column = summaries.iter().any(|(_, s)| s.vs_vanilla.is_some());
+    let _ = writeln!(
+        out,
+        "{:<17}{:>16}  {:<26}{}",
+        "method",
+        "test acc % (+-sd)",
+        "on U: teacher right/wrong",
+        if paired_column { "vs vanilla: mean [95% CI] wins" } else { "" }
+    );
     let mut notes = Vec::new();
-    for (mi, (name, s)) in summarise(results).into_iter().enumerate() {
+    let mut marked = false;
+    for (mi, (name, s)) in summaries.into_iter().enumerate() {
+        let label = if s.trains_on_validation_labels {
+            marked = true;
+            format!("{name} *")
+        } else {
+            name.clone()
+        };
+        let vs = match &s.vs_vanilla {
+            Some(p) => format!("{:+.1} [{:+.1}, {:+.1}] {}/{}", 100.0 * p.mean, 100.0 * p.ci_low, 100.0 * p.ci_high, p.wins, p.n),
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
-            "{:<16}{:>9.1} +- {:<4.1}{:>14.1} / {:<5.1}",
-            name,
+            "{:<17}{:>9.1} +- {:<4.1}{:>13.1} / {:<10.1}{}",
+            label,
             100.0 * s.mean,
             100.0 * s.std,
             100.0 * s.teacher_right_accuracy,
-            100.0 * s.teacher_wrong_accuracy
+            100.0 * s.teacher_wrong_accuracy,
+            vs
         );
         let stats = method_stats(results, mi);
         if !stats.is_empty() {
             let parts: Vec<String> = stats.iter().map(|(k, m, _)| format!("{k} {m:.3}")).collect();
             notes.push(format!("  {name}: {}", parts.join(", ")));
         }
+    }
+    if marked {
+        let _ = writeln!(out, "* trains on V's true labels (the other methods only estimate from V)");
     }
     for n in notes {
         let _ = writeln!(out, "{n}");
@@ -211,5 +310,42 @@ mod tests {
         assert!((m - 5.0).abs() < 1e-12);
         assert!((s - (32.0f64 / 7.0).sqrt()).abs() < 1e-12);
         assert_eq!(mean_std(&[3.0]), (3.0, 0.0));
+    }
+
+    /// P(|T| <= q) for Student's t with `df` degrees of freedom, by brute-force integration of its
+    /// density (Simpson's rule on a fine grid).
+    fn t_coverage(q: f64, df: f64) -> f64 {
+        let lg = |x: f64| libm::lgamma(x);
+        let c = (lg((df + 1.0) / 2.0) - lg(df / 2.0)).exp() / (df * std::f64::consts::PI).sqrt();
+        let pdf = |t: f64| c * (1.0 + t * t / df).powf(-(df + 1.0) / 2.0);
+        let n = 200_000;
+        let h = q / n as f64;
+        let mut s = pdf(0.0) + pdf(q);
+        for i in 1..n {
+            s += pdf(i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
+        }
+        2.0 * s * h / 3.0
+    }
+
+    #[test]
+    fn t_quantiles_cover_95_percent() {
+        for df in [1usize, 2, 4, 9, 19, 30, 35, 50, 90, 200, 1000] {
+            let q = t_quantile_975(df);
+            let cover = t_coverage(q, df as f64);
+            assert!((cover - 0.95).abs() < 2e-4, "df {df}: q {q} covers {cover}");
+        }
+    }
+
+    #[test]
+    fn paired_counts_and_interval_match_the_definitions() {
+        let a = [0.80, 0.82, 0.79, 0.85, 0.81];
+        let b = [0.78, 0.82, 0.80, 0.80, 0.77];
+        let p = paired(&a, &b);
+        let d = [0.02, 0.0, -0.01, 0.05, 0.04];
+        let (m, s) = mean_std(&d);
+        assert!((p.mean - m).abs() < 1e-12 && (p.std - s).abs() < 1e-12);
+        assert_eq!((p.wins, p.losses, p.ties, p.n), (3, 1, 1, 5));
+        let half = 2.776 * s / 5f64.sqrt();
+        assert!((p.ci_low - (m - half)).abs() < 1e-12 && (p.ci_high - (m + half)).abs() < 1e-12);
     }
 }

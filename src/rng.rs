@@ -19,6 +19,7 @@ pub enum Stream {
     StudentInit = 5,
     BatchOrder = 6,
     Method = 7,
+    Augment = 8,
 }
 
 /// A seeded generator.

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::data::pca::pca_2d;
-use crate::estimators::{margin, AlphaModel};
+use crate::estimators::AlphaModel;
 use crate::experiment::{DataSource, EpochMetrics, ExtraPoint, Prepared, StudentRun};
 use crate::model::mlp::argmax;
 use crate::model::Mlp;
@@ -47,6 +47,8 @@ pub struct Overview {
     pub confusion: Vec<Vec<u32>>,
     /// k chosen on V.
     pub k: usize,
+    /// The lower clamp on alpha in use (`alpha_min`, or its `auto` value: 1/2, or 1/k normalised).
+    pub alpha_floor: f32,
     /// alpha(margin) sampled at 101 margins in [0, 1] (before the clamp); empty for the oracle.
     pub alpha_curve: Vec<[f32; 2]>,
     /// Validation rug: (margin, teacher correct) per V point.
@@ -197,8 +199,7 @@ impl Session {
                 })
                 .collect(),
         };
-        let row = |i: usize| p.teacher.probs.row(i).to_slice().expect("contiguous").to_vec();
-        let rug = p.split.validation.iter().map(|&i| (margin(&row(i)), p.teacher.labels[i] == p.data.y[i])).collect();
+        let rug = p.split.validation.iter().map(|&i| (p.teacher.margins[i] as f32, p.teacher.labels[i] == p.data.y[i])).collect();
         let mut bins = vec![(0.0f32, 0u32, 0u32); 10];
         for &i in &p.split.validation {
             let conf = p.teacher.probs[[i, p.teacher.labels[i]]];
@@ -221,6 +222,7 @@ impl Session {
             teacher_unlabeled_accuracy: p.teacher_unlabeled_accuracy,
             confusion,
             k: p.k,
+            alpha_floor: p.alpha_floor,
             alpha_curve,
             rug,
             reliability,

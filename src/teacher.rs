@@ -4,14 +4,35 @@
 use ndarray::{Array2, ArrayView2};
 
 use crate::config::{NoiseModel, TeacherConfig, TeacherKind};
-use crate::data::Split;
+use crate::data::augment::Shifter;
+use crate::data::{ImageShape, Split, Standardizer};
 use crate::losses::cross_entropy_label;
 use crate::model::{Mlp, Optimizer, OptimizerKind};
 use crate::rng::{Rng, Stream};
 
+/// What a teacher is fitted on: the network's inputs, and for image augmentation the raw pixels
+/// and the scaling that turns them into inputs.
+#[derive(Clone, Copy)]
+pub struct TeacherInputs<'a> {
+    /// Scaled features, one row per dataset row.
+    pub x: ArrayView2<'a, f32>,
+    /// Raw features (same rows).
+    pub raw: ArrayView2<'a, f32>,
+    /// The scaling from `raw` to `x`.
+    pub scaler: &'a Standardizer,
+    /// The pixel grid, for image data.
+    pub image: Option<ImageShape>,
+}
+
 /// The teacher's view of every row of the dataset.
 #[derive(Clone, Debug)]
 pub struct TeacherOutput {
+    /// Logits after the temperature (`softmax(logits) = probs`), one row per dataset row. For a
+    /// synthetic teacher, the log of its probabilities.
+    pub logits: Array2<f32>,
+    /// Margin (top-1 minus top-2 probability) per row, computed from the logits in f64: f32
+    /// probabilities saturate at 1 for logit gaps above about 17 and would tie confident rows.
+    pub margins: Vec<f64>,
     /// Soft labels (after temperature), one row per dataset row.
     pub probs: Array2<f32>,
     /// Argmax of each row of `probs`.
@@ -27,44 +48,82 @@ pub struct TeacherOutput {
 /// them to corrupt them; a trained teacher sees only the rows of L).
 pub fn build_teacher(
     cfg: &TeacherConfig,
-    x: ArrayView2<f32>,
+    inputs: TeacherInputs,
     y: &[usize],
     classes: usize,
     split: &Split,
     temperature: f32,
     seed: u64,
 ) -> TeacherOutput {
-    let (mut probs, oracle_alpha, net) = match cfg.kind {
+    let x = inputs.x;
+    let (probs, logits, oracle_alpha, net) = match cfg.kind {
         TeacherKind::Trained => {
-            let mut net = train_teacher(cfg, x, y, classes, &split.labeled, &mut Rng::new(seed, Stream::Teacher));
-            (net.predict_proba(x), None, Some(net))
+            let aug = Rng::sub(seed, Stream::Augment, 0);
+            let mut net = train_teacher(cfg, inputs, y, classes, &split.labeled, &mut Rng::new(seed, Stream::Teacher), aug);
+            let logits = net.predict_logits(x);
+            let probs = if temperature == 1.0 { net.predict_proba(x) } else { probs_at_temperature(&logits, temperature) };
+            (probs, scaled(logits, temperature), None, Some(net))
         }
         TeacherKind::Synthetic => {
             let (p, a) = synthetic_teacher(cfg, x, y, classes, seed);
-            (p, Some(a), None)
+            let logits = log_probs(&p);
+            let probs = if temperature == 1.0 { p } else { probs_at_temperature(&logits, temperature) };
+            (probs, scaled(logits, temperature), Some(a), None)
         }
     };
-    if temperature != 1.0 {
-        apply_temperature(&mut probs, temperature);
-    }
     let labels = probs.rows().into_iter().map(|r| crate::model::mlp::argmax(r.as_slice().expect("contiguous"))).collect();
-    TeacherOutput { probs, labels, oracle_alpha, net }
+    let margins = logits.rows().into_iter().map(|r| margin_from_logits(r.as_slice().expect("contiguous"))).collect();
+    TeacherOutput { logits, margins, probs, labels, oracle_alpha, net }
 }
 
-/// softmax(log(p) / tau) row by row: the same as dividing the teacher's logits by tau.
-pub fn apply_temperature(probs: &mut Array2<f32>, tau: f32) {
-    for mut row in probs.rows_mut() {
-        let r = row.as_slice_mut().expect("contiguous");
-        for v in r.iter_mut() {
-            *v = libm::logf(v.max(1e-30)) / tau;
-        }
-        crate::model::softmax_in_place(r);
+/// `log p` row by row (the logits of a synthetic teacher, up to a constant per row).
+fn log_probs(p: &Array2<f32>) -> Array2<f32> {
+    p.mapv(|v| libm::logf(v.max(1e-30)))
+}
+
+/// The logits divided by the temperature.
+fn scaled(mut logits: Array2<f32>, tau: f32) -> Array2<f32> {
+    if tau != 1.0 {
+        logits.mapv_inplace(|z| z / tau);
     }
+    logits
+}
+
+/// `softmax(z / tau)` row by row: the temperature acts on logits, never on clamped probabilities.
+pub fn probs_at_temperature(logits: &Array2<f32>, tau: f32) -> Array2<f32> {
+    let mut out = scaled(logits.clone(), tau);
+    for mut row in out.rows_mut() {
+        crate::model::softmax_in_place(row.as_slice_mut().expect("contiguous"));
+    }
+    out
+}
+
+/// Top-1 minus top-2 probability of `softmax(z)`, in f64 from the logits:
+/// `(1 - exp(z2 - z1)) / sum_j exp(z_j - z1)`. Stays below 1 and strictly ordered for logit gaps
+/// up to about 36, where f32 probabilities already read 1 and 0 at a gap of 17. 0 for one class.
+pub fn margin_from_logits(z: &[f32]) -> f64 {
+    let (mut a, mut b) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for &v in z {
+        let v = v as f64;
+        if v > a {
+            b = a;
+            a = v;
+        } else if v > b {
+            b = v;
+        }
+    }
+    if !b.is_finite() || !a.is_finite() {
+        return 0.0;
+    }
+    let sum: f64 = z.iter().map(|&v| libm::exp(v as f64 - a)).sum();
+    (1.0 - libm::exp(b - a)) / sum
 }
 
 /// Fit an MLP on the labeled rows (repeats allowed: a bootstrap sample) with cross-entropy and Adam,
-/// drawing its initial weights and batch order from `rng`.
-fn train_teacher(cfg: &TeacherConfig, x: ArrayView2<f32>, y: &[usize], classes: usize, labeled: &[usize], rng: &mut Rng) -> Mlp {
+/// drawing its initial weights and batch order from `rng`; with `cfg.shift` on image data, every
+/// visit of an image shifts it at random, drawn from `aug`.
+fn train_teacher(cfg: &TeacherConfig, inputs: TeacherInputs, y: &[usize], classes: usize, labeled: &[usize], rng: &mut Rng, aug: Rng) -> Mlp {
+    let x = inputs.x;
     let mut sizes = vec![x.ncols()];
     sizes.extend(&cfg.hidden);
     sizes.push(classes);
@@ -72,10 +131,21 @@ fn train_teacher(cfg: &TeacherConfig, x: ArrayView2<f32>, y: &[usize], classes: 
     let mut net = Mlp::new(&sizes, batch, rng);
     let mut opt = Optimizer::new(OptimizerKind::Adam, cfg.lr, 1e-4, &net);
     let mut order = labeled.to_vec();
+    let mut shifter = match inputs.image {
+        Some(shape) if cfg.shift > 0 => Some(Shifter::new(shape, cfg.shift, aug)),
+        _ => None,
+    };
     for _ in 0..cfg.epochs {
         rng.shuffle(&mut order);
         for chunk in order.chunks(batch) {
-            net.forward_rows(x, chunk);
+            match shifter.as_mut() {
+                Some(s) => {
+                    net.forward_filled(chunk.len(), |buf| s.fill(inputs.raw, inputs.scaler, chunk, buf));
+                }
+                None => {
+                    net.forward_rows(x, chunk);
+                }
+            }
             let c = classes;
             let scale = 1.0 / chunk.len() as f32;
             let (p, d) = net.probs_and_delta_mut();
@@ -117,7 +187,7 @@ pub fn embedding(net: &Mlp, x: ArrayView2<f32>) -> Option<Array2<f32>> {
 #[allow(clippy::too_many_arguments)]
 pub fn ensemble(
     cfg: &TeacherConfig,
-    x: ArrayView2<f32>,
+    inputs: TeacherInputs,
     y: &[usize],
     classes: usize,
     split: &Split,
@@ -125,6 +195,7 @@ pub fn ensemble(
     seed: u64,
     members: usize,
 ) -> Vec<Array2<f32>> {
+    let x = inputs.x;
     let mut out = Vec::with_capacity(members);
     match cfg.kind {
         TeacherKind::Trained => {
@@ -132,8 +203,9 @@ pub fn ensemble(
                 let mut rng = Rng::sub(seed, Stream::Teacher, m as u64);
                 let l = &split.labeled;
                 let sample: Vec<usize> = (0..l.len()).map(|_| l[rng.below(l.len())]).collect();
-                let mut net = train_teacher(cfg, x, y, classes, &sample, &mut rng);
-                out.push(net.predict_proba(x));
+                let aug = Rng::sub(seed, Stream::Augment, m as u64 + 1);
+                let mut net = train_teacher(cfg, inputs, y, classes, &sample, &mut rng, aug);
+                out.push(if temperature == 1.0 { net.predict_proba(x) } else { probs_at_temperature(&net.predict_logits(x), temperature) });
             }
         }
         TeacherKind::Synthetic => {
@@ -141,13 +213,9 @@ pub fn ensemble(
             let (alpha, wrong) = noise_profile(cfg, x, y, classes, &mut rng);
             for m in 0..members {
                 let mut draw = Rng::sub(seed, Stream::TeacherNoise, m as u64);
-                out.push(synthetic_draw(cfg, &alpha, &wrong, y, classes, &mut draw));
+                let p = synthetic_draw(cfg, &alpha, &wrong, y, classes, &mut draw);
+                out.push(if temperature == 1.0 { p } else { probs_at_temperature(&log_probs(&p), temperature) });
             }
-        }
-    }
-    if temperature != 1.0 {
-        for p in out.iter_mut() {
-            apply_temperature(p, temperature);
         }
     }
     out
@@ -282,6 +350,12 @@ mod tests {
     use super::*;
     use crate::rng::Stream;
 
+    const IDENTITY_2: fn() -> Standardizer = || Standardizer { mean: vec![0.0; 2], std: vec![1.0; 2] };
+
+    fn plain<'a>(x: &'a Array2<f32>, scaler: &'a Standardizer) -> TeacherInputs<'a> {
+        TeacherInputs { x: x.view(), raw: x.view(), scaler, image: None }
+    }
+
     fn toy(n: usize, classes: usize) -> (Array2<f32>, Vec<usize>) {
         let mut r = Rng::new(1, Stream::Data);
         let y: Vec<usize> = (0..n).map(|i| i % classes).collect();
@@ -293,7 +367,7 @@ mod tests {
         let (x, y) = toy(3000, classes);
         let cfg = TeacherConfig { kind: TeacherKind::Synthetic, noise, rate, ..TeacherConfig::default() };
         let split = Split { labeled: vec![0], validation: vec![1], unlabeled: (2..3000).collect(), test: vec![] };
-        (build_teacher(&cfg, x.view(), &y, classes, &split, 1.0, 7), y)
+        (build_teacher(&cfg, plain(&x, &IDENTITY_2()), &y, classes, &split, 1.0, 7), y)
     }
 
     #[test]
@@ -328,7 +402,7 @@ mod tests {
         let (x, y) = toy(2000, 2);
         let cfg = TeacherConfig { kind: TeacherKind::Synthetic, noise: NoiseModel::Margin, rate: 0.2, ..TeacherConfig::default() };
         let split = Split { labeled: vec![0], validation: vec![1], unlabeled: vec![2], test: vec![] };
-        let t = build_teacher(&cfg, x.view(), &y, 2, &split, 1.0, 3);
+        let t = build_teacher(&cfg, plain(&x, &IDENTITY_2()), &y, 2, &split, 1.0, 3);
         let a = t.oracle_alpha.unwrap();
         // Class centres are at x0 = 0 and 2: points near x0 = 1 are near the boundary.
         let (mut near, mut far) = (Vec::new(), Vec::new());
@@ -344,7 +418,7 @@ mod tests {
         let (x, y) = toy(600, 3);
         let cfg = TeacherConfig { hidden: vec![16], epochs: 100, ..TeacherConfig::default() };
         let split = Split { labeled: (0..60).collect(), validation: vec![60], unlabeled: (61..600).collect(), test: vec![] };
-        let t = build_teacher(&cfg, x.view(), &y, 3, &split, 1.0, 1);
+        let t = build_teacher(&cfg, plain(&x, &IDENTITY_2()), &y, 3, &split, 1.0, 1);
         let acc = (61..600).filter(|&i| t.labels[i] == y[i]).count() as f32 / 539.0;
         assert!(acc > 0.7, "teacher accuracy on U {acc}");
         // Changing labels outside L does not change the teacher.
@@ -352,15 +426,73 @@ mod tests {
         for v in y2.iter_mut().skip(60) {
             *v = 0;
         }
-        let t2 = build_teacher(&cfg, x.view(), &y2, 3, &split, 1.0, 1);
+        let t2 = build_teacher(&cfg, plain(&x, &IDENTITY_2()), &y2, 3, &split, 1.0, 1);
         assert_eq!(t.probs, t2.probs);
     }
 
     #[test]
     fn temperature_flattens_and_keeps_the_argmax() {
-        let mut p = Array2::from_shape_vec((1, 3), vec![0.7f32, 0.2, 0.1]).unwrap();
-        apply_temperature(&mut p, 2.0);
+        let z = Array2::from_shape_vec((1, 3), vec![0.7f32, 0.2, 0.1]).unwrap().mapv(|v| v.ln());
+        let p = probs_at_temperature(&z, 2.0);
         assert!(p[[0, 0]] < 0.7 && p[[0, 0]] > p[[0, 1]] && p[[0, 1]] > p[[0, 2]]);
         assert!((p.sum() - 1.0).abs() < 1e-6);
+    }
+
+    /// A very confident teacher (logit gap 100) at temperature 10 is softmax of a gap of 10. Taking
+    /// the log of its clamped f32 probabilities instead (log 1 = 0, log 1e-30 = -69) gave a gap of 6.9.
+    #[test]
+    fn temperature_divides_the_logits_not_clamped_probabilities() {
+        let z = Array2::from_shape_vec((1, 2), vec![100.0f32, 0.0]).unwrap();
+        let p = probs_at_temperature(&z, 10.0);
+        let want = 1.0 / (1.0 + (-10.0f64).exp());
+        assert!((p[[0, 0]] as f64 - want).abs() < 1e-6, "{} vs {want}", p[[0, 0]]);
+        assert!((margin_from_logits(&[10.0, 0.0]) - (2.0 * want - 1.0)).abs() < 1e-12);
+    }
+
+    /// Logit gaps of 20, 25 and 30 round to probability 1 in f32 (a margin of exactly 1 each, a
+    /// three-way tie for the isotonic fit); from the logits in f64 they stay ordered.
+    #[test]
+    fn margins_from_logits_keep_confident_rows_apart() {
+        let rows = [[20.0f32, 0.0, -1.0], [25.0, 0.0, -1.0], [30.0, 0.0, -1.0]];
+        let from_probs: Vec<f32> = rows
+            .iter()
+            .map(|z| {
+                let mut p = z.to_vec();
+                crate::model::softmax_in_place(&mut p);
+                crate::estimators::margin(&p)
+            })
+            .collect();
+        assert_eq!(from_probs, vec![1.0; 3], "f32 probabilities saturate");
+        let m: Vec<f64> = rows.iter().map(|z| margin_from_logits(z)).collect();
+        assert!(m[0] < m[1] && m[1] < m[2] && m[2] < 1.0, "{m:?}");
+        // And it is the margin of the probabilities wherever those are exact.
+        let z = [1.5f32, -0.5, 0.25];
+        let mut p = z.to_vec();
+        crate::model::softmax_in_place(&mut p);
+        assert!((margin_from_logits(&z) - crate::estimators::margin(&p) as f64).abs() < 1e-6);
+    }
+
+    /// A trained teacher's margins come from its logits: on a toy problem fitted hard enough to
+    /// saturate, rows whose f32 probabilities tie at 1 still get distinct margins.
+    #[test]
+    fn a_trained_teachers_confident_rows_are_not_tied() {
+        let (x, y) = toy(400, 2);
+        let cfg = TeacherConfig { hidden: vec![32], epochs: 400, lr: 0.05, ..TeacherConfig::default() };
+        let split = Split { labeled: (0..100).collect(), validation: vec![100], unlabeled: (101..400).collect(), test: vec![] };
+        let t = build_teacher(&cfg, plain(&x, &IDENTITY_2()), &y, 2, &split, 1.0, 1);
+        // Rows whose f32 probabilities read exactly 1 and 0, with a logit gap below 36 (beyond that
+        // even f64 rounds the margin to 1, at an error rate of e^-36).
+        let gap = |i: usize| (t.logits[[i, 0]] - t.logits[[i, 1]]).abs();
+        let saturated: Vec<usize> =
+            (0..400).filter(|&i| crate::estimators::margin(t.probs.row(i).as_slice().unwrap()) == 1.0 && gap(i) < 35.0).collect();
+        assert!(saturated.len() >= 10, "the toy teacher should saturate some rows, got {}", saturated.len());
+        let mut by_gap = saturated.clone();
+        by_gap.sort_by(|&a, &b| gap(a).total_cmp(&gap(b)));
+        for w in by_gap.windows(2) {
+            if gap(w[0]) < gap(w[1]) {
+                assert!(t.margins[w[0]] < t.margins[w[1]], "gaps {} < {} but margins {} vs {}", gap(w[0]), gap(w[1]), t.margins[w[0]], t.margins[w[1]]);
+            }
+        }
+        assert!(saturated.iter().all(|&i| t.margins[i] < 1.0));
     }
 }

@@ -54,9 +54,14 @@ struct MethodInfo {
     description: &'static str,
     source: &'static str,
     core: bool,
+    baseline: bool,
+    trains_on_validation_labels: bool,
 }
 
-/// Every method as `[{name, description, source, core}]`; `core` marks the six SLaM compares with.
+/// Every method as `[{name, description, source, core, baseline, trains_on_validation_labels}]`;
+/// `core` marks the six SLaM compares with, `baseline` the reference points (`vanilla_lv`,
+/// `labels_only`), `trains_on_validation_labels` those that take gradient steps
+/// on V's labels (the others only estimate from V).
 #[wasm_bindgen]
 pub fn methods() -> Result<JsValue, JsError> {
     let list: Vec<MethodInfo> = crate::methods::Method::EVERY
@@ -66,6 +71,8 @@ pub fn methods() -> Result<JsValue, JsError> {
             description: m.description(),
             source: m.source(),
             core: crate::methods::Method::ALL.contains(&m),
+            baseline: m.is_baseline(),
+            trains_on_validation_labels: m.trains_on_validation_labels(),
         })
         .collect();
     to_js(&list)
@@ -78,8 +85,8 @@ pub fn scenario_config(name: &str) -> Result<JsValue, JsError> {
     to_js(&cfg)
 }
 
-/// A request from JS: `{scenario?, seeds?, config?, csv?, csv_name?, points?}`.
-#[derive(serde::Deserialize, Default)]
+/// A request from JS: `{scenario?, seeds?, config?, csv?, csv_name?, points?, vary?}`.
+#[derive(serde::Deserialize, Default, Clone)]
 #[serde(default, deny_unknown_fields)]
 struct Request {
     scenario: Option<String>,
@@ -88,6 +95,15 @@ struct Request {
     csv: Option<String>,
     csv_name: Option<String>,
     points: Vec<ExtraPoint>,
+    /// One value of a sweep: the config key set to the value over `config`, vanilla added.
+    vary: Option<Vary>,
+}
+
+#[derive(serde::Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct Vary {
+    key: String,
+    value: Value,
 }
 
 /// Resolve a request into a checked config and its data source. `pool` is a binary dataset
@@ -107,7 +123,10 @@ fn resolve_request(req: &Request, pool: Option<&[u8]>) -> crate::Result<(Config,
         overrides["dataset"] = Value::String(table.name.clone());
         source = Some(DataSource::Pool(table));
     }
-    let cfg = scenarios::resolve(req.scenario.as_deref(), overrides)?;
+    let cfg = match &req.vary {
+        Some(v) => crate::sweep::configs(req.scenario.as_deref(), &overrides, &v.key, std::slice::from_ref(&v.value))?.remove(0),
+        None => scenarios::resolve(req.scenario.as_deref(), overrides)?,
+    };
     let source = source.unwrap_or_else(|| DataSource::Builtin(cfg.dataset.clone()));
     Ok((cfg, source))
 }
@@ -163,6 +182,54 @@ pub fn dataset_file(request: JsValue) -> Option<String> {
 #[wasm_bindgen(js_name = provideDataset)]
 pub fn provide_dataset(name: &str, text: &str) -> Result<(), JsError> {
     data::builtin::provide(name, text).map_err(err)
+}
+
+#[derive(Serialize)]
+struct SweepKey {
+    key: &'static str,
+    description: &'static str,
+}
+
+/// The keys the page offers for a sweep, `[{key, description}]` (any config key can be swept).
+#[wasm_bindgen(js_name = sweepKeys)]
+pub fn sweep_keys() -> Result<JsValue, JsError> {
+    let list: Vec<SweepKey> = crate::sweep::SUGGESTED.iter().map(|&(key, description)| SweepKey { key, description }).collect();
+    to_js(&list)
+}
+
+/// Read a sweep's values (`"50,100,200"`, `"auto,0.3"`, `"[64],[64,64]"`) and check each against
+/// the request: returns `[value]`, or throws naming the key and the value that does not resolve.
+#[wasm_bindgen(js_name = sweepValues)]
+pub fn sweep_values(request: JsValue, key: &str, list: &str) -> Result<JsValue, JsError> {
+    let req = decode_request(request).map_err(err)?;
+    let values = crate::sweep::parse_values(key, list).map_err(err)?;
+    let overrides = req.config.clone().unwrap_or(Value::Object(Default::default()));
+    crate::sweep::configs(req.scenario.as_deref(), &overrides, key, &values).map_err(err)?;
+    to_js(&values)
+}
+
+/// The sweep report (same shape as `slam-lab sweep --json`) over per-seed results from
+/// [`run_seed_json`] with `vary` set: `results[v]` holds value `v`'s seeds, in any order.
+#[wasm_bindgen(js_name = summariseSweep)]
+pub fn summarise_sweep(request: JsValue, key: &str, values: JsValue, results: JsValue, pool: Option<Vec<u8>>) -> Result<JsValue, JsError> {
+    let req = decode_request(request).map_err(err)?;
+    let values: Vec<Value> = serde_wasm_bindgen::from_value(values).map_err(|e| JsError::new(&format!("values: {e}")))?;
+    let texts: Vec<Vec<String>> = serde_wasm_bindgen::from_value(results).map_err(|e| JsError::new(&format!("results: {e}")))?;
+    if texts.len() != values.len() {
+        return Err(JsError::new(&format!("results: {} values but {} result lists", values.len(), texts.len())));
+    }
+    let (base, source) = resolve_request(&Request { vary: None, ..req.clone() }, pool.as_deref()).map_err(err)?;
+    let mut points = Vec::with_capacity(values.len());
+    for (vi, (value, list)) in values.into_iter().zip(texts).enumerate() {
+        let mut parsed: Vec<SeedResult> = list
+            .iter()
+            .enumerate()
+            .map(|(i, text)| serde_json::from_str(text).map_err(|e| JsError::new(&format!("results[{vi}][{i}]: {e}"))))
+            .collect::<Result<_, _>>()?;
+        parsed.sort_by_key(|r| r.seed.wrapping_sub(base.seed));
+        points.push((value, parsed));
+    }
+    to_js(&crate::sweep::to_json(&base, source.name(), req.scenario.as_deref(), key, &points))
 }
 
 /// An interactive training session (one seed, every method side by side), owned by a Web Worker.

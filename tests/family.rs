@@ -48,8 +48,8 @@ fn every_method_runs_deterministically_and_reports_its_numbers() {
         assert_eq!(hist.len(), cfg.student.epochs, "{}", m.name());
         let last = hist.last().unwrap();
         assert!(last.test_accuracy > 0.5 && last.train_loss.is_finite(), "{}: {last:?}", m.name());
-        let core = Method::ALL.contains(m);
-        assert_eq!(stats.is_empty(), core, "{}: {stats:?}", m.name());
+        let plain = Method::ALL.contains(m) || matches!(m, Method::VanillaLv | Method::LabelsOnly);
+        assert_eq!(stats.is_empty(), plain, "{}: {stats:?}", m.name());
     }
     let report = slam_lab::report::to_json(&cfg, "spirals", None, &[a.clone(), b]);
     assert!(report["methods"]["rad"]["queried_teacher_accuracy"].as_f64().is_some(), "{}", report["methods"]["rad"]);
@@ -188,6 +188,25 @@ fn rad_queries_are_more_often_right_than_random_ones_at_equal_budget() {
     assert!(acc[0] > acc[1] + 0.03, "rad {:.3} vs random {:.3}", acc[0], acc[1]);
     assert!(acc[0] > acc[2] + 0.03, "rad {:.3} vs uncertainty {:.3}", acc[0], acc[2]);
     assert_ne!(seen[0], seen[1], "different seeds query different points");
+}
+
+/// The adversary's budget is the expected number of teacher mistakes among what the learner queries.
+/// Counted over every candidate instead, it was so large that the best reply spread the queries
+/// almost uniformly, and rad's queries were no more often right than random ones (margin-noise: 73%
+/// against 76%; digits: 82% against 89%).
+#[test]
+fn rad_beats_random_selection_on_teacher_correctness_with_real_noise() {
+    for (scenario, epochs) in [("margin-noise", 10), ("digits", 8)] {
+        let cfg = config(scenario, json!({"student": {"epochs": epochs}, "methods": ["rad", "rad_random"]}));
+        let mut acc = [0.0f64; 2];
+        for seed in 0..4 {
+            let r = run_seed(&cfg, &source(&cfg), seed).unwrap();
+            for (i, stats) in r.method_stats.iter().enumerate() {
+                acc[i] += stats.iter().find(|(k, _)| *k == "queried_teacher_accuracy").unwrap().1 / 4.0;
+            }
+        }
+        assert!(acc[0] > acc[1] + 0.025, "{scenario}: rad {:.3} vs random {:.3}", acc[0], acc[1]);
+    }
 }
 
 #[test]

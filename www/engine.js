@@ -52,8 +52,23 @@ export class EngineClient {
    * Resolves to the report object; rejects with the engine's message.
    */
   summarise({ request, csv, needsPool }, results) {
+    return this.ask({ type: 'summarise', request, csv, needsPool, results });
+  }
+
+  /** A sweep's report: `results[v]` are the JSON texts of value `v`'s seeds (summariseSweep). */
+  summariseSweep({ request, csv, needsPool }, key, values, results) {
+    return this.ask({ type: 'summarise-sweep', request, csv, needsPool, key, values, results });
+  }
+
+  /** A sweep's values (`"50,100,200"`) read and checked by the engine; rejects naming the bad value. */
+  sweepValues({ request, csv }, key, text) {
+    return this.ask({ type: 'sweep-values', request, csv, key, text });
+  }
+
+  /** Sends `msg` with a fresh id; resolves with the worker's 'summary' answer, rejects on 'summary-error'. */
+  ask(fields) {
     const id = this.nextId++;
-    const msg = { type: 'summarise', id, request, csv, needsPool, results };
+    const msg = { ...fields, id };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { msg, resolve, reject });
       this.send(msg);
@@ -81,17 +96,22 @@ export function poolSize(n, cores = navigator.hardwareConcurrency) {
  * turns them into the report, in seed order whatever order they finished in. `close()` terminates
  * every worker at once, even in the middle of a seed.
  *
- * msg: {request, csv, needsPool, total}; hooks: onSeed(done, total, results), onDone(results),
- * onError(message). `results` is the array of JSON texts finished so far.
+ * msg: {request, csv, needsPool, total, jobs?}; `jobs` ([{request, index}], a sweep: one per value
+ * and seed) replaces the seed indices 0..total-1 of `request`. hooks: onSeed(done, total, results),
+ * onDone(results), onError(message). `results` is the array of JSON texts finished so far, and
+ * `byJob[j]` job j's text.
  */
 export class SeedPool {
   constructor(url, msg, { workers, onSeed, onDone, onError }) {
     this.msg = msg;
-    this.total = msg.total;
+    this.jobs = msg.jobs ?? Array.from({ length: msg.total }, (_, index) => ({ request: msg.request, index }));
+    this.total = this.jobs.length;
     this.next = 0;
     this.results = [];
+    this.byJob = new Array(this.total).fill(null);
     this.finished = false;
     this.hooks = { onSeed, onDone, onError };
+    this.running = new Map(); // worker -> the job it is running
     this.size = workers;
     this.workers = Array.from({ length: workers }, () => {
       const w = new Worker(url, { type: 'module', name: 'seeds' });
@@ -107,8 +127,10 @@ export class SeedPool {
   /** Gives worker `w` the next seed index, if any is left. */
   feed(w) {
     if (this.finished || this.next >= this.total) return;
-    const index = this.next++;
-    const { request, csv, needsPool } = this.msg;
+    const job = this.next++;
+    const { csv, needsPool } = this.msg;
+    const { request, index } = this.jobs[job];
+    this.running.set(w, job);
     w.postMessage({ type: 'seed', request, csv, needsPool, index });
   }
 
@@ -117,6 +139,7 @@ export class SeedPool {
     if (msg.type === 'pool-ready') this.feed(w);
     else if (msg.type === 'seed-done') {
       this.results.push(msg.result);
+      this.byJob[this.running.get(w)] = msg.result;
       this.feed(w);
       const done = this.results.length;
       this.hooks.onSeed(done, this.total, this.results.slice());

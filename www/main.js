@@ -173,6 +173,8 @@ app.setCsv = (csv, budget = null) => {
   app.clearError();
   let next = { ...app.state, points: [] }; // points were added on another dataset's plane: they do not carry over
   if (csv) app.csvBudget = null;
+  // An uploaded table is not an image: pixel shifts do not apply to it.
+  if (csv) for (const path of ['student.shift', 'teacher.shift']) next = withConfig(next, path, 0, app.scenarioConfigs);
   if (csv && budget) {
     app.csvBudget = { applied: budget, before: Object.fromEntries(Object.keys(budget).map((k) => [k, app.state.over[k]])) };
     for (const [path, value] of Object.entries(budget)) next = withConfig(next, path, value, app.scenarioConfigs);
@@ -193,7 +195,7 @@ app.setCsv = (csv, budget = null) => {
 
 engine.on('ready', (msg) => {
   const methods = msg.methods?.names?.length ? msg.methods : { names: METHODS, trainedOnly: [], info: {} };
-  app.catalogue = { datasets: msg.datasets, scenarios: msg.scenarios, methods };
+  app.catalogue = { datasets: msg.datasets, scenarios: msg.scenarios, methods, sweepKeys: msg.sweepKeys ?? [] };
   app.scenarioConfigs = msg.scenarioConfigs;
   app.engineReady = true;
   const { state, notices: problems } = readUrl(location.search, app.catalogue, app.scenarioConfigs);

@@ -33,6 +33,8 @@ export const METHOD_COLORS = {
   rad_uncertainty: '#6699CC',
   lelp: '#AA4499',
   l2t: '#117733',
+  vanilla_lv: '#661100',
+  labels_only: '#000000',
 };
 
 const EXTRA_COLORS = ['#000000', '#DDCC77', '#661100', '#88CCEE'];
@@ -53,6 +55,8 @@ export const METHOD_DASH = {
   rad_uncertainty: [6, 2],
   lelp: [1, 2],
   l2t: [8, 2, 2, 2, 2, 2],
+  vanilla_lv: [1, 3],
+  labels_only: [5, 5],
 };
 
 /** Readable names for the method keys. */
@@ -71,6 +75,8 @@ export const METHOD_LABELS = {
   rad_uncertainty: 'RAD (uncertainty)',
   lelp: 'LELP',
   l2t: 'L2T',
+  vanilla_lv: 'Vanilla + V labels',
+  labels_only: 'Labels only (no teacher)',
 };
 
 /** One line per method, for tooltips and the method picker. */
@@ -89,6 +95,8 @@ export const METHOD_HELP = {
   rad_uncertainty: 'the RAD budget spent on the points the student is least sure about',
   lelp: 'pseudo-subclasses from the teacher\'s embedding',
   l2t: 'a small learned teacher sets per-example distillation weights',
+  vanilla_lv: "vanilla distillation that also trains on V's true labels",
+  labels_only: "no teacher: the student trained on L's true labels alone",
 };
 
 export function classColor(c) {

@@ -36,6 +36,7 @@ export const PARAMS = [
   { key: 'labeled', kind: 'int', config: true, min: 1, max: 200000, label: '|L| labeled' },
   { key: 'validation', kind: 'int', config: true, min: 1, max: 200000, label: '|V| validation' },
   { key: 'test_fraction', kind: 'float', config: true, min: 0.01, max: 0.95, label: 'test share' },
+  { key: 'standardize', kind: 'enum', config: true, options: ['auto', 'always', 'never', 'labeled'], label: 'feature scaling' },
   { key: 'teacher.kind', kind: 'enum', config: true, options: ['trained', 'synthetic'], label: 'teacher kind' },
   { key: 'teacher.hidden', kind: 'intList', config: true, min: 1, max: 1024, maxLen: 8, label: 'teacher hidden layers' },
   { key: 'teacher.epochs', kind: 'int', config: true, min: 1, max: 10000, label: 'teacher epochs' },
@@ -43,14 +44,16 @@ export const PARAMS = [
   { key: 'teacher.noise', kind: 'enum', config: true, options: ['uniform', 'class_pair', 'margin', 'region'], label: 'noise model' },
   { key: 'teacher.rate', kind: 'float', config: true, min: 0, max: 0.95, label: 'noise rate' },
   { key: 'teacher.confidence_jitter', kind: 'float', config: true, min: 0, max: 1, label: 'confidence jitter' },
+  { key: 'teacher.shift', kind: 'int', config: true, min: 0, max: 4, label: 'teacher pixel shifts' },
   { key: 'student.hidden', kind: 'intList', config: true, min: 1, max: 1024, maxLen: 8, label: 'student hidden layers' },
   { key: 'student.epochs', kind: 'int', config: true, min: 1, max: 10000, label: 'student epochs' },
   { key: 'student.lr', kind: 'float', config: true, min: 1e-6, max: 100, label: 'student learning rate' },
   { key: 'student.batch_size', kind: 'int', config: true, min: 1, max: 65536, label: 'batch size' },
   { key: 'student.optimizer', kind: 'enum', config: true, options: ['adam', 'sgd'], label: 'optimizer' },
   { key: 'student.weight_decay', kind: 'float', config: true, min: 0, max: 1, label: 'weight decay' },
+  { key: 'student.shift', kind: 'int', config: true, min: 0, max: 4, label: 'student pixel shifts' },
   { key: 'alpha_estimator', kind: 'enum', config: true, options: ['isotonic', 'binned', 'oracle', 'constant'], label: 'alpha estimator' },
-  { key: 'alpha_min', kind: 'float', config: true, min: 0, max: 1, label: 'alpha_min' },
+  { key: 'alpha_min', kind: 'floatOrAuto', config: true, min: 0, max: 1, label: 'alpha_min' },
   { key: 'k_coverage', kind: 'float', config: true, min: 0.01, max: 1, label: 'k coverage' },
   { key: 'normalize_k', kind: 'bool', config: true, label: 'normalize by k - 1' },
   { key: 'temperature', kind: 'float', config: true, min: 0.05, max: 100, label: 'temperature' },
@@ -71,6 +74,8 @@ export const PARAMS = [
   { key: 'speed', kind: 'int', min: 1, max: SPEEDS.length, default: DEFAULT_SPEED, label: 'speed' },
   { key: 'seeds', kind: 'int', min: 1, max: 1000, default: 10, label: 'seeds' },
   { key: 'lesson', kind: 'int', min: 0, max: 50, default: 0, label: 'lesson step' },
+  { key: 'sweep', kind: 'text', pattern: /^[a-z_]+(\.[a-z_]+)?$/, maxLen: 40, default: 'labeled', label: 'sweep setting' },
+  { key: 'sweep_values', kind: 'text', pattern: /^[\w.,\[\] -]*$/, maxLen: 200, default: '', label: 'sweep values' },
 ];
 
 export const PARAM = Object.fromEntries(PARAMS.map((p) => [p.key, p]));
@@ -78,7 +83,7 @@ export const CONFIG_PARAMS = PARAMS.filter((p) => p.config);
 
 /** A fresh page state for a scenario: no overrides, no points. */
 export function defaultState(scenario = 'flagship') {
-  return { scenario, over: {}, points: [], speed: DEFAULT_SPEED, seeds: 10, lesson: 0 };
+  return { scenario, over: {}, points: [], speed: DEFAULT_SPEED, seeds: 10, lesson: 0, sweep: 'labeled', sweep_values: '' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -103,6 +108,18 @@ export function parseValue(param, text, catalogue) {
       if (t === '' || !Number.isFinite(v)) throw new Error(`expected a number, got "${t}"`);
       if (v < param.min || v > param.max) throw new Error(`must be between ${param.min} and ${param.max}, got ${v}`);
       return v;
+    }
+    case 'floatOrAuto': {
+      if (t.toLowerCase() === 'auto') return 'auto';
+      const v = Number(t);
+      if (t === '' || !Number.isFinite(v)) throw new Error(`expected a number or "auto", got "${t}"`);
+      if (v < param.min || v > param.max) throw new Error(`must be between ${param.min} and ${param.max} or "auto", got ${v}`);
+      return v;
+    }
+    case 'text': {
+      if (t.length > param.maxLen) throw new Error(`at most ${param.maxLen} characters`);
+      if (!param.pattern.test(t)) throw new Error(`unexpected characters in "${t}"`);
+      return t;
     }
     case 'enum': {
       const opts = optionsOf(param, catalogue);
@@ -155,6 +172,8 @@ export function formatValue(param, value) {
   switch (param.kind) {
     case 'float':
       return String(Number(value.toPrecision(6)));
+    case 'floatOrAuto':
+      return value === 'auto' ? 'auto' : String(Number(value.toPrecision(6)));
     case 'bool':
       return value ? '1' : '0';
     case 'intList':
@@ -174,7 +193,8 @@ function round3(v) {
 
 /** Whether two values of `param` are the same (floats compared at float32 precision). */
 export function sameValue(param, a, b) {
-  if (param.kind === 'float') return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (param.kind === 'floatOrAuto' && (a === 'auto' || b === 'auto')) return a === b;
+  if (param.kind === 'float' || param.kind === 'floatOrAuto') return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -275,7 +295,7 @@ export function toQuery(state, scenarioConfigs) {
     parts.push([p.key, formatValue(p, state.over[p.key])]);
   }
   if (state.points.length) parts.push(['points', formatValue(PARAM.points, state.points)]);
-  for (const key of ['speed', 'seeds', 'lesson']) {
+  for (const key of ['speed', 'seeds', 'lesson', 'sweep', 'sweep_values']) {
     if (state[key] !== PARAM[key].default) parts.push([key, formatValue(PARAM[key], state[key])]);
   }
   // `,` and `;` are legal in a query and keep lists readable, so they are not escaped.

@@ -10,11 +10,15 @@
 //   {type:'ack'}               the page took the last snapshot (back-pressure for grids/predictions)
 //   {type:'summarise', id, request, results:[text], csv: null|{name,text}, needsPool}
 //                              the report over per-seed results (slam.summariseSeeds), in seed order
+//   {type:'summarise-sweep', id, request, key, values, results:[[text]], csv, needsPool}
+//                              a sweep's report (slam.summariseSweep): results[v] are value v's seeds
+//   {type:'sweep-values', id, request, key, text, csv}   a sweep's values, checked (slam.sweepValues)
 // Page -> pool worker (name 'seeds')
 //   {type:'seed', request, index, csv: null|{name,text}, needsPool}   one seed (slam.runSeed)
 // Worker -> page
 //   {type:'ready', datasets, scenarios, scenarioConfigs, methods}  |  {type:'fatal', message}
-//     methods: {names, trainedOnly, info: {name: {description, source, core}}}
+//     methods: {names, trainedOnly, info: {name: {description, source, core, baseline, usesValidationLabels}}}
+//     sweepKeys: [{key, description}] the keys the results panel offers for a sweep
 //   {type:'built', gen, overview, config, arrays:{...typed arrays}, bounds}  |  {type:'build-error', gen, message}
 //   {type:'snapshot', gen, epoch, finished, playing, metrics?, warnings?, grids?, preds?, queried?, res, stepsPerSec}
 //     warnings: one line per diverged or collapsed method (with metrics); queried: {methodIndex: Uint32Array}
@@ -69,7 +73,10 @@ const engine = init()
     const scenarios = slam.scenarios();
     const scenarioConfigs = {};
     for (const s of scenarios) scenarioConfigs[s.name] = slam.scenarioConfig(s.name);
-    post({ type: 'ready', datasets: slam.datasets(), scenarios, scenarioConfigs, methods: knownMethods(scenarioConfigs) });
+    post({
+      type: 'ready', datasets: slam.datasets(), scenarios, scenarioConfigs, methods: knownMethods(scenarioConfigs),
+      sweepKeys: typeof slam.sweepKeys === 'function' ? slam.sweepKeys() : [],
+    });
   })
   .catch((e) => {
     post({ type: 'fatal', message: `Could not start the engine (www/pkg): ${messageOf(e)}. Build it with scripts/build.sh.` });
@@ -101,7 +108,12 @@ function knownMethods(scenarioConfigs) {
   const info = {};
   if (Array.isArray(described)) {
     for (const m of described) {
-      if (m && m.name) info[m.name] = { description: m.description ?? '', source: m.source ?? '', core: Boolean(m.core) };
+      if (m && m.name) {
+        info[m.name] = {
+          description: m.description ?? '', source: m.source ?? '', core: Boolean(m.core),
+          baseline: Boolean(m.baseline), usesValidationLabels: Boolean(m.trains_on_validation_labels),
+        };
+      }
     }
   }
   const trained = probe('trained');
@@ -439,6 +451,29 @@ async function summarise(msg) {
   }
 }
 
+/** A sweep's report over per-seed results grouped by value (summariseSweep), same shape as `slam-lab sweep --json`. */
+async function summariseSweep(msg) {
+  try {
+    const { request, bytes } = await seedInputs(msg);
+    const report = bytes
+      ? slam.summariseSweep(request, msg.key, msg.values, msg.results, bytes)
+      : slam.summariseSweep(request, msg.key, msg.values, msg.results);
+    post({ type: 'summary', id: msg.id, report });
+  } catch (e) {
+    post({ type: 'summary-error', id: msg.id, message: messageOf(e) });
+  }
+}
+
+/** A sweep's values read and checked by the engine (errors name the key and the value). */
+async function sweepValues(msg) {
+  try {
+    const { request } = await seedInputs({ ...msg, needsPool: false });
+    post({ type: 'summary', id: msg.id, report: slam.sweepValues(request, msg.key, msg.text) });
+  } catch (e) {
+    post({ type: 'summary-error', id: msg.id, message: messageOf(e) });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 let seedQueue = Promise.resolve();
@@ -453,6 +488,12 @@ function handle(msg) {
       return;
     case 'summarise':
       summarise(msg);
+      return;
+    case 'summarise-sweep':
+      summariseSweep(msg);
+      return;
+    case 'sweep-values':
+      sweepValues(msg);
       return;
     case 'speed':
       speedEps = msg.eps === null || msg.eps === undefined ? Infinity : msg.eps;

@@ -152,6 +152,9 @@ pub fn load(name: &str) -> Result<Option<Dataset>> {
         )));
     }
     ds.class_names = entry.class_names.iter().map(|s| s.to_string()).collect();
+    if name == "digits" {
+        ds.image = Some(super::ImageShape { height: 8, width: 8, max: 16.0 });
+    }
     Ok(Some(ds))
 }
 

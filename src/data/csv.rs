@@ -142,6 +142,7 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
         n_classes: class_names.len(),
         class_names,
         feature_names,
+        image: None,
     })
 }
 
@@ -622,6 +623,7 @@ mod tests {
                 "cherry \"sweet\"".into(),
             ],
             feature_names: vec!["w,1".into(), "x 2".into(), "ÿ".into()],
+            image: None,
         };
         let text = write_csv(&ds);
         assert_eq!(parse_csv(&text, "round").unwrap(), ds);

@@ -39,7 +39,14 @@ pub fn parse(bytes: &[u8]) -> Result<Dataset> {
         n_classes: 10,
         class_names: (0..10).map(|d| d.to_string()).collect(),
         feature_names: (0..dim).map(|j| format!("px{j}")).collect(),
+        image: square_image(dim),
     })
+}
+
+/// A square pixel grid of `dim` pixels in [0, 1] (28 x 28 for MNIST), else none.
+fn square_image(dim: usize) -> Option<super::ImageShape> {
+    let side = (dim as f64).sqrt().round() as usize;
+    (side * side == dim).then_some(super::ImageShape { height: side, width: side, max: 1.0 })
 }
 
 /// Encode a dataset with values in [0, 1] and labels 0..=9 (used by tests and tools).
@@ -67,6 +74,7 @@ mod tests {
             n_classes: 10,
             class_names: (0..10).map(|d| d.to_string()).collect(),
             feature_names: (0..4).map(|j| format!("px{j}")).collect(),
+            image: None,
         };
         let bytes = encode(&ds);
         let back = parse(&bytes).unwrap();

@@ -1,5 +1,6 @@
 //! Datasets: seeded 2-D generators, built-in real sets, CSV upload, and the L / V / U / T split.
 
+pub mod augment;
 pub mod builtin;
 pub mod csv;
 pub mod mnist;
@@ -26,6 +27,19 @@ pub struct Dataset {
     pub class_names: Vec<String>,
     /// Display name of each feature column.
     pub feature_names: Vec<String>,
+    /// For image data, the pixel grid the columns form (row-major) and the largest pixel value.
+    pub image: Option<ImageShape>,
+}
+
+/// The pixel grid of an image dataset: `height * width` columns, row-major, pixels in `[0, max]`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ImageShape {
+    /// Rows of pixels.
+    pub height: usize,
+    /// Columns of pixels.
+    pub width: usize,
+    /// The largest value a pixel can take (the fixed range is `[0, max]`).
+    pub max: f32,
 }
 
 impl Dataset {

@@ -179,6 +179,19 @@ impl Standardizer {
         Standardizer { mean, std }
     }
 
+    /// The scaling `mode` asks for. `observed` are the rows whose features the setting observes (L, V
+    /// and U: never T), `labeled` the rows of L; `image` marks data in a fixed pixel range.
+    pub fn for_mode(mode: crate::config::Standardize, x: ArrayView2<f32>, image: Option<super::ImageShape>, observed: &[usize], labeled: &[usize]) -> Self {
+        use crate::config::Standardize;
+        let d = x.ncols();
+        match (mode, image) {
+            (Standardize::Auto, Some(img)) => Standardizer { mean: vec![0.0; d], std: vec![if img.max > 0.0 { img.max } else { 1.0 }; d] },
+            (Standardize::Auto, None) | (Standardize::Always, _) => Standardizer::fit(x, observed),
+            (Standardize::Never, _) => Standardizer { mean: vec![0.0; d], std: vec![1.0; d] },
+            (Standardize::Labeled, _) => Standardizer::fit(x, labeled),
+        }
+    }
+
     /// Standardise `x` in place. Panics if `x` has a different number of columns than the fit.
     pub fn apply(&self, x: &mut Array2<f32>) {
         assert_eq!(

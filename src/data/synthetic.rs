@@ -226,6 +226,7 @@ fn draw(
         n_classes: k,
         class_names: (0..k).map(|c| c.to_string()).collect(),
         feature_names: vec!["x1".to_string(), "x2".to_string()],
+        image: None,
     }
 }
 

@@ -21,7 +21,7 @@
 //! up to its previous visit (update after the student step, which saves a backward pass).
 
 use crate::config::Config;
-use crate::experiment::Prepared;
+use crate::experiment::{Inputs, Prepared};
 use crate::losses;
 use crate::methods::meta::{sigmoid, Lookahead};
 use crate::model::{Mlp, Optimizer};
@@ -99,7 +99,7 @@ impl Alm {
     }
 
     /// One minibatch: student step on the mixed loss, then the meta step on the batch's weights.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, prep: &Prepared, rows: &[usize]) -> f32 {
+    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &Prepared, rows: &[usize]) -> f32 {
         let n = rows.len();
         let c = net.classes();
         let scale = 1.0 / n as f32;
@@ -107,7 +107,7 @@ impl Alm {
             self.diff.resize(n * c, 0.0);
             self.dots.resize(n, 0.0);
         }
-        net.forward_rows(prep.data.x.view(), rows);
+        inputs.forward(net, prep, rows);
         let mut total = 0.0;
         {
             let (p, d) = net.probs_and_delta_mut();

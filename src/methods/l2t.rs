@@ -24,7 +24,7 @@
 //! by a one-step look-ahead with back-propagation truncated to one step of memory.
 
 use crate::config::Config;
-use crate::experiment::Prepared;
+use crate::experiment::{Inputs, Prepared};
 use crate::losses;
 use crate::methods::meta::{sigmoid, Lookahead};
 use crate::model::mlp::argmax;
@@ -191,7 +191,7 @@ impl L2t {
 
     /// One minibatch: the teacher sets the loss, the student steps, the teacher learns from the
     /// look-ahead validation gradient.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, prep: &Prepared, rows: &[usize]) -> f32 {
+    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &Prepared, rows: &[usize]) -> f32 {
         let n = rows.len();
         let c = net.classes();
         let scale = 1.0 / n as f32;
@@ -213,7 +213,7 @@ impl L2t {
         teacher_forward(&self.params, &self.h_prev, &self.state, &mut h, &mut self.theta);
         self.h = h;
 
-        net.forward_rows(prep.data.x.view(), rows);
+        inputs.forward(net, prep, rows);
         let mut total = 0.0;
         {
             let (p, d) = net.probs_and_delta_mut();

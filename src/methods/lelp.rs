@@ -21,7 +21,7 @@
 use ndarray::Array2;
 
 use crate::config::Config;
-use crate::experiment::Prepared;
+use crate::experiment::{Inputs, Prepared};
 use crate::losses;
 use crate::model::{Mlp, Optimizer};
 use crate::rng::Rng;
@@ -223,9 +223,9 @@ impl Lelp {
     }
 
     /// One minibatch of subclass cross-entropy.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, prep: &Prepared, rows: &[usize]) -> f32 {
+    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &Prepared, rows: &[usize]) -> f32 {
         let targets = &self.targets;
-        crate::experiment::train_rows_with(net, optimizer, prep, rows, |_, row, f, g, scale| {
+        crate::experiment::train_rows_with(net, optimizer, inputs, prep, rows, |_, row, f, g, scale| {
             subclass_loss(f, targets.row(row).as_slice().expect("contiguous"), g, scale)
         })
     }

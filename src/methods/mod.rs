@@ -51,6 +51,10 @@ pub enum Method {
     Lelp,
     /// A learned loss: a small teacher network with memory sets the distillation weights.
     L2t,
+    /// Vanilla distillation with V's true labels added to L's: what V's labels alone buy.
+    VanillaLv,
+    /// The student trained on L's true labels alone, no teacher: what distillation must beat.
+    LabelsOnly,
 }
 
 impl Method {
@@ -59,7 +63,7 @@ impl Method {
         [Method::Vanilla, Method::VanillaHard, Method::Slam, Method::SlamHard, Method::Weighted, Method::TaylorCe];
 
     /// Every method the engine knows, in display order (`--methods all`, `slam-lab methods`).
-    pub const EVERY: [Method; 14] = [
+    pub const EVERY: [Method; 16] = [
         Method::Vanilla,
         Method::VanillaHard,
         Method::Slam,
@@ -74,6 +78,8 @@ impl Method {
         Method::RadUncertainty,
         Method::Lelp,
         Method::L2t,
+        Method::VanillaLv,
+        Method::LabelsOnly,
     ];
 
     /// The stable name used by the CLI, JSON and the page.
@@ -93,6 +99,8 @@ impl Method {
             Method::RadUncertainty => "rad_uncertainty",
             Method::Lelp => "lelp",
             Method::L2t => "l2t",
+            Method::VanillaLv => "vanilla_lv",
+            Method::LabelsOnly => "labels_only",
         }
     }
 
@@ -108,12 +116,14 @@ impl Method {
             Method::TaylorCe => "Taylor cross-entropy, a noise-robust loss between MAE and CE (Feng et al. 2020)",
             Method::Ups => "keeps a teacher label only where the teacher is confident and its ensemble agrees, adds negative labels for classes it rules out; one selection round from a fixed teacher, not the paper's re-labelling loop (Rizve et al. 2021)",
             Method::Vid => "soft cross-entropy plus a Gaussian likelihood of the teacher's last hidden layer given the student's, with learned per-unit variances (Ahn et al. 2019); needs a trained teacher",
-            Method::Alm => "per-example weights between the distillation and the label loss, meta-learned by a one-step look-ahead on V; on U, with no label, the weight scales the distillation loss (Sivasubramanian et al. 2022)",
+            Method::Alm => "per-example weights between the distillation and the label loss, meta-learned by a one-step look-ahead on V; on U, with no label, the weight scales the distillation loss (Sivasubramanian et al., AAAI 2023)",
             Method::Rad => "spends a budget of teacher queries on U by a max-min game between gain (student uncertainty x estimated alpha) and an adversary who spoils the expected number of teacher mistakes; trains on L plus the queried points (our reading of Baykal et al. 2023)",
             Method::RadRandom => "the same query budget and rounds as rad, points drawn uniformly at random from U",
             Method::RadUncertainty => "the same query budget and rounds as rad, the points the student is least sure about (smallest margin)",
             Method::Lelp => "splits each class into pseudo-subclasses along principal directions of the teacher's embedding outside its classifier's span, distils them into a wider output summed per class (Loo et al. 2024); needs a trained teacher",
             Method::L2t => "a small recurrent teacher reads the training state and sets per-example distillation weights, trained by one-step look-ahead on V; a weighting of fixed losses, not the paper's LSTM-driven loss network (after Hai et al. 2023)",
+            Method::VanillaLv => "vanilla distillation that also trains on V's true labels (with L's): what V's labels alone buy, beside methods that only estimate from V",
+            Method::LabelsOnly => "no teacher: cross-entropy on L's true labels alone, as many steps as the others and the same augmentation: what distillation has to beat",
         }
     }
 
@@ -121,17 +131,19 @@ impl Method {
     pub fn source(self) -> &'static str {
         match self {
             Method::Vanilla | Method::VanillaHard => "Hinton, Vinyals, Dean, Distilling the Knowledge in a Neural Network, 2015 (arXiv 1503.02531)",
-            Method::Slam | Method::SlamHard => "Kontonis et al., SLaM: Student-Label Mixing for Distillation with Unlabeled Examples, NeurIPS 2023 (arXiv 2302.03806)",
+            Method::Slam | Method::SlamHard => "Kontonis, Iliopoulos, Trinh, Baykal, Menghani, Vee, SLaM: Student-Label Mixing for Distillation with Unlabeled Examples, NeurIPS 2023 (arXiv 2302.03806)",
             Method::Weighted => "Iliopoulos et al., Weighted Distillation with Unlabeled Examples, NeurIPS 2022 (arXiv 2210.06711)",
             Method::TaylorCe => "Feng et al., Can Cross Entropy Loss Be Robust to Label Noise?, IJCAI 2020",
             Method::Ups => "Rizve, Duarte, Rawat, Shah, In Defense of Pseudo-Labeling: An Uncertainty-Aware Pseudo-label Selection Framework for Semi-Supervised Learning, ICLR 2021 (arXiv 2101.06329)",
             Method::Vid => "Ahn, Hu, Damianou, Lawrence, Dai, Variational Information Distillation for Knowledge Transfer, CVPR 2019 (arXiv 1904.05835)",
-            Method::Alm => "Sivasubramanian et al., Adaptive Mixing of Auxiliary Losses in Supervised Learning (ALM-KD / AMAL), AAAI 2023 (arXiv 2202.03250)",
+            Method::Alm => "Sivasubramanian, Maheshwari, Shenoy, Prathosh AP, Ramakrishnan, Adaptive Mixing of Auxiliary Losses in Supervised Learning (AMAL), AAAI 2023 (arXiv 2202.03250)",
             Method::Rad | Method::RadRandom | Method::RadUncertainty => {
                 "Baykal, Trinh, Iliopoulos, Menghani, Vee, Robust Active Distillation, ICLR 2023 (arXiv 2210.01213)"
             }
             Method::Lelp => "Loo, Iliopoulos, Hu, Vee, Linear Projections of Teacher Embeddings for Few-Class Distillation, 2024 (arXiv 2409.20449)",
             Method::L2t => "Hai, Pan, Liu, Liu, Yunita, L2T-DLN: Learning to Teach with Dynamic Loss Network, NeurIPS 2023 (arXiv 2310.19313)",
+            Method::VanillaLv => "a baseline of this lab: Hinton, Vinyals, Dean's distillation (2015, arXiv 1503.02531) on L and V's labels",
+            Method::LabelsOnly => "the supervised baseline every distillation paper reports, e.g. Hinton, Vinyals, Dean 2015 (arXiv 1503.02531)",
         }
     }
 
@@ -162,6 +174,18 @@ impl Method {
     /// Whether the method trains on the teacher's argmax instead of its probabilities.
     pub fn uses_hard_labels(self) -> bool {
         matches!(self, Method::VanillaHard | Method::SlamHard | Method::TaylorCe)
+    }
+
+    /// Whether the method takes gradient steps on V's true labels (ALM and L2T meta-learn on them,
+    /// `vanilla_lv` trains on them); every other method only estimates from V. Tables mark these.
+    pub fn trains_on_validation_labels(self) -> bool {
+        matches!(self, Method::Alm | Method::L2t | Method::VanillaLv)
+    }
+
+    /// Whether the method is a reference point for the others rather than a way to learn from the
+    /// teacher (`vanilla_lv`, `labels_only`).
+    pub fn is_baseline(self) -> bool {
+        matches!(self, Method::VanillaLv | Method::LabelsOnly)
     }
 
     /// Whether the method reads the trained teacher's hidden layer (VID, LELP).

@@ -11,8 +11,8 @@
 //!   informativeness (student uncertainty `u_i = 1 - margin`) times the estimated chance the
 //!   teacher labels it right (alpha from V, before the clamp). The learner picks inclusion
 //!   probabilities `p` (`sum p = b`, `p_i <= 1`); an adversary then spoils the `k` queried points
-//!   worth the most to it, `k` = the expected number of teacher mistakes among the candidates,
-//!   `sum (1 - alpha_i)`. The learner's worst-case value `sum p_i g_i - top_k(p_i g_i)` is maximised
+//!   worth the most to it, `k` = the expected number of teacher mistakes among the `b` points the
+//!   learner would query without an adversary (the `b` highest gains), `sum (1 - alpha_i)` over them. The learner's worst-case value `sum p_i g_i - top_k(p_i g_i)` is maximised
 //!   by equalising `p_i g_i` over the `m` highest gains, `p_i = b / (g_i sum_{top m} 1/g)`, with `m`
 //!   maximising `(m - k) / sum_{top m} 1/g`: the learner hedges instead of betting the whole budget
 //!   on the most informative points, where the teacher is most often wrong. Points are then drawn
@@ -24,7 +24,7 @@
 //! retrained continuously rather than from scratch after each round.
 
 use crate::config::Config;
-use crate::experiment::{predict_rows, Prepared};
+use crate::experiment::{predict_rows, Inputs, Prepared};
 use crate::methods::distill_row;
 use crate::model::mlp::argmax;
 use crate::model::{Mlp, Optimizer};
@@ -246,7 +246,16 @@ impl Rad {
                     crate::order::sort_by(&mut self.scratch, &|&a, &b| g[b].total_cmp(&g[a]).then(c[a].cmp(&c[b])));
                     self.picks.extend_from_slice(&self.scratch[..due]);
                 } else {
-                    let k: f32 = self.candidates.iter().map(|&r| 1.0 - prep.alpha_raw[r].clamp(0.0, 1.0)).sum();
+                    // The adversary spoils as many points as the teacher is expected to get wrong
+                    // among what the learner queries: the expected mistakes on the `due` highest
+                    // gains. Counted over every candidate instead (about 126 on the defaults against
+                    // 25 queries a round), it was so strong that the best reply was to spread the
+                    // queries almost uniformly, and rad behaved like rad_random.
+                    self.scratch.clear();
+                    self.scratch.extend(0..self.candidates.len());
+                    let g = &self.gains;
+                    crate::order::sort_by(&mut self.scratch, &|&a, &b| g[b].total_cmp(&g[a]).then(a.cmp(&b)));
+                    let k: f32 = self.scratch[..due].iter().map(|&i| 1.0 - prep.alpha_raw[self.candidates[i]].clamp(0.0, 1.0)).sum();
                     let m = self.candidates.len();
                     robust_probabilities(&self.gains, k, due, &mut self.scratch, &mut self.probs[..m]);
                     systematic_sample(&self.probs[..m], &mut self.rng, &mut self.picks);
@@ -262,8 +271,8 @@ impl Rad {
     }
 
     /// One minibatch of soft cross-entropy on L and the queried points.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, prep: &Prepared, rows: &[usize]) -> f32 {
-        crate::experiment::train_rows_with(net, optimizer, prep, rows, distill_row)
+    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &Prepared, rows: &[usize]) -> f32 {
+        crate::experiment::train_rows_with(net, optimizer, inputs, prep, rows, distill_row)
     }
 
     /// Queries spent and the share of queried points the teacher labels correctly.

@@ -18,7 +18,7 @@
 //! teacher's width.
 
 use crate::config::Config;
-use crate::experiment::Prepared;
+use crate::experiment::{Inputs, Prepared};
 use crate::methods::{distill_row, meta::sigmoid};
 use crate::model::{FlatAdam, Mlp, Optimizer};
 
@@ -172,11 +172,11 @@ impl Vid {
     }
 
     /// One minibatch: the baseline loss at the output plus `vid_weight *` VID at the hidden layer.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, prep: &Prepared, rows: &[usize]) -> f32 {
+    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &Prepared, rows: &[usize]) -> f32 {
         let n = rows.len();
         let c = net.classes();
         let scale = 1.0 / n as f32;
-        net.forward_rows(prep.data.x.view(), rows);
+        inputs.forward(net, prep, rows);
         let mut total = 0.0;
         {
             let (p, d) = net.probs_and_delta_mut();

@@ -98,7 +98,17 @@ impl Mlp {
             }
         }
         self.rows = rows.len();
-        self.forward_buffered()
+        self.forward_buffered(true)
+    }
+
+    /// Forward pass over `n` input rows that `fill` writes into the input buffer (`n x input_dim`,
+    /// row-major): augmented images, for instance.
+    pub fn forward_filled(&mut self, n: usize, fill: impl FnOnce(&mut [f32])) -> &[f32] {
+        self.reserve(n);
+        let d = self.input_dim();
+        fill(&mut self.acts[0].as_slice_mut().expect("contiguous")[..n * d]);
+        self.rows = n;
+        self.forward_buffered(true)
     }
 
     /// Forward pass over a contiguous block of rows `[start, start + n)` of `x`.
@@ -112,10 +122,12 @@ impl Mlp {
             }
         }
         self.rows = n;
-        self.forward_buffered()
+        self.forward_buffered(true)
     }
 
-    fn forward_buffered(&mut self) -> &[f32] {
+    /// Run the layers on the buffered input. Without `softmax` the output holds the logits (for
+    /// evaluation only: the backward pass expects probabilities there).
+    fn forward_buffered(&mut self, softmax: bool) -> &[f32] {
         let n = self.rows;
         let layers = self.weights.len();
         for l in 0..layers {
@@ -128,7 +140,7 @@ impl Mlp {
             let hidden = l + 1 < layers;
             let (w, b) = (self.weights[l].as_slice().expect("contiguous"), self.biases[l].as_slice().expect("contiguous"));
             matmul_bias(input, w, b, out, n, fan_in, fan_out, hidden);
-            if !hidden {
+            if !hidden && softmax {
                 for row in out.chunks_exact_mut(fan_out) {
                     softmax_in_place(row);
                 }
@@ -251,6 +263,28 @@ impl Mlp {
             let n = chunk.min(x.nrows() - start);
             let p = self.forward_block(x, start, n);
             out.as_slice_mut().expect("contiguous")[start * c..(start + n) * c].copy_from_slice(p);
+            start += n;
+        }
+        out
+    }
+
+    /// The output layer's logits (before the softmax) for every row of `x`.
+    pub fn predict_logits(&mut self, x: ArrayView2<f32>) -> Array2<f32> {
+        let (c, d) = (self.classes(), self.input_dim());
+        let mut out = Array2::zeros((x.nrows(), c));
+        let chunk = self.capacity.max(1);
+        let mut start = 0;
+        while start < x.nrows() {
+            let n = chunk.min(x.nrows() - start);
+            {
+                let input = self.acts[0].as_slice_mut().expect("contiguous");
+                for r in 0..n {
+                    copy_row(x, start + r, &mut input[r * d..(r + 1) * d]);
+                }
+            }
+            self.rows = n;
+            let z = self.forward_buffered(false);
+            out.as_slice_mut().expect("contiguous")[start * c..(start + n) * c].copy_from_slice(z);
             start += n;
         }
         out

@@ -23,7 +23,7 @@ const valueText = fc.oneof(
   fc.string(),
   fc.integer({ min: -1e9, max: 1e9 }).map(String),
   fc.double({ noNaN: false }).map(String),
-  fc.constantFrom('NaN', 'Infinity', '-0', '1e999', '', '-', '<img src=x onerror=alert(1)>', '%', '0,0,0;1,1,1', '32,16', 'true'),
+  fc.constantFrom('NaN', 'Infinity', '-0', '1e999', '', '-', '<img src=x onerror=alert(1)>', '%', '0,0,0;1,1,1', '32,16', 'true', 'auto', 'teacher.rate', '[64,64],[16]'),
   fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 12 }).map((a) => a.join(',')),
   fc.array(fc.integer({ min: -5, max: 2000 }), { maxLength: 12 }).map((a) => a.join(',')),
   fc.array(fc.tuple(fc.double(), fc.double(), fc.integer({ min: -2, max: 60 })), { maxLength: 5 })
@@ -39,6 +39,10 @@ function withinLimits(p, v) {
       return Number.isInteger(v) && v >= p.min && v <= p.max;
     case 'float':
       return Number.isFinite(v) && v >= p.min && v <= p.max;
+    case 'floatOrAuto':
+      return v === 'auto' || (Number.isFinite(v) && v >= p.min && v <= p.max);
+    case 'text':
+      return typeof v === 'string' && v.length <= p.maxLen && p.pattern.test(v);
     case 'enum':
       return opts.includes(v);
     case 'bool':
@@ -64,7 +68,7 @@ function assertLegal(state) {
     assert.ok(withinLimits(p, value), `${key}=${JSON.stringify(value)} outside the table's limits`);
     assert.doesNotThrow(() => parseValue(p, formatValue(p, value), catalogue), `${key}=${JSON.stringify(value)}`);
   }
-  for (const key of ['speed', 'seeds', 'lesson', 'points']) {
+  for (const key of ['speed', 'seeds', 'lesson', 'points', 'sweep', 'sweep_values']) {
     assert.ok(withinLimits(PARAM[key], state[key]), `${key}=${JSON.stringify(state[key])} outside the table's limits`);
     assert.doesNotThrow(() => parseValue(PARAM[key], formatValue(PARAM[key], state[key]), catalogue), key);
   }
@@ -100,6 +104,8 @@ function validValue(p) {
       return fc.integer({ min: p.min, max: Math.min(p.max, 1e9) });
     case 'float':
       return fc.double({ min: p.min, max: p.max, noNaN: true }).map((v) => Number(v.toPrecision(6)));
+    case 'floatOrAuto':
+      return fc.oneof(fc.constant('auto'), fc.double({ min: p.min, max: p.max, noNaN: true }).map((v) => Number(v.toPrecision(6))));
     case 'enum':
       return fc.constantFrom(...opts);
     case 'bool':
@@ -140,7 +146,7 @@ test('a valid state survives the trip through its link', () => {
         const got = key in back.over ? back.over[key] : undefined;
         if (got === undefined) continue; // equal to the scenario default, so not written
         const p = PARAM[key];
-        if (p.kind === 'float') assert.ok(Math.abs(got - value) <= 1e-6 * Math.max(1, Math.abs(value)), key);
+        if (p.kind === 'float' || (p.kind === 'floatOrAuto' && value !== 'auto')) assert.ok(Math.abs(got - value) <= 1e-6 * Math.max(1, Math.abs(value)), key);
         else assert.deepEqual(got, value, key);
       }
     }),

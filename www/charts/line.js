@@ -25,8 +25,8 @@ export const pctTicks = (u, vals) => vals.map((v) => (v === null ? '' : `${Math.
 
 /**
  * A uPlot line chart that follows its container's width.
- * opts: {height, xLabel, yLabel, xRange:[a,b]|null, yRange:[a,b]|null, yPercent, series:[{label, color,
- *        dash, width, points, paths: 'none'}], hooks, legend}
+ * opts: {height, xLabel, yLabel, xRange:[a,b]|null, yRange:[a,b]|null, yPercent, xTicks, xIncrs (tick
+ *        steps, e.g. [1] for categories), series:[{label, color, dash, width, points, paths: 'none'}], hooks, legend}
  */
 export class LineChart {
   constructor(container, opts) {
@@ -86,7 +86,7 @@ export class LineChart {
         legend: { show: o.legend ?? true, live: false },
         cursor: { drag: { x: false, y: false }, points: { size: 6 } },
         axes: [
-          { ...AXIS, label: o.xLabel, labelSize: 18, size: 34, values: o.xTicks },
+          { ...AXIS, label: o.xLabel, labelSize: 18, size: 34, values: o.xTicks, ...(o.xIncrs ? { incrs: o.xIncrs } : {}) },
           { ...AXIS, label: o.yLabel, labelSize: 18, size: 44, values: o.yPercent ? pctTicks : o.yTicks },
         ],
         hooks: o.hooks ?? {},

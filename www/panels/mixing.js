@@ -10,12 +10,24 @@ import { marker, colorBar } from '../charts/plane.js';
 import { sequential, rgbCss, methodColor } from '../palette.js';
 import { drawMixBars, mixVector, crossEntropy, topK, MIX_COLORS } from '../charts/mixbars.js';
 
+/** Where SLaM's coefficient on the teacher's top-1 class changes sign (as the engine's `switch_point`). */
+const switchPoint = (normalizeK, k) => (normalizeK && k > 1 ? 1 / k : 0.5);
+
 export function createMixingPanel(app, root) {
   const estimator = field(app, {
     path: 'alpha_estimator', label: 'α estimator', control: 'select', testid: 'alpha-estimator',
     options: [['isotonic', 'isotonic (monotone fit on V)'], ['binned', 'binned (equal-mass bins on V)'], ['constant', 'constant (one number)'], ['oracle', 'oracle (true α, synthetic teacher)']],
   });
   const alphaMin = field(app, { path: 'alpha_min', label: 'α lower clamp (alpha_min)', control: 'range', min: 0, max: 1, step: 0.01, help: 'SLaM never uses an α below this', testid: 'alpha-min' });
+  // `auto` puts the clamp where SLaM's pull on the teacher's label changes sign: ½ in the paper's
+  // unnormalised form, 1/k when the second term is divided by k − 1. The engine resolves it per seed.
+  const autoBox = h('input', { type: 'checkbox', id: 'alpha-min-auto', testid: 'alpha-min-auto' });
+  const floorText = h('span', { className: 'help', testid: 'alpha-floor', id: 'alpha-floor' });
+  autoBox.addEventListener('change', () => {
+    const floor = app.view?.overview?.alpha_floor ?? 0.5;
+    app.setConfig('alpha_min', autoBox.checked ? 'auto' : Number(floor.toFixed(2)));
+  });
+  alphaMin.node.append(h('div', { className: 'field-check' }, [autoBox, h('label', { htmlFor: 'alpha-min-auto', text: 'auto: where the pull on the teacher\'s label changes sign' })]), floorText);
   const coverage = field(app, { path: 'k_coverage', label: 'k coverage', control: 'range', min: 0.5, max: 1, step: 0.01, format: (v) => `${Math.round(v * 100)}%`, help: 'smallest k whose top-k holds the truth this often on V' });
   const normalize = field(app, { path: 'normalize_k', label: 'divide the second term by k − 1 (theory version)', control: 'checkbox' });
   const fields = [estimator, alphaMin, coverage, normalize];
@@ -275,7 +287,7 @@ export function createMixingPanel(app, root) {
     const wrong = truth !== teacher;
     pushText.textContent = `Here, vanilla ${dir(sv)} (slope ${sv.toFixed(2)}); SLaM at α = ${alphaNow.toFixed(2)} ${dir(ss)} (slope ${ss.toFixed(2)}).` +
       (wrong ? ' The teacher is wrong on this point, so being pushed towards its label means learning its mistake.' : ' The teacher is right here, so both should agree with it.') +
-      (alphaNow < 0.5 ? ' Below α = ½ the mix turns around: SLaM pushes away from the teacher\'s label, which is why the engine clamps α at alpha_min.' : '');
+      (alphaNow < switchPoint(normalizeK, k) ? ` Below α = ${normalizeK ? `1/k = ${(1 / k).toFixed(2)}` : '½'} the mix turns around: SLaM pushes away from the teacher's label, which is why the engine clamps α (alpha_min, by default exactly there).` : '');
     const C2 = v.overview.class_names;
     exampleText.textContent = `Point #${example}: true class ${C2[truth]}, teacher says ${C2[teacher]} (${wrong ? 'wrong' : 'right'}) with confidence ${fixed(v.arrays.teacherConfidence[example], 2)}; estimated α(x) = ${fixed(v.arrays.alpha[example], 2)}${v.arrays.alphaTrue.length ? `, true α(x) = ${fixed(v.arrays.alphaTrue[example], 2)}` : ''}; k = ${k}.`;
   }
@@ -306,6 +318,23 @@ export function createMixingPanel(app, root) {
     colorBar(bctx, 0, 0, bw, 10, sequential);
   }
 
+  /** The clamp in use, in words: its value, and for `auto` where it comes from. */
+  function syncFloor(cfg) {
+    const floor = overview?.alpha_floor;
+    const norm = Boolean(cfg.normalize_k);
+    const where = norm ? `1/k${overview ? ` with k = ${overview.k}` : ''} (divided by k − 1)` : '½ (the paper\'s unnormalised form)';
+    if (cfg.alpha_min === 'auto') {
+      if (floor !== undefined) {
+        alphaMin.input.value = String(floor);
+        const out = alphaMin.node.querySelector('output');
+        if (out) out.textContent = floor.toFixed(2);
+      }
+      setText(floorText, `In use: α ≥ ${floor === undefined ? '…' : floor.toFixed(2)}, the switch point ${where}. Below it SLaM would push the student away from the teacher's label.`);
+    } else {
+      setText(floorText, `The switch point of this form is ${where}; below it SLaM pushes away from the teacher's label.`);
+    }
+  }
+
   function fillCharts(o, cfg) {
     kValue.textContent = String(o.k);
     const U = [];
@@ -315,7 +344,7 @@ export function createMixingPanel(app, root) {
     oracleErr.textContent = o.alpha_oracle_error === null || o.alpha_oracle_error === undefined ? '' : ` · mean |estimated − true| = ${o.alpha_oracle_error.toFixed(3)}`;
     if (o.alpha_curve.length) {
       const xs = o.alpha_curve.map((p) => p[0]);
-      curve.setData([xs, o.alpha_curve.map((p) => p[1]), o.alpha_curve.map((p) => Math.max(p[1], cfg.alpha_min))]);
+      curve.setData([xs, o.alpha_curve.map((p) => p[1]), o.alpha_curve.map((p) => Math.max(p[1], o.alpha_floor))]);
       curveNote.hidden = true;
     } else {
       curve.setData([[0, 1], [null, null], [null, null]]);
@@ -336,12 +365,18 @@ export function createMixingPanel(app, root) {
 
   return {
     syncState(state, cfg) {
-      for (const f of fields) f.sync(cfg);
+      for (const f of fields) if (f !== alphaMin || cfg.alpha_min !== 'auto') f.sync(cfg);
+      const auto = cfg.alpha_min === 'auto';
+      autoBox.checked = auto;
+      alphaMin.input.disabled = auto;
+      alphaMin.node.classList.toggle('is-auto', auto);
+      syncFloor(cfg);
     },
     onBuilt(view) {
       overview = view.overview;
       config = view.config;
       fillCharts(view.overview, view.config);
+      syncFloor(app.config());
       example = -1;
       chooseExample(exampleKind === 'other' ? 'wrong' : exampleKind);
       mapsDirty = true;

@@ -8,6 +8,7 @@ import { methodColor, methodLabel } from '../palette.js';
 import { overridesObject, PARAM } from '../state.js';
 import { SeedPool, poolSize } from '../engine.js';
 import { download, reportToCsv, composePng, canvasToBlob } from '../export.js';
+import { createSweepView } from './sweep.js';
 
 export function createResultsPanel(app, root) {
   const seedsInput = h('input', { type: 'number', id: 'seeds-input', testid: 'seeds-input', min: 1, max: 1000, step: 1, inputMode: 'numeric' });
@@ -30,6 +31,7 @@ export function createResultsPanel(app, root) {
   const table = h('table', { className: 'results-table', testid: 'results-table' });
   const stale = h('p', { className: 'help note', hidden: true, testid: 'results-stale', text: 'These results are for an earlier setting; run again to update them.' });
   const warningsBox = h('div', { className: 'warnings', hidden: true, testid: 'results-warnings', attrs: { role: 'status' } });
+  const vNote = h('p', { className: 'help', hidden: true, testid: 'results-v-note' });
   const strip = h('canvas', { className: 'strip', attrs: { role: 'img', 'aria-label': 'Test accuracy of every seed, per method' } });
   const stripHolder = h('div', { className: 'strip-holder', hidden: true }, strip);
   const exportCsv = h('button', { type: 'button', text: 'Download CSV', testid: 'export-csv', disabled: true });
@@ -48,11 +50,15 @@ export function createResultsPanel(app, root) {
       summary,
       stale,
       h('div', { className: 'table-scroll' }, table),
+      vNote,
       warningsBox,
       stripHolder,
     ]),
   );
   table.append(h('caption', { text: 'Run seeds to fill this table: mean test accuracy ± standard deviation, in percent.' }));
+  const sweepRoot = h('div', { className: 'sweep-root', id: 'sweep-view' });
+  root.append(sweepRoot);
+  const sweep = createSweepView(app, sweepRoot);
 
   let run = null; // the run going on
   let latest = null; // the last run started (a cancelled one's summary may still come)
@@ -187,20 +193,29 @@ export function createResultsPanel(app, root) {
         h('th', { scope: 'col', className: 'num', text: 'U, teacher right' }),
         h('th', { scope: 'col', className: 'num', text: 'U, teacher wrong' }),
         h('th', { scope: 'col', className: 'num', text: 'range' }),
+        h('th', { scope: 'col', className: 'num', text: 'vs vanilla, seed by seed' }),
       ])),
       h('tbody', {}, methods.map(([name, m]) => {
         const sw = h('span', { className: 'swatch' });
         sw.style.backgroundColor = methodColor(name);
         const per = m.per_seed ?? [];
+        const d = m.vs_vanilla;
+        const usesV = m.trains_on_validation_labels
+          ? h('span', { className: 'v-mark', text: ' V', title: "trains on V's true labels (the others only estimate from V)", testid: `uses-v-${name}` })
+          : null;
         return h('tr', { dataset: { method: name }, className: m.mean === best ? 'best' : '' }, [
-          h('th', { scope: 'row' }, [sw, methodLabel(name)]),
+          h('th', { scope: 'row' }, [sw, methodLabel(name), usesV]),
           h('td', { className: 'num' }, [h('span', { testid: `result-mean-${name}`, text: percent(m.mean) }), ' ± ', h('span', { testid: `result-std-${name}`, text: percent(m.std) })]),
           h('td', { className: 'num', text: percent(m.teacher_right_accuracy) }),
           h('td', { className: 'num', text: percent(m.teacher_wrong_accuracy) }),
           h('td', { className: 'num', text: per.length ? `${percent(Math.min(...per))}–${percent(Math.max(...per))}` : '–' }),
+          h('td', { className: 'num', testid: `result-gain-${name}`, text: d ? `${d.mean >= 0 ? '+' : ''}${percent(d.mean)} [${percent(d.ci_low)}, ${percent(d.ci_high)}], won ${d.wins}/${d.n}` : '' }),
         ]);
       })),
     );
+    const marked = methods.filter(([, m]) => m.trains_on_validation_labels).map(([n]) => methodLabel(n));
+    vNote.hidden = marked.length === 0;
+    setText(vNote, marked.length ? `V marks ${marked.join(', ')}: ${marked.length > 1 ? 'they take' : 'it takes'} gradient steps on V's true labels; every other method only uses V to estimate how far to trust the teacher. The gain column is the mean difference to vanilla over the same seeds, its 95% interval, and how many seeds it won.` : '');
     showWarnings(warningsBox, r.warnings, 'Warnings from these seeds');
     stripHolder.hidden = false;
     drawStrip();
@@ -273,7 +288,11 @@ export function createResultsPanel(app, root) {
   });
 
   return {
+    onCatalogue(catalogue, scenarioConfigs) {
+      sweep.onCatalogue(catalogue, scenarioConfigs);
+    },
     syncState(state, config) {
+      sweep.syncState(state, config);
       if (document.activeElement !== seedsInput) seedsInput.value = String(state.seeds);
       if (report) stale.hidden = reportKey === settingKey();
       const first = config?.seed ?? 0;

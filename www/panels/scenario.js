@@ -7,6 +7,7 @@ import { defaultState, PARAM, parseValue, withConfig, overridesObject } from '..
 import { PlanePlot } from '../charts/scatter.js';
 import { marker } from '../charts/plane.js';
 import { classColor } from '../palette.js';
+import { IMAGES } from './teacher.js';
 
 const ROLE_STYLE = [
   { name: 'L labeled', color: '#000000' },
@@ -82,6 +83,11 @@ export function createScenarioPanel(app, root) {
     };
     setIt('dataset', name);
     for (const [path, value] of Object.entries(DATASET_PRESETS[name] ?? {})) setIt(path, value);
+    // Pixel shifts only apply to images: another dataset starts without them.
+    for (const path of ['student.shift', 'teacher.shift']) {
+      delete next.over[path];
+      if (!IMAGES.includes(name)) setIt(path, 0);
+    }
     app.setState(next);
   }
 
@@ -92,6 +98,11 @@ export function createScenarioPanel(app, root) {
     field(app, { path: 'labeled', label: '|L| labeled points', help: 'true labels the teacher and student see' }),
     field(app, { path: 'validation', label: '|V| validation points', help: 'used only to measure the teacher' }),
     field(app, { path: 'test_fraction', label: 'Test share', control: 'range', min: 0.05, max: 0.5, step: 0.01, format: (v) => `${Math.round(v * 100)}%` }),
+    field(app, {
+      path: 'standardize', label: 'Feature scaling', control: 'select', testid: 'standardize',
+      options: [['auto', 'auto: images to [0, 1], the rest standardised'], ['always', 'standardise every column'], ['never', 'none'], ['labeled', 'standardise on L only (not advised)']],
+      help: 'fitted on the features of L, V and U (they are observed), never on T',
+    }),
     field(app, { path: 'seed', label: 'Seed', help: 'same seed, same run, here and on the command line' }),
   ];
   const byPath = Object.fromEntries(fields.map((f) => [f.input.name, f]));

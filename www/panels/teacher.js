@@ -12,6 +12,9 @@ const NOISE_HELP = {
   region: 'one region of the plane where the teacher is mostly wrong',
 };
 
+/** Datasets whose rows are images (random pixel shifts apply). */
+export const IMAGES = ['mnist', 'digits'];
+
 export function createTeacherPanel(app, root) {
   const kind = field(app, { path: 'teacher.kind', label: 'Teacher', control: 'select', options: [['synthetic', 'synthetic (known noise)'], ['trained', 'trained on L']], testid: 'teacher-kind' });
   const noise = field(app, {
@@ -22,6 +25,11 @@ export function createTeacherPanel(app, root) {
   const jitter = field(app, { path: 'teacher.confidence_jitter', label: 'Confidence jitter', control: 'range', min: 0, max: 1, step: 0.01, help: 'how loosely its confidence tracks its accuracy' });
   const hidden = field(app, { path: 'teacher.hidden', label: 'Hidden layers', control: 'text', inputMode: 'numeric', help: 'widths, e.g. 64,64' });
   const epochs = field(app, { path: 'teacher.epochs', label: 'Teacher epochs' });
+  const shift = field(app, {
+    path: 'teacher.shift', label: 'Teacher pixel shifts', control: 'select', testid: 'teacher-shift',
+    options: [['0', 'none'], ['1', 'up to 1 pixel'], ['2', 'up to 2 pixels'], ['3', 'up to 3 pixels'], ['4', 'up to 4 pixels']],
+    help: 'image data: each training visit moves the digit at random (the same as the student: the matched pipeline)',
+  });
   const temperature = field(app, { path: 'temperature', label: 'Temperature τ', help: 'softens (τ > 1) or sharpens the teacher\'s soft labels' });
   const noiseHelp = h('p', { className: 'help', id: 'noise-help' });
 
@@ -34,7 +42,7 @@ export function createTeacherPanel(app, root) {
     h('div', { className: 'controls' }, [
       kind.node,
       h('div', { className: 'synthetic-only' }, [noise.node, noiseHelp, rate.node, jitter.node]),
-      h('div', { className: 'trained-only' }, [hidden.node, epochs.node]),
+      h('div', { className: 'trained-only' }, [hidden.node, epochs.node, shift.node]),
       temperature.node,
     ]),
     h('div', { className: 'visual' }, [
@@ -48,7 +56,8 @@ export function createTeacherPanel(app, root) {
 
   return {
     syncState(state, config) {
-      for (const f of [kind, noise, rate, jitter, hidden, epochs, temperature]) f.sync(config);
+      for (const f of [kind, noise, rate, jitter, hidden, epochs, shift, temperature]) f.sync(config);
+      shift.setDisabled(!IMAGES.includes(config.dataset) || Boolean(app.csv));
       const synthetic = config.teacher?.kind === 'synthetic';
       root.classList.toggle('is-synthetic', synthetic);
       root.classList.toggle('is-trained', !synthetic);

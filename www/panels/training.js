@@ -9,6 +9,7 @@ import { methodColor, methodLabel, METHOD_DASH, METHOD_HELP, classColor, rgbCss,
 import { LineChart } from '../charts/line.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { drawHeatmap, marker } from '../charts/plane.js';
+import { IMAGES } from './teacher.js';
 
 const NUMBERS_MS = 100;
 
@@ -25,6 +26,11 @@ export function createTrainingPanel(app, root) {
     field(app, { path: 'student.batch_size', label: 'Batch size' }),
     field(app, { path: 'student.optimizer', label: 'Optimizer', control: 'select', options: [['adam', 'Adam'], ['sgd', 'SGD (momentum 0.9)']] }),
     field(app, { path: 'student.weight_decay', label: 'Weight decay' }),
+    field(app, {
+      path: 'student.shift', label: 'Pixel shifts (augmentation)', control: 'select', testid: 'student-shift',
+      options: [['0', 'none'], ['1', 'up to 1 pixel'], ['2', 'up to 2 pixels'], ['3', 'up to 3 pixels'], ['4', 'up to 4 pixels']],
+      help: 'image data: each training visit moves the digit at random; the teacher\'s label stays that of the unshifted digit',
+    }),
   ];
 
   // Methods to train: the list, with each method's sentence and source, comes from the engine
@@ -83,6 +89,9 @@ export function createTrainingPanel(app, root) {
     });
     const reason = h('p', { className: 'method-reason', testid: `reason-${m}`, hidden: true });
     const shortLine = h('p', { className: 'method-short', id: `short-${m}`, text: short });
+    if (info?.usesValidationLabels) {
+      shortLine.append(h('span', { className: 'v-badge', testid: `uses-v-${m}`, text: "trains on V's labels", title: "takes gradient steps on V's true labels; the other methods only use V to estimate how far to trust the teacher" }));
+    }
     input.setAttribute('aria-describedby', `short-${m} reason-${m}`);
     reason.id = `reason-${m}`;
     const label = h('label', { htmlFor: input.id, className: 'method-name', title: description }, [sw, methodLabel(m)]);
@@ -101,9 +110,11 @@ export function createTrainingPanel(app, root) {
     trainedOnly = catalogue.methods?.trainedOnly ?? [];
     methodBoxes = names.map((m) => methodRow(m, info[m]));
     const isCore = (m) => (Object.keys(info).length ? Boolean(info[m]?.core) : METHODS.includes(m));
+    const isBaseline = (m) => Boolean(info[m]?.baseline);
     const groups = [
       ['core', 'Core', 'the six SLaM is compared with', methodBoxes.filter((b) => isCore(b.name))],
-      ['family', 'The wider family', 'other ways to learn from a teacher that makes mistakes (small versions)', methodBoxes.filter((b) => !isCore(b.name))],
+      ['family', 'The wider family', 'other ways to learn from a teacher that makes mistakes (small versions)', methodBoxes.filter((b) => !isCore(b.name) && !isBaseline(b.name))],
+      ['baselines', 'Baselines', 'what V\'s labels alone, or L alone, buy', methodBoxes.filter((b) => isBaseline(b.name))],
     ].filter((g) => g[3].length);
     methodsList.replaceChildren(...groups.map(([key, title, help, boxes]) => h('div', { className: 'methods-group', testid: `methods-group-${key}`, attrs: { role: 'group', 'aria-labelledby': `methods-group-${key}-title` } }, [
       h('p', { className: 'methods-group-title', id: `methods-group-${key}-title` }, [h('strong', { text: title }), h('span', { className: 'help inline-help', text: ` ${help}` })]),
@@ -423,6 +434,8 @@ export function createTrainingPanel(app, root) {
     },
     syncState(state, cfg) {
       for (const f of fields) f.sync(cfg);
+      const shiftField = fields.find((f) => f.input.name === 'student.shift');
+      shiftField.setDisabled(!IMAGES.includes(cfg.dataset) || Boolean(app.csv));
       const chosen = new Set(cfg.methods ?? METHODS);
       const synthetic = cfg.teacher?.kind !== 'trained';
       for (const b of methodBoxes) {
