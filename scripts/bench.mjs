@@ -9,7 +9,8 @@
 //    backend and its cpu backend in the page, then one native round; medians over the rounds.
 // 3. Checks the wasm students are bit-identical to the native ones (parameter fingerprints after one
 //    epoch), measures the .wasm's gzipped size, the main page's time to ready, the frame rate of the
-//    main page while it trains, and a 10-seed all-methods MNIST comparison in a pool of workers.
+//    main page while it trains, a 10-seed all-methods MNIST comparison in a pool of workers, and a
+//    5-value label sweep x 10 seeds of the core methods on the MNIST preset (`sweep_mnist_ms`).
 // Prints a table, or with --json one JSON object (also written to target/bench/bench.json).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -233,6 +234,7 @@ async function main() {
     };
 
     let seeds = null;
+    let sweep = null;
     if (args.page && args.seeds) {
       note('10-seed MNIST comparison of every method in a pool of workers');
       const request = {
@@ -240,6 +242,11 @@ async function main() {
       };
       seeds = await page.evaluate((req) => globalThis.slamBench.seeds({ request: req, seeds: 10, needsPool: true }), request)
         .then((s) => ({ ms: s.ms, workers: s.workers, seeds: s.seeds, methods: Object.keys(s.report?.methods ?? {}) }))
+        .catch((e) => ({ error: String(e) }));
+      note('5-value label sweep x 10 seeds x the 6 core methods on the MNIST preset, as the page\'s sweep view runs it');
+      const sweepRequest = { config: { dataset: 'mnist', samples: 3000, labeled: 100, validation: 300, test_fraction: 0.2 } };
+      sweep = await page.evaluate((req) => globalThis.slamBench.sweep({ request: req, key: 'labeled', values: [25, 50, 100, 200, 400], seeds: 10, needsPool: true }), sweepRequest)
+        .then((s) => ({ ms: s.ms, workers: s.workers, runs: s.runs, methods: Object.keys(s.report?.points?.[0]?.methods ?? {}) }))
         .catch((e) => ({ error: String(e) }));
     }
     await context.close();
@@ -260,6 +267,8 @@ async function main() {
       fps_while_training: fps,
       fps_while_training_panel_in_view: fpsTraining,
       seeds_mnist_10: seeds,
+      sweep_mnist_ms: sweep?.ms ?? null,
+      sweep_mnist: sweep,
       kernels_native: native.kernels,
       peak_gflops: peak,
       tfjs_version: pageInfo?.tfjs_version ?? null,
@@ -331,6 +340,10 @@ function printTable(out) {
   if (out.seeds_mnist_10) {
     const s = out.seeds_mnist_10;
     console.log(s.error ? `10-seed MNIST run failed: ${s.error}` : `10-seed MNIST comparison (${s.methods.length} methods) in ${s.workers} workers: ${(s.ms / 1000).toFixed(1)} s`);
+  }
+  if (out.sweep_mnist) {
+    const s = out.sweep_mnist;
+    console.log(s.error ? `MNIST label sweep failed: ${s.error}` : `MNIST label sweep (5 values x 10 seeds, ${s.methods.length} methods) in ${s.workers} workers: ${(s.ms / 1000).toFixed(1)} s`);
   }
   const w3 = out.workloads.W3;
   if (w3 && out.peak_gflops) {

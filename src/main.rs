@@ -29,49 +29,40 @@ enum Command {
     Methods,
     /// Run the full pipeline and print per-method test accuracy over seeds.
     Run {
-        /// Built-in dataset name, or a path to a CSV file.
-        #[arg(long)]
-        dataset: Option<String>,
-        /// Start from a named scenario (see `slam-lab scenarios`).
-        #[arg(long)]
-        scenario: Option<String>,
-        /// JSON file of config keys, applied over the scenario.
-        #[arg(long)]
-        config: Option<String>,
-        /// Number of seeds (config.seed, config.seed + 1, ...).
-        #[arg(long, default_value_t = 5)]
-        seeds: usize,
-        /// Comma-separated methods, e.g. vanilla,slam, or `all`.
-        #[arg(long)]
-        methods: Option<String>,
-        /// Print one JSON object instead of a table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        common: Common,
     },
     /// Run the comparison at each value of one config key (e.g. --vary labeled=50,100,200).
     Sweep {
         /// The key and its values: KEY=v1,v2,... (dotted keys such as teacher.rate; list values in brackets).
         #[arg(long)]
         vary: String,
-        /// Built-in dataset name, or a path to a CSV file.
-        #[arg(long)]
-        dataset: Option<String>,
-        /// Start from a named scenario (see `slam-lab scenarios`).
-        #[arg(long)]
-        scenario: Option<String>,
-        /// JSON file of config keys, applied over the scenario.
-        #[arg(long)]
-        config: Option<String>,
-        /// Seeds per value (config.seed, config.seed + 1, ...).
-        #[arg(long, default_value_t = 5)]
-        seeds: usize,
-        /// Comma-separated methods, e.g. vanilla,slam, or `all` (vanilla is always added).
-        #[arg(long)]
-        methods: Option<String>,
-        /// Print one JSON object instead of a table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        common: Common,
     },
+}
+
+/// What `run` and `sweep` share.
+#[derive(clap::Args)]
+struct Common {
+    /// Built-in dataset name, or a path to a CSV file.
+    #[arg(long)]
+    dataset: Option<String>,
+    /// Start from a named scenario (see `slam-lab scenarios`).
+    #[arg(long)]
+    scenario: Option<String>,
+    /// JSON file of config keys, applied over the scenario.
+    #[arg(long)]
+    config: Option<String>,
+    /// Number of seeds (config.seed, config.seed + 1, ...); for a sweep, per value.
+    #[arg(long, default_value_t = 5)]
+    seeds: usize,
+    /// Comma-separated methods, e.g. vanilla,slam, or `all` (a sweep always adds vanilla).
+    #[arg(long)]
+    methods: Option<String>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 fn main() -> ExitCode {
@@ -121,7 +112,7 @@ fn execute(command: Command) -> slam_lab::Result<()> {
                 let _ = writeln!(out, "{:<17}{}", m.name(), m.description());
             }
         }
-        Command::Run { dataset, scenario, config, seeds, methods, json } => {
+        Command::Run { common: Common { dataset, scenario, config, seeds, methods, json } } => {
             let (overrides, source) = overrides_and_source(config.as_deref(), dataset.as_deref(), methods.as_deref())?;
             let cfg = scenarios::resolve(scenario.as_deref(), overrides)?;
             let source = match source {
@@ -144,7 +135,7 @@ fn execute(command: Command) -> slam_lab::Result<()> {
                 let _ = write!(out, "{}", report::to_table(source.name(), scenario.as_deref(), &results));
             }
         }
-        Command::Sweep { vary, dataset, scenario, config, seeds, methods, json } => {
+        Command::Sweep { vary, common: Common { dataset, scenario, config, seeds, methods, json } } => {
             let (key, values) = sweep::parse_vary(&vary)?;
             let (overrides, source) = overrides_and_source(config.as_deref(), dataset.as_deref(), methods.as_deref())?;
             let base = scenarios::resolve(scenario.as_deref(), overrides.clone())?;

@@ -111,7 +111,11 @@ pub fn configs(scenario: Option<&str>, overrides: &Value, key: &str, values: &[V
         .map(|value| {
             let mut o = overrides.clone();
             set_key(&mut o, key, value.clone())?;
-            let mut cfg = crate::scenarios::resolve(scenario, o).map_err(|e| Error::config(key, format!("value {}: {e}", label(value))))?;
+            let mut cfg = crate::scenarios::resolve(scenario, o).map_err(|e| match e {
+                Error::Config { field, reason } if field == key => Error::config(key, format!("value {}: {reason}", label(value))),
+                Error::Config { field, reason } => Error::config(field, format!("{reason} (with {key} = {})", label(value))),
+                other => other,
+            })?;
             with_vanilla(&mut cfg);
             cfg.check()?;
             Ok(cfg)
@@ -222,6 +226,14 @@ mod tests {
         let (k, v) = parse_vary("labeled=50,100").unwrap();
         assert_eq!((k.as_str(), v), ("labeled", vec![json!(50), json!(100)]));
         assert!(parse_vary("labeled").unwrap_err().to_string().contains("KEY=v1"));
+    }
+
+    #[test]
+    fn a_bad_value_is_named_once_with_its_key() {
+        let err = configs(Some("flagship"), &json!({}), "labeled", &[json!(10), json!("nope")]).unwrap_err().to_string();
+        assert!(err.starts_with("config: `labeled` value nope:") && err.matches("config:").count() == 1, "{err}");
+        let err = configs(None, &json!({}), "teacher.rate", &[json!(2.0)]).unwrap_err().to_string();
+        assert!(err.contains("`teacher.rate`") && err.contains("2"), "{err}");
     }
 
     #[test]

@@ -169,3 +169,63 @@ fn methods_all_on_the_command_line_runs_every_method_the_teacher_allows() {
         assert!(listed.lines().any(|l| l.split_whitespace().next() == Some(m.name())), "{} not listed", m.name());
     }
 }
+
+#[test]
+fn sweep_points_equal_runs_with_the_key_set_and_pair_with_vanilla() {
+    let base = temp_file("sweep-base.json", r#"{"samples": 600, "student": {"epochs": 3}}"#);
+    let out = slam_lab(&["sweep", "--scenario", "flagship", "--config", base.to_str().unwrap(), "--vary", "labeled=10,40", "--seeds", "3", "--methods", "slam", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["key"], "labeled");
+    assert_eq!(v["values"], serde_json::json!([10, 40]));
+    assert_eq!(v["seed_list"], serde_json::json!([0, 1, 2]));
+    for (i, labeled) in [10, 40].iter().enumerate() {
+        let point = &v["points"][i];
+        let methods = point["methods"].as_object().unwrap();
+        assert_eq!(methods.keys().collect::<Vec<_>>(), vec!["vanilla", "slam"], "vanilla is always added, first");
+        let cfg = temp_file(&format!("sweep-{labeled}.json"), &format!(r#"{{"samples": 600, "student": {{"epochs": 3}}, "labeled": {labeled}}}"#));
+        let run = slam_lab(&["run", "--scenario", "flagship", "--config", cfg.to_str().unwrap(), "--seeds", "3", "--methods", "vanilla,slam", "--json"]);
+        let r: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        assert_eq!(point["teacher_accuracy"], r["teacher_accuracy"]);
+        for m in ["vanilla", "slam"] {
+            assert_eq!(methods[m]["per_seed"], r["methods"][m]["per_seed"], "labeled={labeled} {m}");
+        }
+        // The paired difference is computed from those per-seed numbers.
+        let (s, van) = (methods["slam"]["per_seed"].as_array().unwrap(), methods["vanilla"]["per_seed"].as_array().unwrap());
+        let d: Vec<f64> = s.iter().zip(van).map(|(a, b)| a.as_f64().unwrap() - b.as_f64().unwrap()).collect();
+        let mean = d.iter().sum::<f64>() / 3.0;
+        assert!((methods["slam"]["vs_vanilla"]["mean"].as_f64().unwrap() - mean).abs() < 1e-12);
+        assert_eq!(methods["slam"]["vs_vanilla"]["wins"].as_u64().unwrap() as usize, d.iter().filter(|&&x| x > 0.0).count());
+    }
+    let table = slam_lab(&["sweep", "--scenario", "flagship", "--config", base.to_str().unwrap(), "--vary", "teacher.rate=0.1,0.3", "--seeds", "2"]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("teacher.rate = 0.1") && text.contains("teacher.rate = 0.3") && text.contains("vs vanilla"), "{text}");
+}
+
+#[test]
+fn bad_sweeps_are_refused_naming_the_key_or_value() {
+    assert_refused(&["sweep", "--scenario", "flagship", "--vary", "labeled"], "KEY=v1");
+    assert_refused(&["sweep", "--scenario", "flagship", "--vary", "labeled=ten"], "`labeled` value ten");
+    assert_refused(&["sweep", "--scenario", "flagship", "--vary", "teacher.rate=0.2,7"], "teacher.rate");
+    assert_refused(&["sweep", "--scenario", "flagship", "--vary", "no_such_key=1"], "no_such_key");
+    assert_refused(&["sweep", "--scenario", "flagship", "--vary", "student.shift=1", "--seeds", "1"], "student.shift");
+}
+
+#[test]
+fn the_real_teacher_scenario_reads_mnist_and_lists_the_baselines() {
+    let methods = slam_lab(&["methods"]);
+    let text = String::from_utf8_lossy(&methods.stdout);
+    for name in ["labels_only", "vanilla_lv"] {
+        assert!(text.lines().any(|l| l.starts_with(name)), "`slam-lab methods` lists {name}");
+    }
+    let scenarios = String::from_utf8_lossy(&slam_lab(&["scenarios"]).stdout).to_string();
+    assert!(scenarios.contains("real-teacher") && scenarios.contains("real-teacher-matched"), "{scenarios}");
+    // Without the MNIST file the scenario says where it looks (the file is built by `npm run build`).
+    let out = Command::new(env!("CARGO_BIN_EXE_slam-lab"))
+        .args(["run", "--scenario", "real-teacher", "--seeds", "1"])
+        .env("SLAM_LAB_MNIST", "/nonexistent/mnist.bin")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/mnist.bin"));
+}

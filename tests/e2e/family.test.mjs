@@ -26,14 +26,20 @@ test('the method picker lists every method with its sentence and source, grouped
   const { context, page, log } = await openPage();
   try {
     const all = await engineMethods(page);
-    assert.equal(all.length, 14, 'the engine knows 14 methods');
+    assert.equal(all.length, 16, 'the engine knows 16 methods');
     // The command line lists the same methods with the same sentences.
     const listed = execFileSync(cliBinary(), ['methods'], { encoding: 'utf8' }).trim().split('\n').map((l) => l.match(/^(\S+)\s+(.*)$/).slice(1));
     assert.deepEqual(listed, all.map((m) => [m.name, m.description]), '`slam-lab methods` = the engine the page runs');
-    const groups = await page.evaluate(() => Object.fromEntries(['core', 'family'].map((g) => [g, [...document.querySelectorAll(`[data-testid="methods-group-${g}"] input[type="checkbox"]`)].map((b) => b.value)])));
+    const groups = await page.evaluate(() => Object.fromEntries(['core', 'family', 'baselines'].map((g) => [g, [...document.querySelectorAll(`[data-testid="methods-group-${g}"] input[type="checkbox"]`)].map((b) => b.value)])));
     assert.deepEqual(groups.core, all.filter((m) => m.core).map((m) => m.name), 'the core group');
-    assert.deepEqual(groups.family, all.filter((m) => !m.core).map((m) => m.name), 'the wider family');
+    assert.deepEqual(groups.family, all.filter((m) => !m.core && !m.baseline).map((m) => m.name), 'the wider family');
+    assert.deepEqual(groups.baselines, ['vanilla_lv', 'labels_only'], 'the baselines');
     assert.match(await page.getByTestId('methods-group-family').textContent(), /^The wider family/);
+    // Methods that take gradient steps on V's labels say so in the picker, as the engine says.
+    for (const m of all) {
+      assert.equal(await page.getByTestId(`uses-v-${m.name}`).count(), m.trains_on_validation_labels ? 1 : 0, `${m.name}: V-label mark`);
+    }
+    assert.deepEqual(all.filter((m) => m.trains_on_validation_labels).map((m) => m.name), ['alm', 'l2t', 'vanilla_lv']);
 
     // Each method's "about" opens with the keyboard and shows the engine's sentence and source.
     for (const m of all) {

@@ -345,19 +345,28 @@ export function cliBinary() {
 export function cli({ scenario = 'flagship', dataset, seeds = 1, config } = {}) {
   const args = ['run', '--scenario', scenario, '--seeds', String(seeds), '--json'];
   if (dataset) args.push('--dataset', dataset);
+  return cliJson(args, config);
+}
+
+/** Runs the CLI with `args` (and `config` written to a temporary --config file) and parses its JSON. */
+function cliJson(args, config) {
   let tmp;
   if (config) {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'slam-lab-e2e-'));
     const file = path.join(tmp, 'config.json');
     fs.writeFileSync(file, JSON.stringify(config));
-    args.push('--config', file);
+    args = [...args, '--config', file];
   }
   try {
-    const out = execFileSync(cliBinary(), args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-    return JSON.parse(out);
+    return JSON.parse(execFileSync(cliBinary(), args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 }));
   } finally {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Runs `slam-lab sweep --scenario S --vary KEY=VALUES --seeds N --json [--config FILE]` and parses it. */
+export function cliSweep({ scenario = 'flagship', vary, seeds = 1, config } = {}) {
+  return cliJson(['sweep', '--scenario', scenario, '--vary', vary, '--seeds', String(seeds), '--json'], config);
 }
 
 /** What the page shows for an accuracy fraction: percent, one decimal. */

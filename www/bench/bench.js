@@ -161,6 +161,33 @@ async function seeds({ request, seeds: total = 10, workers = navigator.hardwareC
   await engineReady;
   const pool = needsPool ? await loadMnist() : null;
   const t0 = performance.now();
+  const jobs = Array.from({ length: total }, (_, index) => ({ request, index }));
+  const { results, used } = await runJobs(jobs, workers, pool);
+  await provideData(slam, request);
+  const report = pool ? slam.summariseSeeds(request, results, pool) : slam.summariseSeeds(request, results);
+  return { ms: performance.now() - t0, workers: used, seeds: total, report };
+}
+
+/**
+ * A sweep as the page's sweep view runs it: `seeds` seeds of `request` at each of `values` of `key`
+ * (runSeed with `vary`), spread over `workers`, then `summariseSweep`. Returns the wall-clock time.
+ */
+async function sweep({ request, key, values, seeds: total = 10, workers = navigator.hardwareConcurrency || 2, needsPool = false } = {}) {
+  engineReady ??= init();
+  await engineReady;
+  const pool = needsPool ? await loadMnist() : null;
+  const t0 = performance.now();
+  const jobs = values.flatMap((value) => Array.from({ length: total }, (_, index) => ({ request: { ...request, vary: { key, value } }, index })));
+  const { results, used } = await runJobs(jobs, workers, pool);
+  await provideData(slam, request);
+  const grouped = values.map((_, v) => results.slice(v * total, (v + 1) * total));
+  const report = pool ? slam.summariseSweep(request, key, values, grouped, pool) : slam.summariseSweep(request, key, values, grouped);
+  return { ms: performance.now() - t0, workers: used, runs: jobs.length, report };
+}
+
+/** Runs `jobs` ([{request, index}]: one seed each) over `workers` Web Workers; results in job order. */
+async function runJobs(jobs, workers, pool) {
+  const total = jobs.length;
   const results = new Array(total);
   let next = 0;
   const runWorker = () =>
@@ -173,7 +200,7 @@ async function seeds({ request, seeds: total = 10, workers = navigator.hardwareC
           return;
         }
         const i = next++;
-        w.postMessage({ i, request, pool });
+        w.postMessage({ i, request: jobs[i].request, index: jobs[i].index, pool });
       };
       w.onmessage = (e) => {
         if (e.data.error) {
@@ -189,9 +216,7 @@ async function seeds({ request, seeds: total = 10, workers = navigator.hardwareC
     });
   const used = Math.min(workers, total);
   await Promise.all(Array.from({ length: used }, runWorker));
-  await provideData(slam, request);
-  const report = pool ? slam.summariseSeeds(request, results, pool) : slam.summariseSeeds(request, results);
-  return { ms: performance.now() - t0, workers: used, seeds: total, report };
+  return { results, used };
 }
 
 /** The layer products of the workloads at batch 64 (as slam_lab::bench::kernel_shapes). */
@@ -301,5 +326,5 @@ async function runByHand() {
 }
 
 $('run').addEventListener('click', runByHand);
-globalThis.slamBench = { setup, round, summary, seeds, kernels, probe, peak: () => peakGflops, renderTable };
+globalThis.slamBench = { setup, round, summary, seeds, sweep, kernels, probe, peak: () => peakGflops, renderTable };
 setStatus('ready');

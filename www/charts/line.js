@@ -21,7 +21,11 @@ function loadUPlot() {
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const AXIS = { stroke: '#333', font: FONT, labelFont: FONT, grid: { stroke: '#e4e4e4', width: 1 }, ticks: { stroke: '#ccc', width: 1 } };
 
-export const pctTicks = (u, vals) => vals.map((v) => (v === null ? '' : `${Math.round(v * 100)}%`));
+/** Percent tick labels, with a decimal when the ticks are less than a point apart (uPlot passes the step). */
+export const pctTicks = (u, vals, axis, space, incr) => {
+  const digits = incr !== undefined && incr * 100 < 1 ? 1 : 0;
+  return vals.map((v) => (v === null ? '' : `${(v * 100).toFixed(digits)}%`));
+};
 
 /**
  * A uPlot line chart that follows its container's width.

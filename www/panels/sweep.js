@@ -267,10 +267,11 @@ export function createSweepView(app, root) {
     return {
       drawAxes: [(u) => {
         const ctx = u.ctx;
-        for (const { color, lo, hi } of getBands()) {
+        const bands = getBands();
+        for (const { color, lo, hi } of bands) {
           ctx.save();
           ctx.fillStyle = color;
-          ctx.globalAlpha = 0.14;
+          ctx.globalAlpha = Math.min(0.14, 0.7 / Math.max(1, bands.length));
           ctx.beginPath();
           lo.forEach((y, i) => {
             const [px, py] = toPx(u, i, y);
@@ -316,7 +317,7 @@ export function createSweepView(app, root) {
     const gainSeries = gainMethods.map((m) => ({ label: methodLabel(m), color: methodColor(m), dash: METHOD_DASH[m] ?? [] }));
     gainChart = new LineChart(gainHolder, {
       ...common, yLabel: 'gain over vanilla', series: gainSeries, hooks: bandHook(gainBands),
-      yTicks: (u, vals) => vals.map((v) => (v === null ? '' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}`)),
+      yTicks: (u, vals, axis, space, incr) => vals.map((v) => (v === null ? '' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(incr !== undefined && incr * 100 < 1 ? 1 : 0)}`)),
     });
     gainChart.setData([xs, ...gainMethods.map((m) => points.map((p) => p.methods[m].vs_vanilla?.mean ?? null))]);
   }
