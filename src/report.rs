@@ -66,6 +66,16 @@ pub struct Paired {
     pub n: usize,
 }
 
+impl Paired {
+    /// `+1.8 [+0.9, +2.7] 15/20` in points (no interval for a single seed).
+    pub fn to_text(&self) -> String {
+        if self.n < 2 {
+            return format!("{:+.1} {}/{}", 100.0 * self.mean, self.wins, self.n);
+        }
+        format!("{:+.1} [{:+.1}, {:+.1}] {}/{}", 100.0 * self.mean, 100.0 * self.ci_low, 100.0 * self.ci_high, self.wins, self.n)
+    }
+}
+
 /// Compare `a` with `b` seed by seed (same length, same seed order).
 pub fn paired(a: &[f64], b: &[f64]) -> Paired {
     let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
@@ -268,10 +278,7 @@ pub fn to_table(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -
         } else {
             name.clone()
         };
-        let vs = match &s.vs_vanilla {
-            Some(p) => format!("{:+.1} [{:+.1}, {:+.1}] {}/{}", 100.0 * p.mean, 100.0 * p.ci_low, 100.0 * p.ci_high, p.wins, p.n),
-            None => String::new(),
-        };
+        let vs = s.vs_vanilla.as_ref().map(Paired::to_text).unwrap_or_default();
         let _ = writeln!(
             out,
             "{:<17}{:>9.1} +- {:<4.1}{:>13.1} / {:<10.1}{}",

@@ -189,10 +189,7 @@ pub fn to_table(dataset: &str, scenario: Option<&str>, key: &str, points: &[(Val
         let _ = writeln!(out, "\n{key} = {}: teacher {:.1} +- {:.1}", label(value), 100.0 * tm, 100.0 * ts);
         for (name, s) in summarise(results) {
             let mark = if s.trains_on_validation_labels { " *" } else { "" };
-            let vs = s
-                .vs_vanilla
-                .map(|p| format!("{:+6.1} [{:+.1}, {:+.1}] {}/{}", 100.0 * p.mean, 100.0 * p.ci_low, 100.0 * p.ci_high, p.wins, p.n))
-                .unwrap_or_default();
+            let vs = s.vs_vanilla.as_ref().map(crate::report::Paired::to_text).unwrap_or_default();
             let _ = writeln!(out, "  {:<18}{:>6.1} +- {:<5.1} {}", format!("{name}{mark}"), 100.0 * s.mean, 100.0 * s.std, vs);
         }
     }

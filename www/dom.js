@@ -66,6 +66,19 @@ export function contentWidth(node, min = 120) {
   return Math.max(min, Math.floor(w));
 }
 
+/** A paired difference to vanilla in points: `+1.8 [+0.9, +2.7], won 15/20` (no interval for one seed). */
+export function pairedText(d) {
+  const sign = (x) => `${x >= 0 ? '+' : ''}${percent(x)}`;
+  const ci = d.n > 1 && Number.isFinite(d.ci_low) && Number.isFinite(d.ci_high) ? ` [${sign(d.ci_low)}, ${sign(d.ci_high)}]` : '';
+  return `${sign(d.mean)}${ci}, won ${d.wins}/${d.n}`;
+}
+
+/** The mark tables put beside a method that takes gradient steps on V's true labels (or null). */
+export function vMark(uses, testid) {
+  if (!uses) return null;
+  return h('span', { className: 'v-mark', text: ' V', title: "trains on V's true labels (the others only estimate from V)", testid });
+}
+
 /** Math-like text: a <code class="formula"> block. */
 export function formula(text) {
   return h('code', { className: 'formula', text });

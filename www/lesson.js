@@ -54,7 +54,7 @@ export const STEPS = [
     autoplay: true,
     text: [
       'Training has started: every method from the same initial weights, on the same minibatches. Only the loss differs.',
-      'Vanilla copies the teacher, so its boundary bends into the region with the crosses (the teacher\'s mistakes). SLaM\'s boundary stays with the moons. The right-hand chart, accuracy on the points the teacher got wrong, is where they part.',
+      'The hard-label students (vanilla hard, Taylor-CE) copy the teacher: their boundary bends into the region with the crosses (the teacher\'s mistakes). Soft vanilla is pulled both ways there, and its accuracy on those points (the right-hand chart) swings from epoch to epoch. SLaM\'s boundary stays with the moons and gets them right, epoch after epoch.',
     ],
     formula: 'vanilla: −Σ y log f        SLaM: −Σ y log mix(f; α(x), k)',
   },

@@ -88,7 +88,7 @@ test('real-teacher: pixel shifts are offered on MNIST and refused nowhere silent
 });
 
 test('the footer cites SLaM\'s authors as the paper lists them', async () => {
-  const { context, page, log } = await openPage({ wait: false });
+  const { context, page, log } = await openPage();
   try {
     const footer = await page.locator('footer').textContent();
     assert.match(footer.replace(/\s+/g, ' '), /Kontonis, Iliopoulos, Trinh, Baykal, Menghani, Vee/);

@@ -3,7 +3,7 @@
 // cancel is immediate), a table of mean ± std per method, a strip plot of every seed, the engine's
 // warnings, and CSV / JSON / PNG exports.
 
-import { h, setText, percent, fitCanvas, showWarnings } from '../dom.js';
+import { h, setText, percent, fitCanvas, showWarnings, vMark, pairedText } from '../dom.js';
 import { methodColor, methodLabel } from '../palette.js';
 import { overridesObject, PARAM } from '../state.js';
 import { SeedPool, poolSize } from '../engine.js';
@@ -200,16 +200,14 @@ export function createResultsPanel(app, root) {
         sw.style.backgroundColor = methodColor(name);
         const per = m.per_seed ?? [];
         const d = m.vs_vanilla;
-        const usesV = m.trains_on_validation_labels
-          ? h('span', { className: 'v-mark', text: ' V', title: "trains on V's true labels (the others only estimate from V)", testid: `uses-v-${name}` })
-          : null;
+        const usesV = vMark(m.trains_on_validation_labels, `uses-v-${name}`);
         return h('tr', { dataset: { method: name }, className: m.mean === best ? 'best' : '' }, [
           h('th', { scope: 'row' }, [sw, methodLabel(name), usesV]),
           h('td', { className: 'num' }, [h('span', { testid: `result-mean-${name}`, text: percent(m.mean) }), ' ± ', h('span', { testid: `result-std-${name}`, text: percent(m.std) })]),
           h('td', { className: 'num', text: percent(m.teacher_right_accuracy) }),
           h('td', { className: 'num', text: percent(m.teacher_wrong_accuracy) }),
           h('td', { className: 'num', text: per.length ? `${percent(Math.min(...per))}–${percent(Math.max(...per))}` : '–' }),
-          h('td', { className: 'num', testid: `result-gain-${name}`, text: d ? `${d.mean >= 0 ? '+' : ''}${percent(d.mean)} [${percent(d.ci_low)}, ${percent(d.ci_high)}], won ${d.wins}/${d.n}` : '' }),
+          h('td', { className: 'num', testid: `result-gain-${name}`, text: d ? pairedText(d) : '' }),
         ]);
       })),
     );

@@ -4,7 +4,7 @@
 // (sweepValues), runs each seed (runSeed with `vary`) and builds the report (summariseSweep), the
 // same object as `slam-lab sweep --json`.
 
-import { h, setText, percent } from '../dom.js';
+import { h, setText, percent, vMark, pairedText } from '../dom.js';
 import { methodColor, methodLabel, METHOD_DASH } from '../palette.js';
 import { PARAM, getPath } from '../state.js';
 import { SeedPool, poolSize } from '../engine.js';
@@ -241,11 +241,11 @@ export function createSweepView(app, root) {
 
   function fillTable(points, key) {
     table.replaceChildren(
-      h('caption', { text: 'Test accuracy in percent (mean ± sd over seeds) and the paired gain over vanilla: mean [95% interval], seeds won' }),
+      h('caption', { text: 'Test accuracy in percent (mean ± sd over seeds) and the paired gain over vanilla: mean [95% interval], seeds won. V: trains on V\'s true labels.' }),
       h('thead', {}, h('tr', {}, [
         h('th', { scope: 'col', text: key }),
         h('th', { scope: 'col', text: 'teacher' }),
-        ...methods.map((m) => h('th', { scope: 'col', className: 'num', text: methodLabel(m) })),
+        ...methods.map((m) => h('th', { scope: 'col', className: 'num' }, [methodLabel(m), vMark(points[0]?.methods[m]?.trains_on_validation_labels)])),
       ])),
       h('tbody', {}, points.map((p) => h('tr', { dataset: { value: valueLabel(p.value) } }, [
         h('th', { scope: 'row', text: valueLabel(p.value) }),
@@ -255,7 +255,7 @@ export function createSweepView(app, root) {
           const d = s?.vs_vanilla;
           return h('td', { className: 'num', dataset: { method: m } }, [
             h('span', { className: 'sweep-mean', text: `${percent(s?.mean)} ± ${percent(s?.std)}` }),
-            d ? h('span', { className: 'sweep-gain', text: ` ${d.mean >= 0 ? '+' : ''}${percent(d.mean)} [${percent(d.ci_low)}, ${percent(d.ci_high)}] ${d.wins}/${d.n}` }) : null,
+            d ? h('span', { className: 'sweep-gain', text: ` ${pairedText(d)}` }) : null,
           ]);
         }),
       ]))),

@@ -2,7 +2,7 @@
 // data) or a prediction scatter (wide data), test-accuracy curves, and accuracy on U split into the
 // points the teacher got right and wrong. Play/pause/step/reset live in the sticky transport bar.
 
-import { h, setText, percent, showWarnings } from '../dom.js';
+import { h, setText, percent, showWarnings, vMark } from '../dom.js';
 import { field } from '../controls.js';
 import { METHODS, PARAM, parseValue } from '../state.js';
 import { methodColor, methodLabel, METHOD_DASH, METHOD_HELP, classColor, rgbCss, classRgb } from '../palette.js';
@@ -259,7 +259,7 @@ export function createTrainingPanel(app, root) {
           return h('td', { className: 'num bar-cell', dataset: { key } }, [h('span', { className: 'cell-text', text: '–' }), h('span', { className: 'cell-track' }, bar)]);
         };
         return h('tr', { dataset: { method: m } }, [
-          h('th', { scope: 'row' }, [sw, methodLabel(m)]),
+          h('th', { scope: 'row' }, [sw, methodLabel(m), vMark(app.catalogue.methods?.info?.[m]?.usesValidationLabels)]),
           barCell('test_accuracy'),
           barCell('teacher_right_accuracy'),
           barCell('teacher_wrong_accuracy'),
