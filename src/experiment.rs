@@ -378,7 +378,7 @@ impl Inputs {
 enum MethodState {
     Core,
     /// `labels_only`: its own stream for cycling through L.
-    LabelsOnly(Rng),
+    LabelsOnly(Box<Rng>),
     Ups(Box<Ups>),
     Vid(Box<Vid>),
     Alm(Box<Alm>),
@@ -441,7 +441,7 @@ impl StudentRun {
                 MethodState::Lelp(Box::new(lelp))
             }
             Method::L2t => MethodState::L2t(Box::new(L2t::new(prep, cfg, &net, method_rng()))),
-            Method::LabelsOnly => MethodState::LabelsOnly(method_rng()),
+            Method::LabelsOnly => MethodState::LabelsOnly(Box::new(method_rng())),
             _ => MethodState::Core,
         };
         let mut order = prep.train_rows.clone();

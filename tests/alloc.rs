@@ -77,3 +77,27 @@ fn engine_steps_within_an_epoch_allocate_nothing() {
         assert_eq!(allocations() - before, 0, "{method:?}: a training step allocated");
     }
 }
+
+#[test]
+fn shifted_image_steps_and_the_baselines_allocate_nothing() {
+    use slam_lab::experiment::{DataSource, Prepared, StudentRun};
+    use slam_lab::methods::Method;
+    // Digits 8x8 with 1-pixel shifts: every batch is shifted into the network's input buffer.
+    let cfg = slam_lab::scenarios::resolve(
+        Some("digits"),
+        serde_json::json!({"labeled": 40, "teacher": {"epochs": 5}, "student": {"shift": 1, "batch_size": 32}}),
+    )
+    .expect("digits resolves");
+    let prep = Prepared::new(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 2).expect("digits prepares");
+    let init = prep.initial_student(&cfg);
+    for method in [Method::Vanilla, Method::Slam, Method::VanillaLv, Method::LabelsOnly] {
+        let mut run = StudentRun::new(&prep, &cfg, method, &init);
+        run.train_epoch(&prep, &cfg);
+        run.step(&prep, &cfg);
+        let before = allocations();
+        for _ in 0..10 {
+            assert!(!run.step(&prep, &cfg), "an epoch of digits has more than 11 batches");
+        }
+        assert_eq!(allocations() - before, 0, "{method:?}: a shifted training step allocated");
+    }
+}
