@@ -4,7 +4,8 @@
 #   2. the release CLI writes the reference run target/reference/flagship-seed1.json
 #   3. `wasm-pack test --headless --chrome` (tests/web.rs compares the wasm run with that reference)
 #   4. the page's build (scripts/build.sh: www/pkg by wasm-pack, www/vendor, www/data)
-#   5. the browser end-to-end tests (node --test tests/e2e/, playwright-core + Debian's Chromium)
+#   5. scripts/same-numbers.sh: every scenario's numbers and the bench fingerprints equal tests/golden/
+#   6. the browser end-to-end tests (node --test tests/e2e/, playwright-core + Debian's Chromium)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ -d "${CARGO_HOME:-$HOME/.cargo}/bin" ]; then export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"; fi
@@ -94,6 +95,9 @@ WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}" \
 
 step "page build (wasm-pack build, vendor, data)"
 bash scripts/build.sh
+
+step "same numbers (every scenario, every method, 3 seeds, and the bench fingerprints = tests/golden/)"
+bash scripts/same-numbers.sh
 
 step "page unit and property tests (node --test tests/unit/)"
 node --test tests/unit/

@@ -103,8 +103,10 @@ fn execute(command: Command) -> slam_lab::Result<()> {
             }
         }
         Command::Scenarios => {
-            for s in scenarios::all() {
-                let _ = writeln!(out, "{:<18}{}", s.name, s.description);
+            let all = scenarios::all();
+            let width = all.iter().map(|s| s.name.len()).max().unwrap_or(0) + 2;
+            for s in all {
+                let _ = writeln!(out, "{:<width$}{}", s.name, s.description);
             }
         }
         Command::Methods => {
