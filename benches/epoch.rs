@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use slam_lab::bench::{Loss, Trainer, Workload, WORKLOADS};
-use slam_lab::experiment::{DataSource, Prepared, StudentRun};
+use slam_lab::experiment::prepare;
+use slam_lab::run::StudentRun;
+use slam_lab::seed::DataSource;
 use slam_lab::linalg::{best_kernels, set_kernels, Kernels};
 
 fn workloads(c: &mut Criterion) {
@@ -45,7 +47,7 @@ fn workloads(c: &mut Criterion) {
 fn engine(c: &mut Criterion) {
     let cfg = slam_lab::scenarios::resolve(Some("flagship"), serde_json::Value::Null).expect("flagship resolves");
     let source = DataSource::Builtin(cfg.dataset.clone());
-    let prep = Prepared::new(&cfg, &source, cfg.seed).expect("flagship prepares");
+    let prep = prepare(&cfg, &source, cfg.seed).expect("flagship prepares");
     let init = prep.initial_student(&cfg);
     let mut group = c.benchmark_group("engine-epoch/flagship");
     group.sample_size(10).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(2));

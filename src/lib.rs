@@ -1,8 +1,10 @@
 //! SLaM Lab: knowledge distillation with Student-Label Mixing and its baselines.
 //!
 //! The modules follow the pipeline: [`data`] -> [`teacher`] -> [`estimators`] (alpha, k, weights) ->
-//! [`losses`] -> [`model`] (MLP, optimiser) -> [`experiment`] (runs, metrics). [`wasm`] is the thin
-//! browser surface; everything else is plain Rust tested natively.
+//! [`seed`] (one seed prepared) -> [`methods`] (one [`methods::Distiller`] per method, on
+//! [`losses`] and [`model`]) -> [`run`] (one student's training) -> [`experiment`] (seeds) ->
+//! [`report`], [`sweep`], [`session`] -> the CLI and [`wasm`], the thin browser surface; everything
+//! else is plain Rust tested natively.
 
 pub mod bench;
 pub mod config;
@@ -17,8 +19,10 @@ pub mod methods;
 pub mod model;
 pub mod order;
 pub mod report;
+pub mod run;
 pub mod rng;
 pub mod scenarios;
+pub mod seed;
 pub mod session;
 pub mod sweep;
 pub mod teacher;

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use serde_json::Value;
-use slam_lab::experiment::{run_seeds, DataSource};
+use slam_lab::experiment::run_seeds;
+use slam_lab::seed::DataSource;
 use slam_lab::methods::Method;
 use slam_lab::{data, report, scenarios, sweep, Error};
 

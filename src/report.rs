@@ -126,12 +126,12 @@ pub fn summarise(results: &[SeedResult]) -> Vec<(String, MethodSummary)> {
         .iter()
         .enumerate()
         .map(|(mi, (method, history))| {
-            let finals: Vec<&crate::experiment::EpochMetrics> =
+            let finals: Vec<&crate::run::EpochMetrics> =
                 results.iter().map(|r| r.methods[mi].1.last().expect("at least one epoch")).collect();
             let per_seed: Vec<f64> = finals.iter().map(|m| m.test_accuracy as f64).collect();
             let (mean, std) = mean_std(&per_seed);
             let vs_vanilla = vanilla.as_ref().filter(|_| *method != crate::methods::Method::Vanilla).map(|v| paired(&per_seed, v));
-            let avg = |f: &dyn Fn(&crate::experiment::EpochMetrics) -> f32| {
+            let avg = |f: &dyn Fn(&crate::run::EpochMetrics) -> f32| {
                 finals.iter().map(|m| f(m) as f64).sum::<f64>() / finals.len() as f64
             };
             let curve = (0..history.len())

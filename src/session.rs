@@ -7,7 +7,9 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::data::pca::pca_2d;
 use crate::estimators::AlphaModel;
-use crate::experiment::{DataSource, EpochMetrics, ExtraPoint, Prepared, StudentRun};
+use crate::experiment::prepare_with;
+use crate::run::{EpochMetrics, StudentRun};
+use crate::seed::{DataSource, ExtraPoint, PreparedSeed};
 use crate::model::mlp::argmax;
 use crate::model::Mlp;
 use crate::rng::{Rng, Stream};
@@ -18,7 +20,7 @@ pub struct Session {
     /// The checked configuration.
     pub cfg: Config,
     /// Data, teacher and estimates for the seed.
-    pub prep: Prepared,
+    pub prep: PreparedSeed,
     /// The students, one per method, in `cfg.methods` order.
     pub runs: Vec<StudentRun>,
     init: Mlp,
@@ -69,7 +71,7 @@ impl Session {
     /// Prepare `cfg.seed` (after `cfg.check()`), with optional hand-added labeled points.
     pub fn new(cfg: Config, source: &DataSource, extra: &[ExtraPoint]) -> Result<Session> {
         cfg.check()?;
-        let prep = Prepared::with_extra(&cfg, source, cfg.seed, extra)?;
+        let prep = prepare_with(&cfg, source, cfg.seed, extra)?;
         let init = prep.initial_student(&cfg);
         let runs = cfg.methods.iter().map(|&m| StudentRun::new(&prep, &cfg, m, &init)).collect();
         let points = if prep.data.dim() == 2 { prep.raw_x.clone() } else { projection(&prep.raw_x) };

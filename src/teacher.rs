@@ -221,6 +221,20 @@ pub fn ensemble(
     out
 }
 
+/// Per-row standard deviation of each class probability over the ensemble members.
+pub fn spread(members: &[Array2<f32>]) -> Option<Array2<f32>> {
+    let first = members.first()?;
+    let m = members.len() as f64;
+    let mut out = Array2::zeros(first.raw_dim());
+    for (idx, slot) in out.iter_mut().enumerate() {
+        let values = members.iter().map(|p| p.as_slice().expect("contiguous")[idx] as f64);
+        let mean = values.clone().sum::<f64>() / m;
+        let var = values.map(|v| (v - mean) * (v - mean)).sum::<f64>() / m;
+        *slot = var.sqrt() as f32;
+    }
+    Some(out)
+}
+
 /// Per-row probability that the synthetic teacher is right, and the wrong label it gives when not.
 fn noise_profile(cfg: &TeacherConfig, x: ArrayView2<f32>, y: &[usize], classes: usize, rng: &mut Rng) -> (Vec<f32>, Vec<usize>) {
     let n = y.len();

@@ -8,7 +8,8 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::config::Config;
-use crate::experiment::{run_seed_with, run_seeds, DataSource, ExtraPoint, SeedResult};
+use crate::experiment::{run_seed_with, run_seeds, SeedResult};
+use crate::seed::{DataSource, ExtraPoint};
 use crate::session::Session as Inner;
 use crate::{data, report, scenarios, Error};
 

@@ -60,11 +60,13 @@ fn benchmark_training_steps_allocate_nothing() {
 
 #[test]
 fn engine_steps_within_an_epoch_allocate_nothing() {
-    use slam_lab::experiment::{DataSource, Prepared, StudentRun};
+    use slam_lab::experiment::prepare;
+use slam_lab::run::StudentRun;
+use slam_lab::seed::DataSource;
     use slam_lab::methods::Method;
     let cfg = slam_lab::scenarios::resolve(Some("flagship"), serde_json::json!({"student": {"hidden": [32, 32], "batch_size": 64}}))
         .expect("flagship resolves");
-    let prep = Prepared::new(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 1).expect("flagship prepares");
+    let prep = prepare(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 1).expect("flagship prepares");
     let init = prep.initial_student(&cfg);
     for method in [Method::Vanilla, Method::Slam, Method::SlamHard, Method::VanillaHard] {
         let mut run = StudentRun::new(&prep, &cfg, method, &init);
@@ -80,7 +82,9 @@ fn engine_steps_within_an_epoch_allocate_nothing() {
 
 #[test]
 fn shifted_image_steps_and_the_baselines_allocate_nothing() {
-    use slam_lab::experiment::{DataSource, Prepared, StudentRun};
+    use slam_lab::experiment::prepare;
+use slam_lab::run::StudentRun;
+use slam_lab::seed::DataSource;
     use slam_lab::methods::Method;
     // Digits 8x8 with 1-pixel shifts: every batch is shifted into the network's input buffer.
     let cfg = slam_lab::scenarios::resolve(
@@ -88,7 +92,7 @@ fn shifted_image_steps_and_the_baselines_allocate_nothing() {
         serde_json::json!({"labeled": 40, "teacher": {"epochs": 5}, "student": {"shift": 1, "batch_size": 32}}),
     )
     .expect("digits resolves");
-    let prep = Prepared::new(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 2).expect("digits prepares");
+    let prep = prepare(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 2).expect("digits prepares");
     let init = prep.initial_student(&cfg);
     for method in [Method::Vanilla, Method::Slam, Method::VanillaLv, Method::LabelsOnly] {
         let mut run = StudentRun::new(&prep, &cfg, method, &init);

@@ -50,7 +50,7 @@ fn json_report_has_the_contract_keys_and_consistent_numbers() {
         serde_json::json!({"samples": 800, "student": {"epochs": 3}, "methods": ["vanilla", "slam"]}),
     )
     .unwrap();
-    let r = slam_lab::experiment::run_seed(&lib_cfg, &slam_lab::experiment::DataSource::Builtin("moons".into()), 1).unwrap();
+    let r = slam_lab::experiment::run_seed(&lib_cfg, &slam_lab::seed::DataSource::Builtin("moons".into()), 1).unwrap();
     let lib = r.methods[1].1.last().unwrap().test_accuracy as f64;
     assert_eq!(methods["slam"]["per_seed"][1].as_f64().unwrap(), lib);
 }

@@ -2,7 +2,9 @@
 //! teacher's mistakes when the noise follows its model.
 
 use serde_json::json;
-use slam_lab::experiment::{run_seed, run_seeds, DataSource, Prepared, StudentRun};
+use slam_lab::experiment::{prepare, run_seed, run_seeds};
+use slam_lab::run::StudentRun;
+use slam_lab::seed::DataSource;
 use slam_lab::methods::Method;
 use slam_lab::scenarios::resolve;
 
@@ -46,7 +48,7 @@ fn every_method_starts_from_the_same_weights_and_batches() {
         assert_eq!(v.test_accuracy, s.test_accuracy);
         assert!((v.train_loss - s.train_loss).abs() <= 1e-6 * v.train_loss.abs().max(1.0));
     }
-    let prep = Prepared::new(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 1).unwrap();
+    let prep = prepare(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 1).unwrap();
     let init = prep.initial_student(&cfg);
     let a = StudentRun::new(&prep, &cfg, Method::Vanilla, &init);
     let b = StudentRun::new(&prep, &cfg, Method::TaylorCe, &init);
@@ -60,12 +62,12 @@ fn slam_beats_vanilla_when_the_noise_follows_its_model() {
     // gets wrong.
     let cfg = resolve(Some("flagship"), json!({"methods": ["vanilla", "slam"]})).unwrap();
     let runs = run_seeds(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 6, &mut |_, _| {}).unwrap();
-    let mean = |m: usize, f: &dyn Fn(&slam_lab::experiment::EpochMetrics) -> f32| {
+    let mean = |m: usize, f: &dyn Fn(&slam_lab::run::EpochMetrics) -> f32| {
         runs.iter().map(|r| f(r.methods[m].1.last().unwrap()) as f64).sum::<f64>() / runs.len() as f64
     };
     let (vanilla, slam) = (mean(0, &|e| e.test_accuracy), mean(1, &|e| e.test_accuracy));
     assert!(slam > vanilla + 0.02, "slam {slam:.3} vs vanilla {vanilla:.3}");
-    let wrong = |e: &slam_lab::experiment::EpochMetrics| e.teacher_wrong_accuracy.expect("the last epoch measures U");
+    let wrong = |e: &slam_lab::run::EpochMetrics| e.teacher_wrong_accuracy.expect("the last epoch measures U");
     let (vw, sw) = (mean(0, &wrong), mean(1, &wrong));
     assert!(sw > vw + 0.1, "on teacher-wrong points: slam {sw:.3} vs vanilla {vw:.3}");
 }
@@ -73,19 +75,19 @@ fn slam_beats_vanilla_when_the_noise_follows_its_model() {
 #[test]
 fn estimated_alpha_tracks_the_oracle() {
     let cfg = small_flagship(json!({}));
-    let prep = Prepared::new(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 2).unwrap();
+    let prep = prepare(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 2).unwrap();
     let err = prep.alpha_oracle_error().unwrap();
     assert!(err < 0.08, "mean |alpha - oracle| on U = {err}");
     // And the oracle estimator reproduces the oracle exactly.
     let oracle_cfg = small_flagship(json!({"alpha_estimator": "oracle", "alpha_min": 0.0}));
-    let p = Prepared::new(&oracle_cfg, &DataSource::Builtin(cfg.dataset.clone()), 2).unwrap();
+    let p = prepare(&oracle_cfg, &DataSource::Builtin(cfg.dataset.clone()), 2).unwrap();
     assert_eq!(p.alpha_oracle_error().unwrap(), 0.0);
 }
 
 #[test]
 fn oracle_alpha_without_a_synthetic_teacher_is_refused() {
     let cfg = resolve(Some("digits"), json!({"alpha_estimator": "oracle"})).unwrap();
-    let err = Prepared::new(&cfg, &DataSource::Builtin("digits".into()), 0).unwrap_err().to_string();
+    let err = prepare(&cfg, &DataSource::Builtin("digits".into()), 0).unwrap_err().to_string();
     assert!(err.contains("alpha_estimator"), "{err}");
 }
 
@@ -115,7 +117,7 @@ fn extreme_but_legal_settings_train_without_nan_or_warn() {
         }
         let k = r.k;
         if over.get("k_coverage").is_some() {
-            assert!(k >= 2 && k <= 5, "{over}: k = {k}");
+            assert!((2..=5).contains(&k), "{over}: k = {k}");
         }
     }
     // Adam with lr 10 kills the ReLUs of this small student: it must say so rather than show chance.
@@ -125,7 +127,7 @@ fn extreme_but_legal_settings_train_without_nan_or_warn() {
     assert!(acc > 0.6 || r.warnings.iter().any(|w| w.contains("collapsed")), "accuracy {acc}, warnings {:?}", r.warnings);
     // Clamped losses keep even these rates finite; to see the warning path, poison the weights.
     let cfg = resolve(Some("flagship"), json!({"samples": 600, "student": {"epochs": 2}, "methods": ["vanilla"]})).unwrap();
-    let prep = Prepared::new(&cfg, &DataSource::Builtin("moons".into()), 0).unwrap();
+    let prep = prepare(&cfg, &DataSource::Builtin("moons".into()), 0).unwrap();
     let mut run = StudentRun::new(&prep, &cfg, Method::Vanilla, &prep.initial_student(&cfg));
     run.train_epoch(&prep, &cfg);
     assert!(run.warning().is_none());
@@ -177,7 +179,7 @@ fn batch_runs_measure_u_after_the_last_epoch_only_with_the_sessions_numbers() {
     let cfg = small_flagship(json!({"methods": ["vanilla", "slam"], "student": {"epochs": 4}}));
     let source = DataSource::Builtin(cfg.dataset.clone());
     let batch = slam_lab::experiment::run_seed(&cfg, &source, 3).unwrap();
-    let prep = Prepared::new(&cfg, &source, 3).unwrap();
+    let prep = prepare(&cfg, &source, 3).unwrap();
     let init = prep.initial_student(&cfg);
     for (mi, (method, history)) in batch.methods.iter().enumerate() {
         assert_eq!(history.len(), 4);
@@ -186,14 +188,14 @@ fn batch_runs_measure_u_after_the_last_epoch_only_with_the_sessions_numbers() {
             assert_eq!(m.teacher_wrong_accuracy.is_some(), last, "{method:?} epoch {e}");
             assert_eq!(m.teacher_right_accuracy.is_some(), last, "{method:?} epoch {e}");
         }
-        let mut run = slam_lab::experiment::StudentRun::new(&prep, &cfg, cfg.methods[mi], &init);
+        let mut run = slam_lab::run::StudentRun::new(&prep, &cfg, cfg.methods[mi], &init);
         for _ in 0..4 {
             run.train_epoch(&prep, &cfg);
         }
         assert!(run.history.iter().all(|m| m.teacher_wrong_accuracy.is_some()), "the session measures U every epoch");
         let (a, b) = (run.history.last().unwrap(), history.last().unwrap());
         assert_eq!(a, b, "{method:?}: same final metrics");
-        let curve = |h: &[slam_lab::experiment::EpochMetrics]| h.iter().map(|m| m.test_accuracy.to_bits()).collect::<Vec<_>>();
+        let curve = |h: &[slam_lab::run::EpochMetrics]| h.iter().map(|m| m.test_accuracy.to_bits()).collect::<Vec<_>>();
         assert_eq!(curve(&run.history), curve(history), "{method:?}: same test curve");
     }
 }

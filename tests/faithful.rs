@@ -3,7 +3,9 @@
 
 use serde_json::json;
 use slam_lab::config::{switch_point, Config};
-use slam_lab::experiment::{run_seed, DataSource, Prepared, StudentRun};
+use slam_lab::experiment::{prepare, run_seed};
+use slam_lab::run::StudentRun;
+use slam_lab::seed::{DataSource, PreparedSeed};
 use slam_lab::methods::Method;
 use slam_lab::scenarios::resolve;
 
@@ -23,9 +25,9 @@ fn src(cfg: &Config) -> DataSource {
 fn scaling_is_fitted_on_l_v_and_u_never_on_t() {
     let cfg = resolve(None, json!({"dataset": "iris", "labeled": 15, "validation": 30, "methods": ["vanilla"], "student": {"epochs": 1}})).unwrap();
     let table = slam_lab::data::load_builtin("iris", &slam_lab::data::GeneratorParams { samples: 0, noise: 0.0, classes: 3 }, &mut slam_lab::rng::Rng::new(0, slam_lab::rng::Stream::Data)).unwrap();
-    let base = Prepared::new(&cfg, &DataSource::Table(table.clone()), 5).unwrap();
+    let base = prepare(&cfg, &DataSource::Table(table.clone()), 5).unwrap();
     let inputs_of = |t: &slam_lab::data::Dataset, row: usize| {
-        let p = Prepared::new(&cfg, &DataSource::Table(t.clone()), 5).unwrap();
+        let p = prepare(&cfg, &DataSource::Table(t.clone()), 5).unwrap();
         (p.standardizer.clone(), p.data.x.row(row).to_vec())
     };
     let keep = base.split.labeled[0];
@@ -55,7 +57,7 @@ fn scaling_is_fitted_on_l_v_and_u_never_on_t() {
 fn scaling_on_l_alone_blows_up_pixels_that_are_near_constant_in_l() {
     let worst_mean_square = |standardize: &str| {
         let cfg = digits(json!({"standardize": standardize}));
-        let p = Prepared::new(&cfg, &src(&cfg), 1).unwrap();
+        let p = prepare(&cfg, &src(&cfg), 1).unwrap();
         let u = &p.split.unlabeled;
         (0..p.data.dim())
             .map(|j| u.iter().map(|&i| (p.data.x[[i, j]] as f64).powi(2)).sum::<f64>() / u.len() as f64)
@@ -65,11 +67,11 @@ fn scaling_on_l_alone_blows_up_pixels_that_are_near_constant_in_l() {
     assert!(on_lvu < 1.5, "fitted on L+V+U, the worst column's mean square on U is {on_lvu}");
     assert!(on_l > 10.0 * on_lvu, "fitted on L: {on_l}, on L+V+U: {on_lvu}");
     let cfg = digits(json!({"standardize": "auto"}));
-    let p = Prepared::new(&cfg, &src(&cfg), 1).unwrap();
+    let p = prepare(&cfg, &src(&cfg), 1).unwrap();
     let auto = p.data.x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
     assert!(auto <= 1.0, "auto divides digits' pixels (0-16) by 16: {auto}");
     let cfg = digits(json!({"standardize": "auto"}));
-    let p = Prepared::new(&cfg, &src(&cfg), 1).unwrap();
+    let p = prepare(&cfg, &src(&cfg), 1).unwrap();
     assert_eq!(p.data.x[[3, 20]], p.raw_x[[3, 20]] / 16.0);
 }
 
@@ -79,16 +81,16 @@ fn scaling_on_l_alone_blows_up_pixels_that_are_near_constant_in_l() {
 #[test]
 fn the_alpha_floor_follows_the_form() {
     let plain = digits(json!({"methods": ["slam"]}));
-    let p = Prepared::new(&plain, &src(&plain), 2).unwrap();
+    let p = prepare(&plain, &src(&plain), 2).unwrap();
     assert_eq!(p.alpha_floor, 0.5);
     let norm = digits(json!({"methods": ["slam"], "normalize_k": true, "k_coverage": 0.97}));
-    let q = Prepared::new(&norm, &src(&norm), 2).unwrap();
+    let q = prepare(&norm, &src(&norm), 2).unwrap();
     assert!(q.k >= 3, "k = {}", q.k);
     assert_eq!(q.alpha_floor, 1.0 / q.k as f32);
     assert!(q.alpha.iter().all(|&a| a >= q.alpha_floor));
     assert!(q.alpha.iter().any(|&a| a < 0.5), "with 1/k < 1/2 some alpha may sit below 1/2");
     let fixed = digits(json!({"methods": ["slam"], "normalize_k": true, "alpha_min": 0.7}));
-    assert_eq!(Prepared::new(&fixed, &src(&fixed), 2).unwrap().alpha_floor, 0.7);
+    assert_eq!(prepare(&fixed, &src(&fixed), 2).unwrap().alpha_floor, 0.7);
     // The switch point, by finite differences of mix_1 in f_1 through the loss itself.
     for (normalize, k) in [(false, 2usize), (false, 4), (true, 3), (true, 5)] {
         let alpha = switch_point(normalize, k);
@@ -114,7 +116,7 @@ fn the_alpha_floor_follows_the_form() {
 #[test]
 fn vanilla_lv_learns_vs_labels_and_vanilla_does_not() {
     let cfg = resolve(Some("flagship"), json!({"samples": 1200, "validation": 300, "student": {"epochs": 10}, "methods": ["vanilla", "vanilla_lv"]})).unwrap();
-    let mut prep = Prepared::new(&cfg, &src(&cfg), 3).unwrap();
+    let mut prep = prepare(&cfg, &src(&cfg), 3).unwrap();
     // Every V point now claims class 0.
     for &i in &prep.split.validation.clone() {
         prep.data.y[i] = 0;
@@ -137,12 +139,12 @@ fn vanilla_lv_learns_vs_labels_and_vanilla_does_not() {
 #[test]
 fn labels_only_ignores_the_teacher_and_takes_the_same_steps() {
     let cfg = resolve(Some("flagship"), json!({"samples": 800, "student": {"epochs": 2}, "methods": ["vanilla", "labels_only"]})).unwrap();
-    let prep = Prepared::new(&cfg, &src(&cfg), 4).unwrap();
+    let prep = prepare(&cfg, &src(&cfg), 4).unwrap();
     let mut scrambled = prep.clone();
     scrambled.teacher.probs.mapv_inplace(|v| 1.0 - v);
     scrambled.teacher.labels.iter_mut().for_each(|l| *l = 1 - *l);
     let init = prep.initial_student(&cfg);
-    let trained = |p: &Prepared, m: Method| {
+    let trained = |p: &PreparedSeed, m: Method| {
         let mut run = StudentRun::new(p, &cfg, m, &init);
         let mut batches = 0;
         while run.epoch() < 1 {

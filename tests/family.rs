@@ -3,7 +3,10 @@
 
 use serde_json::json;
 use slam_lab::config::Config;
-use slam_lab::experiment::{fold_subclasses, predict_rows, run_seed, DataSource, Prepared, StudentRun};
+use slam_lab::experiment::{prepare, run_seed};
+use slam_lab::model::{fold_subclasses, predict_rows};
+use slam_lab::run::StudentRun;
+use slam_lab::seed::{DataSource, PreparedSeed};
 use slam_lab::methods::Method;
 use slam_lab::scenarios::resolve;
 
@@ -23,7 +26,7 @@ fn small_trained(methods: serde_json::Value) -> Config {
     )
 }
 
-fn train(prep: &Prepared, cfg: &Config, method: Method) -> StudentRun {
+fn train(prep: &PreparedSeed, cfg: &Config, method: Method) -> StudentRun {
     let init = prep.initial_student(cfg);
     let mut run = StudentRun::new(prep, cfg, method, &init);
     for _ in 0..cfg.student.epochs {
@@ -32,7 +35,7 @@ fn train(prep: &Prepared, cfg: &Config, method: Method) -> StudentRun {
     run
 }
 
-fn stat(run: &mut StudentRun, prep: &Prepared, key: &str) -> f64 {
+fn stat(run: &mut StudentRun, prep: &PreparedSeed, key: &str) -> f64 {
     run.stats(prep).into_iter().find(|(k, _)| *k == key).unwrap_or_else(|| panic!("no stat {key}")).1
 }
 
@@ -55,7 +58,7 @@ fn every_method_runs_deterministically_and_reports_its_numbers() {
     assert!(report["methods"]["rad"]["queried_teacher_accuracy"].as_f64().is_some(), "{}", report["methods"]["rad"]);
     assert_eq!(report["methods"]["rad_random"]["queried_teacher_accuracy_per_seed"].as_array().unwrap().len(), 2);
     // Only the selection methods query; the queried rows are distinct rows of U.
-    let prep = Prepared::new(&cfg, &source(&cfg), 2).unwrap();
+    let prep = prepare(&cfg, &source(&cfg), 2).unwrap();
     for (i, (m, _)) in a.methods.iter().enumerate() {
         let q = &a.queried[i];
         if matches!(m, Method::Rad | Method::RadRandom | Method::RadUncertainty) {
@@ -98,7 +101,7 @@ fn subset_and_side_loss_methods_reduce_to_their_baselines() {
 fn ups_selected_labels_are_more_accurate_than_all_teacher_labels() {
     for scenario in ["flagship", "trained-spirals"] {
         let cfg = config(scenario, json!({"samples": 1200, "teacher": {"epochs": 200}, "student": {"epochs": 1}, "methods": ["ups"]}));
-        let prep = Prepared::new(&cfg, &source(&cfg), 0).unwrap();
+        let prep = prepare(&cfg, &source(&cfg), 0).unwrap();
         let mut run = train(&prep, &cfg, Method::Ups);
         let selected = stat(&mut run, &prep, "selected_teacher_accuracy");
         let share = stat(&mut run, &prep, "selected_share");
@@ -124,7 +127,7 @@ fn vid_loss_falls_and_unpredictable_teacher_units_get_larger_variances() {
     let cfg = small_trained(json!(["vid"]));
     let mut cfg = cfg;
     cfg.student.epochs = 10;
-    let mut prep = Prepared::new(&cfg, &source(&cfg), 0).unwrap();
+    let mut prep = prepare(&cfg, &source(&cfg), 0).unwrap();
     // Replace every other teacher unit by noise the student cannot predict (same variance as the
     // unit had), so we know which units are unpredictable.
     let emb = prep.extras.embedding.as_mut().unwrap();
@@ -144,7 +147,7 @@ fn vid_loss_falls_and_unpredictable_teacher_units_get_larger_variances() {
         }
     }
     let run = train(&prep, &cfg, Method::Vid);
-    let vid = run.vid().unwrap();
+    let vid = run.state::<slam_lab::methods::vid::Vid>().unwrap();
     let (first, last) = (vid.loss_history[0], *vid.loss_history.last().unwrap());
     assert!(last < first - 0.1, "VID loss {first} -> {last}");
     // Learned variance as a share of the unit's variance: near 1 for noise, lower for real units.
@@ -161,12 +164,12 @@ fn alm_learns_lower_weights_where_the_teacher_is_wrong() {
     let cfg = config("flagship", json!({"samples": 1500, "student": {"epochs": 15}, "methods": ["alm"]}));
     let (mut right, mut wrong) = (0.0, 0.0);
     for seed in 0..3 {
-        let prep = Prepared::new(&cfg, &source(&cfg), seed).unwrap();
+        let prep = prepare(&cfg, &source(&cfg), seed).unwrap();
         let mut run = train(&prep, &cfg, Method::Alm);
         right += stat(&mut run, &prep, "weight_teacher_right");
         wrong += stat(&mut run, &prep, "weight_teacher_wrong");
         // The weights started at 1/2 everywhere: they moved.
-        let alm = run.alm().unwrap();
+        let alm = run.state::<slam_lab::methods::alm::Alm>().unwrap();
         assert!(prep.split.unlabeled.iter().any(|&r| (alm.lambda(r) - 0.5).abs() > 0.2));
     }
     assert!(wrong + 0.3 < right, "mean weight on teacher-wrong U {wrong:.3} vs right {right:.3} (sums over 3 seeds)");
@@ -216,7 +219,7 @@ fn lelp_splits_each_class_and_predicts_through_summed_subclasses() {
             scenario,
             json!({"teacher": {"epochs": 60}, "student": {"epochs": 2}, "methods": ["vanilla", "lelp"], "lelp_subclasses": subclasses}),
         );
-        let prep = Prepared::new(&cfg, &source(&cfg), 0).unwrap();
+        let prep = prepare(&cfg, &source(&cfg), 0).unwrap();
         let init = prep.initial_student(&cfg);
         let mut run = train(&prep, &cfg, Method::Lelp);
         let classes = prep.data.n_classes;
@@ -229,7 +232,7 @@ fn lelp_splits_each_class_and_predicts_through_summed_subclasses() {
         let floor = if subclasses == 2 { 0.2 } else { 0.01 };
         assert!(share > floor, "{scenario}: smallest subclass share {share}");
         // Targets on U sum per class to the teacher's probabilities.
-        let t = &run.lelp().unwrap().targets;
+        let t = &run.state::<slam_lab::methods::lelp::Lelp>().unwrap().targets;
         let u = prep.split.unlabeled[0];
         for c in 0..classes {
             let sum: f32 = (0..subclasses).map(|j| t[[u, c * subclasses + j]]).sum();
@@ -261,11 +264,11 @@ fn l2t_weights_respond_to_the_state() {
     let cfg = config("flagship", json!({"samples": 1500, "student": {"epochs": 15}, "methods": ["l2t"]}));
     let (mut right, mut wrong) = (0.0, 0.0);
     for seed in 0..3 {
-        let prep = Prepared::new(&cfg, &source(&cfg), seed).unwrap();
+        let prep = prepare(&cfg, &source(&cfg), seed).unwrap();
         let mut run = train(&prep, &cfg, Method::L2t);
         right += stat(&mut run, &prep, "weight_teacher_right") / 3.0;
         wrong += stat(&mut run, &prep, "weight_teacher_wrong") / 3.0;
-        let l2t = run.l2t().unwrap();
+        let l2t = run.state::<slam_lab::methods::l2t::L2t>().unwrap();
         // The loss it sets changed during training...
         let (first, last) = (l2t.theta_history[0], *l2t.theta_history.last().unwrap());
         let moved: f32 = first.iter().zip(&last).map(|(a, b)| (a - b).abs()).sum();

@@ -20,8 +20,10 @@
 //! product (`meta_lr` is then a step on the logit scale), and a batch trains with the weights learned
 //! up to its previous visit (update after the student step, which saves a backward pass).
 
+use std::any::Any;
+
 use crate::config::Config;
-use crate::experiment::{Inputs, Prepared};
+use crate::seed::{Inputs, PreparedSeed};
 use crate::losses;
 use crate::methods::meta::{sigmoid, Lookahead};
 use crate::model::{Mlp, Optimizer};
@@ -79,7 +81,7 @@ pub struct Alm {
 
 impl Alm {
     /// Fresh weights for a student shaped like `net`.
-    pub fn new(prep: &Prepared, cfg: &Config, net: &Mlp, rng: Rng) -> Alm {
+    pub fn new(prep: &PreparedSeed, cfg: &Config, net: &Mlp, rng: Rng) -> Alm {
         let c = prep.data.n_classes;
         let batch = cfg.student.batch_size;
         Alm {
@@ -99,7 +101,7 @@ impl Alm {
     }
 
     /// One minibatch: student step on the mixed loss, then the meta step on the batch's weights.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &Prepared, rows: &[usize]) -> f32 {
+    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &PreparedSeed, rows: &[usize]) -> f32 {
         let n = rows.len();
         let c = net.classes();
         let scale = 1.0 / n as f32;
@@ -145,13 +147,13 @@ impl Alm {
     }
 
     /// Mean learned weight on L and on the U points the teacher labels right / wrong.
-    pub fn stats(&self, prep: &Prepared) -> Vec<(&'static str, f64)> {
+    pub fn stats(&self, prep: &PreparedSeed) -> Vec<(&'static str, f64)> {
         weight_stats(prep, |row| self.lambda(row))
     }
 }
 
 /// Mean of `weight` over L, and over U split by whether the teacher is right.
-pub fn weight_stats(prep: &Prepared, weight: impl Fn(usize) -> f32) -> Vec<(&'static str, f64)> {
+pub fn weight_stats(prep: &PreparedSeed, weight: impl Fn(usize) -> f32) -> Vec<(&'static str, f64)> {
     let mean = |rows: &mut dyn Iterator<Item = usize>| {
         let (mut s, mut n) = (0.0f64, 0usize);
         for r in rows {
@@ -170,6 +172,20 @@ pub fn weight_stats(prep: &Prepared, weight: impl Fn(usize) -> f32) -> Vec<(&'st
         ("weight_teacher_right", mean(&mut prep.split.unlabeled.iter().copied().filter(|r| right(r)))),
         ("weight_teacher_wrong", mean(&mut prep.split.unlabeled.iter().copied().filter(|r| !right(r)))),
     ]
+}
+
+impl super::Distiller for Alm {
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+        Alm::train_batch(self, net, optimizer, inputs, seed, rows)
+    }
+
+    fn stats(&self, seed: &PreparedSeed, _net: &mut Mlp) -> Vec<(&'static str, f64)> {
+        Alm::stats(self, seed)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 #[cfg(test)]

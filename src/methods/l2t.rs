@@ -23,8 +23,10 @@
 //! recurrent cell whose "loss network" is a logistic weighting of a fixed distillation loss, trained
 //! by a one-step look-ahead with back-propagation truncated to one step of memory.
 
+use std::any::Any;
+
 use crate::config::Config;
-use crate::experiment::{Inputs, Prepared};
+use crate::seed::{Inputs, PreparedSeed};
 use crate::losses;
 use crate::methods::meta::{sigmoid, Lookahead};
 use crate::model::mlp::argmax;
@@ -107,7 +109,7 @@ pub fn weighted_distillation(f: &[f32], soft: &[f32], w: f32, kd: &mut [f32], gr
 }
 
 /// Per-example features of a U row given the student's probabilities `f`.
-pub fn features(prep: &Prepared, row: usize, f: &[f32]) -> [f32; FEATURES] {
+pub fn features(prep: &PreparedSeed, row: usize, f: &[f32]) -> [f32; FEATURES] {
     let t = prep.teacher.probs.row(row);
     let label = prep.teacher.labels[row];
     let conf = t[label];
@@ -146,7 +148,7 @@ pub struct L2t {
 impl L2t {
     /// A teacher with small random weights from `rng` (the method's stream) and an all-zero memory:
     /// every weight starts near 1/2.
-    pub fn new(prep: &Prepared, cfg: &Config, net: &Mlp, mut rng: Rng) -> L2t {
+    pub fn new(prep: &PreparedSeed, cfg: &Config, net: &Mlp, mut rng: Rng) -> L2t {
         let mut params: Vec<f32> = (0..PARAMS).map(|_| 0.1 * rng.normal()).collect();
         params[C_AT..C_AT + FEATURES].fill(0.0);
         let batch = cfg.student.batch_size;
@@ -191,7 +193,7 @@ impl L2t {
 
     /// One minibatch: the teacher sets the loss, the student steps, the teacher learns from the
     /// look-ahead validation gradient.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &Prepared, rows: &[usize]) -> f32 {
+    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &PreparedSeed, rows: &[usize]) -> f32 {
         let n = rows.len();
         let c = net.classes();
         let scale = 1.0 / n as f32;
@@ -273,9 +275,9 @@ impl L2t {
 
     /// Mean weight the final teacher gives U points the teacher labels right / wrong (under the
     /// final student `net`).
-    pub fn stats(&self, prep: &Prepared, net: &mut Mlp) -> Vec<(&'static str, f64)> {
+    pub fn stats(&self, prep: &PreparedSeed, net: &mut Mlp) -> Vec<(&'static str, f64)> {
         let rows = &prep.split.unlabeled;
-        let p = crate::experiment::predict_rows(net, prep.data.x.view(), rows);
+        let p = crate::model::predict_rows(net, prep.data.x.view(), rows);
         let mut w = vec![0.0f32; prep.data.len()];
         for (i, &row) in rows.iter().enumerate() {
             let f = p.row(i);
@@ -284,6 +286,20 @@ impl L2t {
         let mut out = super::alm::weight_stats(prep, |r| if prep.is_labeled[r] { 1.0 } else { w[r] });
         out.retain(|(k, _)| *k != "weight_labeled");
         out
+    }
+}
+
+impl super::Distiller for L2t {
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+        L2t::train_batch(self, net, optimizer, inputs, seed, rows)
+    }
+
+    fn stats(&self, seed: &PreparedSeed, net: &mut Mlp) -> Vec<(&'static str, f64)> {
+        L2t::stats(self, seed, net)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 

@@ -20,21 +20,16 @@
 
 use ndarray::Array2;
 
+use std::any::Any;
+
 use crate::config::Config;
-use crate::experiment::{Inputs, Prepared};
+use crate::seed::{Inputs, PreparedSeed};
 use crate::losses;
 use crate::model::{Mlp, Optimizer};
 use crate::rng::Rng;
 
 /// Power-iteration steps per principal direction.
 const POWER_STEPS: usize = 100;
-
-/// Sum subclass probabilities `p` (`classes * s` entries, subclasses of a class adjacent) per class.
-pub fn fold(p: &[f32], s: usize, out: &mut [f32]) {
-    for (c, o) in out.iter_mut().enumerate() {
-        *o = p[c * s..(c + 1) * s].iter().sum();
-    }
-}
 
 /// The subclass cross-entropy of one example: cross-entropy of the `C * S` softmax `f` against
 /// `target`. Same derivative as any soft cross-entropy; named so the FD test covers LELP's use.
@@ -128,7 +123,7 @@ fn principal_directions(rows: &[Vec<f64>], k: usize) -> Vec<(Vec<f64>, f64)> {
 }
 
 /// Subclass soft targets for every dataset row, `n x (C * S)`.
-pub fn subclass_targets(prep: &Prepared, s: usize) -> Array2<f32> {
+pub fn subclass_targets(prep: &PreparedSeed, s: usize) -> Array2<f32> {
     let n = prep.data.len();
     let classes = prep.data.n_classes;
     let mut targets = Array2::zeros((n, classes * s));
@@ -198,7 +193,7 @@ pub struct Lelp {
 
 impl Lelp {
     /// Compute the subclass targets for this seed.
-    pub fn new(prep: &Prepared, cfg: &Config) -> Lelp {
+    pub fn new(prep: &PreparedSeed, cfg: &Config) -> Lelp {
         let s = cfg.lelp_subclasses;
         Lelp { subclasses: s, targets: subclass_targets(prep, s) }
     }
@@ -223,22 +218,22 @@ impl Lelp {
     }
 
     /// One minibatch of subclass cross-entropy.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &Prepared, rows: &[usize]) -> f32 {
+    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &PreparedSeed, rows: &[usize]) -> f32 {
         let targets = &self.targets;
-        crate::experiment::train_rows_with(net, optimizer, inputs, prep, rows, |_, row, f, g, scale| {
-            subclass_loss(f, targets.row(row).as_slice().expect("contiguous"), g, scale)
-        })
+        crate::model::train_step(net, optimizer, rows.len(), |net| {
+            inputs.forward(net, prep, rows);
+        }, |r, f, g, scale| subclass_loss(f, targets.row(rows[r]).as_slice().expect("contiguous"), g, scale))
     }
 
     /// Share of each class's training rows whose likeliest subclass is each subclass: the smallest
     /// such share over every (class, subclass) pair (0 would mean an empty subclass).
-    pub fn stats(&self, prep: &Prepared) -> Vec<(&'static str, f64)> {
+    pub fn stats(&self, prep: &PreparedSeed) -> Vec<(&'static str, f64)> {
         vec![("smallest_subclass_share", smallest_subclass_share(&self.targets, prep, self.subclasses))]
     }
 }
 
 /// The smallest share of a class's training rows assigned (by largest target) to one of its subclasses.
-pub fn smallest_subclass_share(targets: &Array2<f32>, prep: &Prepared, s: usize) -> f64 {
+pub fn smallest_subclass_share(targets: &Array2<f32>, prep: &PreparedSeed, s: usize) -> f64 {
     let classes = prep.data.n_classes;
     let mut counts = vec![0usize; classes * s];
     let mut totals = vec![0usize; classes];
@@ -256,10 +251,28 @@ pub fn smallest_subclass_share(targets: &Array2<f32>, prep: &Prepared, s: usize)
         .min(1.0)
 }
 
+impl super::Distiller for Lelp {
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+        Lelp::train_batch(self, net, optimizer, inputs, seed, rows)
+    }
+
+    fn stats(&self, seed: &PreparedSeed, _net: &mut Mlp) -> Vec<(&'static str, f64)> {
+        Lelp::stats(self, seed)
+    }
+
+    fn subclasses(&self) -> usize {
+        self.subclasses
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::softmax_in_place;
+    use crate::model::{fold, softmax_in_place};
     use crate::rng::Stream;
 
     #[test]

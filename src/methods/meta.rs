@@ -9,7 +9,7 @@
 //! `G_l . g_{l,i} = (a_{l,i}^T G_l) . delta_{l,i} + gb_l . delta_{l,i}`, one matrix product per layer
 //! for the whole batch.
 
-use crate::experiment::Prepared;
+use crate::seed::PreparedSeed;
 use crate::linalg::matmul;
 use crate::losses;
 use crate::model::Mlp;
@@ -34,7 +34,7 @@ pub struct Lookahead {
 impl Lookahead {
     /// A look-ahead for a student shaped like `net`, scoring batches of V drawn in an order
     /// shuffled by `rng` (the method's own stream).
-    pub fn new(prep: &Prepared, net: &Mlp, batch: usize, rng: Rng) -> Lookahead {
+    pub fn new(prep: &PreparedSeed, net: &Mlp, batch: usize, rng: Rng) -> Lookahead {
         let widest = net.sizes.iter().copied().max().unwrap_or(1);
         Lookahead {
             net: net.clone(),
@@ -49,7 +49,7 @@ impl Lookahead {
 
     /// Take the virtual step `w' = w - lr * grad` from the gradients stored in `net`, then compute
     /// the mean validation cross-entropy gradient at `w'` on the next batch of V.
-    pub fn validation_gradient(&mut self, net: &Mlp, prep: &Prepared, lr: f32) {
+    pub fn validation_gradient(&mut self, net: &Mlp, prep: &PreparedSeed, lr: f32) {
         self.net.copy_parameters_from(net);
         for l in 0..net.weights.len() {
             self.net.weights[l].scaled_add(-lr, &net.grad_weights[l]);
@@ -115,17 +115,17 @@ pub fn sigmoid(x: f32) -> f32 {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::experiment::{DataSource, Prepared};
+    use crate::seed::{DataSource, Needs, PreparedSeed};
     use crate::rng::Stream;
     use serde_json::json;
 
-    fn small_prep() -> (Config, Prepared) {
+    fn small_prep() -> (Config, PreparedSeed) {
         let cfg = crate::scenarios::resolve(
             Some("flagship"),
             json!({"samples": 300, "validation": 40, "labeled": 20, "student": {"hidden": [5, 4], "batch_size": 8}}),
         )
         .unwrap();
-        let prep = Prepared::new(&cfg, &DataSource::Builtin("moons".into()), 3).unwrap();
+        let prep = PreparedSeed::new(&cfg, &DataSource::Builtin("moons".into()), 3, Needs::default()).unwrap();
         (cfg, prep)
     }
 

@@ -1,23 +1,111 @@
-//! The distillation methods the engine trains side by side, and their names everywhere
-//! (CLI, JSON, page, `data-testid`).
-//!
-//! The six core methods are per-example losses (see [`crate::losses`]) dispatched in
-//! [`crate::experiment`]. The rest of the family each keep their machinery in a module here:
-//! [`ups`], [`vid`], [`alm`], [`rad`], [`lelp`], [`l2t`], with the look-ahead and per-example
-//! gradient products that ALM and L2T share in [`meta`].
+//! The distillation methods the engine trains side by side: one [`Distiller`] type per method, each
+//! in its own file, and their names everywhere (CLI, JSON, page, `data-testid`). The look-ahead and
+//! per-example gradient products that ALM and L2T share live in [`meta`].
 
 pub mod alm;
 pub mod l2t;
+pub mod labels_only;
 pub mod lelp;
 pub mod meta;
 pub mod rad;
+pub mod slam;
+pub mod taylor;
 pub mod ups;
+pub mod vanilla;
+pub mod vanilla_lv;
 pub mod vid;
+pub mod weighted;
+
+use std::any::Any;
 
 use serde::{Deserialize, Serialize};
 
-use crate::experiment::Prepared;
+use crate::config::Config;
 use crate::losses;
+use crate::model::{Mlp, Optimizer};
+use crate::rng::{Rng, Stream};
+use crate::seed::{Inputs, PreparedSeed};
+
+/// What a distillation method does beside the shared training loop (the batch order, the epoch
+/// count, evaluation and the optimiser step belong to the student run).
+pub trait Distiller: std::fmt::Debug + Send {
+    /// The dataset rows the method trains on, in the order the shared shuffle permutes: L then U.
+    fn training_rows(&self, seed: &PreparedSeed) -> Vec<usize> {
+        seed.train_rows.clone()
+    }
+
+    /// Called at the start of every epoch with the current student (re-estimate weights, query the
+    /// teacher, ...).
+    fn start_epoch(&mut self, _net: &mut Mlp, _seed: &PreparedSeed, _epoch: usize) {}
+
+    /// This epoch's rows from the shared shuffled `order` (appended to the empty `active`): all of
+    /// them unless the method trains on a subset.
+    fn select(&mut self, order: &[usize], active: &mut Vec<usize>) {
+        active.extend_from_slice(order);
+    }
+
+    /// Train one minibatch of `rows`, their inputs through `inputs`; returns the summed loss.
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32;
+
+    /// Called when an epoch completes.
+    fn finish_epoch(&mut self) {}
+
+    /// The method's own numbers for the report (e.g. RAD's `queried_teacher_accuracy`).
+    fn stats(&self, _seed: &PreparedSeed, _net: &mut Mlp) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
+
+    /// The dataset rows the teacher was asked to label, in query order (RAD and its baselines).
+    fn queried(&self) -> &[usize] {
+        &[]
+    }
+
+    /// Output units per class of the student (LELP's subclasses), 1 otherwise.
+    fn subclasses(&self) -> usize {
+        1
+    }
+
+    /// For inspection: the method's own type.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A method's student-to-be: its distiller, and the student network when the method needs another
+/// shape than the shared initial student (LELP's wider output).
+pub struct Built {
+    /// The method's state.
+    pub distiller: Box<dyn Distiller>,
+    /// A replacement for the shared initial student, if any.
+    pub net: Option<Mlp>,
+}
+
+/// Build `method`'s distiller for one seed; `init` is the shared initial student.
+pub fn build(method: Method, seed: &PreparedSeed, cfg: &Config, init: &Mlp) -> Built {
+    let rng = || Rng::sub(seed.seed, Stream::Method, method.index());
+    let classes = seed.data.n_classes;
+    let plain = |d: Box<dyn Distiller>| Built { distiller: d, net: None };
+    match method {
+        Method::Vanilla => plain(Box::new(vanilla::Vanilla { hard: false })),
+        Method::VanillaHard => plain(Box::new(vanilla::Vanilla { hard: true })),
+        Method::Slam => plain(Box::new(slam::Slam::new(false, cfg.normalize_k, classes))),
+        Method::SlamHard => plain(Box::new(slam::Slam::new(true, cfg.normalize_k, classes))),
+        Method::Weighted => plain(Box::new(weighted::Weighted::new(seed.data.len()))),
+        Method::TaylorCe => plain(Box::new(taylor::TaylorCe::new(cfg.taylor_order, classes))),
+        Method::Ups => plain(Box::new(ups::Ups::new(seed, cfg))),
+        Method::Vid => plain(Box::new(vid::Vid::new(seed, cfg, init))),
+        Method::Alm => plain(Box::new(alm::Alm::new(seed, cfg, init, rng()))),
+        Method::Rad => plain(Box::new(rad::Rad::new(seed, cfg, rad::Rule::Robust, rng()))),
+        Method::RadRandom => plain(Box::new(rad::Rad::new(seed, cfg, rad::Rule::Random, rng()))),
+        Method::RadUncertainty => plain(Box::new(rad::Rad::new(seed, cfg, rad::Rule::Uncertainty, rng()))),
+        Method::Lelp => {
+            let lelp = lelp::Lelp::new(seed, cfg);
+            let net = lelp::Lelp::initial_student(init, lelp.subclasses, cfg.student.batch_size, &mut rng());
+            Built { distiller: Box::new(lelp), net: Some(net) }
+        }
+        Method::L2t => plain(Box::new(l2t::L2t::new(seed, cfg, init, rng()))),
+        Method::VanillaLv => plain(Box::new(vanilla_lv::VanillaLv::new(seed))),
+        Method::LabelsOnly => plain(Box::new(labels_only::LabelsOnly::new(seed, rng()))),
+    }
+}
 
 /// A way of turning the teacher's labels on U into a student loss.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -206,7 +294,7 @@ impl Method {
 
 /// The baseline loss of one training row: cross-entropy on the true label for a row of L, on the
 /// teacher's soft label otherwise (vanilla distillation). Returns the loss; writes `scale * dL/dz`.
-pub(crate) fn distill_row(prep: &Prepared, row: usize, f: &[f32], grad: &mut [f32], scale: f32) -> f32 {
+pub(crate) fn distill_row(prep: &PreparedSeed, row: usize, f: &[f32], grad: &mut [f32], scale: f32) -> f32 {
     if prep.is_labeled[row] {
         losses::cross_entropy_label(f, prep.data.y[row], grad, scale)
     } else {

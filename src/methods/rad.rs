@@ -23,8 +23,11 @@
 //! the calibrated alpha rather than from the teacher's accuracy on V, and the student is a tiny MLP
 //! retrained continuously rather than from scratch after each round.
 
+use std::any::Any;
+
 use crate::config::Config;
-use crate::experiment::{predict_rows, Inputs, Prepared};
+use crate::model::predict_rows;
+use crate::seed::{Inputs, PreparedSeed};
 use crate::methods::distill_row;
 use crate::model::mlp::argmax;
 use crate::model::{Mlp, Optimizer};
@@ -170,7 +173,7 @@ pub struct Rad {
 
 impl Rad {
     /// Budget and schedule from the config; the method's randomness comes from `rng`.
-    pub fn new(prep: &Prepared, cfg: &Config, rule: Rule, rng: Rng) -> Rad {
+    pub fn new(prep: &PreparedSeed, cfg: &Config, rule: Rule, rng: Rng) -> Rad {
         let u = prep.split.unlabeled.len();
         let budget = ((cfg.query_budget as f64 * u as f64).round() as usize).clamp(1, u.max(1)).min(u);
         let rounds = cfg.query_rounds.max(1);
@@ -203,7 +206,7 @@ impl Rad {
 
     /// Spend the rounds due at the start of `epoch` with the student `net`; true if any point was
     /// queried.
-    pub fn start_epoch(&mut self, net: &mut Mlp, prep: &Prepared, epoch: usize) -> bool {
+    pub fn start_epoch(&mut self, net: &mut Mlp, prep: &PreparedSeed, epoch: usize) -> bool {
         let due: usize = self.schedule.iter().filter(|(e, _)| *e == epoch).map(|(_, p)| p).sum();
         if due == 0 {
             return false;
@@ -271,26 +274,43 @@ impl Rad {
     }
 
     /// One minibatch of soft cross-entropy on L and the queried points.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &Prepared, rows: &[usize]) -> f32 {
-        crate::experiment::train_rows_with(net, optimizer, inputs, prep, rows, distill_row)
+    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &PreparedSeed, rows: &[usize]) -> f32 {
+        crate::model::train_step(net, optimizer, rows.len(), |net| {
+            inputs.forward(net, prep, rows);
+        }, |r, f, g, scale| distill_row(prep, rows[r], f, g, scale))
     }
 
     /// Queries spent and the share of queried points the teacher labels correctly.
-    pub fn stats(&self, prep: &Prepared) -> Vec<(&'static str, f64)> {
+    pub fn stats(&self, prep: &PreparedSeed) -> Vec<(&'static str, f64)> {
         let right = self.queried.iter().filter(|&&r| prep.teacher.labels[r] == prep.data.y[r]).count();
         let acc = if self.queried.is_empty() { 0.0 } else { right as f64 / self.queried.len() as f64 };
         vec![("queried", self.queried.len() as f64), ("queried_teacher_accuracy", acc)]
     }
 }
 
-/// Parse helper for the three selection methods.
-pub fn rule_of(method: crate::methods::Method) -> Option<Rule> {
-    use crate::methods::Method;
-    match method {
-        Method::Rad => Some(Rule::Robust),
-        Method::RadRandom => Some(Rule::Random),
-        Method::RadUncertainty => Some(Rule::Uncertainty),
-        _ => None,
+impl super::Distiller for Rad {
+    fn start_epoch(&mut self, net: &mut Mlp, seed: &PreparedSeed, epoch: usize) {
+        Rad::start_epoch(self, net, seed, epoch);
+    }
+
+    fn select(&mut self, order: &[usize], active: &mut Vec<usize>) {
+        active.extend(order.iter().copied().filter(|&r| self.include[r]));
+    }
+
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+        Rad::train_batch(self, net, optimizer, inputs, seed, rows)
+    }
+
+    fn stats(&self, seed: &PreparedSeed, _net: &mut Mlp) -> Vec<(&'static str, f64)> {
+        Rad::stats(self, seed)
+    }
+
+    fn queried(&self) -> &[usize] {
+        &self.queried
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 

@@ -17,21 +17,33 @@
 use ndarray::Array2;
 
 use crate::config::Config;
-use crate::experiment::Prepared;
-use crate::losses::{self, EPS};
+use crate::seed::PreparedSeed;
+use std::any::Any;
 
-/// Per-row standard deviation of each class probability over the ensemble members.
-pub fn spread(members: &[Array2<f32>]) -> Option<Array2<f32>> {
-    let first = members.first()?;
-    let m = members.len() as f64;
-    let mut out = Array2::zeros(first.raw_dim());
-    for (idx, slot) in out.iter_mut().enumerate() {
-        let values = members.iter().map(|p| p.as_slice().expect("contiguous")[idx] as f64);
-        let mean = values.clone().sum::<f64>() / m;
-        let var = values.map(|v| (v - mean) * (v - mean)).sum::<f64>() / m;
-        *slot = var.sqrt() as f32;
+use crate::losses::{self, EPS};
+use crate::model::{train_step, Mlp, Optimizer};
+use crate::seed::Inputs;
+
+use super::Distiller;
+
+impl Distiller for Ups {
+    fn select(&mut self, order: &[usize], active: &mut Vec<usize>) {
+        active.extend(order.iter().copied().filter(|&r| self.include[r]));
     }
-    Some(out)
+
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+        train_step(net, optimizer, rows.len(), |net| {
+            inputs.forward(net, seed, rows);
+        }, |r, f, g, scale| self.loss_row(seed, rows[r], f, g, scale))
+    }
+
+    fn stats(&self, seed: &PreparedSeed, _net: &mut Mlp) -> Vec<(&'static str, f64)> {
+        Ups::stats(self, seed)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 /// Negative-learning loss: `-(1/s) sum_{c: neg_c = 1} log(1 - f_c)` with `s` the number of negative
@@ -75,7 +87,7 @@ pub struct Ups {
 impl Ups {
     /// Select the pseudo-labels from the teacher and its ensemble spread (`prep.extras.spread`;
     /// without it every label counts as certain).
-    pub fn new(prep: &Prepared, cfg: &Config) -> Ups {
+    pub fn new(prep: &PreparedSeed, cfg: &Config) -> Ups {
         let n = prep.data.len();
         let c = prep.data.n_classes;
         let u = &cfg.ups;
@@ -112,7 +124,7 @@ impl Ups {
 
     /// The loss of one training row: CE on the true label (L), or CE on the positive pseudo-label
     /// plus the negative-learning loss (U).
-    pub fn loss_row(&mut self, prep: &Prepared, row: usize, f: &[f32], grad: &mut [f32], scale: f32) -> f32 {
+    pub fn loss_row(&mut self, prep: &PreparedSeed, row: usize, f: &[f32], grad: &mut [f32], scale: f32) -> f32 {
         if prep.is_labeled[row] {
             return losses::cross_entropy_label(f, prep.data.y[row], grad, scale);
         }
@@ -134,7 +146,7 @@ impl Ups {
 
     /// Selection statistics: share of U with a positive label, its accuracy against the truth,
     /// and the share of negative labels that are right (the true class is not among them).
-    pub fn stats(&self, prep: &Prepared) -> Vec<(&'static str, f64)> {
+    pub fn stats(&self, prep: &PreparedSeed) -> Vec<(&'static str, f64)> {
         let u = &prep.split.unlabeled;
         let selected: Vec<usize> = u.iter().copied().filter(|&r| self.positive(r).is_some()).collect();
         let right = selected.iter().filter(|&&r| self.positive[r] == prep.data.y[r]).count();
@@ -211,9 +223,9 @@ mod tests {
     fn spread_is_the_per_entry_standard_deviation() {
         let a = Array2::from_shape_vec((1, 2), vec![0.2f32, 0.8]).unwrap();
         let b = Array2::from_shape_vec((1, 2), vec![0.6f32, 0.4]).unwrap();
-        let s = spread(&[a.clone(), b]).unwrap();
+        let s = crate::teacher::spread(&[a.clone(), b]).unwrap();
         assert!((s[[0, 0]] - 0.2).abs() < 1e-6 && (s[[0, 1]] - 0.2).abs() < 1e-6, "{s:?}");
-        assert_eq!(spread(&[a.clone(), a]).unwrap().sum(), 0.0);
-        assert!(spread(&[]).is_none());
+        assert_eq!(crate::teacher::spread(&[a.clone(), a]).unwrap().sum(), 0.0);
+        assert!(crate::teacher::spread(&[]).is_none());
     }
 }

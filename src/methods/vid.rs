@@ -17,8 +17,10 @@
 //! the loss averages over units instead of summing so that `vid_weight` does not scale with the
 //! teacher's width.
 
+use std::any::Any;
+
 use crate::config::Config;
-use crate::experiment::{Inputs, Prepared};
+use crate::seed::{Inputs, PreparedSeed};
 use crate::methods::{distill_row, meta::sigmoid};
 use crate::model::{FlatAdam, Mlp, Optimizer};
 
@@ -132,7 +134,7 @@ impl Vid {
     /// Side model for a student shaped like `net`: zero regressor weights, the bias at the teacher
     /// units' means and the variances at their variances over the training rows (the best a
     /// student-blind prediction can do), so VID starts from "explains nothing".
-    pub fn new(prep: &Prepared, cfg: &Config, net: &Mlp) -> Vid {
+    pub fn new(prep: &PreparedSeed, cfg: &Config, net: &Mlp) -> Vid {
         let layer = net.sizes.len().saturating_sub(2).max(1);
         let s_dim = net.sizes[layer];
         let emb = prep.extras.embedding.as_ref();
@@ -172,7 +174,7 @@ impl Vid {
     }
 
     /// One minibatch: the baseline loss at the output plus `vid_weight *` VID at the hidden layer.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &Prepared, rows: &[usize]) -> f32 {
+    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &PreparedSeed, rows: &[usize]) -> f32 {
         let n = rows.len();
         let c = net.classes();
         let scale = 1.0 / n as f32;
@@ -235,6 +237,24 @@ impl Vid {
         let first = self.loss_history.first().copied().unwrap_or(0.0) as f64;
         let last = self.loss_history.last().copied().unwrap_or(0.0) as f64;
         vec![("vid_loss_first_epoch", first), ("vid_loss_last_epoch", last)]
+    }
+}
+
+impl super::Distiller for Vid {
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+        Vid::train_batch(self, net, optimizer, inputs, seed, rows)
+    }
+
+    fn finish_epoch(&mut self) {
+        Vid::finish_epoch(self)
+    }
+
+    fn stats(&self, _seed: &PreparedSeed, _net: &mut Mlp) -> Vec<(&'static str, f64)> {
+        Vid::stats(self)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 

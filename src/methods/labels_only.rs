@@ -1,0 +1,48 @@
+//! `labels_only`, the supervised baseline every distillation paper reports: no teacher, cross-entropy
+//! on L's true labels. It takes as many steps per epoch as the distilled students (cycling through
+//! shuffled copies of L) with the same augmentation, so only the teacher's labels differ.
+
+use std::any::Any;
+
+use crate::losses;
+use crate::model::{train_step, Mlp, Optimizer};
+use crate::rng::Rng;
+use crate::seed::{Inputs, PreparedSeed};
+
+use super::Distiller;
+
+/// `labels_only`.
+#[derive(Clone, Debug)]
+pub struct LabelsOnly {
+    labeled: Vec<usize>,
+    rng: Rng,
+}
+
+impl LabelsOnly {
+    /// Cycles through L with its own stream `rng`.
+    pub fn new(seed: &PreparedSeed, rng: Rng) -> LabelsOnly {
+        LabelsOnly { labeled: seed.split.labeled.clone(), rng }
+    }
+}
+
+impl Distiller for LabelsOnly {
+    fn select(&mut self, order: &[usize], active: &mut Vec<usize>) {
+        let len = order.len();
+        while active.len() < len && !self.labeled.is_empty() {
+            let start = active.len();
+            active.extend_from_slice(&self.labeled);
+            self.rng.shuffle(&mut active[start..]);
+        }
+        active.truncate(len);
+    }
+
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+        train_step(net, optimizer, rows.len(), |net| {
+            inputs.forward(net, seed, rows);
+        }, |r, f, g, scale| losses::cross_entropy_label(f, seed.data.y[rows[r]], g, scale))
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

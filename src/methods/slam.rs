@@ -1,0 +1,59 @@
+//! Student-Label Mixing (Kontonis, Iliopoulos, Trinh, Baykal, Menghani, Vee, NeurIPS 2023): the
+//! student's prediction passes through the teacher's noise channel, `mix(f; alpha(x), k)`, before it is
+//! compared with the teacher's soft label (`slam`) or argmax (`slam_hard`); see [`crate::losses::slam`].
+
+use std::any::Any;
+
+use crate::losses;
+use crate::model::{train_step, Mlp, Optimizer};
+use crate::seed::{Inputs, PreparedSeed};
+
+use super::Distiller;
+
+/// `slam` or `slam_hard`.
+#[derive(Clone, Debug)]
+pub struct Slam {
+    /// Mix against the teacher's one-hot argmax instead of its probabilities.
+    pub hard: bool,
+    /// Divide the second term by k - 1 (the theory version).
+    pub normalize_k: bool,
+    scratch: Vec<f32>,
+}
+
+impl Slam {
+    /// SLaM for `classes` classes.
+    pub fn new(hard: bool, normalize_k: bool, classes: usize) -> Slam {
+        Slam { hard, normalize_k, scratch: vec![0.0; classes] }
+    }
+}
+
+impl Distiller for Slam {
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+        let (hard, normalize_k, scratch) = (self.hard, self.normalize_k, &mut self.scratch);
+        train_step(net, optimizer, rows.len(), |net| {
+            inputs.forward(net, seed, rows);
+        }, |r, f, g, scale| {
+            let row = rows[r];
+            if seed.is_labeled[row] {
+                return losses::cross_entropy_label(f, seed.data.y[row], g, scale);
+            }
+            let target = if hard { seed.hard.row(row) } else { seed.teacher.probs.row(row) };
+            let top = seed.top.row(row);
+            losses::slam(
+                f,
+                target.as_slice().expect("contiguous"),
+                seed.alpha[row],
+                top.as_slice().expect("contiguous"),
+                seed.k,
+                normalize_k,
+                scratch,
+                g,
+                scale,
+            )
+        })
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

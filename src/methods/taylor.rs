@@ -1,0 +1,45 @@
+//! Taylor cross-entropy (Feng, Shu, Lin, Lv, Li, An, IJCAI 2020): `sum_{j=1..t} (1 - f_y)^j / j` on the
+//! teacher's argmax, a noise-robust loss between MAE (t = 1) and cross-entropy (t -> infinity).
+
+use std::any::Any;
+
+use crate::losses;
+use crate::model::{train_step, Mlp, Optimizer};
+use crate::seed::{Inputs, PreparedSeed};
+
+use super::Distiller;
+
+/// `taylor_ce` of order `order`.
+#[derive(Clone, Debug)]
+pub struct TaylorCe {
+    /// The order t.
+    pub order: usize,
+    scratch: Vec<f32>,
+}
+
+impl TaylorCe {
+    /// Taylor-CE of order `order` for `classes` classes.
+    pub fn new(order: usize, classes: usize) -> TaylorCe {
+        TaylorCe { order, scratch: vec![0.0; classes] }
+    }
+}
+
+impl Distiller for TaylorCe {
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+        let (order, scratch) = (self.order, &mut self.scratch);
+        train_step(net, optimizer, rows.len(), |net| {
+            inputs.forward(net, seed, rows);
+        }, |r, f, g, scale| {
+            let row = rows[r];
+            if seed.is_labeled[row] {
+                losses::cross_entropy_label(f, seed.data.y[row], g, scale)
+            } else {
+                losses::taylor_ce(f, seed.teacher.labels[row], order, scratch, g, scale)
+            }
+        })
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -1,0 +1,39 @@
+//! Vanilla distillation (Hinton, Vinyals, Dean 2015): cross-entropy on the teacher's soft labels, or on
+//! its argmax (`vanilla_hard`). Rows of L train on their true label, as in every method here.
+
+use std::any::Any;
+
+use crate::losses;
+use crate::model::{train_step, Mlp, Optimizer};
+use crate::seed::{Inputs, PreparedSeed};
+
+use super::Distiller;
+
+/// `vanilla` (soft labels) or `vanilla_hard` (the teacher's argmax).
+#[derive(Clone, Debug)]
+pub struct Vanilla {
+    /// Train on the teacher's argmax instead of its probabilities.
+    pub hard: bool,
+}
+
+impl Distiller for Vanilla {
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+        let hard = self.hard;
+        train_step(net, optimizer, rows.len(), |net| {
+            inputs.forward(net, seed, rows);
+        }, |r, f, g, scale| {
+            let row = rows[r];
+            if seed.is_labeled[row] {
+                losses::cross_entropy_label(f, seed.data.y[row], g, scale)
+            } else if hard {
+                losses::cross_entropy_label(f, seed.teacher.labels[row], g, scale)
+            } else {
+                losses::cross_entropy(f, seed.teacher.probs.row(row).as_slice().expect("contiguous"), g, scale)
+            }
+        })
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

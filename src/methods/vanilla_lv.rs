@@ -1,0 +1,52 @@
+//! `vanilla_lv`, a baseline of this lab: vanilla distillation that also trains on V's true labels,
+//! beside the methods that only estimate from V: what V's labels alone buy.
+
+use std::any::Any;
+
+use crate::losses;
+use crate::model::{train_step, Mlp, Optimizer};
+use crate::seed::{Inputs, PreparedSeed};
+
+use super::Distiller;
+
+/// `vanilla_lv`.
+#[derive(Clone, Debug)]
+pub struct VanillaLv {
+    /// Per dataset row, whether it trains on its true label (L and V).
+    truth: Vec<bool>,
+}
+
+impl VanillaLv {
+    /// L's and V's rows train on their true labels.
+    pub fn new(seed: &PreparedSeed) -> VanillaLv {
+        let mut truth = seed.is_labeled.clone();
+        seed.split.validation.iter().for_each(|&i| truth[i] = true);
+        VanillaLv { truth }
+    }
+}
+
+impl Distiller for VanillaLv {
+    fn training_rows(&self, seed: &PreparedSeed) -> Vec<usize> {
+        let mut rows = seed.train_rows.clone();
+        rows.extend(&seed.split.validation);
+        rows
+    }
+
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+        let truth = &self.truth;
+        train_step(net, optimizer, rows.len(), |net| {
+            inputs.forward(net, seed, rows);
+        }, |r, f, g, scale| {
+            let row = rows[r];
+            if truth[row] {
+                losses::cross_entropy_label(f, seed.data.y[row], g, scale)
+            } else {
+                losses::cross_entropy(f, seed.teacher.probs.row(row).as_slice().expect("contiguous"), g, scale)
+            }
+        })
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

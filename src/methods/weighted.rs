@@ -1,0 +1,73 @@
+//! Weighted distillation (Iliopoulos, Kontonis, Baykal, Menghani, Trinh, Vee, NeurIPS 2022): soft
+//! cross-entropy on U times `w(x) = 1 - p_wrong(x)`, the share of teacher mistakes among the nearest V
+//! rows in the plane (teacher confidence, student confidence), re-estimated as the student changes
+//! (at the start of every epoch).
+
+use std::any::Any;
+
+use crate::estimators;
+use crate::losses;
+use crate::model::{predict_rows, train_step, Mlp, Optimizer};
+use crate::seed::{Inputs, PreparedSeed};
+
+use super::Distiller;
+
+/// `weighted`.
+#[derive(Clone, Debug)]
+pub struct Weighted {
+    /// Per dataset row, the weight of its distillation loss (1 until the first epoch starts).
+    pub weights: Vec<f32>,
+    scratch: Vec<(f32, usize)>,
+}
+
+impl Weighted {
+    /// Weights of 1 for a dataset of `rows` rows.
+    pub fn new(rows: usize) -> Weighted {
+        Weighted { weights: vec![1.0; rows], scratch: Vec::new() }
+    }
+}
+
+impl Distiller for Weighted {
+    fn start_epoch(&mut self, net: &mut Mlp, seed: &PreparedSeed, _epoch: usize) {
+        let plane = |net: &mut Mlp, rows: &[usize]| -> Vec<[f32; 2]> {
+            let p = predict_rows(net, seed.data.x.view(), rows);
+            rows.iter()
+                .zip(p.rows())
+                .map(|(&i, r)| {
+                    let t = seed.teacher.probs.row(i);
+                    [t[seed.teacher.labels[i]], r.iter().copied().fold(0.0, f32::max)]
+                })
+                .collect()
+        };
+        let v = &seed.split.validation;
+        let u = &seed.split.unlabeled;
+        let val_points = plane(net, v);
+        let val_correct: Vec<bool> = v.iter().map(|&i| seed.teacher.labels[i] == seed.data.y[i]).collect();
+        let queries = plane(net, u);
+        let mut out = vec![0.0; u.len()];
+        let k = estimators::weights::neighbour_count(v.len());
+        estimators::knn_correct_weights(&val_points, &val_correct, &queries, k, &mut self.scratch, &mut out);
+        for (&i, w) in u.iter().zip(out) {
+            self.weights[i] = w;
+        }
+    }
+
+    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+        let weights = &self.weights;
+        train_step(net, optimizer, rows.len(), |net| {
+            inputs.forward(net, seed, rows);
+        }, |r, f, g, scale| {
+            let row = rows[r];
+            if seed.is_labeled[row] {
+                losses::cross_entropy_label(f, seed.data.y[row], g, scale)
+            } else {
+                let w = weights[row];
+                w * losses::cross_entropy(f, seed.teacher.probs.row(row).as_slice().expect("contiguous"), g, scale * w)
+            }
+        })
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

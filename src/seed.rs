@@ -1,0 +1,362 @@
+//! One seed, prepared: the data drawn and split, the features scaled, the teacher built, and the
+//! estimates of how far to trust it (alpha, k); everything that does not depend on the method. Also
+//! how a training batch reaches the network (`Inputs`, with image shifts).
+
+use ndarray::Array2;
+use serde::Serialize;
+
+use crate::config::{AlphaEstimator, Config, TeacherKind};
+use crate::data::augment::Shifter;
+use crate::data::{self, Dataset, GeneratorParams, Split, Standardizer};
+use crate::estimators::{self, AlphaModel};
+use crate::losses;
+use crate::model::Mlp;
+use crate::rng::{Rng, Stream};
+use crate::teacher::{self, build_teacher, TeacherInputs, TeacherOutput};
+use crate::{Error, Result};
+
+/// Where the rows come from: a built-in name, or a table already loaded (CSV upload).
+#[derive(Clone, Debug)]
+pub enum DataSource {
+    /// A generator or built-in real dataset, by name.
+    Builtin(String),
+    /// A loaded table; each seed re-splits it.
+    Table(Dataset),
+    /// A large loaded pool (the MNIST subset); each seed draws `samples` rows of it.
+    Pool(Dataset),
+}
+
+impl DataSource {
+    /// Display name of the data.
+    pub fn name(&self) -> &str {
+        match self {
+            DataSource::Builtin(n) => n,
+            DataSource::Table(d) | DataSource::Pool(d) => &d.name,
+        }
+    }
+
+    /// The dataset for one seed (generators draw fresh points per seed).
+    pub fn load(&self, cfg: &Config, seed: u64) -> Result<Dataset> {
+        match self {
+            DataSource::Builtin(name) => {
+                let params = GeneratorParams { samples: cfg.samples, noise: cfg.data_noise, classes: cfg.classes };
+                data::load_builtin(name, &params, &mut Rng::new(seed, Stream::Data))
+            }
+            DataSource::Table(d) => Ok(d.clone()),
+            DataSource::Pool(d) => {
+                if cfg.samples >= d.len() {
+                    return Ok(d.clone());
+                }
+                let mut rows = Rng::new(seed, Stream::Data).permutation(d.len());
+                rows.truncate(cfg.samples);
+                rows.sort_unstable();
+                let mut sub = d.clone();
+                sub.x = data::split::select_rows(&d.x, &rows);
+                sub.y = rows.iter().map(|&i| d.y[i]).collect();
+                Ok(sub)
+            }
+        }
+    }
+}
+
+/// Everything about one seed that does not depend on the method: the data, its split and scaling, the
+/// teacher and the estimates of how far to trust it.
+#[derive(Clone, Debug)]
+pub struct PreparedSeed {
+    /// The seed.
+    pub seed: u64,
+    /// The dataset with its features scaled as `standardize` asks (the network's inputs).
+    pub data: Dataset,
+    /// Raw (unscaled) features, for drawing and for image augmentation.
+    pub raw_x: Array2<f32>,
+    /// The scaling fitted on the features of L, V and U (maps raw features to the network's inputs).
+    pub standardizer: Standardizer,
+    /// Row indices of L, V, U and T.
+    pub split: Split,
+    /// The teacher's soft labels on every row.
+    pub teacher: TeacherOutput,
+    /// The fitted alpha(margin) model.
+    pub alpha_model: AlphaModel,
+    /// alpha per dataset row after the lower clamp (used on U).
+    pub alpha: Vec<f32>,
+    /// The lower clamp on alpha this seed used (`alpha_min`, or its `auto` value for this k).
+    pub alpha_floor: f32,
+    /// alpha per dataset row before the clamp.
+    pub alpha_raw: Vec<f32>,
+    /// Number of teacher top classes SLaM mixes over.
+    pub k: usize,
+    /// Teacher accuracy on T.
+    pub teacher_test_accuracy: f32,
+    /// Teacher accuracy on U.
+    pub teacher_unlabeled_accuracy: f32,
+    /// Training rows of the student: L first, then U.
+    pub train_rows: Vec<usize>,
+    /// Whether each dataset row is in L (trained on its true label).
+    pub is_labeled: Vec<bool>,
+    /// Top-k mask of the teacher's label per dataset row.
+    pub top: Array2<f32>,
+    /// One-hot of the teacher's argmax per dataset row.
+    pub hard: Array2<f32>,
+    /// What only some methods read, computed only when a configured method needs it.
+    pub extras: TeacherExtras,
+}
+
+/// Teacher views that only some methods need (so runs of the core methods do not pay for them).
+#[derive(Clone, Debug, Default)]
+pub struct TeacherExtras {
+    /// The trained teacher's last hidden layer for every row (VID, LELP).
+    pub embedding: Option<Array2<f32>>,
+    /// Per row and class, the standard deviation of the class probability over an ensemble of
+    /// teachers (UPS).
+    pub spread: Option<Array2<f32>>,
+}
+
+/// Which teacher views beside its labels the methods of a run read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// The trained teacher's last hidden layer (VID, LELP).
+    pub embedding: bool,
+    /// The spread of an ensemble of teachers (UPS).
+    pub ensemble: bool,
+}
+
+impl PreparedSeed {
+    /// Load, split, scale, build the teacher and fit the estimators for `seed`, with the teacher
+    /// views in `needs`.
+    pub fn new(cfg: &Config, source: &DataSource, seed: u64, needs: Needs) -> Result<PreparedSeed> {
+        PreparedSeed::with_extra(cfg, source, seed, &[], needs)
+    }
+
+    /// As [`PreparedSeed::new`], with extra labeled points (raw features, class) added to L, as a
+    /// learner does by clicking on the 2-D plot.
+    pub fn with_extra(cfg: &Config, source: &DataSource, seed: u64, extra: &[ExtraPoint], needs: Needs) -> Result<PreparedSeed> {
+        let mut data = source.load(cfg, seed)?;
+        let classes = data.n_classes;
+        let mut split = data::split(&data.y, classes, cfg.labeled, cfg.validation, cfg.test_fraction, &mut Rng::new(seed, Stream::Split))?;
+        if cfg.alpha_estimator == AlphaEstimator::Oracle && cfg.teacher.kind != TeacherKind::Synthetic {
+            return Err(Error::config("alpha_estimator", "`oracle` needs a synthetic teacher (teacher.kind = \"synthetic\")"));
+        }
+        if data.image.is_none() {
+            let not_image = |field: &str| Error::config(field, format!("shifts need image data (mnist, digits); {} is not an image dataset: set it to 0", data.name));
+            if cfg.student.shift > 0 {
+                return Err(not_image("student.shift"));
+            }
+            if cfg.teacher.shift > 0 && cfg.teacher.kind == TeacherKind::Trained {
+                return Err(not_image("teacher.shift"));
+            }
+        }
+        // The scaling is fitted on the base rows' features, and a synthetic teacher draws its noise on
+        // the base rows only, so a point the learner adds changes nothing but that point's own label.
+        let n_base = data.len();
+        let observed: Vec<usize> = {
+            let mut v: Vec<usize> = split.labeled.iter().chain(&split.validation).chain(&split.unlabeled).copied().collect();
+            v.sort_unstable();
+            v
+        };
+        let standardizer = Standardizer::for_mode(cfg.standardize, data.x.view(), data.image, &observed, &split.labeled);
+        append_extra(&mut data, &mut split, extra)?;
+        let raw_x = data.x.clone();
+        standardizer.apply(&mut data.x);
+        let inputs = |n: usize| TeacherInputs {
+            x: data.x.slice(ndarray::s![..n, ..]),
+            raw: raw_x.slice(ndarray::s![..n, ..]),
+            scaler: &standardizer,
+            image: data.image,
+        };
+        let teacher = if cfg.teacher.kind == TeacherKind::Synthetic && data.len() > n_base {
+            let base_split = Split { labeled: split.labeled.iter().copied().filter(|&i| i < n_base).collect(), ..split.clone() };
+            let mut t = build_teacher(&cfg.teacher, inputs(n_base), &data.y[..n_base], classes, &base_split, cfg.temperature, seed);
+            extend_with_true_labels(&mut t, &data.y[n_base..], classes);
+            t
+        } else {
+            build_teacher(&cfg.teacher, inputs(data.len()), &data.y, classes, &split, cfg.temperature, seed)
+        };
+        if teacher.probs.iter().any(|p| !p.is_finite()) {
+            return Err(Error::config("teacher.lr", "the teacher's training diverged (its outputs are not numbers): lower it"));
+        }
+        let correct = |rows: &[usize]| rows.iter().filter(|&&i| teacher.labels[i] == data.y[i]).count() as f32 / rows.len().max(1) as f32;
+        let teacher_test_accuracy = correct(&split.test);
+        let teacher_unlabeled_accuracy = correct(&split.unlabeled);
+
+        let val_margin: Vec<f64> = split.validation.iter().map(|&i| teacher.margins[i]).collect();
+        let val_correct: Vec<f64> = split.validation.iter().map(|&i| (teacher.labels[i] == data.y[i]) as u8 as f64).collect();
+        let alpha_model = AlphaModel::fit(cfg.alpha_estimator, &val_margin, &val_correct)?;
+        let n = data.len();
+        let alpha_raw: Vec<f32> = (0..n)
+            .map(|i| match alpha_model.at_margin(teacher.margins[i]) {
+                Some(a) => a as f32,
+                None => teacher.oracle_alpha.as_ref().map_or(1.0, |o| o[i]),
+            })
+            .collect();
+
+        let val_probs = data::split::select_rows(&teacher.probs, &split.validation);
+        let val_labels: Vec<usize> = split.validation.iter().map(|&i| data.y[i]).collect();
+        let k = estimators::estimate_k(val_probs.view(), &val_labels, cfg.k_coverage);
+        let alpha_floor = cfg.alpha_min.resolve(cfg.normalize_k, k);
+        let alpha: Vec<f32> = alpha_raw.iter().map(|&a| a.clamp(alpha_floor, 1.0)).collect();
+
+        let mut top = Array2::zeros((n, classes));
+        let mut hard = Array2::zeros((n, classes));
+        for i in 0..n {
+            let t = top.row_mut(i).into_slice().expect("contiguous");
+            losses::top_k_mask(teacher.probs.row(i).as_slice().expect("contiguous"), k, t);
+            hard[[i, teacher.labels[i]]] = 1.0;
+        }
+        let mut train_rows = split.labeled.clone();
+        train_rows.extend(&split.unlabeled);
+        let extras = TeacherExtras {
+            embedding: if needs.embedding { teacher.net.as_ref().and_then(|net| teacher::embedding(net, data.x.view())) } else { None },
+            spread: if needs.ensemble {
+                let members = teacher::ensemble(&cfg.teacher, inputs(data.len()), &data.y, classes, &split, cfg.temperature, seed, cfg.ups.ensemble);
+                teacher::spread(&members)
+            } else {
+                None
+            },
+        };
+        Ok(PreparedSeed {
+            extras,
+            seed,
+            standardizer,
+            alpha_floor,
+            is_labeled: {
+                let mut m = vec![false; n];
+                split.labeled.iter().for_each(|&i| m[i] = true);
+                m
+            },
+            data,
+            raw_x,
+            split,
+            teacher,
+            alpha_model,
+            alpha,
+            alpha_raw,
+            k,
+            teacher_test_accuracy,
+            teacher_unlabeled_accuracy,
+            train_rows,
+            top,
+            hard,
+        })
+    }
+
+    /// Layer sizes of the student.
+    pub fn student_sizes(&self, cfg: &Config) -> Vec<usize> {
+        let mut s = vec![self.data.dim()];
+        s.extend(&cfg.student.hidden);
+        s.push(self.data.n_classes);
+        s
+    }
+
+    /// The shared initial student for this seed (every method starts from these weights).
+    pub fn initial_student(&self, cfg: &Config) -> Mlp {
+        Mlp::new(&self.student_sizes(cfg), cfg.student.batch_size, &mut Rng::new(self.seed, Stream::StudentInit))
+    }
+
+    /// Mean absolute difference between estimated (clamped) and true alpha on U, for a synthetic teacher.
+    pub fn alpha_oracle_error(&self) -> Option<f32> {
+        let o = self.teacher.oracle_alpha.as_ref()?;
+        let u = &self.split.unlabeled;
+        Some(u.iter().map(|&i| (self.alpha_raw[i] - o[i]).abs()).sum::<f32>() / u.len().max(1) as f32)
+    }
+}
+
+/// A labeled point added by the user: raw features and class index.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize, Serialize)]
+pub struct ExtraPoint {
+    /// Raw feature values (as many as the dataset has columns).
+    pub x: Vec<f32>,
+    /// Class index.
+    pub label: usize,
+}
+
+/// Most points a user may add by hand.
+pub const MAX_EXTRA_POINTS: usize = 1_000;
+
+fn append_extra(data: &mut Dataset, split: &mut Split, extra: &[ExtraPoint]) -> Result<()> {
+    if extra.is_empty() {
+        return Ok(());
+    }
+    if extra.len() > MAX_EXTRA_POINTS {
+        return Err(Error::config("points", format!("at most {MAX_EXTRA_POINTS} added points, got {}", extra.len())));
+    }
+    let d = data.dim();
+    for (i, p) in extra.iter().enumerate() {
+        if p.x.len() != d {
+            return Err(Error::config(format!("points[{i}].x"), format!("needs {d} values, got {}", p.x.len())));
+        }
+        if p.x.iter().any(|v| !v.is_finite()) {
+            return Err(Error::config(format!("points[{i}].x"), "must be finite numbers"));
+        }
+        if p.label >= data.n_classes {
+            return Err(Error::config(format!("points[{i}].label"), format!("must be below {}, got {}", data.n_classes, p.label)));
+        }
+    }
+    let n = data.len();
+    let mut x = Array2::zeros((n + extra.len(), d));
+    x.slice_mut(ndarray::s![..n, ..]).assign(&data.x);
+    for (i, p) in extra.iter().enumerate() {
+        for (j, &v) in p.x.iter().enumerate() {
+            x[[n + i, j]] = v;
+        }
+        data.y.push(p.label);
+        split.labeled.push(n + i);
+    }
+    data.x = x;
+    Ok(())
+}
+
+/// Give hand-added rows a confident, correct teacher label (they are labeled points in L, so the
+/// student trains on their true label anyway; this keeps the teacher's arrays one row per data row).
+fn extend_with_true_labels(t: &mut TeacherOutput, labels: &[usize], classes: usize) {
+    let n = t.probs.nrows();
+    let mut probs = Array2::zeros((n + labels.len(), classes));
+    probs.slice_mut(ndarray::s![..n, ..]).assign(&t.probs);
+    let mut logits = Array2::zeros((n + labels.len(), classes));
+    logits.slice_mut(ndarray::s![..n, ..]).assign(&t.logits);
+    let rest = if classes > 1 { 0.005 / (classes - 1) as f32 } else { 0.0 };
+    for (i, &c) in labels.iter().enumerate() {
+        probs.row_mut(n + i).fill(rest);
+        probs[[n + i, c]] = 0.995;
+        let z = probs.row(n + i).mapv(|p| libm::logf(p.max(1e-30)));
+        t.margins.push(teacher::margin_from_logits(z.as_slice().expect("contiguous")));
+        logits.row_mut(n + i).assign(&z);
+    }
+    t.probs = probs;
+    t.logits = logits;
+    t.labels.extend_from_slice(labels);
+    if let Some(o) = t.oracle_alpha.as_mut() {
+        o.extend(std::iter::repeat_n(1.0, labels.len()));
+    }
+}
+
+/// How a training batch reaches the network: the scaled rows as they are, or, with `student.shift`
+/// on image data, each image moved by a fresh random shift (the same shifts for every method, which
+/// visit the same rows in the same order). Every method's training forward pass goes through here.
+#[derive(Clone, Debug)]
+pub struct Inputs {
+    shifter: Option<Shifter>,
+}
+
+impl Inputs {
+    /// The inputs for a student of this seed.
+    pub fn new(prep: &PreparedSeed, cfg: &Config) -> Inputs {
+        let shifter = match prep.data.image {
+            Some(shape) if cfg.student.shift > 0 => Some(Shifter::new(shape, cfg.student.shift, Rng::new(prep.seed, Stream::Augment))),
+            _ => None,
+        };
+        Inputs { shifter }
+    }
+
+    /// Plain rows, no augmentation.
+    pub fn plain() -> Inputs {
+        Inputs { shifter: None }
+    }
+
+    /// Forward pass of `net` on the training rows `rows`; returns the softmax outputs.
+    pub fn forward<'n>(&mut self, net: &'n mut Mlp, prep: &PreparedSeed, rows: &[usize]) -> &'n [f32] {
+        match self.shifter.as_mut() {
+            None => net.forward_rows(prep.data.x.view(), rows),
+            Some(s) => net.forward_filled(rows.len(), |buf| s.fill(prep.raw_x.view(), &prep.standardizer, rows, buf)),
+        }
+    }
+}
