@@ -51,7 +51,7 @@ fn engine(c: &mut Criterion) {
     let init = prep.initial_student(&cfg);
     let mut group = c.benchmark_group("engine-epoch/flagship");
     group.sample_size(10).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(2));
-    for &method in &cfg.methods {
+    for method in slam_lab::methods::Method::list(&cfg) {
         let mut run = StudentRun::new(&prep, &cfg, method, &init);
         group.bench_function(format!("{method:?}").to_lowercase(), |b| b.iter(|| run.train_epoch(&prep, &cfg)));
     }

@@ -1,11 +1,11 @@
 //! The experiment configuration: one set of keys shared by the CLI (`--config`), the wasm API and
-//! the page's URL. Decoded leniently into defaults, then checked once (`check`) so that code past
-//! this point never re-validates.
+//! the page's URL. Decoded leniently into defaults, then checked once ([`Config::check`]) into a
+//! [`Checked`] config, the only type the engine's runs take, so that code past this point never
+//! re-validates.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::methods::Method;
 use crate::model::OptimizerKind;
 use crate::{Error, Result};
 
@@ -295,8 +295,9 @@ pub struct Config {
     pub l2t_lr: f32,
     /// Base seed; run i uses seed + i.
     pub seed: u64,
-    /// Methods to train, in display order; `"all"` means every method the teacher allows.
-    pub methods: Vec<Method>,
+    /// Methods to train, by name, in display order; `["all"]` means every method the teacher allows,
+    /// none the core six. The check turns it into the list of names that will run.
+    pub methods: Option<Vec<String>>,
 }
 
 impl Default for Config {
@@ -326,52 +327,84 @@ impl Default for Config {
             meta_lr: 3.0,
             l2t_lr: 0.01,
             seed: 0,
-            methods: Method::ALL.to_vec(),
+            methods: None,
         }
     }
 }
 
 impl Config {
     /// Decode a JSON object of overrides on top of the defaults; errors name the key path.
-    /// `"methods": "all"` (or `["all"]`) becomes every method that applies to the teacher.
+    /// `"methods": "all"` is kept as `["all"]`, expanded by the check once the teacher is known.
     pub fn from_value(mut value: Value) -> Result<Config> {
         if !value.is_object() {
             return Err(Error::config("config", "must be a JSON object"));
         }
-        let all = match value.get("methods") {
-            Some(Value::String(s)) => s.trim() == "all",
-            Some(Value::Array(a)) => a.len() == 1 && a[0].as_str().map(str::trim) == Some("all"),
-            _ => false,
-        };
-        if all {
-            value.as_object_mut().expect("checked above").remove("methods");
+        if let Some(Value::String(s)) = value.get("methods") {
+            let single = Value::Array(vec![Value::String(s.trim().to_string())]);
+            value["methods"] = single;
         }
-        let mut cfg: Config = serde_path_to_error::deserialize(value).map_err(|e| {
+        serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             let field = if path == "." || path.is_empty() { "config".to_string() } else { path };
             Error::config(field, clean_serde_message(&e.inner().to_string()))
-        })?;
-        if all {
-            cfg.methods = Method::EVERY.iter().copied().filter(|&m| cfg.supports(m)).collect();
-        }
-        Ok(cfg)
-    }
-
-    /// Whether `method` can run with this teacher and student (VID and LELP read a trained teacher's
-    /// hidden layer; VID also a student's).
-    pub fn supports(&self, method: Method) -> bool {
-        match method {
-            Method::Vid => self.has_teacher_embedding() && !self.student.hidden.is_empty(),
-            m => !m.needs_teacher_embedding() || self.has_teacher_embedding(),
-        }
+        })
     }
 
     fn has_teacher_embedding(&self) -> bool {
         self.teacher.kind == TeacherKind::Trained && !self.teacher.hidden.is_empty()
     }
 
-    /// Check every value once; after this the engine trusts the config.
-    pub fn check(&self) -> Result<()> {
+    /// Whether a method with these needs can run with this teacher and student.
+    pub fn supports(&self, m: &MethodNeeds) -> bool {
+        (!m.trained_teacher || self.has_teacher_embedding()) && (!m.student_hidden || !self.student.hidden.is_empty())
+    }
+
+    /// The method names that will run: `None` is the core methods, `["all"]` every method the teacher
+    /// allows; errors name `methods` (or `student.hidden`) and the method.
+    fn checked_methods(&self, catalogue: &[MethodNeeds]) -> Result<Vec<String>> {
+        let names: Vec<String> = match &self.methods {
+            None => catalogue.iter().filter(|m| m.core).map(|m| m.name.to_string()).collect(),
+            Some(list) if list.len() == 1 && list[0].trim() == "all" => {
+                catalogue.iter().filter(|m| self.supports(m)).map(|m| m.name.to_string()).collect()
+            }
+            Some(list) => list.iter().map(|n| n.trim().to_string()).collect(),
+        };
+        if names.is_empty() {
+            return Err(Error::config("methods", "needs at least one method"));
+        }
+        for (i, name) in names.iter().enumerate() {
+            let Some(m) = catalogue.iter().find(|m| m.name == name) else {
+                let known: Vec<&str> = catalogue.iter().map(|m| m.name).collect();
+                return Err(Error::config("methods", format!("unknown method `{name}` (known: {})", known.join(", "))));
+            };
+            if names[..i].contains(name) {
+                return Err(Error::config("methods", format!("lists `{name}` twice")));
+            }
+            if !self.supports(m) && self.has_teacher_embedding() {
+                return Err(Error::config("student.hidden", format!("`{name}` matches the student's last hidden layer: give the student at least one")));
+            }
+            if !self.supports(m) {
+                return Err(Error::config(
+                    "methods",
+                    format!(
+                        "`{name}` needs a trained teacher with a hidden layer (teacher.kind = \"trained\" and a non-empty teacher.hidden); this one is {}",
+                        if self.teacher.kind == TeacherKind::Trained { "trained without hidden layers" } else { "synthetic" }
+                    ),
+                ));
+            }
+        }
+        Ok(names)
+    }
+
+    /// Check every value and the method list once (against the engine's `catalogue` of methods):
+    /// the engine's runs take only the result.
+    pub fn check(mut self, catalogue: &[MethodNeeds]) -> Result<Checked> {
+        self.check_values()?;
+        self.methods = Some(self.checked_methods(catalogue)?);
+        Ok(Checked(self))
+    }
+
+    fn check_values(&self) -> Result<()> {
         let positive = |field: &str, v: f32| {
             if v.is_finite() && v > 0.0 {
                 Ok(())
@@ -453,27 +486,6 @@ impl Config {
             return Err(Error::config("temperature", format!("must be between 0.05 and 100, got {}", self.temperature)));
         }
         in_range("taylor_order", self.taylor_order, 1, 20)?;
-        if self.methods.is_empty() {
-            return Err(Error::config("methods", "needs at least one method"));
-        }
-        for (i, m) in self.methods.iter().enumerate() {
-            if self.methods[..i].contains(m) {
-                return Err(Error::config("methods", format!("lists `{}` twice", m.name())));
-            }
-            if !self.supports(*m) && self.has_teacher_embedding() {
-                return Err(Error::config("student.hidden", format!("`{}` matches the student's last hidden layer: give the student at least one", m.name())));
-            }
-            if !self.supports(*m) {
-                return Err(Error::config(
-                    "methods",
-                    format!(
-                        "`{}` needs a trained teacher with a hidden layer (teacher.kind = \"trained\" and a non-empty teacher.hidden); this one is {}",
-                        m.name(),
-                        if self.teacher.kind == TeacherKind::Trained { "trained without hidden layers" } else { "synthetic" }
-                    ),
-                ));
-            }
-        }
         let ups = &self.ups;
         let unit = |field: &str, v: f32| {
             if v.is_finite() && (0.0..=1.0).contains(&v) {
@@ -514,6 +526,49 @@ impl Config {
     }
 }
 
+/// What checking a method list needs to know about a method (the engine's method table provides it).
+#[derive(Clone, Copy, Debug)]
+pub struct MethodNeeds {
+    /// Its name.
+    pub name: &'static str,
+    /// One of the core methods (the default list).
+    pub core: bool,
+    /// Reads a trained teacher's hidden layer.
+    pub trained_teacher: bool,
+    /// Reads the student's last hidden layer.
+    pub student_hidden: bool,
+}
+
+/// A configuration whose every value and method name has been checked; only [`Config::check`] makes
+/// one, and it reads like the config it wraps. The method list holds the names that will run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked(Config);
+
+impl Checked {
+    /// The names of the methods that will run, in order.
+    pub fn method_names(&self) -> &[String] {
+        self.0.methods.as_deref().unwrap_or(&[])
+    }
+
+    /// The config, to change and check again.
+    pub fn into_config(self) -> Config {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Checked {
+    type Target = Config;
+    fn deref(&self) -> &Config {
+        &self.0
+    }
+}
+
+impl Serialize for Checked {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
 /// Merge `overlay` into `base`, recursing into objects (later keys win).
 pub fn merge(base: &mut Value, overlay: Value) {
     match (base, overlay) {
@@ -544,9 +599,19 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// A catalogue of methods for the checks: two core, one that reads a trained teacher's hidden
+    /// layer, one that also reads the student's.
+    const CATALOGUE: [MethodNeeds; 4] = [
+        MethodNeeds { name: "plain", core: true, trained_teacher: false, student_hidden: false },
+        MethodNeeds { name: "other", core: true, trained_teacher: false, student_hidden: false },
+        MethodNeeds { name: "deep", core: false, trained_teacher: true, student_hidden: false },
+        MethodNeeds { name: "both", core: false, trained_teacher: true, student_hidden: true },
+    ];
+
     #[test]
     fn defaults_pass_the_check() {
-        Config::default().check().unwrap();
+        let checked = Config::default().check(&CATALOGUE).unwrap();
+        assert_eq!(checked.method_names(), &["plain", "other"], "no list: the core methods");
         let c = Config::from_value(json!({})).unwrap();
         assert_eq!(c, Config::default());
     }
@@ -558,7 +623,7 @@ mod tests {
             (json!({"labeled": -3}), "labeled"),
             (json!({"no_such_key": 1}), "no_such_key"),
             (json!({"teacher": {"kind": "wise"}}), "teacher.kind"),
-            (json!({"methods": ["vanilla", "magic"]}), "methods"),
+            (json!({"methods": ["plain", 7]}), "methods"),
             (json!({"student": {"hidden": [4, "wide"]}}), "student.hidden"),
         ];
         for (v, field) in cases {
@@ -573,7 +638,8 @@ mod tests {
             (json!({"student": {"lr": -1.0}}), "student.lr"),
             (json!({"alpha_min": 2.0}), "alpha_min"),
             (json!({"methods": []}), "methods"),
-            (json!({"methods": ["slam", "slam"]}), "methods"),
+            (json!({"methods": ["plain", "magic"]}), "methods"),
+            (json!({"methods": ["plain", "plain"]}), "methods"),
             (json!({"samples": 1_000_000_000u64}), "samples"),
             (json!({"teacher": {"rate": 0.99}}), "teacher.rate"),
             (json!({"ups": {"threshold_positive": 1.5}}), "ups.threshold_positive"),
@@ -585,31 +651,38 @@ mod tests {
             (json!({"lelp_subclasses": 3}), "lelp_subclasses"),
             (json!({"meta_lr": 0.0}), "meta_lr"),
             (json!({"l2t_lr": 2.0}), "l2t_lr"),
-            (json!({"methods": ["vid"], "teacher": {"kind": "synthetic"}}), "methods"),
-            (json!({"methods": ["lelp"], "teacher": {"hidden": []}}), "methods"),
-            (json!({"methods": ["vid"], "student": {"hidden": []}}), "student.hidden"),
+            (json!({"methods": ["deep"], "teacher": {"kind": "synthetic"}}), "methods"),
+            (json!({"methods": ["deep"], "teacher": {"hidden": []}}), "methods"),
+            (json!({"methods": ["both"], "student": {"hidden": []}}), "student.hidden"),
         ];
         for (v, field) in checks {
             let c = Config::from_value(v.clone()).unwrap();
-            let err = c.check().unwrap_err().to_string();
+            let err = c.check(&CATALOGUE).unwrap_err().to_string();
             assert!(err.contains(&format!("`{field}`")), "{v}: {err}");
         }
+        let unknown = Config::from_value(json!({"methods": ["plain", "magic"]})).unwrap().check(&CATALOGUE).unwrap_err().to_string();
+        assert!(unknown.contains("magic") && unknown.contains("plain, other, deep, both"), "{unknown}");
     }
 
     #[test]
     fn all_methods_expand_to_what_the_teacher_allows() {
         let trained = Config::from_value(json!({"methods": "all"})).unwrap();
-        assert_eq!(trained.methods, Method::EVERY.to_vec());
-        trained.check().unwrap();
+        assert_eq!(trained.methods, Some(vec!["all".to_string()]));
+        assert_eq!(trained.check(&CATALOGUE).unwrap().method_names(), &["plain", "other", "deep", "both"]);
         let synthetic = Config::from_value(json!({"methods": ["all"], "teacher": {"kind": "synthetic"}})).unwrap();
-        assert!(!synthetic.methods.contains(&Method::Vid) && !synthetic.methods.contains(&Method::Lelp));
-        assert_eq!(synthetic.methods.len(), Method::EVERY.len() - 2);
-        synthetic.check().unwrap();
-        let err = Config::from_value(json!({"methods": ["vid"], "teacher": {"kind": "synthetic"}})).unwrap().check().unwrap_err();
+        assert_eq!(synthetic.check(&CATALOGUE).unwrap().method_names(), &["plain", "other"]);
+        let err = Config::from_value(json!({"methods": ["deep"], "teacher": {"kind": "synthetic"}})).unwrap().check(&CATALOGUE).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("`methods`") && msg.contains("teacher.kind") && msg.contains("vid"), "{msg}");
-        // The default list is still the core six.
-        assert_eq!(Config::default().methods, Method::ALL.to_vec());
+        assert!(msg.contains("`methods`") && msg.contains("teacher.kind") && msg.contains("deep"), "{msg}");
+    }
+
+    #[test]
+    fn a_checked_config_serialises_as_the_config_with_its_method_names() {
+        let checked = Config::from_value(json!({"methods": "all", "labeled": 12})).unwrap().check(&CATALOGUE).unwrap();
+        let v = serde_json::to_value(&checked).unwrap();
+        assert_eq!(v["methods"], json!(["plain", "other", "deep", "both"]));
+        assert_eq!(v["labeled"], json!(12));
+        assert_eq!(Config::from_value(v).unwrap(), checked.into_config(), "it reads back as the same config");
     }
 
     #[test]

@@ -4,28 +4,28 @@
 
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::Checked;
 use crate::methods::Method;
 use crate::run::{EpochMetrics, StudentRun};
 use crate::seed::{DataSource, ExtraPoint, Needs, PreparedSeed};
 use crate::{Error, Result};
 
-/// The teacher views the configured methods read.
-pub fn needs(cfg: &Config) -> Needs {
+/// The teacher views `methods` read.
+pub fn needs(methods: &[Method]) -> Needs {
     Needs {
-        embedding: cfg.methods.iter().any(|m| m.needs_teacher_embedding()),
-        ensemble: cfg.methods.iter().any(|m| m.needs_ensemble()),
+        embedding: methods.iter().any(|m| m.needs_teacher_embedding()),
+        ensemble: methods.iter().any(|m| m.needs_ensemble()),
     }
 }
 
 /// Prepare `seed` with the teacher views the configured methods need.
-pub fn prepare(cfg: &Config, source: &DataSource, seed: u64) -> Result<PreparedSeed> {
-    prepare_with(cfg, source, seed, &[])
+pub fn prepare(cfg: &Checked, source: &DataSource, seed: u64) -> Result<PreparedSeed> {
+    prepare_with(cfg, source, seed, &[], &Method::list(cfg))
 }
 
-/// As [`prepare`], with hand-added labeled points joining L.
-pub fn prepare_with(cfg: &Config, source: &DataSource, seed: u64, extra: &[ExtraPoint]) -> Result<PreparedSeed> {
-    PreparedSeed::with_extra(cfg, source, seed, extra, needs(cfg))
+/// As [`prepare`], with hand-added labeled points joining L, for `methods`.
+pub fn prepare_with(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], methods: &[Method]) -> Result<PreparedSeed> {
+    PreparedSeed::with_extra(cfg, source, seed, extra, needs(methods))
 }
 
 /// One seed's results: the teacher and every method's history.
@@ -59,19 +59,24 @@ pub struct SeedResult {
 }
 
 /// Prepare and train every configured method for one seed.
-pub fn run_seed(cfg: &Config, source: &DataSource, seed: u64) -> Result<SeedResult> {
-    run_seed_with(cfg, source, seed, &[])
+pub fn run_seed(cfg: &Checked, source: &DataSource, seed: u64) -> Result<SeedResult> {
+    run_methods(cfg, source, seed, &[], &Method::list(cfg))
 }
 
 /// As [`run_seed`], with hand-added labeled points joining L.
-pub fn run_seed_with(cfg: &Config, source: &DataSource, seed: u64, extra: &[ExtraPoint]) -> Result<SeedResult> {
-    let prep = prepare_with(cfg, source, seed, extra)?;
+pub fn run_seed_with(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint]) -> Result<SeedResult> {
+    run_methods(cfg, source, seed, extra, &Method::list(cfg))
+}
+
+/// Prepare `seed` and train each of `methods` (built-in or not) from the same initial weights.
+pub fn run_methods(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], list: &[Method]) -> Result<SeedResult> {
+    let prep = prepare_with(cfg, source, seed, extra, list)?;
     let init = prep.initial_student(cfg);
-    let mut methods = Vec::with_capacity(cfg.methods.len());
-    let mut method_stats = Vec::with_capacity(cfg.methods.len());
-    let mut queried = Vec::with_capacity(cfg.methods.len());
+    let mut methods = Vec::with_capacity(list.len());
+    let mut method_stats = Vec::with_capacity(list.len());
+    let mut queried = Vec::with_capacity(list.len());
     let mut warnings = Vec::new();
-    for &m in &cfg.methods {
+    for &m in list {
         let mut run = StudentRun::new(&prep, cfg, m, &init);
         // The report shows U's accuracies after the last epoch only (its curves are test accuracy).
         run.unlabeled_every_epoch = false;
@@ -108,8 +113,7 @@ pub fn run_seed_with(cfg: &Config, source: &DataSource, seed: u64, extra: &[Extr
 
 /// Run `seeds` seeds (config.seed, config.seed + 1, ...). Natively the seeds run on all cores; the
 /// results do not depend on how many. `progress(done, total)` is called after each seed.
-pub fn run_seeds(cfg: &Config, source: &DataSource, seeds: usize, progress: &mut dyn FnMut(usize, usize)) -> Result<Vec<SeedResult>> {
-    cfg.check()?;
+pub fn run_seeds(cfg: &Checked, source: &DataSource, seeds: usize, progress: &mut dyn FnMut(usize, usize)) -> Result<Vec<SeedResult>> {
     if seeds == 0 || seeds > crate::config::caps::SEEDS {
         return Err(Error::config("seeds", format!("must be between 1 and {}, got {seeds}", crate::config::caps::SEEDS)));
     }

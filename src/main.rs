@@ -111,7 +111,7 @@ fn execute(command: Command) -> slam_lab::Result<()> {
             }
         }
         Command::Methods => {
-            for m in Method::EVERY {
+            for m in Method::all() {
                 let _ = writeln!(out, "{:<17}{}", m.name(), m.description());
             }
         }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::config::Config;
+use crate::config::Checked;
 use crate::experiment::SeedResult;
 
 /// Mean and sample standard deviation (n - 1; 0 for a single value).
@@ -120,7 +120,7 @@ pub struct MethodSummary {
 pub fn summarise(results: &[SeedResult]) -> Vec<(String, MethodSummary)> {
     let Some(first) = results.first() else { return Vec::new() };
     let finals = |mi: usize| -> Vec<f64> { results.iter().map(|r| r.methods[mi].1.last().expect("at least one epoch").test_accuracy as f64).collect() };
-    let vanilla = first.methods.iter().position(|(m, _)| *m == crate::methods::Method::Vanilla).map(finals);
+    let vanilla = first.methods.iter().position(|(m, _)| m.name() == "vanilla").map(finals);
     first
         .methods
         .iter()
@@ -130,7 +130,7 @@ pub fn summarise(results: &[SeedResult]) -> Vec<(String, MethodSummary)> {
                 results.iter().map(|r| r.methods[mi].1.last().expect("at least one epoch")).collect();
             let per_seed: Vec<f64> = finals.iter().map(|m| m.test_accuracy as f64).collect();
             let (mean, std) = mean_std(&per_seed);
-            let vs_vanilla = vanilla.as_ref().filter(|_| *method != crate::methods::Method::Vanilla).map(|v| paired(&per_seed, v));
+            let vs_vanilla = vanilla.as_ref().filter(|_| method.name() != "vanilla").map(|v| paired(&per_seed, v));
             let avg = |f: &dyn Fn(&crate::run::EpochMetrics) -> f32| {
                 finals.iter().map(|m| f(m) as f64).sum::<f64>() / finals.len() as f64
             };
@@ -170,7 +170,7 @@ pub fn method_stats(results: &[SeedResult], mi: usize) -> Vec<(String, f64, Vec<
 }
 
 /// The JSON report: `teacher_accuracy`, `k`, `methods.<name>.{mean, std, per_seed}` and more.
-pub fn to_json(cfg: &Config, dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -> Value {
+pub fn to_json(cfg: &Checked, dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -> Value {
     let f = |v: f32| v as f64;
     let teacher: Vec<f64> = results.iter().map(|r| f(r.teacher_accuracy)).collect();
     let (t_mean, t_std) = mean_std(&teacher);

@@ -5,8 +5,8 @@
 use ndarray::{Array2, ArrayView2};
 use serde::Serialize;
 
-use crate::config::Config;
-use crate::methods::{self, Distiller, Method};
+use crate::config::Checked;
+use crate::methods::{Distiller, Method};
 use crate::model::mlp::argmax;
 use crate::model::{fold_subclasses, predict_rows, Mlp, Optimizer};
 use crate::rng::{Rng, Stream};
@@ -60,8 +60,8 @@ pub struct StudentRun {
 
 impl StudentRun {
     /// A student for `method` starting from `init`.
-    pub fn new(prep: &PreparedSeed, cfg: &Config, method: Method, init: &Mlp) -> StudentRun {
-        let built = methods::build(method, prep, cfg, init);
+    pub fn new(prep: &PreparedSeed, cfg: &Checked, method: Method, init: &Mlp) -> StudentRun {
+        let built = method.build(prep, cfg, init);
         let net = built.net.unwrap_or_else(|| init.clone());
         let optimizer = Optimizer::new(cfg.student.optimizer, cfg.student.lr, cfg.student.weight_decay, &net);
         let order = built.distiller.training_rows(prep);
@@ -124,7 +124,7 @@ impl StudentRun {
     }
 
     /// Train one minibatch; returns true when it completed an epoch (metrics then in `history`).
-    pub fn step(&mut self, prep: &PreparedSeed, cfg: &Config) -> bool {
+    pub fn step(&mut self, prep: &PreparedSeed, cfg: &Checked) -> bool {
         if self.cursor >= self.active.len() {
             self.start_epoch(prep);
         }
@@ -184,7 +184,7 @@ impl StudentRun {
     }
 
     /// Train until the current epoch completes.
-    pub fn train_epoch(&mut self, prep: &PreparedSeed, cfg: &Config) -> EpochMetrics {
+    pub fn train_epoch(&mut self, prep: &PreparedSeed, cfg: &Checked) -> EpochMetrics {
         while !self.step(prep, cfg) {}
         *self.history.last().expect("an epoch just completed")
     }

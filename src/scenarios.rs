@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::config::{merge, Config};
+use crate::config::{merge, Checked, Config};
 use crate::{Error, Result};
 
 /// A named scenario.
@@ -125,7 +125,7 @@ pub fn find(name: &str) -> Result<Scenario> {
 
 /// Build a checked config from an optional scenario, then JSON overrides (a config file, the page),
 /// in that order.
-pub fn resolve(scenario: Option<&str>, overrides: Value) -> Result<Config> {
+pub fn resolve(scenario: Option<&str>, overrides: Value) -> Result<Checked> {
     let mut value = match scenario {
         Some(name) => (find(name)?.overrides)(),
         None => json!({}),
@@ -136,9 +136,7 @@ pub fn resolve(scenario: Option<&str>, overrides: Value) -> Result<Config> {
     if overrides.is_object() {
         merge(&mut value, overrides);
     }
-    let cfg = Config::from_value(value)?;
-    cfg.check()?;
-    Ok(cfg)
+    Config::from_value(value)?.check(&crate::methods::catalogue())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use ndarray::Array2;
 use serde::Serialize;
 
-use crate::config::{AlphaEstimator, Config, TeacherKind};
+use crate::config::{AlphaEstimator, Checked, TeacherKind};
 use crate::data::augment::Shifter;
 use crate::data::{self, Dataset, GeneratorParams, Split, Standardizer};
 use crate::estimators::{self, AlphaModel};
@@ -36,7 +36,7 @@ impl DataSource {
     }
 
     /// The dataset for one seed (generators draw fresh points per seed).
-    pub fn load(&self, cfg: &Config, seed: u64) -> Result<Dataset> {
+    pub fn load(&self, cfg: &Checked, seed: u64) -> Result<Dataset> {
         match self {
             DataSource::Builtin(name) => {
                 let params = GeneratorParams { samples: cfg.samples, noise: cfg.data_noise, classes: cfg.classes };
@@ -123,13 +123,13 @@ pub struct Needs {
 impl PreparedSeed {
     /// Load, split, scale, build the teacher and fit the estimators for `seed`, with the teacher
     /// views in `needs`.
-    pub fn new(cfg: &Config, source: &DataSource, seed: u64, needs: Needs) -> Result<PreparedSeed> {
+    pub fn new(cfg: &Checked, source: &DataSource, seed: u64, needs: Needs) -> Result<PreparedSeed> {
         PreparedSeed::with_extra(cfg, source, seed, &[], needs)
     }
 
     /// As [`PreparedSeed::new`], with extra labeled points (raw features, class) added to L, as a
     /// learner does by clicking on the 2-D plot.
-    pub fn with_extra(cfg: &Config, source: &DataSource, seed: u64, extra: &[ExtraPoint], needs: Needs) -> Result<PreparedSeed> {
+    pub fn with_extra(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], needs: Needs) -> Result<PreparedSeed> {
         let mut data = source.load(cfg, seed)?;
         let classes = data.n_classes;
         let mut split = data::split(&data.y, classes, cfg.labeled, cfg.validation, cfg.test_fraction, &mut Rng::new(seed, Stream::Split))?;
@@ -240,7 +240,7 @@ impl PreparedSeed {
     }
 
     /// Layer sizes of the student.
-    pub fn student_sizes(&self, cfg: &Config) -> Vec<usize> {
+    pub fn student_sizes(&self, cfg: &Checked) -> Vec<usize> {
         let mut s = vec![self.data.dim()];
         s.extend(&cfg.student.hidden);
         s.push(self.data.n_classes);
@@ -248,7 +248,7 @@ impl PreparedSeed {
     }
 
     /// The shared initial student for this seed (every method starts from these weights).
-    pub fn initial_student(&self, cfg: &Config) -> Mlp {
+    pub fn initial_student(&self, cfg: &Checked) -> Mlp {
         Mlp::new(&self.student_sizes(cfg), cfg.student.batch_size, &mut Rng::new(self.seed, Stream::StudentInit))
     }
 
@@ -339,7 +339,7 @@ pub struct Inputs {
 
 impl Inputs {
     /// The inputs for a student of this seed.
-    pub fn new(prep: &PreparedSeed, cfg: &Config) -> Inputs {
+    pub fn new(prep: &PreparedSeed, cfg: &Checked) -> Inputs {
         let shifter = match prep.data.image {
             Some(shape) if cfg.student.shift > 0 => Some(Shifter::new(shape, cfg.student.shift, Rng::new(prep.seed, Stream::Augment))),
             _ => None,

@@ -4,7 +4,8 @@
 use ndarray::{Array2, ArrayView2};
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::Checked;
+use crate::methods::Method;
 use crate::data::pca::pca_2d;
 use crate::estimators::AlphaModel;
 use crate::experiment::prepare_with;
@@ -18,7 +19,9 @@ use crate::Result;
 /// A prepared seed and its students.
 pub struct Session {
     /// The checked configuration.
-    pub cfg: Config,
+    pub cfg: Checked,
+    /// Its methods, in order.
+    pub methods: Vec<Method>,
     /// Data, teacher and estimates for the seed.
     pub prep: PreparedSeed,
     /// The students, one per method, in `cfg.methods` order.
@@ -68,14 +71,14 @@ pub struct Overview {
 }
 
 impl Session {
-    /// Prepare `cfg.seed` (after `cfg.check()`), with optional hand-added labeled points.
-    pub fn new(cfg: Config, source: &DataSource, extra: &[ExtraPoint]) -> Result<Session> {
-        cfg.check()?;
-        let prep = prepare_with(&cfg, source, cfg.seed, extra)?;
+    /// Prepare `cfg.seed`, with optional hand-added labeled points.
+    pub fn new(cfg: Checked, source: &DataSource, extra: &[ExtraPoint]) -> Result<Session> {
+        let methods = Method::list(&cfg);
+        let prep = prepare_with(&cfg, source, cfg.seed, extra, &methods)?;
         let init = prep.initial_student(&cfg);
-        let runs = cfg.methods.iter().map(|&m| StudentRun::new(&prep, &cfg, m, &init)).collect();
+        let runs = methods.iter().map(|&m| StudentRun::new(&prep, &cfg, m, &init)).collect();
         let points = if prep.data.dim() == 2 { prep.raw_x.clone() } else { projection(&prep.raw_x) };
-        Ok(Session { cfg, prep, runs, init, init_draw: 0, points })
+        Ok(Session { cfg, methods, prep, runs, init, init_draw: 0, points })
     }
 
     /// Train `batches` minibatches of every method that has not reached the configured epochs;
@@ -114,7 +117,7 @@ impl Session {
 
     /// Start every student again from the same initial weights (and the same batch order).
     pub fn reset(&mut self) {
-        self.runs = self.cfg.methods.iter().map(|&m| StudentRun::new(&self.prep, &self.cfg, m, &self.init)).collect();
+        self.runs = self.methods.iter().map(|&m| StudentRun::new(&self.prep, &self.cfg, m, &self.init)).collect();
     }
 
     /// Draw new initial weights (shared by all methods) and restart.
@@ -229,7 +232,7 @@ impl Session {
             rug,
             reliability,
             alpha_oracle_error: p.alpha_oracle_error(),
-            methods: self.cfg.methods.iter().map(|m| m.name()).collect(),
+            methods: self.methods.iter().map(|m| m.name()).collect(),
             epochs: self.cfg.student.epochs,
             has_oracle: p.teacher.oracle_alpha.is_some(),
         }

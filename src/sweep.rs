@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::config::Config;
+use crate::config::Checked;
 use crate::experiment::SeedResult;
 use crate::report::{mean_std, summarise};
 use crate::{Error, Result};
@@ -95,30 +95,32 @@ pub fn parse_vary(arg: &str) -> Result<(String, Vec<Value>)> {
 }
 
 /// Make sure `vanilla` runs (every method is compared with it seed by seed): the method list with
-/// vanilla first when it was missing.
-pub fn with_vanilla(cfg: &mut Config) {
-    use crate::methods::Method;
-    if !cfg.methods.contains(&Method::Vanilla) {
-        cfg.methods.insert(0, Method::Vanilla);
+/// vanilla first when it was missing, checked again.
+pub fn with_vanilla(cfg: Checked) -> Result<Checked> {
+    if cfg.method_names().iter().any(|n| n == "vanilla") {
+        return Ok(cfg);
     }
+    let mut names = vec!["vanilla".to_string()];
+    names.extend(cfg.method_names().iter().cloned());
+    let mut raw = cfg.into_config();
+    raw.methods = Some(names);
+    raw.check(&crate::methods::catalogue())
 }
 
 /// The checked config of each value: `key` set to the value over the scenario and `overrides`,
 /// with vanilla added to the methods. Errors name the key and the value.
-pub fn configs(scenario: Option<&str>, overrides: &Value, key: &str, values: &[Value]) -> Result<Vec<Config>> {
+pub fn configs(scenario: Option<&str>, overrides: &Value, key: &str, values: &[Value]) -> Result<Vec<Checked>> {
     values
         .iter()
         .map(|value| {
             let mut o = overrides.clone();
             set_key(&mut o, key, value.clone())?;
-            let mut cfg = crate::scenarios::resolve(scenario, o).map_err(|e| match e {
+            let cfg = crate::scenarios::resolve(scenario, o).map_err(|e| match e {
                 Error::Config { field, reason } if field == key => Error::config(key, format!("value {}: {reason}", label(value))),
                 Error::Config { field, reason } => Error::config(field, format!("{reason} (with {key} = {})", label(value))),
                 other => other,
             })?;
-            with_vanilla(&mut cfg);
-            cfg.check()?;
-            Ok(cfg)
+            with_vanilla(cfg)
         })
         .collect()
 }
@@ -133,7 +135,7 @@ pub fn label(value: &Value) -> String {
 
 /// The sweep report: per value, the teacher and per method the mean, sample sd, per-seed accuracies
 /// and the paired difference to vanilla (mean, 95% interval over seeds, wins).
-pub fn to_json(base: &Config, dataset: &str, scenario: Option<&str>, key: &str, points: &[(Value, Vec<SeedResult>)]) -> Value {
+pub fn to_json(base: &Checked, dataset: &str, scenario: Option<&str>, key: &str, points: &[(Value, Vec<SeedResult>)]) -> Value {
     let seeds = points.first().map_or(0, |(_, r)| r.len());
     let rows: Vec<Value> = points
         .iter()
@@ -202,6 +204,7 @@ pub fn to_table(dataset: &str, scenario: Option<&str>, key: &str, points: &[(Val
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
 
     #[test]
     fn values_split_at_top_level_commas_and_read_as_json() {

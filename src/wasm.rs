@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::config::Config;
+use crate::config::Checked;
 use crate::experiment::{run_seed_with, run_seeds, SeedResult};
 use crate::seed::{DataSource, ExtraPoint};
 use crate::session::Session as Inner;
@@ -65,13 +65,13 @@ struct MethodInfo {
 /// on V's labels (the others only estimate from V).
 #[wasm_bindgen]
 pub fn methods() -> Result<JsValue, JsError> {
-    let list: Vec<MethodInfo> = crate::methods::Method::EVERY
-        .iter()
-        .map(|&m| MethodInfo {
+    let list: Vec<MethodInfo> = crate::methods::Method::all()
+        .into_iter()
+        .map(|m| MethodInfo {
             name: m.name(),
             description: m.description(),
             source: m.source(),
-            core: crate::methods::Method::ALL.contains(&m),
+            core: m.facts().group == crate::methods::Group::Core,
             baseline: m.is_baseline(),
             trains_on_validation_labels: m.trains_on_validation_labels(),
         })
@@ -109,7 +109,7 @@ struct Vary {
 
 /// Resolve a request into a checked config and its data source. `pool` is a binary dataset
 /// (the MNIST subset) passed beside the request.
-fn resolve_request(req: &Request, pool: Option<&[u8]>) -> crate::Result<(Config, DataSource)> {
+fn resolve_request(req: &Request, pool: Option<&[u8]>) -> crate::Result<(Checked, DataSource)> {
     let mut overrides = req.config.clone().unwrap_or(Value::Object(Default::default()));
     if !overrides.is_object() {
         return Err(Error::config("config", "must be an object"));
@@ -396,7 +396,7 @@ impl Session {
 /// A multi-seed comparison run one seed per call, so a worker can report progress and cancel.
 #[wasm_bindgen]
 pub struct MultiSeed {
-    cfg: Config,
+    cfg: Checked,
     source: DataSource,
     scenario: Option<String>,
     points: Vec<ExtraPoint>,

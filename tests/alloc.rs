@@ -63,12 +63,11 @@ fn engine_steps_within_an_epoch_allocate_nothing() {
     use slam_lab::experiment::prepare;
 use slam_lab::run::StudentRun;
 use slam_lab::seed::DataSource;
-    use slam_lab::methods::Method;
     let cfg = slam_lab::scenarios::resolve(Some("flagship"), serde_json::json!({"student": {"hidden": [32, 32], "batch_size": 64}}))
         .expect("flagship resolves");
     let prep = prepare(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 1).expect("flagship prepares");
     let init = prep.initial_student(&cfg);
-    for method in [Method::Vanilla, Method::Slam, Method::SlamHard, Method::VanillaHard] {
+    for method in [m("vanilla"), m("slam"), m("slam_hard"), m("vanilla_hard")] {
         let mut run = StudentRun::new(&prep, &cfg, method, &init);
         run.train_epoch(&prep, &cfg); // warm, and the epoch's evaluation (which allocates) is behind us
         run.step(&prep, &cfg); // the next epoch's start (shuffle in place)
@@ -85,7 +84,6 @@ fn shifted_image_steps_and_the_baselines_allocate_nothing() {
     use slam_lab::experiment::prepare;
 use slam_lab::run::StudentRun;
 use slam_lab::seed::DataSource;
-    use slam_lab::methods::Method;
     // Digits 8x8 with 1-pixel shifts: every batch is shifted into the network's input buffer.
     let cfg = slam_lab::scenarios::resolve(
         Some("digits"),
@@ -94,7 +92,7 @@ use slam_lab::seed::DataSource;
     .expect("digits resolves");
     let prep = prepare(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 2).expect("digits prepares");
     let init = prep.initial_student(&cfg);
-    for method in [Method::Vanilla, Method::Slam, Method::VanillaLv, Method::LabelsOnly] {
+    for method in [m("vanilla"), m("slam"), m("vanilla_lv"), m("labels_only")] {
         let mut run = StudentRun::new(&prep, &cfg, method, &init);
         run.train_epoch(&prep, &cfg);
         run.step(&prep, &cfg);
@@ -104,4 +102,9 @@ use slam_lab::seed::DataSource;
         }
         assert_eq!(allocations() - before, 0, "{method:?}: a shifted training step allocated");
     }
+}
+
+/// The built-in method called `name`.
+fn m(name: &str) -> slam_lab::methods::Method {
+    slam_lab::methods::Method::named(name).unwrap()
 }

@@ -60,7 +60,7 @@ fn text_table_lists_every_method() {
     let out = slam_lab(&["run", "--dataset", "xor", "--seeds", "1", "--config", temp_file("t.json", r#"{"samples": 400, "student": {"epochs": 2}, "teacher": {"epochs": 20}}"#).to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
-    for m in slam_lab::methods::Method::ALL {
+    for m in slam_lab::methods::Method::core() {
         assert!(text.lines().any(|l| l.starts_with(m.name())), "{} missing in\n{text}", m.name());
     }
 }
@@ -141,7 +141,7 @@ fn all_methods_run_from_a_config_and_report_their_own_numbers() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let methods = v["methods"].as_object().unwrap();
     // A synthetic teacher has no hidden layer: `all` leaves out vid and lelp.
-    let expected: Vec<&str> = slam_lab::methods::Method::EVERY
+    let expected: Vec<&str> = slam_lab::methods::Method::all()
         .iter()
         .map(|m| m.name())
         .filter(|n| *n != "vid" && *n != "lelp")
@@ -165,10 +165,10 @@ fn methods_all_on_the_command_line_runs_every_method_the_teacher_allows() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let names: Vec<&String> = v["methods"].as_object().unwrap().keys().collect();
     // A synthetic teacher has no hidden layer: every method but vid and lelp.
-    let want: Vec<&str> = slam_lab::methods::Method::EVERY.iter().map(|m| m.name()).filter(|n| *n != "vid" && *n != "lelp").collect();
+    let want: Vec<&str> = slam_lab::methods::Method::all().iter().map(|m| m.name()).filter(|n| *n != "vid" && *n != "lelp").collect();
     assert_eq!(names, want);
     let listed = String::from_utf8(slam_lab(&["methods"]).stdout).unwrap();
-    for m in slam_lab::methods::Method::EVERY {
+    for m in slam_lab::methods::Method::all() {
         assert!(listed.lines().any(|l| l.split_whitespace().next() == Some(m.name())), "{} not listed", m.name());
     }
 }

@@ -8,7 +8,7 @@ use slam_lab::seed::DataSource;
 use slam_lab::methods::Method;
 use slam_lab::scenarios::resolve;
 
-fn small_flagship(extra: serde_json::Value) -> slam_lab::config::Config {
+fn small_flagship(extra: serde_json::Value) -> slam_lab::config::Checked {
     let mut over = json!({"samples": 1200, "student": {"epochs": 8}});
     slam_lab::config::merge(&mut over, extra);
     resolve(Some("flagship"), over).unwrap()
@@ -50,8 +50,8 @@ fn every_method_starts_from_the_same_weights_and_batches() {
     }
     let prep = prepare(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 1).unwrap();
     let init = prep.initial_student(&cfg);
-    let a = StudentRun::new(&prep, &cfg, Method::Vanilla, &init);
-    let b = StudentRun::new(&prep, &cfg, Method::TaylorCe, &init);
+    let a = StudentRun::new(&prep, &cfg, m("vanilla"), &init);
+    let b = StudentRun::new(&prep, &cfg, m("taylor_ce"), &init);
     assert_eq!(a.net.weights, b.net.weights);
 }
 
@@ -128,7 +128,7 @@ fn extreme_but_legal_settings_train_without_nan_or_warn() {
     // Clamped losses keep even these rates finite; to see the warning path, poison the weights.
     let cfg = resolve(Some("flagship"), json!({"samples": 600, "student": {"epochs": 2}, "methods": ["vanilla"]})).unwrap();
     let prep = prepare(&cfg, &DataSource::Builtin("moons".into()), 0).unwrap();
-    let mut run = StudentRun::new(&prep, &cfg, Method::Vanilla, &prep.initial_student(&cfg));
+    let mut run = StudentRun::new(&prep, &cfg, m("vanilla"), &prep.initial_student(&cfg));
     run.train_epoch(&prep, &cfg);
     assert!(run.warning().is_none());
     run.net.weights[0][[0, 0]] = f32::NAN;
@@ -188,7 +188,7 @@ fn batch_runs_measure_u_after_the_last_epoch_only_with_the_sessions_numbers() {
             assert_eq!(m.teacher_wrong_accuracy.is_some(), last, "{method:?} epoch {e}");
             assert_eq!(m.teacher_right_accuracy.is_some(), last, "{method:?} epoch {e}");
         }
-        let mut run = slam_lab::run::StudentRun::new(&prep, &cfg, cfg.methods[mi], &init);
+        let mut run = slam_lab::run::StudentRun::new(&prep, &cfg, Method::list(&cfg)[mi], &init);
         for _ in 0..4 {
             run.train_epoch(&prep, &cfg);
         }
@@ -198,4 +198,9 @@ fn batch_runs_measure_u_after_the_last_epoch_only_with_the_sessions_numbers() {
         let curve = |h: &[slam_lab::run::EpochMetrics]| h.iter().map(|m| m.test_accuracy.to_bits()).collect::<Vec<_>>();
         assert_eq!(curve(&run.history), curve(history), "{method:?}: same test curve");
     }
+}
+
+/// The built-in method called `name`.
+fn m(name: &str) -> Method {
+    Method::named(name).unwrap()
 }

@@ -2,20 +2,20 @@
 //! the baselines that show what V's labels and L alone buy, and the marks on methods that train on V.
 
 use serde_json::json;
-use slam_lab::config::{switch_point, Config};
+use slam_lab::config::{switch_point, Checked, Config};
 use slam_lab::experiment::{prepare, run_seed};
 use slam_lab::run::StudentRun;
 use slam_lab::seed::{DataSource, PreparedSeed};
 use slam_lab::methods::Method;
 use slam_lab::scenarios::resolve;
 
-fn digits(extra: serde_json::Value) -> Config {
+fn digits(extra: serde_json::Value) -> Checked {
     let mut o = json!({"labeled": 30, "validation": 100, "teacher": {"epochs": 40}, "student": {"epochs": 3}});
     slam_lab::config::merge(&mut o, extra);
     resolve(Some("digits"), o).unwrap()
 }
 
-fn src(cfg: &Config) -> DataSource {
+fn src(cfg: &Checked) -> DataSource {
     DataSource::Builtin(cfg.dataset.clone())
 }
 
@@ -130,7 +130,7 @@ fn vanilla_lv_learns_vs_labels_and_vanilla_does_not() {
         let p = run.predict_rows(prep.data.x.view(), &prep.split.validation);
         p.rows().into_iter().filter(|r| r[0] > r[1]).count() as f64 / p.nrows() as f64
     };
-    let (plain, with_v) = (says_zero(Method::Vanilla), says_zero(Method::VanillaLv));
+    let (plain, with_v) = (says_zero(m("vanilla")), says_zero(m("vanilla_lv")));
     assert!(with_v > plain + 0.15, "share of V predicted as V's label: vanilla_lv {with_v:.3}, vanilla {plain:.3}");
 }
 
@@ -153,10 +153,10 @@ fn labels_only_ignores_the_teacher_and_takes_the_same_steps() {
         }
         (run.net.weights.clone(), batches)
     };
-    let (a, steps_labels) = trained(&prep, Method::LabelsOnly);
-    let (b, _) = trained(&scrambled, Method::LabelsOnly);
+    let (a, steps_labels) = trained(&prep, m("labels_only"));
+    let (b, _) = trained(&scrambled, m("labels_only"));
     assert_eq!(a, b, "labels_only read the teacher");
-    let (_, steps_vanilla) = trained(&prep, Method::Vanilla);
+    let (_, steps_vanilla) = trained(&prep, m("vanilla"));
     assert_eq!(steps_labels, steps_vanilla);
     assert!(steps_labels > prep.split.labeled.len().div_ceil(cfg.student.batch_size), "more steps than one pass over L");
 }
@@ -164,7 +164,7 @@ fn labels_only_ignores_the_teacher_and_takes_the_same_steps() {
 /// Methods that take gradient steps on V's labels are marked in the report and the text table.
 #[test]
 fn methods_training_on_v_are_marked() {
-    assert!(Method::EVERY.iter().filter(|m| m.trains_on_validation_labels()).map(|m| m.name()).eq(["alm", "l2t", "vanilla_lv"]));
+    assert!(Method::all().iter().filter(|m| m.trains_on_validation_labels()).map(|m| m.name()).eq(["alm", "l2t", "vanilla_lv"]));
     let cfg = resolve(Some("flagship"), json!({"samples": 600, "student": {"epochs": 1}, "methods": ["vanilla", "slam", "vanilla_lv"]})).unwrap();
     let r = run_seed(&cfg, &src(&cfg), 0).unwrap();
     let v = slam_lab::report::to_json(&cfg, "moons", None, std::slice::from_ref(&r));
@@ -180,7 +180,7 @@ fn methods_training_on_v_are_marked() {
 #[test]
 fn alpha_min_accepts_auto_and_numbers_and_names_itself_otherwise() {
     for (v, ok) in [(json!("auto"), true), (json!(0.3), true), (json!(1), true), (json!("high"), false), (json!([0.5]), false)] {
-        let r = Config::from_value(json!({"alpha_min": v.clone()})).and_then(|c| c.check().map(|_| c));
+        let r = Config::from_value(json!({"alpha_min": v.clone()})).and_then(|c| c.check(&slam_lab::methods::catalogue()));
         assert_eq!(r.is_ok(), ok, "{v}");
         if let Err(e) = r {
             assert!(e.to_string().contains("alpha_min"), "{e}");
@@ -188,4 +188,9 @@ fn alpha_min_accepts_auto_and_numbers_and_names_itself_otherwise() {
     }
     let c = Config::from_value(json!({"alpha_min": "auto"})).unwrap();
     assert_eq!(serde_json::to_value(&c).unwrap()["alpha_min"], json!("auto"));
+}
+
+/// The built-in method called `name`.
+fn m(name: &str) -> Method {
+    Method::named(name).unwrap()
 }

@@ -2,7 +2,7 @@
 //! each that would fail if the method did not do what it claims.
 
 use serde_json::json;
-use slam_lab::config::Config;
+use slam_lab::config::Checked;
 use slam_lab::experiment::{prepare, run_seed};
 use slam_lab::model::{fold_subclasses, predict_rows};
 use slam_lab::run::StudentRun;
@@ -10,23 +10,23 @@ use slam_lab::seed::{DataSource, PreparedSeed};
 use slam_lab::methods::Method;
 use slam_lab::scenarios::resolve;
 
-fn config(scenario: &str, extra: serde_json::Value) -> Config {
+fn config(scenario: &str, extra: serde_json::Value) -> Checked {
     resolve(Some(scenario), extra).unwrap()
 }
 
-fn source(cfg: &Config) -> DataSource {
+fn source(cfg: &Checked) -> DataSource {
     DataSource::Builtin(cfg.dataset.clone())
 }
 
 /// A trained teacher on spirals, small enough to run every method quickly.
-fn small_trained(methods: serde_json::Value) -> Config {
+fn small_trained(methods: serde_json::Value) -> Checked {
     config(
         "trained-spirals",
         json!({"samples": 900, "labeled": 60, "validation": 120, "teacher": {"epochs": 150}, "student": {"epochs": 6}, "methods": methods}),
     )
 }
 
-fn train(prep: &PreparedSeed, cfg: &Config, method: Method) -> StudentRun {
+fn train(prep: &PreparedSeed, cfg: &Checked, method: Method) -> StudentRun {
     let init = prep.initial_student(cfg);
     let mut run = StudentRun::new(prep, cfg, method, &init);
     for _ in 0..cfg.student.epochs {
@@ -42,7 +42,7 @@ fn stat(run: &mut StudentRun, prep: &PreparedSeed, key: &str) -> f64 {
 #[test]
 fn every_method_runs_deterministically_and_reports_its_numbers() {
     let cfg = small_trained(json!("all"));
-    assert_eq!(cfg.methods, Method::EVERY.to_vec());
+    assert_eq!(Method::list(&cfg), Method::all());
     let a = run_seed(&cfg, &source(&cfg), 2).unwrap();
     let b = run_seed(&cfg, &source(&cfg), 2).unwrap();
     assert_eq!(a.methods, b.methods, "same seed, same numbers");
@@ -51,7 +51,7 @@ fn every_method_runs_deterministically_and_reports_its_numbers() {
         assert_eq!(hist.len(), cfg.student.epochs, "{}", m.name());
         let last = hist.last().unwrap();
         assert!(last.test_accuracy > 0.5 && last.train_loss.is_finite(), "{}: {last:?}", m.name());
-        let plain = Method::ALL.contains(m) || matches!(m, Method::VanillaLv | Method::LabelsOnly);
+        let plain = Method::core().contains(m) || ["vanilla_lv", "labels_only"].contains(&m.name());
         assert_eq!(stats.is_empty(), plain, "{}: {stats:?}", m.name());
     }
     let report = slam_lab::report::to_json(&cfg, "spirals", None, &[a.clone(), b]);
@@ -61,7 +61,7 @@ fn every_method_runs_deterministically_and_reports_its_numbers() {
     let prep = prepare(&cfg, &source(&cfg), 2).unwrap();
     for (i, (m, _)) in a.methods.iter().enumerate() {
         let q = &a.queried[i];
-        if matches!(m, Method::Rad | Method::RadRandom | Method::RadUncertainty) {
+        if ["rad", "rad_random", "rad_uncertainty"].contains(&m.name()) {
             let budget = (cfg.query_budget * prep.split.unlabeled.len() as f32).round() as usize;
             assert_eq!(q.len(), budget, "{}", m.name());
             let mut sorted = q.clone();
@@ -89,8 +89,9 @@ fn subset_and_side_loss_methods_reduce_to_their_baselines() {
     assert_eq!(r.methods[0].1, r.methods[1].1, "ups with everything selected is vanilla_hard");
     // VID with zero weight is vanilla distillation (on a trained teacher).
     let cfg = small_trained(json!(["vanilla", "vid"]));
-    let mut cfg0 = cfg.clone();
-    cfg0.vid_weight = 0.0;
+    let mut raw = cfg.clone().into_config();
+    raw.vid_weight = 0.0;
+    let cfg0 = raw.check(&slam_lab::methods::catalogue()).unwrap();
     let r = run_seed(&cfg0, &source(&cfg0), 1).unwrap();
     assert_eq!(r.methods[0].1, r.methods[1].1, "vid with weight 0 is vanilla");
     let r = run_seed(&cfg, &source(&cfg), 1).unwrap();
@@ -102,7 +103,7 @@ fn ups_selected_labels_are_more_accurate_than_all_teacher_labels() {
     for scenario in ["flagship", "trained-spirals"] {
         let cfg = config(scenario, json!({"samples": 1200, "teacher": {"epochs": 200}, "student": {"epochs": 1}, "methods": ["ups"]}));
         let prep = prepare(&cfg, &source(&cfg), 0).unwrap();
-        let mut run = train(&prep, &cfg, Method::Ups);
+        let mut run = train(&prep, &cfg, m("ups"));
         let selected = stat(&mut run, &prep, "selected_teacher_accuracy");
         let share = stat(&mut run, &prep, "selected_share");
         let all = prep.teacher_unlabeled_accuracy as f64;
@@ -124,9 +125,9 @@ fn ups_selected_labels_are_more_accurate_than_all_teacher_labels() {
 
 #[test]
 fn vid_loss_falls_and_unpredictable_teacher_units_get_larger_variances() {
-    let cfg = small_trained(json!(["vid"]));
-    let mut cfg = cfg;
-    cfg.student.epochs = 10;
+    let mut raw = small_trained(json!(["vid"])).into_config();
+    raw.student.epochs = 10;
+    let cfg = raw.check(&slam_lab::methods::catalogue()).unwrap();
     let mut prep = prepare(&cfg, &source(&cfg), 0).unwrap();
     // Replace every other teacher unit by noise the student cannot predict (same variance as the
     // unit had), so we know which units are unpredictable.
@@ -146,7 +147,7 @@ fn vid_loss_falls_and_unpredictable_teacher_units_get_larger_variances() {
             emb.column_mut(d).mapv_inplace(|_| sd * rng.normal());
         }
     }
-    let run = train(&prep, &cfg, Method::Vid);
+    let run = train(&prep, &cfg, m("vid"));
     let vid = run.state::<slam_lab::methods::vid::Vid>().unwrap();
     let (first, last) = (vid.loss_history[0], *vid.loss_history.last().unwrap());
     assert!(last < first - 0.1, "VID loss {first} -> {last}");
@@ -165,7 +166,7 @@ fn alm_learns_lower_weights_where_the_teacher_is_wrong() {
     let (mut right, mut wrong) = (0.0, 0.0);
     for seed in 0..3 {
         let prep = prepare(&cfg, &source(&cfg), seed).unwrap();
-        let mut run = train(&prep, &cfg, Method::Alm);
+        let mut run = train(&prep, &cfg, m("alm"));
         right += stat(&mut run, &prep, "weight_teacher_right");
         wrong += stat(&mut run, &prep, "weight_teacher_wrong");
         // The weights started at 1/2 everywhere: they moved.
@@ -221,11 +222,11 @@ fn lelp_splits_each_class_and_predicts_through_summed_subclasses() {
         );
         let prep = prepare(&cfg, &source(&cfg), 0).unwrap();
         let init = prep.initial_student(&cfg);
-        let mut run = train(&prep, &cfg, Method::Lelp);
+        let mut run = train(&prep, &cfg, m("lelp"));
         let classes = prep.data.n_classes;
         assert_eq!(run.net.classes(), classes * subclasses);
         // Hidden layers start from the shared init (checked on a fresh run: training moves them).
-        let fresh = StudentRun::new(&prep, &cfg, Method::Lelp, &init);
+        let fresh = StudentRun::new(&prep, &cfg, m("lelp"), &init);
         assert_eq!(fresh.net.weights[0], init.weights[0]);
         // Every subclass of every class holds a real share of the class's rows.
         let share = stat(&mut run, &prep, "smallest_subclass_share");
@@ -265,7 +266,7 @@ fn l2t_weights_respond_to_the_state() {
     let (mut right, mut wrong) = (0.0, 0.0);
     for seed in 0..3 {
         let prep = prepare(&cfg, &source(&cfg), seed).unwrap();
-        let mut run = train(&prep, &cfg, Method::L2t);
+        let mut run = train(&prep, &cfg, m("l2t"));
         right += stat(&mut run, &prep, "weight_teacher_right") / 3.0;
         wrong += stat(&mut run, &prep, "weight_teacher_wrong") / 3.0;
         let l2t = run.state::<slam_lab::methods::l2t::L2t>().unwrap();
@@ -290,7 +291,7 @@ fn methods_that_need_a_trained_teacher_say_so() {
     assert!(err.contains("`methods`") && err.contains("teacher.kind") && err.contains("lelp"), "{err}");
     // "all" keeps what the teacher allows.
     let cfg = config("flagship", json!({"methods": "all"}));
-    assert!(!cfg.methods.contains(&Method::Vid) && cfg.methods.contains(&Method::Rad));
+    assert!(!Method::list(&cfg).contains(&m("vid")) && Method::list(&cfg).contains(&m("rad")));
 }
 
 #[test]
@@ -310,4 +311,9 @@ fn the_page_session_folds_lelp_and_exposes_rad_queries() {
     let queried = s.runs[2].queried();
     assert!(!queried.is_empty() && queried.iter().all(|r| s.prep.split.unlabeled.contains(r)));
     assert!(s.runs[0].queried().is_empty());
+}
+
+/// The built-in method called `name`.
+fn m(name: &str) -> Method {
+    Method::named(name).unwrap()
 }

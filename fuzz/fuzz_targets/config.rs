@@ -7,7 +7,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else { return };
     match slam_lab::config::Config::from_value(value.clone()) {
         Ok(cfg) => {
-            if let Err(e) = cfg.check() {
+            if let Err(e) = cfg.check(&slam_lab::methods::catalogue()) {
                 assert!(e.to_string().starts_with("config: `"), "{e}");
             }
         }

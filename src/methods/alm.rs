@@ -22,7 +22,7 @@
 
 use std::any::Any;
 
-use crate::config::Config;
+use crate::config::Checked;
 use crate::seed::{Inputs, PreparedSeed};
 use crate::losses;
 use crate::methods::meta::{sigmoid, Lookahead};
@@ -81,7 +81,7 @@ pub struct Alm {
 
 impl Alm {
     /// Fresh weights for a student shaped like `net`.
-    pub fn new(prep: &PreparedSeed, cfg: &Config, net: &Mlp, rng: Rng) -> Alm {
+    pub fn new(prep: &PreparedSeed, cfg: &Checked, net: &Mlp, rng: Rng) -> Alm {
         let c = prep.data.n_classes;
         let batch = cfg.student.batch_size;
         Alm {

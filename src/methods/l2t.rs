@@ -25,7 +25,7 @@
 
 use std::any::Any;
 
-use crate::config::Config;
+use crate::config::Checked;
 use crate::seed::{Inputs, PreparedSeed};
 use crate::losses;
 use crate::methods::meta::{sigmoid, Lookahead};
@@ -148,7 +148,7 @@ pub struct L2t {
 impl L2t {
     /// A teacher with small random weights from `rng` (the method's stream) and an all-zero memory:
     /// every weight starts near 1/2.
-    pub fn new(prep: &PreparedSeed, cfg: &Config, net: &Mlp, mut rng: Rng) -> L2t {
+    pub fn new(prep: &PreparedSeed, cfg: &Checked, net: &Mlp, mut rng: Rng) -> L2t {
         let mut params: Vec<f32> = (0..PARAMS).map(|_| 0.1 * rng.normal()).collect();
         params[C_AT..C_AT + FEATURES].fill(0.0);
         let batch = cfg.student.batch_size;

@@ -22,7 +22,7 @@ use ndarray::Array2;
 
 use std::any::Any;
 
-use crate::config::Config;
+use crate::config::Checked;
 use crate::seed::{Inputs, PreparedSeed};
 use crate::losses;
 use crate::model::{Mlp, Optimizer};
@@ -193,7 +193,7 @@ pub struct Lelp {
 
 impl Lelp {
     /// Compute the subclass targets for this seed.
-    pub fn new(prep: &PreparedSeed, cfg: &Config) -> Lelp {
+    pub fn new(prep: &PreparedSeed, cfg: &Checked) -> Lelp {
         let s = cfg.lelp_subclasses;
         Lelp { subclasses: s, targets: subclass_targets(prep, s) }
     }
@@ -249,6 +249,13 @@ pub fn smallest_subclass_share(targets: &Array2<f32>, prep: &PreparedSeed, s: us
         .map(|k| counts[k] as f64 / totals[k / s] as f64)
         .fold(f64::INFINITY, f64::min)
         .min(1.0)
+}
+
+/// LELP's row of the method table: its distiller and its wider initial student.
+pub fn build(b: &super::Build) -> super::Built {
+    let lelp = Lelp::new(b.seed, b.cfg);
+    let net = Lelp::initial_student(b.init, lelp.subclasses, b.cfg.student.batch_size, &mut b.rng());
+    super::Built { distiller: Box::new(lelp), net: Some(net) }
 }
 
 impl super::Distiller for Lelp {

@@ -114,12 +114,12 @@ pub fn sigmoid(x: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::config::Checked;
     use crate::seed::{DataSource, Needs, PreparedSeed};
     use crate::rng::Stream;
     use serde_json::json;
 
-    fn small_prep() -> (Config, PreparedSeed) {
+    fn small_prep() -> (Checked, PreparedSeed) {
         let cfg = crate::scenarios::resolve(
             Some("flagship"),
             json!({"samples": 300, "validation": 40, "labeled": 20, "student": {"hidden": [5, 4], "batch_size": 8}}),

@@ -20,7 +20,7 @@ use std::any::Any;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
+use crate::config::{Checked, MethodNeeds};
 use crate::losses;
 use crate::model::{Mlp, Optimizer};
 use crate::rng::{Rng, Stream};
@@ -69,6 +69,93 @@ pub trait Distiller: std::fmt::Debug + Send {
     fn as_any(&self) -> &dyn Any;
 }
 
+/// Where a method stands among the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    /// The six SLaM is compared with.
+    Core,
+    /// The wider family of ways to learn from a teacher that makes mistakes.
+    Family,
+    /// Reference points: what V's labels alone, or L alone, buy.
+    Baseline,
+}
+
+/// Everything the engine, the reports and the page know about a method, and how to build it.
+#[derive(Debug)]
+pub struct MethodFacts {
+    /// The stable name used by the CLI, JSON, the page and `data-testid`s.
+    pub name: &'static str,
+    /// One sentence: what it does and, for our small-scale versions, how it departs from the paper.
+    pub description: &'static str,
+    /// Where it comes from.
+    pub source: &'static str,
+    /// Core, wider family or baseline.
+    pub group: Group,
+    /// Reads the trained teacher's last hidden layer (so a synthetic teacher cannot serve it).
+    pub needs_teacher_embedding: bool,
+    /// Reads the student's last hidden layer (so the student needs one).
+    pub needs_student_hidden: bool,
+    /// Reads the spread of an ensemble of teachers.
+    pub needs_ensemble: bool,
+    /// Asks the teacher about a budget of points instead of reading its labels on all of U.
+    pub queries_teacher: bool,
+    /// Trains on the teacher's argmax instead of its probabilities.
+    pub hard_labels: bool,
+    /// Takes gradient steps on V's true labels (every other method only estimates from V).
+    pub trains_on_validation_labels: bool,
+    /// The config keys of its own settings.
+    pub settings: &'static [&'static str],
+    /// Its distiller for one seed.
+    pub build: fn(&Build) -> Built,
+}
+
+impl MethodFacts {
+    /// What the config check needs to know of it.
+    pub fn needs(&self) -> MethodNeeds {
+        MethodNeeds {
+            name: self.name,
+            core: self.group == Group::Core,
+            trained_teacher: self.needs_teacher_embedding,
+            student_hidden: self.needs_student_hidden,
+        }
+    }
+}
+
+/// What a config check needs to know of every built-in method (the catalogue of
+/// [`crate::config::Config::check`]).
+pub fn catalogue() -> Vec<MethodNeeds> {
+    TABLE.iter().map(MethodFacts::needs).collect()
+}
+
+/// What building a method's student sees.
+pub struct Build<'a> {
+    /// The prepared seed.
+    pub seed: &'a PreparedSeed,
+    /// The checked settings.
+    pub cfg: &'a Checked,
+    /// The shared initial student.
+    pub init: &'a Mlp,
+    stream: u64,
+}
+
+impl Build<'_> {
+    /// The method's own random stream (a fresh copy each call).
+    pub fn rng(&self) -> Rng {
+        Rng::sub(self.seed.seed, Stream::Method, self.stream)
+    }
+
+    /// Classes of the data.
+    pub fn classes(&self) -> usize {
+        self.seed.data.n_classes
+    }
+
+    /// A distiller that trains the shared initial student.
+    pub fn plain(&self, d: impl Distiller + 'static) -> Built {
+        Built { distiller: Box::new(d), net: None }
+    }
+}
+
 /// A method's student-to-be: its distiller, and the student network when the method needs another
 /// shape than the shared initial student (LELP's wider output).
 pub struct Built {
@@ -78,175 +165,326 @@ pub struct Built {
     pub net: Option<Mlp>,
 }
 
-/// Build `method`'s distiller for one seed; `init` is the shared initial student.
-pub fn build(method: Method, seed: &PreparedSeed, cfg: &Config, init: &Mlp) -> Built {
-    let rng = || Rng::sub(seed.seed, Stream::Method, method.index());
-    let classes = seed.data.n_classes;
-    let plain = |d: Box<dyn Distiller>| Built { distiller: d, net: None };
-    match method {
-        Method::Vanilla => plain(Box::new(vanilla::Vanilla { hard: false })),
-        Method::VanillaHard => plain(Box::new(vanilla::Vanilla { hard: true })),
-        Method::Slam => plain(Box::new(slam::Slam::new(false, cfg.normalize_k, classes))),
-        Method::SlamHard => plain(Box::new(slam::Slam::new(true, cfg.normalize_k, classes))),
-        Method::Weighted => plain(Box::new(weighted::Weighted::new(seed.data.len()))),
-        Method::TaylorCe => plain(Box::new(taylor::TaylorCe::new(cfg.taylor_order, classes))),
-        Method::Ups => plain(Box::new(ups::Ups::new(seed, cfg))),
-        Method::Vid => plain(Box::new(vid::Vid::new(seed, cfg, init))),
-        Method::Alm => plain(Box::new(alm::Alm::new(seed, cfg, init, rng()))),
-        Method::Rad => plain(Box::new(rad::Rad::new(seed, cfg, rad::Rule::Robust, rng()))),
-        Method::RadRandom => plain(Box::new(rad::Rad::new(seed, cfg, rad::Rule::Random, rng()))),
-        Method::RadUncertainty => plain(Box::new(rad::Rad::new(seed, cfg, rad::Rule::Uncertainty, rng()))),
-        Method::Lelp => {
-            let lelp = lelp::Lelp::new(seed, cfg);
-            let net = lelp::Lelp::initial_student(init, lelp.subclasses, cfg.student.batch_size, &mut rng());
-            Built { distiller: Box::new(lelp), net: Some(net) }
-        }
-        Method::L2t => plain(Box::new(l2t::L2t::new(seed, cfg, init, rng()))),
-        Method::VanillaLv => plain(Box::new(vanilla_lv::VanillaLv::new(seed))),
-        Method::LabelsOnly => plain(Box::new(labels_only::LabelsOnly::new(seed, rng()))),
-    }
-}
+/// Every method the engine knows, in display order: one row per method. A new method is a file with
+/// its [`Distiller`] and a row here. The order fixes each method's random stream.
+pub static TABLE: [MethodFacts; 16] = [
+    MethodFacts {
+        name: "vanilla",
+        description: "cross-entropy on the teacher's soft labels (Hinton et al. 2015)",
+        source: "Hinton, Vinyals, Dean, Distilling the Knowledge in a Neural Network, 2015 (arXiv 1503.02531)",
+        group: Group::Core,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: false,
+        hard_labels: false,
+        trains_on_validation_labels: false,
+        settings: &[],
+        build: |b| b.plain(vanilla::Vanilla { hard: false }),
+    },
+    MethodFacts {
+        name: "vanilla_hard",
+        description: "cross-entropy on the teacher's argmax labels",
+        source: "Hinton, Vinyals, Dean, Distilling the Knowledge in a Neural Network, 2015 (arXiv 1503.02531)",
+        group: Group::Core,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: false,
+        hard_labels: true,
+        trains_on_validation_labels: false,
+        settings: &[],
+        build: |b| b.plain(vanilla::Vanilla { hard: true }),
+    },
+    MethodFacts {
+        name: "slam",
+        description: "Student-Label Mixing on soft labels: fit alpha*f + (1-alpha)*(1-f)*top_k to the teacher (Kontonis et al. 2023)",
+        source: "Kontonis, Iliopoulos, Trinh, Baykal, Menghani, Vee, SLaM: Student-Label Mixing for Distillation with Unlabeled Examples, NeurIPS 2023 (arXiv 2302.03806)",
+        group: Group::Core,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: false,
+        hard_labels: false,
+        trains_on_validation_labels: false,
+        settings: &["alpha_estimator", "alpha_min", "k_coverage", "normalize_k"],
+        build: |b| b.plain(slam::Slam::new(false, b.cfg.normalize_k, b.classes())),
+    },
+    MethodFacts {
+        name: "slam_hard",
+        description: "Student-Label Mixing on the teacher's argmax labels",
+        source: "Kontonis, Iliopoulos, Trinh, Baykal, Menghani, Vee, SLaM: Student-Label Mixing for Distillation with Unlabeled Examples, NeurIPS 2023 (arXiv 2302.03806)",
+        group: Group::Core,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: false,
+        hard_labels: true,
+        trains_on_validation_labels: false,
+        settings: &["alpha_estimator", "alpha_min", "k_coverage", "normalize_k"],
+        build: |b| b.plain(slam::Slam::new(true, b.cfg.normalize_k, b.classes())),
+    },
+    MethodFacts {
+        name: "weighted",
+        description: "soft cross-entropy weighted by the estimated chance the teacher is right (Iliopoulos et al. 2022)",
+        source: "Iliopoulos et al., Weighted Distillation with Unlabeled Examples, NeurIPS 2022 (arXiv 2210.06711)",
+        group: Group::Core,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: false,
+        hard_labels: false,
+        trains_on_validation_labels: false,
+        settings: &[],
+        build: |b| b.plain(weighted::Weighted::new(b.seed.data.len())),
+    },
+    MethodFacts {
+        name: "taylor_ce",
+        description: "Taylor cross-entropy, a noise-robust loss between MAE and CE (Feng et al. 2020)",
+        source: "Feng et al., Can Cross Entropy Loss Be Robust to Label Noise?, IJCAI 2020",
+        group: Group::Core,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: false,
+        hard_labels: true,
+        trains_on_validation_labels: false,
+        settings: &["taylor_order"],
+        build: |b| b.plain(taylor::TaylorCe::new(b.cfg.taylor_order, b.classes())),
+    },
+    MethodFacts {
+        name: "ups",
+        description: "keeps a teacher label only where the teacher is confident and its ensemble agrees, adds negative labels for classes it rules out; one selection round from a fixed teacher, not the paper's re-labelling loop (Rizve et al. 2021)",
+        source: "Rizve, Duarte, Rawat, Shah, In Defense of Pseudo-Labeling: An Uncertainty-Aware Pseudo-label Selection Framework for Semi-Supervised Learning, ICLR 2021 (arXiv 2101.06329)",
+        group: Group::Family,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: true,
+        queries_teacher: false,
+        hard_labels: false,
+        trains_on_validation_labels: false,
+        settings: &["ups.threshold_positive", "ups.threshold_negative", "ups.max_spread", "ups.ensemble"],
+        build: |b| b.plain(ups::Ups::new(b.seed, b.cfg)),
+    },
+    MethodFacts {
+        name: "vid",
+        description: "soft cross-entropy plus a Gaussian likelihood of the teacher's last hidden layer given the student's, with learned per-unit variances (Ahn et al. 2019); needs a trained teacher",
+        source: "Ahn, Hu, Damianou, Lawrence, Dai, Variational Information Distillation for Knowledge Transfer, CVPR 2019 (arXiv 1904.05835)",
+        group: Group::Family,
+        needs_teacher_embedding: true,
+        needs_student_hidden: true,
+        needs_ensemble: false,
+        queries_teacher: false,
+        hard_labels: false,
+        trains_on_validation_labels: false,
+        settings: &["vid_weight"],
+        build: |b| b.plain(vid::Vid::new(b.seed, b.cfg, b.init)),
+    },
+    MethodFacts {
+        name: "alm",
+        description: "per-example weights between the distillation and the label loss, meta-learned by a one-step look-ahead on V; on U, with no label, the weight scales the distillation loss (Sivasubramanian et al., AAAI 2023)",
+        source: "Sivasubramanian, Maheshwari, Shenoy, Prathosh AP, Ramakrishnan, Adaptive Mixing of Auxiliary Losses in Supervised Learning (AMAL), AAAI 2023 (arXiv 2202.03250)",
+        group: Group::Family,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: false,
+        hard_labels: false,
+        trains_on_validation_labels: true,
+        settings: &["meta_lr"],
+        build: |b| b.plain(alm::Alm::new(b.seed, b.cfg, b.init, b.rng())),
+    },
+    MethodFacts {
+        name: "rad",
+        description: "spends a budget of teacher queries on U by a max-min game between gain (student uncertainty x estimated alpha) and an adversary who spoils the expected number of teacher mistakes; trains on L plus the queried points (our reading of Baykal et al. 2023)",
+        source: "Baykal, Trinh, Iliopoulos, Menghani, Vee, Robust Active Distillation, ICLR 2023 (arXiv 2210.01213)",
+        group: Group::Family,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: true,
+        hard_labels: false,
+        trains_on_validation_labels: false,
+        settings: &["query_budget", "query_rounds"],
+        build: |b| b.plain(rad::Rad::new(b.seed, b.cfg, rad::Rule::Robust, b.rng())),
+    },
+    MethodFacts {
+        name: "rad_random",
+        description: "the same query budget and rounds as rad, points drawn uniformly at random from U",
+        source: "Baykal, Trinh, Iliopoulos, Menghani, Vee, Robust Active Distillation, ICLR 2023 (arXiv 2210.01213)",
+        group: Group::Family,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: true,
+        hard_labels: false,
+        trains_on_validation_labels: false,
+        settings: &["query_budget", "query_rounds"],
+        build: |b| b.plain(rad::Rad::new(b.seed, b.cfg, rad::Rule::Random, b.rng())),
+    },
+    MethodFacts {
+        name: "rad_uncertainty",
+        description: "the same query budget and rounds as rad, the points the student is least sure about (smallest margin)",
+        source: "Baykal, Trinh, Iliopoulos, Menghani, Vee, Robust Active Distillation, ICLR 2023 (arXiv 2210.01213)",
+        group: Group::Family,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: true,
+        hard_labels: false,
+        trains_on_validation_labels: false,
+        settings: &["query_budget", "query_rounds"],
+        build: |b| b.plain(rad::Rad::new(b.seed, b.cfg, rad::Rule::Uncertainty, b.rng())),
+    },
+    MethodFacts {
+        name: "lelp",
+        description: "splits each class into pseudo-subclasses along principal directions of the teacher's embedding outside its classifier's span, distils them into a wider output summed per class (Loo et al. 2024); needs a trained teacher",
+        source: "Loo, Iliopoulos, Hu, Vee, Linear Projections of Teacher Embeddings for Few-Class Distillation, 2024 (arXiv 2409.20449)",
+        group: Group::Family,
+        needs_teacher_embedding: true,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: false,
+        hard_labels: false,
+        trains_on_validation_labels: false,
+        settings: &["lelp_subclasses"],
+        build: lelp::build,
+    },
+    MethodFacts {
+        name: "l2t",
+        description: "a small recurrent teacher reads the training state and sets per-example distillation weights, trained by one-step look-ahead on V; a weighting of fixed losses, not the paper's LSTM-driven loss network (after Hai et al. 2023)",
+        source: "Hai, Pan, Liu, Liu, Yunita, L2T-DLN: Learning to Teach with Dynamic Loss Network, NeurIPS 2023 (arXiv 2310.19313)",
+        group: Group::Family,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: false,
+        hard_labels: false,
+        trains_on_validation_labels: true,
+        settings: &["l2t_lr"],
+        build: |b| b.plain(l2t::L2t::new(b.seed, b.cfg, b.init, b.rng())),
+    },
+    MethodFacts {
+        name: "vanilla_lv",
+        description: "vanilla distillation that also trains on V's true labels (with L's): what V's labels alone buy, beside methods that only estimate from V",
+        source: "a baseline of this lab: Hinton, Vinyals, Dean's distillation (2015, arXiv 1503.02531) on L and V's labels",
+        group: Group::Baseline,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: false,
+        hard_labels: false,
+        trains_on_validation_labels: true,
+        settings: &[],
+        build: |b| b.plain(vanilla_lv::VanillaLv::new(b.seed)),
+    },
+    MethodFacts {
+        name: "labels_only",
+        description: "no teacher: cross-entropy on L's true labels alone, as many steps as the others and the same augmentation: what distillation has to beat",
+        source: "the supervised baseline every distillation paper reports, e.g. Hinton, Vinyals, Dean 2015 (arXiv 1503.02531)",
+        group: Group::Baseline,
+        needs_teacher_embedding: false,
+        needs_student_hidden: false,
+        needs_ensemble: false,
+        queries_teacher: false,
+        hard_labels: false,
+        trains_on_validation_labels: false,
+        settings: &[],
+        build: |b| b.plain(labels_only::LabelsOnly::new(b.seed, b.rng())),
+    },
+];
 
-/// A way of turning the teacher's labels on U into a student loss.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// Cross-entropy on the teacher's soft labels.
-    Vanilla,
-    /// Cross-entropy on the teacher's hard (argmax) labels.
-    VanillaHard,
-    /// Student-Label Mixing on soft labels.
-    Slam,
-    /// Student-Label Mixing on hard labels.
-    SlamHard,
-    /// Weighted distillation: soft cross-entropy times the estimated probability the teacher is right.
-    Weighted,
-    /// Taylor cross-entropy on the teacher's hard labels.
-    TaylorCe,
-    /// Uncertainty-aware pseudo-label selection with negative labels.
-    Ups,
-    /// Variational information distillation between hidden layers, plus soft cross-entropy.
-    Vid,
-    /// Instance-specific mixing of distillation and label losses, meta-learned on V.
-    Alm,
-    /// Robust active distillation: a query budget spent on informative, likely-correct points.
-    Rad,
-    /// The same budget spent on uniformly random points.
-    RadRandom,
-    /// The same budget spent on the points the student is least sure about.
-    RadUncertainty,
-    /// Pseudo-subclasses from linear projections of the teacher's embedding.
-    Lelp,
-    /// A learned loss: a small teacher network with memory sets the distillation weights.
-    L2t,
-    /// Vanilla distillation with V's true labels added to L's: what V's labels alone buy.
-    VanillaLv,
-    /// The student trained on L's true labels alone, no teacher: what distillation must beat.
-    LabelsOnly,
-}
+/// A method: a handle on its facts (built-in ones from [`TABLE`]; a test may bring its own).
+#[derive(Clone, Copy)]
+pub struct Method(&'static MethodFacts);
 
 impl Method {
-    /// The six core methods, in display order: the default `methods` of a config.
-    pub const ALL: [Method; 6] =
-        [Method::Vanilla, Method::VanillaHard, Method::Slam, Method::SlamHard, Method::Weighted, Method::TaylorCe];
+    /// A method from its facts (for methods outside [`TABLE`]).
+    pub const fn new(facts: &'static MethodFacts) -> Method {
+        Method(facts)
+    }
 
-    /// Every method the engine knows, in display order (`--methods all`, `slam-lab methods`).
-    pub const EVERY: [Method; 16] = [
-        Method::Vanilla,
-        Method::VanillaHard,
-        Method::Slam,
-        Method::SlamHard,
-        Method::Weighted,
-        Method::TaylorCe,
-        Method::Ups,
-        Method::Vid,
-        Method::Alm,
-        Method::Rad,
-        Method::RadRandom,
-        Method::RadUncertainty,
-        Method::Lelp,
-        Method::L2t,
-        Method::VanillaLv,
-        Method::LabelsOnly,
-    ];
+    /// The built-in method called `name`.
+    pub fn named(name: &str) -> crate::Result<Method> {
+        TABLE.iter().find(|f| f.name == name.trim()).map(Method).ok_or_else(|| crate::Error::Unknown {
+            kind: "method",
+            name: name.to_string(),
+            known: TABLE.iter().map(|f| f.name).collect::<Vec<_>>().join(", "),
+        })
+    }
+
+    /// The methods a checked config runs, in order (its names were checked against [`TABLE`]).
+    pub fn list(cfg: &Checked) -> Vec<Method> {
+        cfg.method_names().iter().map(|n| Method::named(n).expect("the check knows every built-in method")).collect()
+    }
+
+    /// Every built-in method, in display order.
+    pub fn all() -> Vec<Method> {
+        TABLE.iter().map(Method).collect()
+    }
+
+    /// The six core methods: a config's default.
+    pub fn core() -> Vec<Method> {
+        TABLE.iter().filter(|f| f.group == Group::Core).map(Method).collect()
+    }
+
+    /// Its facts.
+    pub fn facts(self) -> &'static MethodFacts {
+        self.0
+    }
 
     /// The stable name used by the CLI, JSON and the page.
     pub fn name(self) -> &'static str {
-        match self {
-            Method::Vanilla => "vanilla",
-            Method::VanillaHard => "vanilla_hard",
-            Method::Slam => "slam",
-            Method::SlamHard => "slam_hard",
-            Method::Weighted => "weighted",
-            Method::TaylorCe => "taylor_ce",
-            Method::Ups => "ups",
-            Method::Vid => "vid",
-            Method::Alm => "alm",
-            Method::Rad => "rad",
-            Method::RadRandom => "rad_random",
-            Method::RadUncertainty => "rad_uncertainty",
-            Method::Lelp => "lelp",
-            Method::L2t => "l2t",
-            Method::VanillaLv => "vanilla_lv",
-            Method::LabelsOnly => "labels_only",
-        }
+        self.0.name
     }
 
-    /// One sentence for listings and the page: what it does, and for our small-scale versions of
-    /// the wider family, how it departs from the paper.
+    /// One sentence for listings and the page.
     pub fn description(self) -> &'static str {
-        match self {
-            Method::Vanilla => "cross-entropy on the teacher's soft labels (Hinton et al. 2015)",
-            Method::VanillaHard => "cross-entropy on the teacher's argmax labels",
-            Method::Slam => "Student-Label Mixing on soft labels: fit alpha*f + (1-alpha)*(1-f)*top_k to the teacher (Kontonis et al. 2023)",
-            Method::SlamHard => "Student-Label Mixing on the teacher's argmax labels",
-            Method::Weighted => "soft cross-entropy weighted by the estimated chance the teacher is right (Iliopoulos et al. 2022)",
-            Method::TaylorCe => "Taylor cross-entropy, a noise-robust loss between MAE and CE (Feng et al. 2020)",
-            Method::Ups => "keeps a teacher label only where the teacher is confident and its ensemble agrees, adds negative labels for classes it rules out; one selection round from a fixed teacher, not the paper's re-labelling loop (Rizve et al. 2021)",
-            Method::Vid => "soft cross-entropy plus a Gaussian likelihood of the teacher's last hidden layer given the student's, with learned per-unit variances (Ahn et al. 2019); needs a trained teacher",
-            Method::Alm => "per-example weights between the distillation and the label loss, meta-learned by a one-step look-ahead on V; on U, with no label, the weight scales the distillation loss (Sivasubramanian et al., AAAI 2023)",
-            Method::Rad => "spends a budget of teacher queries on U by a max-min game between gain (student uncertainty x estimated alpha) and an adversary who spoils the expected number of teacher mistakes; trains on L plus the queried points (our reading of Baykal et al. 2023)",
-            Method::RadRandom => "the same query budget and rounds as rad, points drawn uniformly at random from U",
-            Method::RadUncertainty => "the same query budget and rounds as rad, the points the student is least sure about (smallest margin)",
-            Method::Lelp => "splits each class into pseudo-subclasses along principal directions of the teacher's embedding outside its classifier's span, distils them into a wider output summed per class (Loo et al. 2024); needs a trained teacher",
-            Method::L2t => "a small recurrent teacher reads the training state and sets per-example distillation weights, trained by one-step look-ahead on V; a weighting of fixed losses, not the paper's LSTM-driven loss network (after Hai et al. 2023)",
-            Method::VanillaLv => "vanilla distillation that also trains on V's true labels (with L's): what V's labels alone buy, beside methods that only estimate from V",
-            Method::LabelsOnly => "no teacher: cross-entropy on L's true labels alone, as many steps as the others and the same augmentation: what distillation has to beat",
-        }
+        self.0.description
     }
 
     /// Where the method comes from, in one line.
     pub fn source(self) -> &'static str {
-        match self {
-            Method::Vanilla | Method::VanillaHard => "Hinton, Vinyals, Dean, Distilling the Knowledge in a Neural Network, 2015 (arXiv 1503.02531)",
-            Method::Slam | Method::SlamHard => "Kontonis, Iliopoulos, Trinh, Baykal, Menghani, Vee, SLaM: Student-Label Mixing for Distillation with Unlabeled Examples, NeurIPS 2023 (arXiv 2302.03806)",
-            Method::Weighted => "Iliopoulos et al., Weighted Distillation with Unlabeled Examples, NeurIPS 2022 (arXiv 2210.06711)",
-            Method::TaylorCe => "Feng et al., Can Cross Entropy Loss Be Robust to Label Noise?, IJCAI 2020",
-            Method::Ups => "Rizve, Duarte, Rawat, Shah, In Defense of Pseudo-Labeling: An Uncertainty-Aware Pseudo-label Selection Framework for Semi-Supervised Learning, ICLR 2021 (arXiv 2101.06329)",
-            Method::Vid => "Ahn, Hu, Damianou, Lawrence, Dai, Variational Information Distillation for Knowledge Transfer, CVPR 2019 (arXiv 1904.05835)",
-            Method::Alm => "Sivasubramanian, Maheshwari, Shenoy, Prathosh AP, Ramakrishnan, Adaptive Mixing of Auxiliary Losses in Supervised Learning (AMAL), AAAI 2023 (arXiv 2202.03250)",
-            Method::Rad | Method::RadRandom | Method::RadUncertainty => {
-                "Baykal, Trinh, Iliopoulos, Menghani, Vee, Robust Active Distillation, ICLR 2023 (arXiv 2210.01213)"
-            }
-            Method::Lelp => "Loo, Iliopoulos, Hu, Vee, Linear Projections of Teacher Embeddings for Few-Class Distillation, 2024 (arXiv 2409.20449)",
-            Method::L2t => "Hai, Pan, Liu, Liu, Yunita, L2T-DLN: Learning to Teach with Dynamic Loss Network, NeurIPS 2023 (arXiv 2310.19313)",
-            Method::VanillaLv => "a baseline of this lab: Hinton, Vinyals, Dean's distillation (2015, arXiv 1503.02531) on L and V's labels",
-            Method::LabelsOnly => "the supervised baseline every distillation paper reports, e.g. Hinton, Vinyals, Dean 2015 (arXiv 1503.02531)",
+        self.0.source
+    }
+
+    /// Whether it takes gradient steps on V's true labels.
+    pub fn trains_on_validation_labels(self) -> bool {
+        self.0.trains_on_validation_labels
+    }
+
+    /// Whether it is a reference point for the others (`vanilla_lv`, `labels_only`).
+    pub fn is_baseline(self) -> bool {
+        self.0.group == Group::Baseline
+    }
+
+    /// Whether it reads the trained teacher's hidden layer.
+    pub fn needs_teacher_embedding(self) -> bool {
+        self.0.needs_teacher_embedding
+    }
+
+    /// Whether it needs the teacher's ensemble.
+    pub fn needs_ensemble(self) -> bool {
+        self.0.needs_ensemble
+    }
+
+    /// Stable index: the position in [`TABLE`], which names the method's own random stream (methods
+    /// from elsewhere get one past the table from their name).
+    pub fn index(self) -> u64 {
+        match TABLE.iter().position(|f| f.name == self.0.name) {
+            Some(i) => i as u64,
+            None => TABLE.len() as u64 + crate::data::builtin::fnv1a(self.0.name.as_bytes()) % 1_000_000,
         }
     }
 
-    /// Parse a name as used on the command line.
-    pub fn parse(name: &str) -> crate::Result<Method> {
-        Method::EVERY.iter().copied().find(|m| m.name() == name.trim()).ok_or_else(|| crate::Error::Unknown {
-            kind: "method",
-            name: name.to_string(),
-            known: Method::EVERY.iter().map(|m| m.name()).collect::<Vec<_>>().join(", "),
-        })
+    /// Build this method's distiller for one seed; `init` is the shared initial student.
+    pub fn build(self, seed: &PreparedSeed, cfg: &Checked, init: &Mlp) -> Built {
+        (self.0.build)(&Build { seed, cfg, init, stream: self.index() })
     }
 
     /// Parse a comma-separated list as given to `--methods`, as the JSON value of the config key
-    /// `methods`: `all` stays the string `"all"` (expanded once the teacher is known, see
-    /// [`crate::config::Config::from_value`]); otherwise an array of checked names.
+    /// `methods`: `all` stays the string `"all"` (expanded once the teacher is known); otherwise an
+    /// array of checked names.
     pub fn parse_list(list: &str) -> crate::Result<serde_json::Value> {
         if list.trim() == "all" {
             return Ok(serde_json::Value::String("all".into()));
@@ -254,41 +492,36 @@ impl Method {
         let names = list
             .split(',')
             .filter(|s| !s.trim().is_empty())
-            .map(|s| Method::parse(s).map(|m| serde_json::Value::String(m.name().into())))
+            .map(|s| Method::named(s).map(|m| serde_json::Value::String(m.name().into())))
             .collect::<crate::Result<Vec<_>>>()?;
         Ok(serde_json::Value::Array(names))
     }
+}
 
-    /// Whether the method trains on the teacher's argmax instead of its probabilities.
-    pub fn uses_hard_labels(self) -> bool {
-        matches!(self, Method::VanillaHard | Method::SlamHard | Method::TaylorCe)
+impl PartialEq for Method {
+    fn eq(&self, other: &Method) -> bool {
+        self.0.name == other.0.name
     }
+}
 
-    /// Whether the method takes gradient steps on V's true labels (ALM and L2T meta-learn on them,
-    /// `vanilla_lv` trains on them); every other method only estimates from V. Tables mark these.
-    pub fn trains_on_validation_labels(self) -> bool {
-        matches!(self, Method::Alm | Method::L2t | Method::VanillaLv)
+impl Eq for Method {}
+
+impl std::fmt::Debug for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name)
     }
+}
 
-    /// Whether the method is a reference point for the others rather than a way to learn from the
-    /// teacher (`vanilla_lv`, `labels_only`).
-    pub fn is_baseline(self) -> bool {
-        matches!(self, Method::VanillaLv | Method::LabelsOnly)
+impl Serialize for Method {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.name)
     }
+}
 
-    /// Whether the method reads the trained teacher's hidden layer (VID, LELP).
-    pub fn needs_teacher_embedding(self) -> bool {
-        matches!(self, Method::Vid | Method::Lelp)
-    }
-
-    /// Whether the method needs the teacher's ensemble (UPS).
-    pub fn needs_ensemble(self) -> bool {
-        matches!(self, Method::Ups)
-    }
-
-    /// Stable index of the method in [`Method::EVERY`]: its own random stream.
-    pub fn index(self) -> u64 {
-        Method::EVERY.iter().position(|&m| m == self).unwrap_or(0) as u64
+impl<'de> Deserialize<'de> for Method {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Method, D::Error> {
+        let name = String::deserialize(d)?;
+        Method::named(&name).map_err(serde::de::Error::custom)
     }
 }
 
@@ -306,20 +539,42 @@ pub(crate) fn distill_row(prep: &PreparedSeed, row: usize, f: &[f32], grad: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
 
     #[test]
     fn names_round_trip_and_match_serde() {
-        for m in Method::EVERY {
-            assert_eq!(Method::parse(m.name()).unwrap(), m);
+        for m in Method::all() {
+            assert_eq!(Method::named(m.name()).unwrap(), m);
             assert_eq!(serde_json::to_string(&m).unwrap(), format!("\"{}\"", m.name()));
-            assert!(!m.description().is_empty() && m.source().contains("20"), "{}", m.name());
+            assert_eq!(serde_json::from_str::<Method>(&format!("\"{}\"", m.name())).unwrap(), m);
+            assert!(!m.description().is_empty() && !m.source().is_empty(), "{}", m.name());
         }
-        for (i, m) in Method::EVERY.iter().enumerate() {
+        for (i, m) in Method::all().iter().enumerate() {
             assert_eq!(m.index(), i as u64);
         }
-        assert_eq!(&Method::EVERY[..6], &Method::ALL[..], "the core six come first");
-        let err = Method::parse("slamm").unwrap_err().to_string();
+        let core = Method::core();
+        assert_eq!(core.len(), 6);
+        assert_eq!(&Method::all()[..6], &core[..], "the core six come first");
+        let err = Method::named("slamm").unwrap_err().to_string();
         assert!(err.contains("slamm") && err.contains("vanilla") && err.contains("l2t"), "{err}");
+        let names: Vec<&str> = TABLE.iter().map(|f| f.name).collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "names are unique");
+    }
+
+    #[test]
+    fn settings_are_config_keys() {
+        let defaults = serde_json::to_value(Config::default()).unwrap();
+        for f in &TABLE {
+            for key in f.settings {
+                let mut v = &defaults;
+                for p in key.split('.') {
+                    v = v.get(p).unwrap_or_else(|| panic!("{}: {key} is not a config key", f.name));
+                }
+            }
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@
 
 use std::any::Any;
 
-use crate::config::Config;
+use crate::config::Checked;
 use crate::model::predict_rows;
 use crate::seed::{Inputs, PreparedSeed};
 use crate::methods::distill_row;
@@ -173,7 +173,7 @@ pub struct Rad {
 
 impl Rad {
     /// Budget and schedule from the config; the method's randomness comes from `rng`.
-    pub fn new(prep: &PreparedSeed, cfg: &Config, rule: Rule, rng: Rng) -> Rad {
+    pub fn new(prep: &PreparedSeed, cfg: &Checked, rule: Rule, rng: Rng) -> Rad {
         let u = prep.split.unlabeled.len();
         let budget = ((cfg.query_budget as f64 * u as f64).round() as usize).clamp(1, u.max(1)).min(u);
         let rounds = cfg.query_rounds.max(1);

@@ -16,7 +16,7 @@
 
 use ndarray::Array2;
 
-use crate::config::Config;
+use crate::config::Checked;
 use crate::seed::PreparedSeed;
 use std::any::Any;
 
@@ -87,7 +87,7 @@ pub struct Ups {
 impl Ups {
     /// Select the pseudo-labels from the teacher and its ensemble spread (`prep.extras.spread`;
     /// without it every label counts as certain).
-    pub fn new(prep: &PreparedSeed, cfg: &Config) -> Ups {
+    pub fn new(prep: &PreparedSeed, cfg: &Checked) -> Ups {
         let n = prep.data.len();
         let c = prep.data.n_classes;
         let u = &cfg.ups;

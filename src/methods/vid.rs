@@ -19,7 +19,7 @@
 
 use std::any::Any;
 
-use crate::config::Config;
+use crate::config::Checked;
 use crate::seed::{Inputs, PreparedSeed};
 use crate::methods::{distill_row, meta::sigmoid};
 use crate::model::{FlatAdam, Mlp, Optimizer};
@@ -134,7 +134,7 @@ impl Vid {
     /// Side model for a student shaped like `net`: zero regressor weights, the bias at the teacher
     /// units' means and the variances at their variances over the training rows (the best a
     /// student-blind prediction can do), so VID starts from "explains nothing".
-    pub fn new(prep: &PreparedSeed, cfg: &Config, net: &Mlp) -> Vid {
+    pub fn new(prep: &PreparedSeed, cfg: &Checked, net: &Mlp) -> Vid {
         let layer = net.sizes.len().saturating_sub(2).max(1);
         let s_dim = net.sizes[layer];
         let emb = prep.extras.embedding.as_ref();
