@@ -569,6 +569,106 @@ impl Serialize for Checked {
     }
 }
 
+/// One config key as front ends see it: its kind, its limits and options, its default. The page
+/// builds its URL table and form limits from this; a test pins every limit to [`Config::check`].
+#[derive(Clone, Debug, Serialize)]
+pub struct KeySpec {
+    /// The dotted key (`student.epochs`).
+    pub key: &'static str,
+    /// `int`, `float`, `float_or_auto`, `bool`, `enum`, `int_list` or `enum_list`.
+    pub kind: &'static str,
+    /// Smallest value (or list element); `None`: unbounded.
+    pub min: Option<f64>,
+    /// Largest value (or list element); `None`: unbounded.
+    pub max: Option<f64>,
+    /// Whether `min` itself is refused.
+    pub min_exclusive: bool,
+    /// Whether `max` itself is refused.
+    pub max_exclusive: bool,
+    /// The values an `enum`, `enum_list` or option-restricted `int` may take.
+    pub options: Vec<Value>,
+    /// Most elements of a list.
+    pub max_len: Option<usize>,
+    /// The default (the value of [`Config::default`]).
+    pub default: Value,
+}
+
+/// Every config key, in the order the page lists them. `datasets` and `methods` are the names the
+/// engine knows (the options of `dataset` and `methods`).
+pub fn schema(datasets: &[&str], methods: &[&str]) -> Vec<KeySpec> {
+    let defaults = serde_json::to_value(Config::default()).expect("the defaults serialise");
+    let default_of = |key: &str| key.split('.').fold(&defaults, |v, k| &v[k]).clone();
+    let spec = |key: &'static str, kind: &'static str, min: Option<f64>, max: Option<f64>| KeySpec {
+        key,
+        kind,
+        min,
+        max,
+        min_exclusive: false,
+        max_exclusive: false,
+        options: Vec::new(),
+        max_len: None,
+        default: default_of(key),
+    };
+    let int = |key, lo: usize, hi: usize| spec(key, "int", Some(lo as f64), Some(hi as f64));
+    let float = |key, lo: f64, hi: f64| spec(key, "float", Some(lo), Some(hi));
+    let positive = |key, hi: Option<f64>| KeySpec { min_exclusive: true, ..spec(key, "float", Some(0.0), hi) };
+    let choice = |key, options: &[&str]| KeySpec { options: options.iter().map(|o| Value::String(o.to_string())).collect(), ..spec(key, "enum", None, None) };
+    let widths = |key| KeySpec { max_len: Some(caps::LAYERS), ..spec(key, "int_list", Some(1.0), Some(caps::WIDTH as f64)) };
+    let mut methods_default = default_of("methods");
+    if methods_default.is_null() {
+        methods_default = Value::Array(Vec::new());
+    }
+    vec![
+        KeySpec { default: default_of("dataset"), ..choice("dataset", datasets) },
+        int("samples", 10, caps::SAMPLES),
+        float("data_noise", 0.0, 10.0),
+        int("classes", 2, caps::CLASSES),
+        int("labeled", 1, caps::SAMPLES),
+        int("validation", 1, caps::SAMPLES),
+        KeySpec { min_exclusive: true, max_exclusive: true, ..float("test_fraction", 0.0, 1.0) },
+        choice("standardize", &["auto", "always", "never", "labeled"]),
+        choice("teacher.kind", &["trained", "synthetic"]),
+        widths("teacher.hidden"),
+        int("teacher.epochs", 1, caps::EPOCHS),
+        positive("teacher.lr", None),
+        choice("teacher.noise", &["uniform", "class_pair", "margin", "region"]),
+        float("teacher.rate", 0.0, 0.95),
+        float("teacher.confidence_jitter", 0.0, 1.0),
+        int("teacher.shift", 0, caps::SHIFT),
+        widths("student.hidden"),
+        int("student.epochs", 1, caps::EPOCHS),
+        positive("student.lr", Some(100.0)),
+        int("student.batch_size", 1, 65_536),
+        choice("student.optimizer", &["adam", "sgd"]),
+        float("student.weight_decay", 0.0, 1.0),
+        int("student.shift", 0, caps::SHIFT),
+        choice("alpha_estimator", &["isotonic", "binned", "oracle", "constant"]),
+        spec("alpha_min", "float_or_auto", Some(0.0), Some(1.0)),
+        KeySpec { min_exclusive: true, ..float("k_coverage", 0.0, 1.0) },
+        spec("normalize_k", "bool", None, None),
+        float("temperature", 0.05, 100.0),
+        int("taylor_order", 1, 20),
+        // ... and the negative threshold must stay below the positive one.
+        KeySpec { min_exclusive: true, ..float("ups.threshold_positive", 0.0, 1.0) },
+        KeySpec { max_exclusive: true, ..float("ups.threshold_negative", 0.0, 1.0) },
+        float("ups.max_spread", 0.0, 1.0),
+        int("ups.ensemble", 2, 20),
+        float("vid_weight", 0.0, 100.0),
+        KeySpec { min_exclusive: true, ..float("query_budget", 0.0, 1.0) },
+        int("query_rounds", 1, 100),
+        KeySpec { options: [2, 4, 6, 8].iter().map(|&v| Value::from(v)).collect(), ..int("lelp_subclasses", 2, 8) },
+        positive("meta_lr", Some(100.0)),
+        positive("l2t_lr", Some(1.0)),
+        // Any u64 is a seed; JavaScript numbers are exact up to 2^53 - 1.
+        int("seed", 0, (1usize << 53) - 1),
+        KeySpec {
+            options: methods.iter().map(|m| Value::String(m.to_string())).collect(),
+            default: methods_default,
+            ..spec("methods", "enum_list", None, None)
+        },
+    ]
+}
+
 /// Merge `overlay` into `base`, recursing into objects (later keys win).
 pub fn merge(base: &mut Value, overlay: Value) {
     match (base, overlay) {
@@ -683,6 +783,130 @@ mod tests {
         assert_eq!(v["methods"], json!(["plain", "other", "deep", "both"]));
         assert_eq!(v["labeled"], json!(12));
         assert_eq!(Config::from_value(v).unwrap(), checked.into_config(), "it reads back as the same config");
+    }
+
+    /// The schema's limits are the check's: every bound, and just past it, brute-forced key by key.
+    #[test]
+    fn the_schema_says_what_the_check_accepts() {
+        let specs = schema(&["moons", "digits"], &["plain", "other"]);
+        let defaults = serde_json::to_value(Config::default()).unwrap();
+        let check = |key: &str, v: Value| -> std::result::Result<(), String> {
+            // The one rule between keys: the UPS thresholds stay apart; test each against the other's extreme.
+            let mut o = match key {
+                "ups.threshold_positive" => json!({"ups": {"threshold_negative": 0.0}}),
+                "ups.threshold_negative" => json!({"ups": {"threshold_positive": 1.0}}),
+                _ => json!({}),
+            };
+            let mut slot = &mut o;
+            let parts: Vec<&str> = key.split('.').collect();
+            for p in &parts[..parts.len() - 1] {
+                slot = slot.as_object_mut().unwrap().entry(p.to_string()).or_insert(json!({}));
+            }
+            slot[parts[parts.len() - 1]] = v;
+            let cfg = Config::from_value(o).map_err(|e| e.to_string())?;
+            cfg.check(&CATALOGUE).map(|_| ()).map_err(|e| e.to_string())
+        };
+        let refused = |key: &str, v: Value| {
+            let err = check(key, v.clone()).expect_err(&format!("{key} = {v} should be refused"));
+            assert!(err.contains(key.split('.').next().unwrap()), "{key} = {v}: {err}");
+        };
+        for s in &specs {
+            let mut d = &defaults;
+            for p in s.key.split('.') {
+                d = &d[p];
+            }
+            let want = if d.is_null() { json!([]) } else { d.clone() };
+            assert_eq!(s.default, want, "{}: the default", s.key);
+            let (lo, hi) = (s.min, s.max);
+            match s.kind {
+                "int" if s.options.is_empty() => {
+                    let (lo, hi) = (lo.unwrap() as u64, hi.unwrap() as u64);
+                    check(s.key, json!(lo)).unwrap_or_else(|e| panic!("{}: min {lo}: {e}", s.key));
+                    check(s.key, json!(hi)).unwrap_or_else(|e| panic!("{}: max {hi}: {e}", s.key));
+                    if lo > 0 {
+                        refused(s.key, json!(lo - 1));
+                    }
+                    if s.key != "seed" {
+                        refused(s.key, json!(hi + 1));
+                    }
+                }
+                "int" => {
+                    for o in &s.options {
+                        check(s.key, o.clone()).unwrap_or_else(|e| panic!("{}: option {o}: {e}", s.key));
+                    }
+                    refused(s.key, json!(3));
+                }
+                "float" | "float_or_auto" => {
+                    let (lo, hi) = (lo.unwrap(), hi);
+                    let near = |x: f64, up: bool| if up { x + 1e-3 } else { x - 1e-3 };
+                    if s.min_exclusive {
+                        refused(s.key, json!(lo));
+                        check(s.key, json!(near(lo, true))).unwrap_or_else(|e| panic!("{}: just above min: {e}", s.key));
+                    } else {
+                        check(s.key, json!(lo)).unwrap_or_else(|e| panic!("{}: min: {e}", s.key));
+                        refused(s.key, json!(near(lo, false)));
+                    }
+                    if let Some(hi) = hi {
+                        if s.max_exclusive {
+                            refused(s.key, json!(hi));
+                            check(s.key, json!(near(hi, false))).unwrap_or_else(|e| panic!("{}: just below max: {e}", s.key));
+                        } else {
+                            check(s.key, json!(hi)).unwrap_or_else(|e| panic!("{}: max: {e}", s.key));
+                            refused(s.key, json!(near(hi, true)));
+                        }
+                    } else {
+                        check(s.key, json!(1e6)).unwrap_or_else(|e| panic!("{}: unbounded: {e}", s.key));
+                    }
+                    if s.kind == "float_or_auto" {
+                        check(s.key, json!("auto")).unwrap();
+                    }
+                }
+                "enum" => {
+                    for o in &s.options {
+                        if s.key != "dataset" {
+                            check(s.key, o.clone()).unwrap_or_else(|e| panic!("{}: option {o}: {e}", s.key));
+                        }
+                    }
+                    if s.key != "dataset" {
+                        refused(s.key, json!("no_such_option"));
+                    }
+                }
+                "int_list" => {
+                    let max_len = s.max_len.unwrap();
+                    check(s.key, json!(vec![hi.unwrap() as u64; max_len])).unwrap();
+                    check(s.key, json!([lo.unwrap() as u64])).unwrap();
+                    refused(s.key, json!(vec![1; max_len + 1]));
+                    refused(s.key, json!([hi.unwrap() as u64 + 1]));
+                    refused(s.key, json!([0]));
+                }
+                "bool" => {
+                    check(s.key, json!(true)).unwrap();
+                    refused(s.key, json!("yes"));
+                }
+                "enum_list" => {
+                    check(s.key, json!(["plain", "other"])).unwrap();
+                    refused(s.key, json!(["plain", "nope"]));
+                }
+                k => panic!("{}: unknown kind {k}", s.key),
+            }
+        }
+        // Every key of the config is in the schema (and nothing else is).
+        fn leaves(v: &Value, prefix: String, out: &mut Vec<String>) {
+            match v.as_object() {
+                Some(o) if !o.is_empty() => {
+                    for (k, x) in o {
+                        leaves(x, if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") }, out);
+                    }
+                }
+                _ => out.push(prefix),
+            }
+        }
+        let mut keys = Vec::new();
+        leaves(&defaults, String::new(), &mut keys);
+        let mut in_schema: Vec<String> = specs.iter().map(|s| s.key.to_string()).collect();
+        keys.sort();
+        in_schema.sort();
+        assert_eq!(keys, in_schema);
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod report;
 pub mod run;
 pub mod rng;
 pub mod scenarios;
+pub mod schema;
 pub mod seed;
 pub mod session;
 pub mod sweep;

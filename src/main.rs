@@ -28,6 +28,9 @@ enum Command {
     Scenarios,
     /// List the methods.
     Methods,
+    /// Print the engine's schema as JSON: every config key (kind, limits, options, default), every
+    /// method's facts, the keys a sweep offers and the upload limits.
+    Schema,
     /// Run the full pipeline and print per-method test accuracy over seeds.
     Run {
         #[command(flatten)]
@@ -109,6 +112,9 @@ fn execute(command: Command) -> slam_lab::Result<()> {
             for s in all {
                 let _ = writeln!(out, "{:<width$}{}", s.name, s.description);
             }
+        }
+        Command::Schema => {
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&slam_lab::schema::schema()).expect("the schema serialises"));
         }
         Command::Methods => {
             for m in Method::all() {

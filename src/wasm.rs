@@ -79,6 +79,25 @@ pub fn methods() -> Result<JsValue, JsError> {
     to_js(&list)
 }
 
+/// The engine's schema: every config key (kind, limits, options, default), every method's facts, the
+/// keys a sweep offers and the limits beside the config (see `schema::Schema`).
+#[wasm_bindgen]
+pub fn schema() -> Result<JsValue, JsError> {
+    to_js(&crate::schema::schema())
+}
+
+/// SLaM's loss of one example (`losses::slam` with a hard or soft target `y`), so tests can pin the
+/// page's own drawing of it to the engine's.
+#[wasm_bindgen(js_name = slamLoss)]
+pub fn slam_loss(f: Vec<f32>, y: Vec<f32>, alpha: f32, top: Vec<f32>, k: usize, normalize_k: bool) -> Result<f32, JsError> {
+    let c = f.len();
+    if y.len() != c || top.len() != c || c == 0 {
+        return Err(JsError::new(&format!("slamLoss: f, y and top need the same positive length, got {}, {} and {}", c, y.len(), top.len())));
+    }
+    let (mut g, mut grad) = (vec![0.0; c], vec![0.0; c]);
+    Ok(crate::losses::slam(&f, &y, alpha, &top, k, normalize_k, &mut g, &mut grad, 1.0))
+}
+
 /// The full config a scenario resolves to (every key filled in).
 #[wasm_bindgen(js_name = scenarioConfig)]
 pub fn scenario_config(name: &str) -> Result<JsValue, JsError> {

@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["experiment"],
     &["report", "scenarios", "bench"],
     &["sweep", "session"],
+    &["schema"],
     &["wasm"],
 ];
 

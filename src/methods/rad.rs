@@ -199,11 +199,6 @@ impl Rad {
         }
     }
 
-    /// Whether each dataset row trains (L and the queried rows).
-    pub fn include(&self) -> &[bool] {
-        &self.include
-    }
-
     /// Spend the rounds due at the start of `epoch` with the student `net`; true if any point was
     /// queried.
     pub fn start_epoch(&mut self, net: &mut Mlp, prep: &PreparedSeed, epoch: usize) -> bool {

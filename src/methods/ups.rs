@@ -112,11 +112,6 @@ impl Ups {
         Ups { positive, negative, include, scratch: vec![0.0; c], scratch_grad: vec![0.0; c] }
     }
 
-    /// Whether each dataset row trains (the filter applied to the shared batch order).
-    pub fn include(&self) -> &[bool] {
-        &self.include
-    }
-
     /// The positive pseudo-label of `row`, if one was selected.
     pub fn positive(&self, row: usize) -> Option<usize> {
         (self.positive[row] != usize::MAX).then_some(self.positive[row])

@@ -1,0 +1,120 @@
+//! What the engine tells front ends about itself, so that none keeps a copy: every config key with
+//! its kind, limits, options and default; every method's facts; the keys a sweep offers; the limits
+//! on uploads and hand-added points. The page reads it once (`schema()` in wasm), the CLI prints it
+//! (`slam-lab schema`).
+
+use serde::Serialize;
+
+use crate::config::{schema as keys, KeySpec};
+use crate::methods::{Group, TABLE};
+
+/// A method's facts as front ends read them.
+#[derive(Serialize)]
+pub struct MethodInfo {
+    /// Stable name.
+    pub name: &'static str,
+    /// One sentence.
+    pub description: &'static str,
+    /// Where it comes from.
+    pub source: &'static str,
+    /// `core`, `family` or `baseline`.
+    pub group: Group,
+    /// Reads a trained teacher's hidden layer.
+    pub needs_teacher_embedding: bool,
+    /// Reads the student's last hidden layer.
+    pub needs_student_hidden: bool,
+    /// Asks the teacher about a budget of points.
+    pub queries_teacher: bool,
+    /// Trains on the teacher's argmax.
+    pub hard_labels: bool,
+    /// Takes gradient steps on V's true labels.
+    pub trains_on_validation_labels: bool,
+    /// Config keys of its own settings.
+    pub settings: &'static [&'static str],
+}
+
+/// A key the page offers for a sweep.
+#[derive(Serialize)]
+pub struct SweepKey {
+    /// The dotted config key.
+    pub key: &'static str,
+    /// What varying it shows.
+    pub description: &'static str,
+}
+
+/// Limits that are not config keys.
+#[derive(Serialize)]
+pub struct Limits {
+    /// Largest CSV upload in bytes.
+    pub csv_bytes: usize,
+    /// Most rows of a CSV.
+    pub csv_rows: usize,
+    /// Most columns of a CSV.
+    pub csv_columns: usize,
+    /// Most hand-added labeled points.
+    pub extra_points: usize,
+    /// Most values in one sweep.
+    pub sweep_values: usize,
+}
+
+/// The whole schema.
+#[derive(Serialize)]
+pub struct Schema {
+    /// Every config key.
+    pub keys: Vec<KeySpec>,
+    /// Every method, in display order.
+    pub methods: Vec<MethodInfo>,
+    /// The keys the page offers for a sweep.
+    pub sweep_keys: Vec<SweepKey>,
+    /// Limits beside the config keys.
+    pub limits: Limits,
+}
+
+/// The engine's schema.
+pub fn schema() -> Schema {
+    let datasets: Vec<&str> = crate::data::catalogue().into_iter().map(|(n, _)| n).collect();
+    let names: Vec<&str> = TABLE.iter().map(|f| f.name).collect();
+    Schema {
+        keys: keys(&datasets, &names),
+        methods: TABLE
+            .iter()
+            .map(|f| MethodInfo {
+                name: f.name,
+                description: f.description,
+                source: f.source,
+                group: f.group,
+                needs_teacher_embedding: f.needs_teacher_embedding,
+                needs_student_hidden: f.needs_student_hidden,
+                queries_teacher: f.queries_teacher,
+                hard_labels: f.hard_labels,
+                trains_on_validation_labels: f.trains_on_validation_labels,
+                settings: f.settings,
+            })
+            .collect(),
+        sweep_keys: crate::sweep::SUGGESTED.iter().map(|&(key, description)| SweepKey { key, description }).collect(),
+        limits: Limits {
+            csv_bytes: crate::data::csv::MAX_BYTES,
+            csv_rows: crate::data::csv::MAX_ROWS,
+            csv_columns: crate::data::csv::MAX_COLUMNS,
+            extra_points: crate::seed::MAX_EXTRA_POINTS,
+            sweep_values: crate::sweep::MAX_VALUES,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_lists_every_key_method_and_sweep_key() {
+        let s = schema();
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(s.methods.len(), TABLE.len());
+        assert!(v["keys"].as_array().unwrap().iter().any(|k| k["key"] == "student.shift" && k["max"] == 4.0));
+        assert_eq!(v["methods"][0]["group"], "core");
+        for k in &s.sweep_keys {
+            assert!(s.keys.iter().any(|spec| spec.key == k.key), "sweep key {} is a config key", k.key);
+        }
+    }
+}
