@@ -660,7 +660,7 @@ pub fn schema(datasets: &[&str], methods: &[&str]) -> Vec<KeySpec> {
         positive("meta_lr", Some(100.0)),
         positive("l2t_lr", Some(1.0)),
         // Any u64 is a seed; JavaScript numbers are exact up to 2^53 - 1.
-        int("seed", 0, (1usize << 53) - 1),
+        spec("seed", "int", Some(0.0), Some(9_007_199_254_740_991.0)),
         KeySpec {
             options: methods.iter().map(|m| Value::String(m.to_string())).collect(),
             default: methods_default,

@@ -13,7 +13,9 @@ let nextId = 0;
  * Returns {node, sync(config), input}.
  */
 export function field(app, spec) {
-  const param = PARAM[spec.path];
+  // The key's kind and limits come from the engine's schema, which arrives after the panels are made:
+  // looked up when used.
+  const param = () => PARAM[spec.path];
   const id = `f${++nextId}-${spec.path.replace(/\W/g, '-')}`;
   const control = spec.control ?? 'number';
   let input;
@@ -29,10 +31,7 @@ export function field(app, spec) {
   } else if (control === 'text') {
     input = h('input', { id, name: spec.path, type: 'text', inputMode: spec.inputMode ?? 'text', spellcheck: false, autocomplete: 'off' });
   } else {
-    input = h('input', {
-      id, name: spec.path, type: 'number', inputMode: param.kind === 'int' ? 'numeric' : 'decimal',
-      min: spec.min ?? param.min, max: spec.max ?? param.max, step: spec.step ?? (param.kind === 'int' ? 1 : 'any'),
-    });
+    input = h('input', { id, name: spec.path, type: 'number', inputMode: 'decimal', step: spec.step ?? 'any' });
   }
   if (spec.testid) input.dataset.testid = spec.testid;
   const help = spec.help ? h('span', { className: 'help', text: spec.help, id: `${id}-help` }) : null;
@@ -42,7 +41,7 @@ export function field(app, spec) {
     const text = control === 'checkbox' ? String(input.checked) : input.value;
     let value;
     try {
-      value = parseValue(param, text, app.catalogue);
+      value = parseValue(param(), text, app.catalogue);
     } catch (e) {
       input.setAttribute('aria-invalid', 'true');
       app.showError(`${spec.label}: ${e.message}`);
@@ -72,12 +71,24 @@ export function field(app, spec) {
       if (value === undefined) return;
       if (document.activeElement === input && control !== 'select' && control !== 'checkbox') return;
       input.removeAttribute('aria-invalid');
+      const p = param();
+      if (control === 'number' && p) {
+        // The engine's limits; open-ended ones leave the attribute off.
+        const lo = spec.min ?? p.min;
+        const hi = spec.max ?? p.max;
+        if (Number.isFinite(lo)) input.min = String(lo);
+        if (Number.isFinite(hi)) input.max = String(hi);
+        if (p.kind === 'int') {
+          input.inputMode = 'numeric';
+          if (spec.step === undefined) input.step = '1';
+        }
+      }
       if (control === 'checkbox') input.checked = Boolean(value);
       else if (control === 'range') {
         input.value = String(value);
-        output.textContent = spec.format ? spec.format(Number(value)) : formatValue(param, value);
-      } else input.value = formatValue(param, value);
-      if (param.kind === 'intList' && input.value === '-') input.value = '';
+        output.textContent = spec.format ? spec.format(Number(value)) : formatValue(p, value);
+      } else input.value = formatValue(p, value);
+      if (p?.kind === 'intList' && input.value === '-') input.value = '';
     },
     setDisabled(disabled) {
       input.disabled = disabled;

@@ -4,7 +4,7 @@
 
 import { $, byTestId, setText } from './dom.js';
 import {
-  SPEEDS, METHODS, defaultState, readUrl, toQuery, resolvedConfig, overridesObject, withConfig,
+  SPEEDS, defaultState, readUrl, toQuery, resolvedConfig, overridesObject, withConfig, installSchema,
 } from './state.js';
 import { EngineClient } from './engine.js';
 import { takeBootWorker } from './boot.js';
@@ -193,9 +193,27 @@ app.setCsv = (csv, budget = null) => {
   for (const p of app.panels) p.syncState?.(app.state, app.config());
 };
 
+/**
+ * The method catalogue the panels read, from the engine's facts: names in display order, those a
+ * synthetic teacher cannot serve, and per method its sentence, source and group.
+ */
+function methodCatalogue(facts) {
+  return {
+    names: facts.map((m) => m.name),
+    trainedOnly: facts.filter((m) => m.needs_teacher_embedding).map((m) => m.name),
+    info: Object.fromEntries(facts.map((m) => [m.name, {
+      description: m.description, source: m.source, core: m.group === 'core', baseline: m.group === 'baseline',
+      usesValidationLabels: m.trains_on_validation_labels, queriesTeacher: m.queries_teacher, settings: m.settings,
+    }])),
+  };
+}
+
 engine.on('ready', (msg) => {
-  const methods = msg.methods?.names?.length ? msg.methods : { names: METHODS, trainedOnly: [], info: {} };
-  app.catalogue = { datasets: msg.datasets, scenarios: msg.scenarios, methods, sweepKeys: msg.sweepKeys ?? [] };
+  installSchema(msg.schema);
+  app.schema = msg.schema;
+  app.catalogue = {
+    datasets: msg.datasets, scenarios: msg.scenarios, methods: methodCatalogue(msg.schema.methods), sweepKeys: msg.schema.sweep_keys,
+  };
   app.scenarioConfigs = msg.scenarioConfigs;
   app.engineReady = true;
   const { state, notices: problems } = readUrl(location.search, app.catalogue, app.scenarioConfigs);

@@ -1,13 +1,12 @@
 // The page's whole state, and the one typed table of URL parameters that carries it (in the manner of
 // TensorFlow Playground's state.ts). A link rebuilds the same run: scenario, every changed config key,
-// the seed, hand-added points, speed, seeds for the results panel and the lesson step.
+// the seed, hand-added points, speed, seeds for the results panel, the lesson step and the sweep.
 //
+// The config keys, their kinds, limits, options and defaults come from the engine (its schema, read
+// when the worker starts: installSchema); this file adds only their labels and the page's own keys.
 // Config keys use the engine's own names (nested keys with a dot: `teacher.rate`, `student.epochs`);
 // only keys that differ from the scenario's value are written, plus `scenario` and `seed` always.
 // Bad or unknown parameters are dropped with a notice; the page then runs on the defaults.
-
-/** The six core methods (the engine's default); the full list comes from the engine at start. */
-export const METHODS = ['vanilla', 'vanilla_hard', 'slam', 'slam_hard', 'weighted', 'taylor_ce'];
 
 /** Speed levels: student epochs per second (the worker paces batches to this); Infinity = as fast as it can. */
 export const SPEEDS = [
@@ -20,56 +19,31 @@ export const SPEEDS = [
 ];
 export const DEFAULT_SPEED = 4; // 1-based index into SPEEDS: 5 epochs/s, flagship in about 6 s
 
+/** Points a link carries at most (a longer query string stops being shareable). */
 const MAX_POINTS = 200;
 
-/**
- * Every URL parameter. kind: int | float | enum | bool | intList | enumList | points.
- * `config: true` marks engine config keys (key = dotted path); the rest are page state.
- * `options` may be a function of the engine's catalogue ({scenarios, datasets}).
- */
-export const PARAMS = [
+/** How the page names each config key in its notices. */
+const LABELS = {
+  dataset: 'dataset', samples: 'samples', data_noise: 'data noise', classes: 'classes', labeled: '|L| labeled',
+  validation: '|V| validation', test_fraction: 'test share', standardize: 'feature scaling', 'teacher.kind': 'teacher kind',
+  'teacher.hidden': 'teacher hidden layers', 'teacher.epochs': 'teacher epochs', 'teacher.lr': 'teacher learning rate',
+  'teacher.noise': 'noise model', 'teacher.rate': 'noise rate', 'teacher.confidence_jitter': 'confidence jitter',
+  'teacher.shift': 'teacher pixel shifts', 'student.hidden': 'student hidden layers', 'student.epochs': 'student epochs',
+  'student.lr': 'student learning rate', 'student.batch_size': 'batch size', 'student.optimizer': 'optimizer',
+  'student.weight_decay': 'weight decay', 'student.shift': 'student pixel shifts', alpha_estimator: 'alpha estimator',
+  alpha_min: 'alpha_min', k_coverage: 'k coverage', normalize_k: 'normalize by k - 1', temperature: 'temperature',
+  taylor_order: 'Taylor order', 'ups.threshold_positive': 'UPS positive threshold', 'ups.threshold_negative': 'UPS negative threshold',
+  'ups.max_spread': 'UPS maximum spread', 'ups.ensemble': 'UPS ensemble size', vid_weight: 'VID weight',
+  query_budget: 'RAD query budget', query_rounds: 'RAD query rounds', lelp_subclasses: 'LELP subclasses per class',
+  meta_lr: 'ALM meta learning rate', l2t_lr: 'L2T learning rate', seed: 'seed', methods: 'methods',
+};
+
+/** The engine's kinds, as this file names them. */
+const KINDS = { int: 'int', float: 'float', float_or_auto: 'floatOrAuto', bool: 'bool', enum: 'enum', int_list: 'intList', enum_list: 'enumList' };
+
+/** The page's own keys (not the engine's). */
+const PAGE_PARAMS = [
   { key: 'scenario', kind: 'enum', options: (cat) => cat.scenarios.map((s) => s.name), default: 'flagship', label: 'scenario' },
-  { key: 'dataset', kind: 'enum', config: true, options: (cat) => cat.datasets.map((d) => d.name), label: 'dataset' },
-  { key: 'samples', kind: 'int', config: true, min: 10, max: 200000, label: 'samples' },
-  { key: 'data_noise', kind: 'float', config: true, min: 0, max: 10, label: 'data noise' },
-  { key: 'classes', kind: 'int', config: true, min: 2, max: 50, label: 'classes' },
-  { key: 'labeled', kind: 'int', config: true, min: 1, max: 200000, label: '|L| labeled' },
-  { key: 'validation', kind: 'int', config: true, min: 1, max: 200000, label: '|V| validation' },
-  { key: 'test_fraction', kind: 'float', config: true, min: 0.01, max: 0.95, label: 'test share' },
-  { key: 'standardize', kind: 'enum', config: true, options: ['auto', 'always', 'never', 'labeled'], label: 'feature scaling' },
-  { key: 'teacher.kind', kind: 'enum', config: true, options: ['trained', 'synthetic'], label: 'teacher kind' },
-  { key: 'teacher.hidden', kind: 'intList', config: true, min: 1, max: 1024, maxLen: 8, label: 'teacher hidden layers' },
-  { key: 'teacher.epochs', kind: 'int', config: true, min: 1, max: 10000, label: 'teacher epochs' },
-  { key: 'teacher.lr', kind: 'float', config: true, min: 1e-6, max: 10, label: 'teacher learning rate' },
-  { key: 'teacher.noise', kind: 'enum', config: true, options: ['uniform', 'class_pair', 'margin', 'region'], label: 'noise model' },
-  { key: 'teacher.rate', kind: 'float', config: true, min: 0, max: 0.95, label: 'noise rate' },
-  { key: 'teacher.confidence_jitter', kind: 'float', config: true, min: 0, max: 1, label: 'confidence jitter' },
-  { key: 'teacher.shift', kind: 'int', config: true, min: 0, max: 4, label: 'teacher pixel shifts' },
-  { key: 'student.hidden', kind: 'intList', config: true, min: 1, max: 1024, maxLen: 8, label: 'student hidden layers' },
-  { key: 'student.epochs', kind: 'int', config: true, min: 1, max: 10000, label: 'student epochs' },
-  { key: 'student.lr', kind: 'float', config: true, min: 1e-6, max: 100, label: 'student learning rate' },
-  { key: 'student.batch_size', kind: 'int', config: true, min: 1, max: 65536, label: 'batch size' },
-  { key: 'student.optimizer', kind: 'enum', config: true, options: ['adam', 'sgd'], label: 'optimizer' },
-  { key: 'student.weight_decay', kind: 'float', config: true, min: 0, max: 1, label: 'weight decay' },
-  { key: 'student.shift', kind: 'int', config: true, min: 0, max: 4, label: 'student pixel shifts' },
-  { key: 'alpha_estimator', kind: 'enum', config: true, options: ['isotonic', 'binned', 'oracle', 'constant'], label: 'alpha estimator' },
-  { key: 'alpha_min', kind: 'floatOrAuto', config: true, min: 0, max: 1, label: 'alpha_min' },
-  { key: 'k_coverage', kind: 'float', config: true, min: 0.01, max: 1, label: 'k coverage' },
-  { key: 'normalize_k', kind: 'bool', config: true, label: 'normalize by k - 1' },
-  { key: 'temperature', kind: 'float', config: true, min: 0.05, max: 100, label: 'temperature' },
-  { key: 'taylor_order', kind: 'int', config: true, min: 1, max: 20, label: 'Taylor order' },
-  { key: 'ups.threshold_positive', kind: 'float', config: true, min: 0, max: 1, label: 'UPS positive threshold' },
-  { key: 'ups.threshold_negative', kind: 'float', config: true, min: 0, max: 1, label: 'UPS negative threshold' },
-  { key: 'ups.max_spread', kind: 'float', config: true, min: 0, max: 1, label: 'UPS maximum spread' },
-  { key: 'ups.ensemble', kind: 'int', config: true, min: 2, max: 20, label: 'UPS ensemble size' },
-  { key: 'vid_weight', kind: 'float', config: true, min: 0, max: 100, label: 'VID weight' },
-  { key: 'query_budget', kind: 'float', config: true, min: 0.001, max: 1, label: 'RAD query budget' },
-  { key: 'query_rounds', kind: 'int', config: true, min: 1, max: 100, label: 'RAD query rounds' },
-  { key: 'lelp_subclasses', kind: 'int', config: true, min: 2, max: 8, label: 'LELP subclasses per class (2, 4, 6 or 8)' },
-  { key: 'meta_lr', kind: 'float', config: true, min: 1e-6, max: 100, label: 'ALM meta learning rate' },
-  { key: 'l2t_lr', kind: 'float', config: true, min: 1e-6, max: 1, label: 'L2T learning rate' },
-  { key: 'seed', kind: 'int', config: true, min: 0, max: 2147483647, label: 'seed' },
-  { key: 'methods', kind: 'enumList', config: true, options: (cat) => cat.methods?.names ?? METHODS, label: 'methods' },
   { key: 'points', kind: 'points', default: [], label: 'added points' },
   { key: 'speed', kind: 'int', min: 1, max: SPEEDS.length, default: DEFAULT_SPEED, label: 'speed' },
   { key: 'seeds', kind: 'int', min: 1, max: 1000, default: 10, label: 'seeds' },
@@ -78,8 +52,35 @@ export const PARAMS = [
   { key: 'sweep_values', kind: 'text', pattern: /^[\w.,\[\] -]*$/, maxLen: 200, default: '', label: 'sweep values' },
 ];
 
-export const PARAM = Object.fromEntries(PARAMS.map((p) => [p.key, p]));
-export const CONFIG_PARAMS = PARAMS.filter((p) => p.config);
+/**
+ * Every URL parameter. kind: int | float | floatOrAuto | enum | bool | intList | enumList | points | text.
+ * `config: true` marks engine config keys (key = dotted path), from the engine's schema; the rest are
+ * page state. `options` may be a function of the engine's catalogue ({scenarios, datasets}).
+ * Live bindings: installSchema fills them when the engine is ready.
+ */
+export let PARAMS = [...PAGE_PARAMS];
+export let PARAM = Object.fromEntries(PARAMS.map((p) => [p.key, p]));
+export let CONFIG_PARAMS = [];
+
+/** Builds the URL table from the engine's schema ({keys: [{key, kind, min, max, min_exclusive, ...}]}). */
+export function installSchema(schema) {
+  const config = schema.keys.map((k) => ({
+    key: k.key,
+    kind: KINDS[k.kind] ?? k.kind,
+    config: true,
+    min: k.min ?? -Infinity,
+    max: k.max ?? Infinity,
+    minExclusive: Boolean(k.min_exclusive),
+    maxExclusive: Boolean(k.max_exclusive),
+    maxLen: k.max_len ?? undefined,
+    options: k.options?.length ? k.options : undefined,
+    default: k.default,
+    label: LABELS[k.key] ?? k.key,
+  }));
+  PARAMS = [PAGE_PARAMS[0], ...config, ...PAGE_PARAMS.slice(1)];
+  PARAM = Object.fromEntries(PARAMS.map((p) => [p.key, p]));
+  CONFIG_PARAMS = PARAMS.filter((p) => p.config);
+}
 
 /** A fresh page state for a scenario: no overrides, no points. */
 export function defaultState(scenario = 'flagship') {
@@ -100,20 +101,21 @@ export function parseValue(param, text, catalogue) {
     case 'int': {
       if (!/^-?\d+$/.test(t)) throw new Error(`expected a whole number, got "${t}"`);
       const v = Number(t);
-      if (v < param.min || v > param.max) throw new Error(`must be between ${param.min} and ${param.max}, got ${v}`);
+      if (param.options && !param.options.includes(v)) throw new Error(`expected one of ${param.options.join(', ')}, got ${v}`);
+      checkRange(param, v);
       return v;
     }
     case 'float': {
       const v = Number(t);
       if (t === '' || !Number.isFinite(v)) throw new Error(`expected a number, got "${t}"`);
-      if (v < param.min || v > param.max) throw new Error(`must be between ${param.min} and ${param.max}, got ${v}`);
+      checkRange(param, v);
       return v;
     }
     case 'floatOrAuto': {
       if (t.toLowerCase() === 'auto') return 'auto';
       const v = Number(t);
       if (t === '' || !Number.isFinite(v)) throw new Error(`expected a number or "auto", got "${t}"`);
-      if (v < param.min || v > param.max) throw new Error(`must be between ${param.min} and ${param.max} or "auto", got ${v}`);
+      checkRange(param, v, ' or "auto"');
       return v;
     }
     case 'text': {
@@ -165,6 +167,20 @@ export function parseValue(param, text, catalogue) {
     default:
       throw new Error(`unknown kind ${param.kind}`);
   }
+}
+
+/** Throws unless `v` is inside `param`'s limits, saying them as the engine does. */
+function checkRange(param, v, extra = '') {
+  const lo = param.min ?? -Infinity;
+  const hi = param.max ?? Infinity;
+  const below = param.minExclusive ? v <= lo : v < lo;
+  const above = param.maxExclusive ? v >= hi : v > hi;
+  if (!below && !above) return;
+  let range;
+  if (!param.minExclusive && !param.maxExclusive && Number.isFinite(lo) && Number.isFinite(hi)) range = `between ${lo} and ${hi}`;
+  else if (!Number.isFinite(hi)) range = param.minExclusive ? `above ${lo}` : `at least ${lo}`;
+  else range = `in ${param.minExclusive ? '(' : '['}${lo}, ${hi}${param.maxExclusive ? ')' : ']'}`;
+  throw new Error(`must be ${range}${extra}, got ${v}`);
 }
 
 /** Shortest text that parses back to `value` (floats keep 6 significant digits). */

@@ -16,9 +16,8 @@
 // Page -> pool worker (name 'seeds')
 //   {type:'seed', request, index, csv: null|{name,text}, needsPool}   one seed (slam.runSeed)
 // Worker -> page
-//   {type:'ready', datasets, scenarios, scenarioConfigs, methods}  |  {type:'fatal', message}
-//     methods: {names, trainedOnly, info: {name: {description, source, core, baseline, usesValidationLabels}}}
-//     sweepKeys: [{key, description}] the keys the results panel offers for a sweep
+//   {type:'ready', datasets, scenarios, scenarioConfigs, schema}  |  {type:'fatal', message}
+//     schema: the engine's (slam.schema()): config keys with kinds and limits, method facts, sweep keys, limits
 //   {type:'built', gen, overview, config, arrays:{...typed arrays}, bounds}  |  {type:'build-error', gen, message}
 //   {type:'snapshot', gen, epoch, finished, playing, metrics?, warnings?, grids?, preds?, queried?, res, stepsPerSec}
 //     warnings: one line per diverged or collapsed method (with metrics); queried: {methodIndex: Uint32Array}
@@ -32,8 +31,10 @@ import init, * as slam from './pkg/slam_lab.js';
 import { provideData } from './datasets.js';
 
 const GRID_RES = 64;
+/** The engine's schema (config keys, method facts), read once. */
+let schema = null;
 /** Methods that ask the teacher about a budget of points instead of reading its labels on all of U. */
-const QUERYING = ['rad', 'rad_random', 'rad_uncertainty'];
+let querying = new Set();
 const TICK_MS = 16;
 const TICK_BUDGET_MS = 30; // one tick never trains longer than this, so messages stay responsive
 const MIN_SNAPSHOT_MS = 30;
@@ -73,68 +74,14 @@ const engine = init()
     const scenarios = slam.scenarios();
     const scenarioConfigs = {};
     for (const s of scenarios) scenarioConfigs[s.name] = slam.scenarioConfig(s.name);
-    post({
-      type: 'ready', datasets: slam.datasets(), scenarios, scenarioConfigs, methods: knownMethods(scenarioConfigs),
-      sweepKeys: typeof slam.sweepKeys === 'function' ? slam.sweepKeys() : [],
-    });
+    schema = slam.schema();
+    querying = new Set(schema.methods.filter((m) => m.queries_teacher).map((m) => m.name));
+    post({ type: 'ready', datasets: slam.datasets(), scenarios, scenarioConfigs, schema });
   })
   .catch((e) => {
     post({ type: 'fatal', message: `Could not start the engine (www/pkg): ${messageOf(e)}. Build it with scripts/build.sh.` });
     throw e;
   });
-
-/**
- * The methods this engine build knows, and which of them need a trained teacher. Asked of the engine
- * itself (`methods: "all"` on a tiny session, per teacher kind), so the page follows the engine as it grows.
- */
-function knownMethods(scenarioConfigs) {
-  const probe = (kind) => {
-    let s = null;
-    try {
-      s = new slam.Session({
-        config: {
-          dataset: 'moons', samples: 200, labeled: 20, validation: 20, test_fraction: 0.2, methods: 'all',
-          student: { hidden: [4], epochs: 1 }, teacher: { kind, hidden: [8], epochs: 2 },
-        },
-      });
-      return s.config().methods;
-    } catch {
-      return null;
-    } finally {
-      if (s) s.free();
-    }
-  };
-  const described = typeof slam.methods === 'function' ? safe(() => slam.methods()) : null;
-  const info = {};
-  if (Array.isArray(described)) {
-    for (const m of described) {
-      if (m && m.name) {
-        info[m.name] = {
-          description: m.description ?? '', source: m.source ?? '', core: Boolean(m.core),
-          baseline: Boolean(m.baseline), usesValidationLabels: Boolean(m.trains_on_validation_labels),
-        };
-      }
-    }
-  }
-  const trained = probe('trained');
-  const synthetic = probe('synthetic');
-  const fallback = [...new Set(Object.values(scenarioConfigs).flatMap((c) => c.methods ?? []))];
-  const all = Object.keys(info).length ? Object.keys(info) : (trained ?? fallback);
-  return {
-    names: all,
-    // What a synthetic teacher cannot run (it has no hidden layer): asked of the engine itself.
-    trainedOnly: synthetic ? all.filter((m) => !synthetic.includes(m)) : [],
-    info,
-  };
-}
-
-function safe(fn) {
-  try {
-    return fn();
-  } catch {
-    return null;
-  }
-}
 
 function messageOf(e) {
   if (e && typeof e.message === 'string') return e.message;
@@ -240,7 +187,7 @@ async function build(msg) {
   const [L, , U] = overview.sizes;
   batchesPerEpoch = Math.max(1, Math.ceil((L + U) / config.student.batch_size));
   nMethods = overview.methods.length;
-  queryingMethods = overview.methods.flatMap((m, i) => (QUERYING.includes(m) ? [i] : []));
+  queryingMethods = overview.methods.flatMap((m, i) => (querying.has(m) ? [i] : []));
   twoD = !overview.projected;
   predCostMs = 0;
   lastPredsAt = -Infinity;

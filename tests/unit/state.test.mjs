@@ -4,7 +4,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { PARAMS, PARAM, readUrl, toQuery, parseValue, formatValue, defaultState } from '../../www/state.js';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as state from '../../www/state.js';
+
+const { readUrl, toQuery, parseValue, formatValue, defaultState } = state;
+// The page's URL table is the engine's schema (slam-lab schema) plus the page's own keys.
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = process.env.SLAM_LAB_BIN || path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release', 'slam-lab');
+const SCHEMA = JSON.parse(execFileSync(BIN, ['schema'], { encoding: 'utf8' }));
+state.installSchema(SCHEMA);
+const { PARAMS, PARAM } = state;
 
 const catalogue = {
   scenarios: ['flagship', 'digits', 'uniform-noise'].map((name) => ({ name })),
@@ -31,16 +42,18 @@ const valueText = fc.oneof(
 );
 const keyText = fc.oneof(fc.constantFrom(...PARAMS.map((p) => p.key)), fc.string({ maxLength: 12 }));
 
+const inRange = (p, v) => (p.minExclusive ? v > p.min : v >= p.min) && (p.maxExclusive ? v < p.max : v <= p.max);
+
 /** The table's limits, checked independently of the decoder's own parser. */
 function withinLimits(p, v) {
   const opts = typeof p.options === 'function' ? p.options(catalogue) : p.options;
   switch (p.kind) {
     case 'int':
-      return Number.isInteger(v) && v >= p.min && v <= p.max;
+      return Number.isInteger(v) && v >= p.min && v <= p.max && (!p.options || p.options.includes(v));
     case 'float':
-      return Number.isFinite(v) && v >= p.min && v <= p.max;
+      return Number.isFinite(v) && inRange(p, v);
     case 'floatOrAuto':
-      return v === 'auto' || (Number.isFinite(v) && v >= p.min && v <= p.max);
+      return v === 'auto' || (Number.isFinite(v) && inRange(p, v));
     case 'text':
       return typeof v === 'string' && v.length <= p.maxLen && p.pattern.test(v);
     case 'enum':
@@ -96,16 +109,22 @@ test('raw, undecoded junk in the query decodes without throwing', () => {
   );
 });
 
+/** Floats inside `p`'s limits that stay inside after rounding to 6 significant digits. */
+const validFloat = (p) =>
+  fc.double({ min: p.min, max: Math.min(p.max, 1e30), minExcluded: p.minExclusive, maxExcluded: p.maxExclusive, noNaN: true })
+    .map((v) => Number(v.toPrecision(6)))
+    .filter((v) => inRange(p, v));
+
 // Valid values per parameter kind, drawn inside the table's own limits.
 function validValue(p) {
   const opts = typeof p.options === 'function' ? p.options(catalogue) : p.options;
   switch (p.kind) {
     case 'int':
-      return fc.integer({ min: p.min, max: Math.min(p.max, 1e9) });
+      return p.options ? fc.constantFrom(...p.options) : fc.integer({ min: p.min, max: Math.min(p.max, 1e9) });
     case 'float':
-      return fc.double({ min: p.min, max: p.max, noNaN: true }).map((v) => Number(v.toPrecision(6)));
+      return validFloat(p);
     case 'floatOrAuto':
-      return fc.oneof(fc.constant('auto'), fc.double({ min: p.min, max: p.max, noNaN: true }).map((v) => Number(v.toPrecision(6))));
+      return fc.oneof(fc.constant('auto'), validFloat(p));
     case 'enum':
       return fc.constantFrom(...opts);
     case 'bool':

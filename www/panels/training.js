@@ -4,7 +4,7 @@
 
 import { h, setText, percent, showWarnings, vMark } from '../dom.js';
 import { field } from '../controls.js';
-import { METHODS, PARAM, parseValue } from '../state.js';
+import { PARAM, parseValue } from '../state.js';
 import { methodColor, methodLabel, METHOD_DASH, METHOD_HELP, classColor, rgbCss, classRgb } from '../palette.js';
 import { LineChart } from '../charts/line.js';
 import { PlanePlot } from '../charts/scatter.js';
@@ -13,8 +13,22 @@ import { IMAGES } from './teacher.js';
 
 const NUMBERS_MS = 100;
 
-/** Methods that ask the teacher about a budget of points (RAD and its two baselines). */
-const QUERYING = ['rad', 'rad_random', 'rad_uncertainty'];
+/** The settings of the family shown in this panel, by config key (the methods that read each, from the engine). */
+const SETTING_LABELS = {
+  taylor_order: { label: 'Taylor-CE: order t' },
+  'ups.threshold_positive': { label: 'UPS: keep a label when its probability is at least' },
+  'ups.threshold_negative': { label: 'UPS: rule a class out when its probability is at most' },
+  'ups.max_spread': { label: 'UPS: and the ensemble spread is at most' },
+  'ups.ensemble': { label: 'UPS: ensemble size' },
+  vid_weight: { label: 'VID: weight of the hidden-layer loss' },
+  query_budget: { label: 'RAD: share of U the teacher may label' },
+  query_rounds: { label: 'RAD: query rounds (in the first half of training)' },
+  lelp_subclasses: { label: 'LELP: subclasses per class', control: 'select', options: [['2', '2'], ['4', '4'], ['6', '6'], ['8', '8']] },
+  meta_lr: { label: 'ALM: meta learning rate' },
+  l2t_lr: { label: 'L2T: learning rate of the loss-setting teacher' },
+};
+/** Method settings the mixing weights panel shows. */
+const SHOWN_ELSEWHERE = ['alpha_estimator', 'alpha_min', 'k_coverage', 'normalize_k'];
 
 const intTicks = (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v) : ''));
 
@@ -51,14 +65,14 @@ export function createTrainingPanel(app, root) {
   };
   const coreNames = () => {
     const info = app.catalogue.methods?.info ?? {};
-    const names = app.catalogue.methods?.names ?? METHODS;
-    const core = names.filter((m) => info[m]?.core);
-    return core.length ? core : METHODS.filter((m) => names.includes(m));
+    return (app.catalogue.methods?.names ?? []).filter((m) => info[m]?.core);
   };
+  /** Whether `m` asks the teacher about a budget of points (RAD and its two baselines). */
+  const queries = (m) => Boolean(app.catalogue.methods?.info?.[m]?.queriesTeacher);
   coreButton.addEventListener('click', () => setMethods(coreNames()));
   allButton.addEventListener('click', () => {
     const synthetic = app.config().teacher?.kind !== 'trained';
-    setMethods((app.catalogue.methods?.names ?? METHODS).filter((m) => !(synthetic && trainedOnly.includes(m))));
+    setMethods((app.catalogue.methods?.names ?? []).filter((m) => !(synthetic && trainedOnly.includes(m))));
   });
 
   /** One method in the picker: tick box, name, a short line, why it is off, and "about" (sentence + source). */
@@ -105,11 +119,11 @@ export function createTrainingPanel(app, root) {
   }
 
   function buildMethodBoxes(catalogue) {
-    const names = catalogue.methods?.names ?? METHODS;
+    const names = catalogue.methods?.names ?? [];
     const info = catalogue.methods?.info ?? {};
     trainedOnly = catalogue.methods?.trainedOnly ?? [];
     methodBoxes = names.map((m) => methodRow(m, info[m]));
-    const isCore = (m) => (Object.keys(info).length ? Boolean(info[m]?.core) : METHODS.includes(m));
+    const isCore = (m) => Boolean(info[m]?.core);
     const isBaseline = (m) => Boolean(info[m]?.baseline);
     const groups = [
       ['core', 'Core', 'the six SLaM is compared with', methodBoxes.filter((b) => isCore(b.name))],
@@ -122,30 +136,19 @@ export function createTrainingPanel(app, root) {
     ])));
   }
 
-  // The settings of the chosen methods: shown only while a method that reads them is ticked.
-  const methodSettings = [
-    { path: 'taylor_order', label: 'Taylor-CE: order t', methods: ['taylor_ce'] },
-    { path: 'ups.threshold_positive', label: 'UPS: keep a label when its probability is at least', methods: ['ups'] },
-    { path: 'ups.threshold_negative', label: 'UPS: rule a class out when its probability is at most', methods: ['ups'] },
-    { path: 'ups.max_spread', label: 'UPS: and the ensemble spread is at most', methods: ['ups'] },
-    { path: 'ups.ensemble', label: 'UPS: ensemble size', methods: ['ups'] },
-    { path: 'vid_weight', label: 'VID: weight of the hidden-layer loss', methods: ['vid'] },
-    { path: 'query_budget', label: 'RAD: share of U the teacher may label', methods: QUERYING },
-    { path: 'query_rounds', label: 'RAD: query rounds (in the first half of training)', methods: QUERYING },
-    { path: 'lelp_subclasses', label: 'LELP: subclasses per class', methods: ['lelp'], control: 'select', options: [['2', '2'], ['4', '4'], ['6', '6'], ['8', '8']] },
-    { path: 'meta_lr', label: 'ALM: meta learning rate', methods: ['alm'] },
-    { path: 'l2t_lr', label: 'L2T: learning rate of the loss-setting teacher', methods: ['l2t'] },
-  ];
+  // The settings of the chosen methods: shown only while a method that reads them is ticked; which
+  // methods read which key is the engine's (its facts' settings).
   const settingsBox = h('fieldset', { className: 'method-settings', testid: 'method-settings', hidden: true }, [h('legend', { text: 'Settings of the chosen methods' })]);
   let settingFields = [];
-  function buildMethodSettings(scenarioConfigs) {
-    const base = scenarioConfigs.flagship ?? Object.values(scenarioConfigs)[0] ?? {};
-    settingFields = methodSettings
-      .filter((spec) => PARAM[spec.path] && spec.path.split('.').reduce((o, k) => o?.[k], base) !== undefined)
-      .map((spec) => {
-        const f = field(app, { path: spec.path, label: spec.label, control: spec.control, options: spec.options, testid: `setting-${spec.path}` });
-        return { ...f, methods: spec.methods };
-      });
+  function buildMethodSettings(catalogue) {
+    const names = catalogue.methods?.names ?? [];
+    const info = catalogue.methods?.info ?? {};
+    const paths = [...new Set(names.flatMap((m) => info[m]?.settings ?? []))].filter((p) => PARAM[p] && !SHOWN_ELSEWHERE.includes(p));
+    settingFields = paths.map((path) => {
+      const spec = SETTING_LABELS[path] ?? { label: PARAM[path].label };
+      const f = field(app, { path, label: spec.label, control: spec.control, options: spec.options, testid: `setting-${path}` });
+      return { ...f, methods: names.filter((m) => (info[m]?.settings ?? []).includes(path)) };
+    });
     settingsBox.replaceChildren(h('legend', { text: 'Settings of the chosen methods' }), ...settingFields.map((f) => f.node));
   }
 
@@ -222,7 +225,7 @@ export function createTrainingPanel(app, root) {
         h('figcaption', {}, [sw, h('span', { className: 'card-name', text: methodLabel(name), title: METHOD_HELP[name] }), h('span', { className: 'card-acc-wrap' }, [acc, h('span', { className: 'unit', text: '%' })])]),
         holder,
       ]);
-      const querying = QUERYING.includes(name);
+      const querying = queries(name);
       const plot = new PlanePlot(holder, {
         ariaLabel: `${methodLabel(name)}: ${view.overview.projected ? 'predictions on test points' : 'decision boundary'}${querying ? ', with the points the teacher was asked to label' : ''}`,
         maxSize: 420,
@@ -271,7 +274,7 @@ export function createTrainingPanel(app, root) {
 
   /** The RAD rules' table: one row per querying method, filled by updateQueries. */
   function buildQueryTable(methods) {
-    const rows = methods.filter((m) => QUERYING.includes(m));
+    const rows = methods.filter(queries);
     querySection.hidden = rows.length === 0;
     queryTable.replaceChildren(
       h('thead', {}, h('tr', {}, [
@@ -297,7 +300,7 @@ export function createTrainingPanel(app, root) {
     if (!v || querySection.hidden) return;
     const { labels, teacherLabels } = v.arrays;
     v.overview.methods.forEach((m, idx) => {
-      if (!QUERYING.includes(m)) return;
+      if (!queries(m)) return;
       const asked = snap?.queried?.[idx] ?? [];
       let right = 0;
       for (const i of asked) if (teacherLabels[i] === labels[i]) right++;
@@ -430,13 +433,13 @@ export function createTrainingPanel(app, root) {
   return {
     onCatalogue(catalogue, scenarioConfigs) {
       buildMethodBoxes(catalogue);
-      buildMethodSettings(scenarioConfigs);
+      buildMethodSettings(catalogue);
     },
     syncState(state, cfg) {
       for (const f of fields) f.sync(cfg);
       const shiftField = fields.find((f) => f.input.name === 'student.shift');
       shiftField.setDisabled(!IMAGES.includes(cfg.dataset) || Boolean(app.csv));
-      const chosen = new Set(cfg.methods ?? METHODS);
+      const chosen = new Set(cfg.methods ?? []);
       const synthetic = cfg.teacher?.kind !== 'trained';
       for (const b of methodBoxes) {
         b.input.checked = chosen.has(b.name);
