@@ -55,6 +55,8 @@ pub struct Limits {
     pub extra_points: usize,
     /// Most values in one sweep.
     pub sweep_values: usize,
+    /// Most seeds in one run.
+    pub seeds: usize,
 }
 
 /// The whole schema.
@@ -98,6 +100,7 @@ pub fn schema() -> Schema {
             csv_columns: crate::data::csv::MAX_COLUMNS,
             extra_points: crate::seed::MAX_EXTRA_POINTS,
             sweep_values: crate::sweep::MAX_VALUES,
+            seeds: crate::config::caps::SEEDS,
         },
     }
 }

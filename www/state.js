@@ -46,7 +46,7 @@ const PAGE_PARAMS = [
   { key: 'scenario', kind: 'enum', options: (cat) => cat.scenarios.map((s) => s.name), default: 'flagship', label: 'scenario' },
   { key: 'points', kind: 'points', default: [], label: 'added points' },
   { key: 'speed', kind: 'int', min: 1, max: SPEEDS.length, default: DEFAULT_SPEED, label: 'speed' },
-  { key: 'seeds', kind: 'int', min: 1, max: 1000, default: 10, label: 'seeds' },
+  { key: 'seeds', kind: 'int', min: 1, max: Infinity, default: 10, label: 'seeds' }, // max: the engine's
   { key: 'lesson', kind: 'int', min: 0, max: 50, default: 0, label: 'lesson step' },
   { key: 'sweep', kind: 'text', pattern: /^[a-z_]+(\.[a-z_]+)?$/, maxLen: 40, default: 'labeled', label: 'sweep setting' },
   { key: 'sweep_values', kind: 'text', pattern: /^[\w.,\[\] -]*$/, maxLen: 200, default: '', label: 'sweep values' },
@@ -77,7 +77,8 @@ export function installSchema(schema) {
     default: k.default,
     label: LABELS[k.key] ?? k.key,
   }));
-  PARAMS = [PAGE_PARAMS[0], ...config, ...PAGE_PARAMS.slice(1)];
+  const page = PAGE_PARAMS.map((p) => (p.key === 'seeds' ? { ...p, max: schema.limits?.seeds ?? p.max } : p));
+  PARAMS = [page[0], ...config, ...page.slice(1)];
   PARAM = Object.fromEntries(PARAMS.map((p) => [p.key, p]));
   CONFIG_PARAMS = PARAMS.filter((p) => p.config);
 }

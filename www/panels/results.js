@@ -11,7 +11,7 @@ import { download, reportToCsv, composePng, canvasToBlob } from '../export.js';
 import { createSweepView } from './sweep.js';
 
 export function createResultsPanel(app, root) {
-  const seedsInput = h('input', { type: 'number', id: 'seeds-input', testid: 'seeds-input', min: 1, max: 1000, step: 1, inputMode: 'numeric' });
+  const seedsInput = h('input', { type: 'number', id: 'seeds-input', testid: 'seeds-input', min: 1, step: 1, inputMode: 'numeric' });
   seedsInput.addEventListener('change', () => {
     const n = Number(seedsInput.value);
     if (!Number.isInteger(n) || n < PARAM.seeds.min || n > PARAM.seeds.max) {
@@ -291,6 +291,7 @@ export function createResultsPanel(app, root) {
     },
     syncState(state, config) {
       sweep.syncState(state, config);
+      if (Number.isFinite(PARAM.seeds.max)) seedsInput.max = String(PARAM.seeds.max);
       if (document.activeElement !== seedsInput) seedsInput.value = String(state.seeds);
       if (report) stale.hidden = reportKey === settingKey();
       const first = config?.seed ?? 0;

@@ -16,7 +16,6 @@ const ROLE_STYLE = [
   { name: 'T test', color: '#7fcdb3' },
 ];
 
-const MAX_CSV_BYTES = 20 * 1024 * 1024;
 const GENERATORS = ['moons', 'circles', 'spirals', 'blobs', 'xor', 'checkerboard'];
 const WITH_CLASSES = ['spirals', 'blobs'];
 
@@ -123,8 +122,10 @@ export function createScenarioPanel(app, root) {
   csvInput.addEventListener('change', async () => {
     const file = csvInput.files?.[0];
     if (!file) return;
-    if (file.size > MAX_CSV_BYTES) {
-      app.showError(`${file.name}: the file is ${(file.size / 1048576).toFixed(1)} MB; at most 20 MB can be loaded.`);
+    const cap = app.schema?.limits?.csv_bytes ?? Infinity; // the engine's, so the two never disagree
+    if (file.size > cap) {
+      const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB (${bytes.toLocaleString('en')} bytes)`;
+      app.showError(`${file.name}: the file is ${mb(file.size)}; at most ${mb(cap)} can be loaded.`);
       csvInput.value = '';
       return;
     }
