@@ -1,0 +1,259 @@
+// The engine side of the page: builds (debounced, one at a time, an upload kept across them), the
+// worker's answers (ready, built, snapshots, errors) and restarting a worker that crashed.
+
+import { defaultState, readUrl, withConfig, installSchema } from '../state.js';
+
+const BUILD_DEBOUNCE_MS = 120;
+
+/** Wires `engine` (an EngineClient) to `app`: adds app.requestBuild, buildPending and setCsv. */
+export function installSession(app, engine) {
+  let buildGen = 0;
+  let buildTimer = null;
+  let buildInFlight = null; // {gen, initial, csvBefore}
+  let csvSent = false;
+  let crashes = 0;
+  let initialBuild = true;
+
+  app.requestBuild = ({ autoplay } = {}) => {
+    if (!app.engineReady) return;
+    if (autoplay ?? app.snap?.playing) app.pendingAutoplay = true;
+    clearTimeout(buildTimer);
+    buildTimer = setTimeout(sendBuild, BUILD_DEBOUNCE_MS);
+    app.updateStatus('building');
+  };
+
+  app.buildPending = () => buildTimer !== null || buildInFlight !== null;
+
+  function sendBuild() {
+    buildTimer = null;
+    const gen = ++buildGen;
+    const cfg = app.config();
+    let csv = null;
+    if (app.csv) {
+      csv = csvSent ? 'keep' : { name: app.csv.name, text: app.csv.text };
+      csvSent = true;
+    }
+    buildInFlight = { gen, initial: initialBuild, freshCsv: csv !== null && csv !== 'keep' };
+    engine.send({
+      type: 'build',
+      gen,
+      request: { scenario: app.state.scenario, config: app.requestOverrides(), points: app.state.points },
+      csv,
+      needsPool: !app.csv && cfg.dataset === 'mnist',
+    });
+    app.updateStatus();
+  }
+
+  /**
+   * The uploaded CSV becomes the data (or null to go back to built-in data). `budget` ({labeled, ...})
+   * are label budgets that fit the file: the scenario's own (e.g. 300 validation rows) may not. When the
+   * engine refuses the file, the state before the upload comes back (see 'build-error').
+   */
+  app.setCsv = (csv, budget = null) => {
+    app.csvPrevious = app.csv;
+    app.statePrevious = app.state;
+    app.csvBudgetPrevious = app.csvBudget;
+    app.csv = csv;
+    csvSent = false;
+    app.clearError();
+    let next = { ...app.state, points: [] }; // points were added on another dataset's plane: they do not carry over
+    if (csv) app.csvBudget = null;
+    // An uploaded table is not an image: pixel shifts do not apply to it.
+    if (csv) for (const path of ['student.shift', 'teacher.shift']) next = withConfig(next, path, 0, app.scenarioConfigs);
+    if (csv && budget) {
+      app.csvBudget = { applied: budget, before: Object.fromEntries(Object.keys(budget).map((k) => [k, app.state.over[k]])) };
+      for (const [path, value] of Object.entries(budget)) next = withConfig(next, path, value, app.scenarioConfigs);
+    } else if (!csv && app.csvBudget) {
+      // Back to built-in data: the budgets the file needed go, unless changed since.
+      const over = { ...next.over };
+      for (const [path, value] of Object.entries(app.csvBudget.applied)) {
+        if (over[path] !== value) continue;
+        if (app.csvBudget.before[path] === undefined) delete over[path];
+        else over[path] = app.csvBudget.before[path];
+      }
+      next = { ...next, over };
+      app.csvBudget = null;
+    }
+    app.setState(next);
+    for (const p of app.panels) p.syncState?.(app.state, app.config());
+  };
+
+  /**
+   * The method catalogue the panels read, from the engine's facts: names in display order, those a
+   * synthetic teacher cannot serve, and per method its sentence, source and group.
+   */
+  function methodCatalogue(facts) {
+    return {
+      names: facts.map((m) => m.name),
+      trainedOnly: facts.filter((m) => m.needs_teacher_embedding).map((m) => m.name),
+      info: Object.fromEntries(facts.map((m) => [m.name, {
+        description: m.description, source: m.source, core: m.group === 'core', baseline: m.group === 'baseline',
+        usesValidationLabels: m.trains_on_validation_labels, queriesTeacher: m.queries_teacher, settings: m.settings,
+      }])),
+    };
+  }
+
+  engine.on('ready', (msg) => {
+    installSchema(msg.schema);
+    app.schema = msg.schema;
+    app.catalogue = {
+      datasets: msg.datasets, scenarios: msg.scenarios, methods: methodCatalogue(msg.schema.methods), sweepKeys: msg.schema.sweep_keys,
+    };
+    app.scenarioConfigs = msg.scenarioConfigs;
+    app.engineReady = true;
+    const { state, notices: problems } = readUrl(location.search, app.catalogue, app.scenarioConfigs);
+    for (const n of problems) app.notice(n);
+    for (const p of app.panels) p.onCatalogue?.(app.catalogue, app.scenarioConfigs);
+    app.setState(state, { rebuild: false });
+    sendBuild();
+    if (state.lesson > 0) app.lesson.start(state.lesson);
+  });
+
+
+  engine.on('fatal', (msg) => {
+    app.updateStatus('error');
+    app.showError(msg.message);
+  });
+
+  engine.on('built', (msg) => {
+    if (msg.gen !== buildGen) return;
+    if (buildInFlight?.freshCsv) {
+      app.notice('Links cannot carry uploaded data: a copied link opens the built-in data with the same settings.');
+    }
+    buildInFlight = null;
+    initialBuild = false;
+    crashes = 0;
+    // Whether the worker had this session ready before it was asked (boot.js); the tests check a plain
+    // visit gets it, so the head start cannot silently stop working.
+    document.documentElement.dataset.prebuilt = String(Boolean(msg.prebuilt));
+    const bounds = msg.overview.projected ? robustBounds(msg.arrays.points, msg.bounds) : msg.bounds;
+    app.view = { gen: msg.gen, overview: msg.overview, config: msg.config, arrays: msg.arrays, bounds };
+    app.snap = null;
+    for (const p of app.panels) p.onBuilt?.(app.view);
+    if (app.pendingAutoplay) {
+      app.pendingAutoplay = false;
+      engine.send({ type: 'play' });
+    }
+    app.updateStatus();
+    app.scheduleDraw();
+  });
+
+  engine.on('build-error', (msg) => {
+    if (msg.gen !== buildGen) return;
+    const attempt = buildInFlight;
+    buildInFlight = null;
+    app.pendingAutoplay = false;
+    if (msg.crashed) {
+      restartEngine(`The engine crashed while building (${msg.message}).`);
+      return;
+    }
+    if (attempt?.initial) {
+      // A link whose settings the engine refuses: say so, and show the defaults rather than nothing.
+      initialBuild = true;
+      app.notice(`The link's settings could not be used (${msg.message}). Showing the flagship scenario instead.`);
+      app.csv = null;
+      app.setState(defaultState('flagship'), { rebuild: false });
+      sendBuild();
+      return;
+    }
+    let message = msg.message;
+    if (attempt?.freshCsv) {
+      // A refused upload: go back to the data and settings that were there (the worker still has that
+      // session); nothing is lost.
+      message = `${app.csv?.name ?? 'The file'} was not loaded: ${msg.message}. The data and settings shown are unchanged.`;
+      app.csv = app.csvPrevious ?? null;
+      csvSent = false;
+      if (app.statePrevious) {
+        app.state = app.statePrevious;
+        app.statePrevious = null;
+        app.writeUrl();
+      }
+      app.csvBudget = app.csvBudgetPrevious ?? null;
+      for (const p of app.panels) p.syncState?.(app.state, app.config());
+    }
+    app.showError(message);
+    app.updateStatus();
+  });
+
+  /** The histories the page has (`prev`) with a snapshot's new epochs (`part`, from epoch index `from`). */
+  function mergeMetrics(prev, part, from) {
+    if (!from || !prev) return part;
+    const out = {};
+    for (const [m, h] of Object.entries(part)) out[m] = (prev[m] ?? []).slice(0, from).concat(h);
+    return out;
+  }
+
+  engine.on('snapshot', (msg) => {
+    if (!app.view || msg.gen !== app.view.gen) return;
+    engine.send({ type: 'ack' });
+    const prev = app.snap ?? {};
+    app.snap = {
+      ...msg,
+      metrics: msg.metrics ? mergeMetrics(prev.metrics, msg.metrics, msg.metricsFrom ?? 0) : prev.metrics ?? {},
+      freshMetrics: Boolean(msg.metrics),
+      grids: msg.grids ?? prev.grids ?? null,
+      preds: msg.preds ?? prev.preds ?? null,
+      queried: msg.queried ?? prev.queried ?? null,
+      warnings: msg.warnings ?? prev.warnings ?? [],
+      freshGrids: Boolean(msg.grids || msg.preds),
+    };
+    for (const p of app.panels) p.onSnapshot?.(app.snap);
+    app.updateStatus();
+    app.scheduleDraw();
+  });
+
+  engine.on('error', (msg) => {
+    app.showError(msg.message);
+    app.updateStatus();
+  });
+
+  engine.on('crash', (msg) => restartEngine(`The engine stopped unexpectedly (${msg.message}).`));
+
+  engine.on('worker-error', (msg) => {
+    if (!app.engineReady) {
+      app.updateStatus('error');
+      app.showError(`Could not load the engine${msg.message ? `: ${msg.message}` : ''}. Build it with scripts/build.sh.`);
+      return;
+    }
+    restartEngine(`The engine stopped unexpectedly${msg.message ? ` (${msg.message})` : ''}.`);
+  });
+
+  /**
+   * Plot bounds for a PCA projection: the 4th..96th percentile of each axis, padded. A few far outliers
+   * would otherwise squeeze every other point into a corner; the plots clamp them to the edge.
+   */
+  function robustBounds(points, engineBounds) {
+    const n = points.length / 2;
+    if (n < 20) return engineBounds;
+    const axis = (k) => {
+      const v = new Float32Array(n);
+      for (let i = 0; i < n; i++) v[i] = points[2 * i + k];
+      v.sort();
+      const lo = v[Math.floor(n * 0.04)];
+      const hi = v[Math.ceil(n * 0.96) - 1];
+      const pad = (hi - lo || 1) * 0.15;
+      return [lo - pad, hi + pad];
+    };
+    const [x0, x1] = axis(0);
+    const [y0, y1] = axis(1);
+    return [x0, x1, y0, y1];
+  }
+
+  function restartEngine(reason) {
+    crashes += 1;
+    buildInFlight = null;
+    if (crashes > 2) {
+      app.showError(`${reason} It keeps failing with these settings; back to the flagship scenario.`);
+      app.csv = null;
+      app.state = defaultState('flagship');
+      crashes = 0;
+    } else {
+      app.showError(`${reason} It has been restarted.`);
+    }
+    app.engineReady = false;
+    csvSent = false;
+    engine.restart();
+    // 'ready' arrives again; it re-reads the URL, which setState keeps current.
+    app.writeUrlNow();
+  }
+}

@@ -1,0 +1,93 @@
+// The transport bar: play / pause / step / reset / new init, the speed, the Space key, and the status
+// read-out that says what the engine is doing (and enables the buttons that make sense then).
+
+import { $, byTestId, setText } from '../dom.js';
+import { SPEEDS } from '../state.js';
+
+/** Adds app.play, app.pause, app.updateStatus and app.sendSpeed; `speedSelect` follows app.state.speed. */
+export function installTransport(app, engine) {
+  const buttons = {
+    play: byTestId('play'),
+    pause: byTestId('pause'),
+    step: byTestId('step'),
+    reset: byTestId('reset'),
+    newInit: byTestId('new-init'),
+  };
+
+  app.play = () => {
+    if (!app.engineReady) return;
+    if (app.buildPending()) {
+      app.pendingAutoplay = true;
+      return;
+    }
+    engine.send({ type: 'play' });
+    // Show it at once; the worker's snapshot confirms.
+    if (app.snap) app.snap = { ...app.snap, playing: true };
+    app.updateStatus();
+  };
+  app.pause = () => {
+    app.pendingAutoplay = false;
+    engine.send({ type: 'pause' });
+  };
+  buttons.play.addEventListener('click', app.play);
+  buttons.pause.addEventListener('click', app.pause);
+  buttons.step.addEventListener('click', () => engine.send({ type: 'step' }));
+  buttons.reset.addEventListener('click', () => engine.send({ type: 'reset' }));
+  buttons.newInit.addEventListener('click', () => engine.send({ type: 'new-init' }));
+
+  const speedSelect = byTestId('speed');
+  SPEEDS.forEach((s, i) => speedSelect.append(new Option(s.label, String(i + 1), false, i + 1 === app.state.speed)));
+  speedSelect.addEventListener('change', () => {
+    const speed = Number(speedSelect.value);
+    app.setPageKey('speed', speed);
+  });
+  app.sendSpeed = function sendSpeed() {
+    const s = SPEEDS[app.state.speed - 1] ?? SPEEDS[3];
+    engine.send({ type: 'speed', eps: Number.isFinite(s.eps) ? s.eps : null });
+  }
+
+  document.addEventListener('keydown', (event) => {
+    if (event.code !== 'Space' || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
+    const t = event.target;
+    if (t instanceof HTMLElement && t.closest('input, select, textarea, button, a, summary, [contenteditable], canvas')) return;
+    event.preventDefault();
+    if (app.snap?.playing || app.pendingAutoplay) app.pause();
+    else app.play();
+  });
+
+  app.updateStatus = function updateStatus(forced) {
+    let status;
+    if (forced) status = forced;
+    else if (!app.engineReady) status = app.status === 'error' ? 'error' : 'loading';
+    else if (app.buildPending()) status = 'building';
+    else if (!app.snap) status = app.view ? 'ready' : 'building';
+    else if (app.snap.playing) status = 'training';
+    else if (app.snap.finished) status = 'finished';
+    else if (app.snap.epoch === 0) status = 'ready';
+    else status = 'paused';
+    app.status = status;
+    const node = byTestId('status');
+    setText(node, status);
+    node.dataset.state = status;
+    const live = app.engineReady && app.view !== null;
+    const playing = status === 'training' || app.pendingAutoplay;
+    buttons.play.disabled = !live || playing;
+    buttons.pause.disabled = !live || !playing;
+    buttons.step.disabled = !live || status === 'building' || Boolean(app.snap?.finished);
+    buttons.reset.disabled = !live || status === 'building';
+    buttons.newInit.disabled = !live || status === 'building';
+    buttons.play.querySelector('.label').textContent = app.snap?.finished ? 'Replay' : 'Play';
+    setText(byTestId('epoch'), app.snap ? app.snap.epoch : 0);
+    setText($('#epoch-total'), app.view ? ` / ${app.view.overview.epochs}` : '');
+    const sps = app.snap?.playing ? app.snap.stepsPerSec : 0;
+    setText($('#steps-per-sec'), sps > 0 ? `${Math.round(sps)} steps/s` : '');
+    for (const p of app.panels) p.onStatus?.(status);
+  }
+  // Speed follows the state (the URL may set it).
+  app.panels.push({
+    syncState(state) {
+      speedSelect.value = String(state.speed);
+      app.sendSpeed();
+    },
+  });
+}
