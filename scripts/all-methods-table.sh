@@ -67,7 +67,9 @@ function queried(names) {
   const reports = names.map((n) => load('scenario', n));
   const head = `| queried points the teacher labels right | ${names.map((n) => `\`${n}\``).join(' | ')} |`;
   const rule = `|---|${names.map(() => '---').join('|')}|`;
-  const rows = ['rad', 'rad_random', 'rad_uncertainty'].map((m) =>
+  // The methods that query the teacher report the share of their queries it labels right.
+  const querying = methods.filter((m) => reports.some((r) => r.methods[m]?.queried_teacher_accuracy !== undefined));
+  const rows = querying.map((m) =>
     `| ${m} | ${reports.map((r) => (r.methods[m] ? pct(r.methods[m].queried_teacher_accuracy) : 'n/a')).join(' | ')} |`);
   return [head, rule, ...rows].join('\n');
 }
