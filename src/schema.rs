@@ -6,32 +6,7 @@
 use serde::Serialize;
 
 use crate::config::{schema as keys, KeySpec};
-use crate::methods::{Group, TABLE};
-
-/// A method's facts as front ends read them.
-#[derive(Serialize)]
-pub struct MethodInfo {
-    /// Stable name.
-    pub name: &'static str,
-    /// One sentence.
-    pub description: &'static str,
-    /// Where it comes from.
-    pub source: &'static str,
-    /// `core`, `family` or `baseline`.
-    pub group: Group,
-    /// Reads a trained teacher's hidden layer.
-    pub needs_teacher_embedding: bool,
-    /// Reads the student's last hidden layer.
-    pub needs_student_hidden: bool,
-    /// Asks the teacher about a budget of points.
-    pub queries_teacher: bool,
-    /// Trains on the teacher's argmax.
-    pub hard_labels: bool,
-    /// Takes gradient steps on V's true labels.
-    pub trains_on_validation_labels: bool,
-    /// Config keys of its own settings.
-    pub settings: &'static [&'static str],
-}
+use crate::methods::{MethodFacts, TABLE};
 
 /// A key the page offers for a sweep.
 #[derive(Serialize)]
@@ -64,8 +39,8 @@ pub struct Limits {
 pub struct Schema {
     /// Every config key.
     pub keys: Vec<KeySpec>,
-    /// Every method, in display order.
-    pub methods: Vec<MethodInfo>,
+    /// Every method's facts, in display order.
+    pub methods: &'static [MethodFacts],
     /// The keys the page offers for a sweep.
     pub sweep_keys: Vec<SweepKey>,
     /// Limits beside the config keys.
@@ -78,21 +53,7 @@ pub fn schema() -> Schema {
     let names: Vec<&str> = TABLE.iter().map(|f| f.name).collect();
     Schema {
         keys: keys(&datasets, &names),
-        methods: TABLE
-            .iter()
-            .map(|f| MethodInfo {
-                name: f.name,
-                description: f.description,
-                source: f.source,
-                group: f.group,
-                needs_teacher_embedding: f.needs_teacher_embedding,
-                needs_student_hidden: f.needs_student_hidden,
-                queries_teacher: f.queries_teacher,
-                hard_labels: f.hard_labels,
-                trains_on_validation_labels: f.trains_on_validation_labels,
-                settings: f.settings,
-            })
-            .collect(),
+        methods: &TABLE,
         sweep_keys: crate::sweep::SUGGESTED.iter().map(|&(key, description)| SweepKey { key, description }).collect(),
         limits: Limits {
             csv_bytes: crate::data::csv::MAX_BYTES,

@@ -82,7 +82,7 @@ pub enum Group {
 }
 
 /// Everything the engine, the reports and the page know about a method, and how to build it.
-#[derive(Debug)]
+#[derive(Debug, Serialize)]
 pub struct MethodFacts {
     /// The stable name used by the CLI, JSON, the page and `data-testid`s.
     pub name: &'static str,
@@ -107,6 +107,7 @@ pub struct MethodFacts {
     /// The config keys of its own settings.
     pub settings: &'static [&'static str],
     /// Its distiller for one seed.
+    #[serde(skip)]
     pub build: fn(&Build) -> Built,
 }
 
@@ -523,6 +524,35 @@ impl<'de> Deserialize<'de> for Method {
         let name = String::deserialize(d)?;
         Method::named(&name).map_err(serde::de::Error::custom)
     }
+}
+
+/// One minibatch of a method that trains `labeled` rows on their true label (cross-entropy) and every
+/// other row with `unlabeled(row, f, grad, scale)`: the shape of most distillation losses.
+pub(crate) fn train_distilled(
+    net: &mut Mlp,
+    optimizer: &mut Optimizer,
+    inputs: &mut Inputs,
+    seed: &PreparedSeed,
+    rows: &[usize],
+    labeled: &[bool],
+    mut unlabeled: impl FnMut(usize, &[f32], &mut [f32], f32) -> f32,
+) -> f32 {
+    crate::model::train_step(
+        net,
+        optimizer,
+        rows.len(),
+        |net| {
+            inputs.forward(net, seed, rows);
+        },
+        |r, f, g, scale| {
+            let row = rows[r];
+            if labeled[row] {
+                losses::cross_entropy_label(f, seed.data.y[row], g, scale)
+            } else {
+                unlabeled(row, f, g, scale)
+            }
+        },
+    )
 }
 
 /// The baseline loss of one training row: cross-entropy on the true label for a row of L, on the

@@ -5,10 +5,10 @@
 use std::any::Any;
 
 use crate::losses;
-use crate::model::{train_step, Mlp, Optimizer};
+use crate::model::{Mlp, Optimizer};
 use crate::seed::{Inputs, PreparedSeed};
 
-use super::Distiller;
+use super::{train_distilled, Distiller};
 
 /// `slam` or `slam_hard`.
 #[derive(Clone, Debug)]
@@ -30,13 +30,7 @@ impl Slam {
 impl Distiller for Slam {
     fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
         let (hard, normalize_k, scratch) = (self.hard, self.normalize_k, &mut self.scratch);
-        train_step(net, optimizer, rows.len(), |net| {
-            inputs.forward(net, seed, rows);
-        }, |r, f, g, scale| {
-            let row = rows[r];
-            if seed.is_labeled[row] {
-                return losses::cross_entropy_label(f, seed.data.y[row], g, scale);
-            }
+        train_distilled(net, optimizer, inputs, seed, rows, &seed.is_labeled, |row, f, g, scale| {
             let target = if hard { seed.hard.row(row) } else { seed.teacher.probs.row(row) };
             let top = seed.top.row(row);
             losses::slam(

@@ -4,10 +4,10 @@
 use std::any::Any;
 
 use crate::losses;
-use crate::model::{train_step, Mlp, Optimizer};
+use crate::model::{Mlp, Optimizer};
 use crate::seed::{Inputs, PreparedSeed};
 
-use super::Distiller;
+use super::{train_distilled, Distiller};
 
 /// `taylor_ce` of order `order`.
 #[derive(Clone, Debug)]
@@ -27,15 +27,8 @@ impl TaylorCe {
 impl Distiller for TaylorCe {
     fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
         let (order, scratch) = (self.order, &mut self.scratch);
-        train_step(net, optimizer, rows.len(), |net| {
-            inputs.forward(net, seed, rows);
-        }, |r, f, g, scale| {
-            let row = rows[r];
-            if seed.is_labeled[row] {
-                losses::cross_entropy_label(f, seed.data.y[row], g, scale)
-            } else {
-                losses::taylor_ce(f, seed.teacher.labels[row], order, scratch, g, scale)
-            }
+        train_distilled(net, optimizer, inputs, seed, rows, &seed.is_labeled, |row, f, g, scale| {
+            losses::taylor_ce(f, seed.teacher.labels[row], order, scratch, g, scale)
         })
     }
 

@@ -4,10 +4,10 @@
 use std::any::Any;
 
 use crate::losses;
-use crate::model::{train_step, Mlp, Optimizer};
+use crate::model::{Mlp, Optimizer};
 use crate::seed::{Inputs, PreparedSeed};
 
-use super::Distiller;
+use super::{train_distilled, Distiller};
 
 /// `vanilla` (soft labels) or `vanilla_hard` (the teacher's argmax).
 #[derive(Clone, Debug)]
@@ -19,13 +19,8 @@ pub struct Vanilla {
 impl Distiller for Vanilla {
     fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
         let hard = self.hard;
-        train_step(net, optimizer, rows.len(), |net| {
-            inputs.forward(net, seed, rows);
-        }, |r, f, g, scale| {
-            let row = rows[r];
-            if seed.is_labeled[row] {
-                losses::cross_entropy_label(f, seed.data.y[row], g, scale)
-            } else if hard {
+        train_distilled(net, optimizer, inputs, seed, rows, &seed.is_labeled, |row, f, g, scale| {
+            if hard {
                 losses::cross_entropy_label(f, seed.teacher.labels[row], g, scale)
             } else {
                 losses::cross_entropy(f, seed.teacher.probs.row(row).as_slice().expect("contiguous"), g, scale)

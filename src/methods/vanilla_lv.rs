@@ -4,10 +4,10 @@
 use std::any::Any;
 
 use crate::losses;
-use crate::model::{train_step, Mlp, Optimizer};
+use crate::model::{Mlp, Optimizer};
 use crate::seed::{Inputs, PreparedSeed};
 
-use super::Distiller;
+use super::{train_distilled, Distiller};
 
 /// `vanilla_lv`.
 #[derive(Clone, Debug)]
@@ -33,16 +33,8 @@ impl Distiller for VanillaLv {
     }
 
     fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
-        let truth = &self.truth;
-        train_step(net, optimizer, rows.len(), |net| {
-            inputs.forward(net, seed, rows);
-        }, |r, f, g, scale| {
-            let row = rows[r];
-            if truth[row] {
-                losses::cross_entropy_label(f, seed.data.y[row], g, scale)
-            } else {
-                losses::cross_entropy(f, seed.teacher.probs.row(row).as_slice().expect("contiguous"), g, scale)
-            }
+        train_distilled(net, optimizer, inputs, seed, rows, &self.truth, |row, f, g, scale| {
+            losses::cross_entropy(f, seed.teacher.probs.row(row).as_slice().expect("contiguous"), g, scale)
         })
     }
 

@@ -7,10 +7,10 @@ use std::any::Any;
 
 use crate::estimators;
 use crate::losses;
-use crate::model::{predict_rows, train_step, Mlp, Optimizer};
+use crate::model::{predict_rows, Mlp, Optimizer};
 use crate::seed::{Inputs, PreparedSeed};
 
-use super::Distiller;
+use super::{train_distilled, Distiller};
 
 /// `weighted`.
 #[derive(Clone, Debug)]
@@ -54,16 +54,9 @@ impl Distiller for Weighted {
 
     fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
         let weights = &self.weights;
-        train_step(net, optimizer, rows.len(), |net| {
-            inputs.forward(net, seed, rows);
-        }, |r, f, g, scale| {
-            let row = rows[r];
-            if seed.is_labeled[row] {
-                losses::cross_entropy_label(f, seed.data.y[row], g, scale)
-            } else {
-                let w = weights[row];
-                w * losses::cross_entropy(f, seed.teacher.probs.row(row).as_slice().expect("contiguous"), g, scale * w)
-            }
+        train_distilled(net, optimizer, inputs, seed, rows, &seed.is_labeled, |row, f, g, scale| {
+            let w = weights[row];
+            w * losses::cross_entropy(f, seed.teacher.probs.row(row).as_slice().expect("contiguous"), g, scale * w)
         })
     }
 
