@@ -7,7 +7,7 @@ use crate::config::{NoiseModel, TeacherConfig, TeacherKind};
 use crate::data::augment::Shifter;
 use crate::data::{ImageShape, Split, Standardizer};
 use crate::losses::cross_entropy_label;
-use crate::model::{Mlp, Optimizer, OptimizerKind};
+use crate::model::{train_step, Mlp, Optimizer, OptimizerKind};
 use crate::rng::{Rng, Stream};
 
 /// What a teacher is fitted on: the network's inputs, and for image augmentation the raw pixels
@@ -138,22 +138,15 @@ fn train_teacher(cfg: &TeacherConfig, inputs: TeacherInputs, y: &[usize], classe
     for _ in 0..cfg.epochs {
         rng.shuffle(&mut order);
         for chunk in order.chunks(batch) {
-            match shifter.as_mut() {
+            let forward = |net: &mut Mlp| match shifter.as_mut() {
                 Some(s) => {
                     net.forward_filled(chunk.len(), |buf| s.fill(inputs.raw, inputs.scaler, chunk, buf));
                 }
                 None => {
                     net.forward_rows(x, chunk);
                 }
-            }
-            let c = classes;
-            let scale = 1.0 / chunk.len() as f32;
-            let (p, d) = net.probs_and_delta_mut();
-            for (r, &row) in chunk.iter().enumerate() {
-                cross_entropy_label(&p[r * c..(r + 1) * c], y[row], &mut d[r * c..(r + 1) * c], scale);
-            }
-            net.backward();
-            opt.step(&mut net);
+            };
+            train_step(&mut net, &mut opt, chunk.len(), forward, |r, f, g, scale| cross_entropy_label(f, y[chunk[r]], g, scale));
         }
     }
     net
