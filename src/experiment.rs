@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::config::Checked;
 use crate::methods::Method;
 use crate::run::{EpochMetrics, StudentRun};
-use crate::seed::{DataSource, ExtraPoint, Needs, PreparedSeed};
+use crate::model::Mlp;
+use crate::seed::{DataSource, ExtraPoint, Needs, PreparedSeed, SeedBuilder};
 use crate::{Error, Result};
 
 /// The teacher views `methods` read.
@@ -70,45 +71,127 @@ pub fn run_seed_with(cfg: &Checked, source: &DataSource, seed: u64, extra: &[Ext
 
 /// Prepare `seed` and train each of `methods` (built-in or not) from the same initial weights.
 pub fn run_methods(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], list: &[Method]) -> Result<SeedResult> {
-    let prep = prepare_with(cfg, source, seed, extra, list)?;
-    let init = prep.initial_student(cfg);
-    let mut methods = Vec::with_capacity(list.len());
-    let mut method_stats = Vec::with_capacity(list.len());
-    let mut queried = Vec::with_capacity(list.len());
-    let mut warnings = Vec::new();
-    for &m in list {
-        let mut run = StudentRun::new(&prep, cfg, m, &init);
-        // The report shows U's accuracies after the last epoch only (its curves are test accuracy).
-        run.unlabeled_every_epoch = false;
-        for _ in 0..cfg.student.epochs {
-            run.train_epoch(&prep, cfg);
+    SeedRun::start(cfg, source, seed, extra, list)?.finish()
+}
+
+/// One seed's run, a little at a time so that a front end can answer in between: the teacher's
+/// epochs, then each method's student epoch by epoch, one method after the other. The result is the
+/// same as in one go.
+#[derive(Debug)]
+pub struct SeedRun {
+    cfg: Checked,
+    list: Vec<Method>,
+    seed: u64,
+    building: Option<SeedBuilder>,
+    prep: Option<PreparedSeed>,
+    init: Option<Mlp>,
+    current: Option<StudentRun>,
+    next: usize,
+    teacher_epochs: usize,
+    epochs_done: usize,
+    methods: Vec<(Method, Vec<EpochMetrics>)>,
+    method_stats: Vec<Vec<(String, f64)>>,
+    queried: Vec<Vec<usize>>,
+    warnings: Vec<String>,
+}
+
+impl SeedRun {
+    /// Load, split and scale `seed`'s data and set up its teacher and `list`'s students-to-be.
+    pub fn start(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], list: &[Method]) -> Result<SeedRun> {
+        let building = SeedBuilder::start(cfg, source, seed, extra, needs(list))?;
+        let teacher_epochs = building.progress().1;
+        Ok(SeedRun {
+            cfg: cfg.clone(),
+            list: list.to_vec(),
+            seed,
+            building: Some(building),
+            prep: None,
+            init: None,
+            current: None,
+            next: 0,
+            teacher_epochs,
+            epochs_done: 0,
+            methods: Vec::with_capacity(list.len()),
+            method_stats: Vec::with_capacity(list.len()),
+            queried: Vec::with_capacity(list.len()),
+            warnings: Vec::new(),
+        })
+    }
+
+    /// Work done and to do, in epochs: the teacher's (plus one for reading it), then every student's.
+    pub fn progress(&self) -> (usize, usize) {
+        let teacher = self.building.as_ref().map_or(self.teacher_epochs + 1, |b| b.progress().0);
+        (teacher + self.epochs_done, self.teacher_epochs + 1 + self.list.len() * self.cfg.student.epochs)
+    }
+
+    /// Do up to `units` epochs of work (teacher epochs first, then student epochs); true once all is done.
+    pub fn advance(&mut self, units: usize) -> Result<bool> {
+        let mut left = units.max(1);
+        if let Some(b) = self.building.as_mut() {
+            let before = b.progress().0;
+            let fitted = b.advance(left);
+            left = left.saturating_sub(b.progress().0 - before);
+            if !fitted || left == 0 {
+                return Ok(false);
+            }
+            let prep = self.building.take().expect("still building").finish()?;
+            self.init = Some(prep.initial_student(&self.cfg));
+            self.prep = Some(prep);
+            left -= 1;
         }
-        warnings.extend(run.warning().or_else(|| run.collapse_warning(&prep)));
-        method_stats.push(run.stats(&prep).into_iter().map(|(k, v)| (k.to_string(), v)).collect());
-        queried.push(run.queried().to_vec());
-        methods.push((m, run.history));
+        let (prep, init) = (self.prep.as_ref().expect("prepared"), self.init.as_ref().expect("prepared"));
+        while left > 0 {
+            if self.current.is_none() {
+                let Some(&m) = self.list.get(self.next) else { break };
+                self.next += 1;
+                let mut run = StudentRun::new(prep, &self.cfg, m, init);
+                // The report shows U's accuracies after the last epoch only (its curves are test accuracy).
+                run.unlabeled_every_epoch = false;
+                self.current = Some(run);
+            }
+            let run = self.current.as_mut().expect("just set");
+            if run.epoch() < self.cfg.student.epochs {
+                run.train_epoch(prep, &self.cfg);
+                self.epochs_done += 1;
+                left -= 1;
+            }
+            if run.epoch() >= self.cfg.student.epochs {
+                let mut run = self.current.take().expect("just trained");
+                self.warnings.extend(run.warning().or_else(|| run.collapse_warning(prep)));
+                self.method_stats.push(run.stats(prep).into_iter().map(|(k, v)| (k.to_string(), v)).collect());
+                self.queried.push(run.queried().to_vec());
+                self.methods.push((run.method, run.history));
+            }
+        }
+        Ok(self.current.is_none() && self.next >= self.list.len())
     }
-    let u = &prep.split.unlabeled;
-    let (mut lo, mut hi, mut sum) = (f32::MAX, f32::MIN, 0.0f64);
-    for &i in u {
-        lo = lo.min(prep.alpha[i]);
-        hi = hi.max(prep.alpha[i]);
-        sum += prep.alpha[i] as f64;
+
+    /// The seed's result (finishing whatever is left first).
+    pub fn finish(mut self) -> Result<SeedResult> {
+        while !self.advance(usize::MAX)? {}
+        let prep = self.prep.expect("prepared");
+        let u = &prep.split.unlabeled;
+        let (mut lo, mut hi, mut sum) = (f32::MAX, f32::MIN, 0.0f64);
+        for &i in u {
+            lo = lo.min(prep.alpha[i]);
+            hi = hi.max(prep.alpha[i]);
+            sum += prep.alpha[i] as f64;
+        }
+        Ok(SeedResult {
+            seed: self.seed,
+            teacher_accuracy: prep.teacher_test_accuracy,
+            teacher_unlabeled_accuracy: prep.teacher_unlabeled_accuracy,
+            k: prep.k,
+            alpha_stats: ((sum / u.len().max(1) as f64) as f32, lo, hi),
+            alpha_floor: prep.alpha_floor,
+            alpha_oracle_error: prep.alpha_oracle_error(),
+            sizes: [prep.split.labeled.len(), prep.split.validation.len(), u.len(), prep.split.test.len()],
+            methods: self.methods,
+            method_stats: self.method_stats,
+            queried: self.queried,
+            warnings: self.warnings,
+        })
     }
-    Ok(SeedResult {
-        seed,
-        teacher_accuracy: prep.teacher_test_accuracy,
-        teacher_unlabeled_accuracy: prep.teacher_unlabeled_accuracy,
-        k: prep.k,
-        alpha_stats: ((sum / u.len().max(1) as f64) as f32, lo, hi),
-        alpha_floor: prep.alpha_floor,
-        alpha_oracle_error: prep.alpha_oracle_error(),
-        sizes: [prep.split.labeled.len(), prep.split.validation.len(), u.len(), prep.split.test.len()],
-        methods,
-        method_stats,
-        queried,
-        warnings,
-    })
 }
 
 /// Run `seeds` seeds (config.seed, config.seed + 1, ...). Natively the seeds run on all cores; the

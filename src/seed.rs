@@ -12,7 +12,7 @@ use crate::estimators::{self, AlphaModel};
 use crate::losses;
 use crate::model::Mlp;
 use crate::rng::{Rng, Stream};
-use crate::teacher::{self, build_teacher, TeacherInputs, TeacherOutput};
+use crate::teacher::{self, TeacherInputs, TeacherOutput, TeacherTraining};
 use crate::{Error, Result};
 
 /// Where the rows come from: a built-in name, or a table already loaded (CSV upload).
@@ -130,6 +130,54 @@ impl PreparedSeed {
     /// As [`PreparedSeed::new`], with extra labeled points (raw features, class) added to L, as a
     /// learner does by clicking on the 2-D plot.
     pub fn with_extra(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], needs: Needs) -> Result<PreparedSeed> {
+        let mut builder = SeedBuilder::start(cfg, source, seed, extra, needs)?;
+        builder.advance(usize::MAX);
+        builder.finish()
+    }
+
+    /// Layer sizes of the student.
+    pub fn student_sizes(&self, cfg: &Checked) -> Vec<usize> {
+        let mut s = vec![self.data.dim()];
+        s.extend(&cfg.student.hidden);
+        s.push(self.data.n_classes);
+        s
+    }
+
+    /// The shared initial student for this seed (every method starts from these weights).
+    pub fn initial_student(&self, cfg: &Checked) -> Mlp {
+        Mlp::new(&self.student_sizes(cfg), cfg.student.batch_size, &mut Rng::new(self.seed, Stream::StudentInit))
+    }
+
+    /// Mean absolute difference between estimated (clamped) and true alpha on U, for a synthetic teacher.
+    pub fn alpha_oracle_error(&self) -> Option<f32> {
+        let o = self.teacher.oracle_alpha.as_ref()?;
+        let u = &self.split.unlabeled;
+        Some(u.iter().map(|&i| (self.alpha_raw[i] - o[i]).abs()).sum::<f32>() / u.len().max(1) as f32)
+    }
+}
+
+/// One seed being prepared, in two steps a front end can interleave with other work: the data drawn,
+/// split and scaled at once, then the trained teacher fitted a few epochs at a time ([`advance`]),
+/// then everything that reads the teacher ([`finish`]). The result is the same as in one go.
+///
+/// [`advance`]: SeedBuilder::advance
+/// [`finish`]: SeedBuilder::finish
+#[derive(Debug)]
+pub struct SeedBuilder {
+    cfg: Checked,
+    seed: u64,
+    needs: Needs,
+    data: Dataset,
+    raw_x: Array2<f32>,
+    standardizer: Standardizer,
+    split: Split,
+    n_base: usize,
+    training: Option<TeacherTraining>,
+}
+
+impl SeedBuilder {
+    /// Load, split and scale `seed`'s data, and set up its teacher.
+    pub fn start(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], needs: Needs) -> Result<SeedBuilder> {
         let mut data = source.load(cfg, seed)?;
         let classes = data.n_classes;
         let mut split = data::split(&data.y, classes, cfg.labeled, cfg.validation, cfg.test_fraction, &mut Rng::new(seed, Stream::Split))?;
@@ -157,19 +205,48 @@ impl PreparedSeed {
         append_extra(&mut data, &mut split, extra)?;
         let raw_x = data.x.clone();
         standardizer.apply(&mut data.x);
+        let training = (cfg.teacher.kind == TeacherKind::Trained).then(|| {
+            let inputs = TeacherInputs { x: data.x.view(), raw: raw_x.view(), scaler: &standardizer, image: data.image };
+            TeacherTraining::new(&cfg.teacher, inputs, classes, &split.labeled, seed)
+        });
+        Ok(SeedBuilder { cfg: cfg.clone(), seed, needs, data, raw_x, standardizer, split, n_base, training })
+    }
+
+    /// Teacher epochs done and to do (0 of 0 for a synthetic teacher).
+    pub fn progress(&self) -> (usize, usize) {
+        self.training.as_ref().map_or((0, 0), TeacherTraining::progress)
+    }
+
+    /// Fit the trained teacher for up to `epochs` more epochs; true once it is fitted.
+    pub fn advance(&mut self, epochs: usize) -> bool {
+        let Some(training) = self.training.as_mut() else { return true };
+        let inputs = TeacherInputs { x: self.data.x.view(), raw: self.raw_x.view(), scaler: &self.standardizer, image: self.data.image };
+        training.train(inputs, &self.data.y, epochs)
+    }
+
+    /// Everything that reads the teacher: its outputs, the estimates of how far to trust it, the
+    /// views some methods need. Fits whatever the teacher still lacks first.
+    pub fn finish(mut self) -> Result<PreparedSeed> {
+        self.advance(usize::MAX);
+        let SeedBuilder { cfg, seed, needs, data, raw_x, standardizer, split, n_base, training } = self;
+        let classes = data.n_classes;
         let inputs = |n: usize| TeacherInputs {
             x: data.x.slice(ndarray::s![..n, ..]),
             raw: raw_x.slice(ndarray::s![..n, ..]),
             scaler: &standardizer,
             image: data.image,
         };
-        let teacher = if cfg.teacher.kind == TeacherKind::Synthetic && data.len() > n_base {
-            let base_split = Split { labeled: split.labeled.iter().copied().filter(|&i| i < n_base).collect(), ..split.clone() };
-            let mut t = build_teacher(&cfg.teacher, inputs(n_base), &data.y[..n_base], classes, &base_split, cfg.temperature, seed);
-            extend_with_true_labels(&mut t, &data.y[n_base..], classes);
-            t
-        } else {
-            build_teacher(&cfg.teacher, inputs(data.len()), &data.y, classes, &split, cfg.temperature, seed)
+        let teacher = match training {
+            Some(t) => teacher::trained_output(t.finish(), data.x.view(), cfg.temperature),
+            None => {
+                // A synthetic teacher draws its noise on the base rows only: an added point changes
+                // nothing but its own label.
+                let mut t = teacher::synthetic_output(&cfg.teacher, data.x.slice(ndarray::s![..n_base, ..]), &data.y[..n_base], classes, cfg.temperature, seed);
+                if data.len() > n_base {
+                    extend_with_true_labels(&mut t, &data.y[n_base..], classes);
+                }
+                t
+            }
         };
         if teacher.probs.iter().any(|p| !p.is_finite()) {
             return Err(Error::config("teacher.lr", "the teacher's training diverged (its outputs are not numbers): lower it"));
@@ -237,26 +314,6 @@ impl PreparedSeed {
             top,
             hard,
         })
-    }
-
-    /// Layer sizes of the student.
-    pub fn student_sizes(&self, cfg: &Checked) -> Vec<usize> {
-        let mut s = vec![self.data.dim()];
-        s.extend(&cfg.student.hidden);
-        s.push(self.data.n_classes);
-        s
-    }
-
-    /// The shared initial student for this seed (every method starts from these weights).
-    pub fn initial_student(&self, cfg: &Checked) -> Mlp {
-        Mlp::new(&self.student_sizes(cfg), cfg.student.batch_size, &mut Rng::new(self.seed, Stream::StudentInit))
-    }
-
-    /// Mean absolute difference between estimated (clamped) and true alpha on U, for a synthetic teacher.
-    pub fn alpha_oracle_error(&self) -> Option<f32> {
-        let o = self.teacher.oracle_alpha.as_ref()?;
-        let u = &self.split.unlabeled;
-        Some(u.iter().map(|&i| (self.alpha_raw[i] - o[i]).abs()).sum::<f32>() / u.len().max(1) as f32)
     }
 }
 

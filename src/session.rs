@@ -8,9 +8,9 @@ use crate::config::Checked;
 use crate::methods::Method;
 use crate::data::pca::pca_2d;
 use crate::estimators::AlphaModel;
-use crate::experiment::prepare_with;
+use crate::experiment::needs;
 use crate::run::{EpochMetrics, StudentRun};
-use crate::seed::{DataSource, ExtraPoint, PreparedSeed};
+use crate::seed::{DataSource, ExtraPoint, PreparedSeed, SeedBuilder};
 use crate::model::mlp::argmax;
 use crate::model::Mlp;
 use crate::rng::{Rng, Stream};
@@ -70,15 +70,64 @@ pub struct Overview {
     pub has_oracle: bool,
 }
 
+/// A session being built: its seed prepared a few teacher epochs at a time, so a front end can show
+/// progress and give up (see [`SeedBuilder`]).
+#[derive(Debug)]
+pub struct SessionBuilder {
+    cfg: Checked,
+    methods: Vec<Method>,
+    seed: SeedBuilder,
+}
+
+impl SessionBuilder {
+    /// Load, split and scale the data of `cfg.seed` and set up its teacher.
+    pub fn start(cfg: Checked, source: &DataSource, extra: &[ExtraPoint]) -> Result<SessionBuilder> {
+        let methods = Method::list(&cfg);
+        let seed = SeedBuilder::start(&cfg, source, cfg.seed, extra, needs(&methods))?;
+        Ok(SessionBuilder { cfg, methods, seed })
+    }
+
+    /// Teacher epochs done and to do.
+    pub fn progress(&self) -> (usize, usize) {
+        self.seed.progress()
+    }
+
+    /// Fit the teacher for up to `epochs` more epochs; true once it is fitted.
+    pub fn advance(&mut self, epochs: usize) -> bool {
+        self.seed.advance(epochs)
+    }
+
+    /// The session: the rest of the seed's preparation and every method's student.
+    pub fn finish(self) -> Result<Session> {
+        let prep = self.seed.finish()?;
+        Ok(Session::from_prepared(self.cfg, self.methods, prep))
+    }
+}
+
 impl Session {
     /// Prepare `cfg.seed`, with optional hand-added labeled points.
     pub fn new(cfg: Checked, source: &DataSource, extra: &[ExtraPoint]) -> Result<Session> {
-        let methods = Method::list(&cfg);
-        let prep = prepare_with(&cfg, source, cfg.seed, extra, &methods)?;
+        SessionBuilder::start(cfg, source, extra)?.finish()
+    }
+
+    fn from_prepared(cfg: Checked, methods: Vec<Method>, prep: PreparedSeed) -> Session {
         let init = prep.initial_student(&cfg);
         let runs = methods.iter().map(|&m| StudentRun::new(&prep, &cfg, m, &init)).collect();
         let points = if prep.data.dim() == 2 { prep.raw_x.clone() } else { projection(&prep.raw_x) };
-        Ok(Session { cfg, methods, prep, runs, init, init_draw: 0, points })
+        Session { cfg, methods, prep, runs, init, init_draw: 0, points }
+    }
+
+    /// Train up to `batches` minibatches of method `index` alone (a front end keeps each call short
+    /// when networks are large); returns true while that method can still train.
+    pub fn step_method(&mut self, index: usize, batches: usize) -> bool {
+        let Some(run) = self.runs.get_mut(index) else { return false };
+        for _ in 0..batches {
+            if run.epoch() >= self.cfg.student.epochs {
+                break;
+            }
+            run.step(&self.prep, &self.cfg);
+        }
+        run.epoch() < self.cfg.student.epochs
     }
 
     /// Train `batches` minibatches of every method that has not reached the configured epochs;

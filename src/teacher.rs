@@ -55,22 +55,32 @@ pub fn build_teacher(
     temperature: f32,
     seed: u64,
 ) -> TeacherOutput {
-    let x = inputs.x;
-    let (probs, logits, oracle_alpha, net) = match cfg.kind {
+    match cfg.kind {
         TeacherKind::Trained => {
-            let aug = Rng::sub(seed, Stream::Augment, 0);
-            let mut net = train_teacher(cfg, inputs, y, classes, &split.labeled, &mut Rng::new(seed, Stream::Teacher), aug);
-            let logits = net.predict_logits(x);
-            let probs = if temperature == 1.0 { net.predict_proba(x) } else { probs_at_temperature(&logits, temperature) };
-            (probs, scaled(logits, temperature), None, Some(net))
+            let mut training = TeacherTraining::new(cfg, inputs, classes, &split.labeled, seed);
+            training.train(inputs, y, usize::MAX);
+            trained_output(training.finish(), inputs.x, temperature)
         }
-        TeacherKind::Synthetic => {
-            let (p, a) = synthetic_teacher(cfg, x, y, classes, seed);
-            let logits = log_probs(&p);
-            let probs = if temperature == 1.0 { p } else { probs_at_temperature(&logits, temperature) };
-            (probs, scaled(logits, temperature), Some(a), None)
-        }
-    };
+        TeacherKind::Synthetic => synthetic_output(cfg, inputs.x, y, classes, temperature, seed),
+    }
+}
+
+/// A trained teacher's view of every row of `x`.
+pub fn trained_output(mut net: Mlp, x: ArrayView2<f32>, temperature: f32) -> TeacherOutput {
+    let logits = net.predict_logits(x);
+    let probs = if temperature == 1.0 { net.predict_proba(x) } else { probs_at_temperature(&logits, temperature) };
+    output(probs, scaled(logits, temperature), None, Some(net))
+}
+
+/// A synthetic teacher's view of every row of `x`.
+pub fn synthetic_output(cfg: &TeacherConfig, x: ArrayView2<f32>, y: &[usize], classes: usize, temperature: f32, seed: u64) -> TeacherOutput {
+    let (p, a) = synthetic_teacher(cfg, x, y, classes, seed);
+    let logits = log_probs(&p);
+    let probs = if temperature == 1.0 { p } else { probs_at_temperature(&logits, temperature) };
+    output(probs, scaled(logits, temperature), Some(a), None)
+}
+
+fn output(probs: Array2<f32>, logits: Array2<f32>, oracle_alpha: Option<Vec<f32>>, net: Option<Mlp>) -> TeacherOutput {
     let labels = probs.rows().into_iter().map(|r| crate::model::mlp::argmax(r.as_slice().expect("contiguous"))).collect();
     let margins = logits.rows().into_iter().map(|r| margin_from_logits(r.as_slice().expect("contiguous"))).collect();
     TeacherOutput { logits, margins, probs, labels, oracle_alpha, net }
@@ -119,37 +129,73 @@ pub fn margin_from_logits(z: &[f32]) -> f64 {
     (1.0 - libm::exp(b - a)) / sum
 }
 
-/// Fit an MLP on the labeled rows (repeats allowed: a bootstrap sample) with cross-entropy and Adam,
-/// drawing its initial weights and batch order from `rng`; with `cfg.shift` on image data, every
-/// visit of an image shifts it at random, drawn from `aug`.
-fn train_teacher(cfg: &TeacherConfig, inputs: TeacherInputs, y: &[usize], classes: usize, labeled: &[usize], rng: &mut Rng, aug: Rng) -> Mlp {
-    let x = inputs.x;
-    let mut sizes = vec![x.ncols()];
-    sizes.extend(&cfg.hidden);
-    sizes.push(classes);
-    let batch = labeled.len().clamp(1, 32);
-    let mut net = Mlp::new(&sizes, batch, rng);
-    let mut opt = Optimizer::new(OptimizerKind::Adam, cfg.lr, 1e-4, &net);
-    let mut order = labeled.to_vec();
-    let mut shifter = match inputs.image {
-        Some(shape) if cfg.shift > 0 => Some(Shifter::new(shape, cfg.shift, aug)),
-        _ => None,
-    };
-    for _ in 0..cfg.epochs {
-        rng.shuffle(&mut order);
-        for chunk in order.chunks(batch) {
-            let forward = |net: &mut Mlp| match shifter.as_mut() {
-                Some(s) => {
-                    net.forward_filled(chunk.len(), |buf| s.fill(inputs.raw, inputs.scaler, chunk, buf));
-                }
-                None => {
-                    net.forward_rows(x, chunk);
-                }
-            };
-            train_step(&mut net, &mut opt, chunk.len(), forward, |r, f, g, scale| cross_entropy_label(f, y[chunk[r]], g, scale));
-        }
+/// A trained teacher being fitted on the labeled rows (repeats allowed: a bootstrap sample) with
+/// cross-entropy and Adam, an epoch at a time, so that a front end can show progress and stop. Its
+/// initial weights and batch order come from its own stream; with `shift` on image data, every visit
+/// of an image shifts it at random, drawn from the augmentation stream.
+#[derive(Debug)]
+pub struct TeacherTraining {
+    net: Mlp,
+    opt: Optimizer,
+    order: Vec<usize>,
+    batch: usize,
+    shifter: Option<Shifter>,
+    rng: Rng,
+    done: usize,
+    epochs: usize,
+}
+
+impl TeacherTraining {
+    /// The teacher of `seed`, fitted on `labeled`.
+    pub fn new(cfg: &TeacherConfig, inputs: TeacherInputs, classes: usize, labeled: &[usize], seed: u64) -> TeacherTraining {
+        TeacherTraining::with_streams(cfg, inputs, classes, labeled, Rng::new(seed, Stream::Teacher), Rng::sub(seed, Stream::Augment, 0))
     }
-    net
+
+    fn with_streams(cfg: &TeacherConfig, inputs: TeacherInputs, classes: usize, labeled: &[usize], mut rng: Rng, aug: Rng) -> TeacherTraining {
+        let mut sizes = vec![inputs.x.ncols()];
+        sizes.extend(&cfg.hidden);
+        sizes.push(classes);
+        let batch = labeled.len().clamp(1, 32);
+        let net = Mlp::new(&sizes, batch, &mut rng);
+        let opt = Optimizer::new(OptimizerKind::Adam, cfg.lr, 1e-4, &net);
+        let shifter = match inputs.image {
+            Some(shape) if cfg.shift > 0 => Some(Shifter::new(shape, cfg.shift, aug)),
+            _ => None,
+        };
+        TeacherTraining { net, opt, order: labeled.to_vec(), batch, shifter, rng, done: 0, epochs: cfg.epochs }
+    }
+
+    /// Epochs done and to do.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done, self.epochs)
+    }
+
+    /// Train up to `epochs` more epochs; true once every epoch is done.
+    pub fn train(&mut self, inputs: TeacherInputs, y: &[usize], epochs: usize) -> bool {
+        let end = self.done.saturating_add(epochs).min(self.epochs);
+        let (net, opt, shifter) = (&mut self.net, &mut self.opt, &mut self.shifter);
+        while self.done < end {
+            self.rng.shuffle(&mut self.order);
+            for chunk in self.order.chunks(self.batch) {
+                let forward = |net: &mut Mlp| match shifter.as_mut() {
+                    Some(s) => {
+                        net.forward_filled(chunk.len(), |buf| s.fill(inputs.raw, inputs.scaler, chunk, buf));
+                    }
+                    None => {
+                        net.forward_rows(inputs.x, chunk);
+                    }
+                };
+                train_step(net, opt, chunk.len(), forward, |r, f, g, scale| cross_entropy_label(f, y[chunk[r]], g, scale));
+            }
+            self.done += 1;
+        }
+        self.done >= self.epochs
+    }
+
+    /// The fitted network.
+    pub fn finish(self) -> Mlp {
+        self.net
+    }
 }
 
 /// The trained teacher's last hidden layer (its embedding) for every row of `x`; None when the
@@ -197,7 +243,9 @@ pub fn ensemble(
                 let l = &split.labeled;
                 let sample: Vec<usize> = (0..l.len()).map(|_| l[rng.below(l.len())]).collect();
                 let aug = Rng::sub(seed, Stream::Augment, m as u64 + 1);
-                let mut net = train_teacher(cfg, inputs, y, classes, &sample, &mut rng, aug);
+                let mut training = TeacherTraining::with_streams(cfg, inputs, classes, &sample, rng, aug);
+                training.train(inputs, y, usize::MAX);
+                let mut net = training.finish();
                 out.push(if temperature == 1.0 { net.predict_proba(x) } else { probs_at_temperature(&net.predict_logits(x), temperature) });
             }
         }

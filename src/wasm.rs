@@ -275,6 +275,12 @@ impl Session {
         self.inner.step(batches as usize)
     }
 
+    /// Train up to `batches` minibatches of method `index` alone; returns true while it can go on.
+    #[wasm_bindgen(js_name = stepMethod)]
+    pub fn step_method(&mut self, index: u32, batches: u32) -> bool {
+        self.inner.step_method(index as usize, batches as usize)
+    }
+
     /// Train every method through its next epoch; returns true while training can go on.
     #[wasm_bindgen(js_name = stepEpoch)]
     pub fn step_epoch(&mut self) -> bool {
@@ -454,6 +460,84 @@ impl MultiSeed {
     /// The report over the seeds done so far (same shape as `slam-lab run --json`).
     pub fn report(&self) -> Result<JsValue, JsError> {
         to_js(&report::to_json(&self.cfg, self.source.name(), self.scenario.as_deref(), &self.results))
+    }
+}
+
+/// A session being built a few teacher epochs at a time (a worker answers messages in between: it
+/// can show progress and give up); `finish` gives the [`Session`].
+#[wasm_bindgen]
+pub struct SessionBuilder {
+    inner: crate::session::SessionBuilder,
+}
+
+#[wasm_bindgen]
+impl SessionBuilder {
+    /// Load, split and scale the data of a request (as for `Session`) and set up its teacher.
+    #[wasm_bindgen(constructor)]
+    pub fn new(request: JsValue, pool: Option<Vec<u8>>) -> Result<SessionBuilder, JsError> {
+        let req = decode_request(request).map_err(err)?;
+        let (cfg, source) = resolve_request(&req, pool.as_deref()).map_err(err)?;
+        let inner = crate::session::SessionBuilder::start(cfg, &source, &req.points).map_err(err)?;
+        Ok(SessionBuilder { inner })
+    }
+
+    /// `[done, total]` teacher epochs.
+    pub fn progress(&self) -> Vec<u32> {
+        let (done, total) = self.inner.progress();
+        vec![done as u32, total as u32]
+    }
+
+    /// Fit the teacher for up to `epochs` more epochs; true once it is fitted.
+    pub fn advance(&mut self, epochs: u32) -> bool {
+        self.inner.advance(epochs as usize)
+    }
+
+    /// The session (the rest of the preparation happens here).
+    pub fn finish(self) -> Result<Session, JsError> {
+        Ok(Session { inner: self.inner.finish().map_err(err)? })
+    }
+}
+
+/// One seed of a request (`config.seed + index`) run a little at a time, so a pool worker can answer
+/// messages in between; `result` gives the same JSON text as [`run_seed_json`].
+#[wasm_bindgen]
+pub struct SeedRunner {
+    inner: Option<crate::experiment::SeedRun>,
+}
+
+#[wasm_bindgen]
+impl SeedRunner {
+    /// Set up seed `index` of a request (`pool` as for `Session`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(request: JsValue, index: u32, pool: Option<Vec<u8>>) -> Result<SeedRunner, JsError> {
+        let req = decode_request(request).map_err(err)?;
+        let (cfg, source) = resolve_request(&req, pool.as_deref()).map_err(err)?;
+        let seed = cfg.seed.wrapping_add(index as u64);
+        let run = crate::experiment::SeedRun::start(&cfg, &source, seed, &req.points, &crate::methods::Method::list(&cfg)).map_err(err)?;
+        Ok(SeedRunner { inner: Some(run) })
+    }
+
+    /// `[done, total]` epochs of work (teacher and students).
+    pub fn progress(&self) -> Vec<u32> {
+        self.inner.as_ref().map_or(vec![0, 0], |r| {
+            let (done, total) = r.progress();
+            vec![done as u32, total as u32]
+        })
+    }
+
+    /// Do up to `units` epochs of work; true once the seed is done.
+    pub fn advance(&mut self, units: u32) -> Result<bool, JsError> {
+        match self.inner.as_mut() {
+            Some(r) => r.advance(units as usize).map_err(err),
+            None => Ok(true),
+        }
+    }
+
+    /// The seed's result as JSON text (the runner is spent).
+    pub fn result(&mut self) -> Result<String, JsError> {
+        let run = self.inner.take().ok_or_else(|| JsError::new("internal: the seed's result was already taken"))?;
+        let result = run.finish().map_err(err)?;
+        serde_json::to_string(&result).map_err(|e| JsError::new(&format!("internal: {e}")))
     }
 }
 

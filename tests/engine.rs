@@ -204,3 +204,36 @@ fn batch_runs_measure_u_after_the_last_epoch_only_with_the_sessions_numbers() {
 fn m(name: &str) -> Method {
     Method::named(name).unwrap()
 }
+
+/// A seed run a little at a time (as a worker runs it, answering messages in between) gives the
+/// numbers of the seed run in one go, with its progress counting up to the total.
+#[test]
+fn a_seed_run_in_slices_equals_the_seed_run_at_once() {
+    let cfg = resolve(Some("digits"), json!({"labeled": 40, "teacher": {"epochs": 7}, "student": {"epochs": 3}, "methods": ["vanilla", "slam", "ups"]})).unwrap();
+    let src = DataSource::Builtin("digits".into());
+    let whole = run_seed(&cfg, &src, 2).unwrap();
+    let mut run = slam_lab::experiment::SeedRun::start(&cfg, &src, 2, &[], &Method::list(&cfg)).unwrap();
+    let (mut last, total) = run.progress();
+    assert_eq!(total, 7 + 1 + 3 * 3);
+    let mut calls = 0;
+    while !run.advance(2).unwrap() {
+        let (done, t) = run.progress();
+        assert!(done > last && t == total, "progress {last} -> {done} of {t}");
+        last = done;
+        calls += 1;
+    }
+    assert!(calls >= 5, "{calls} slices");
+    let sliced = run.finish().unwrap();
+    assert_eq!(serde_json::to_value(&sliced).unwrap(), serde_json::to_value(&whole).unwrap());
+    // And a session built a teacher epoch at a time is the session built at once.
+    let mut b = slam_lab::session::SessionBuilder::start(cfg.clone(), &src, &[]).unwrap();
+    assert_eq!(b.progress(), (0, 7));
+    while !b.advance(1) {}
+    assert_eq!(b.progress(), (7, 7));
+    let mut a = b.finish().unwrap();
+    let mut c = slam_lab::session::Session::new(cfg.clone(), &src, &[]).unwrap();
+    a.step(5);
+    c.step(5);
+    assert_eq!(a.prep.teacher.probs, c.prep.teacher.probs);
+    assert_eq!(a.runs[1].net.weights, c.runs[1].net.weights);
+}
