@@ -8,7 +8,7 @@ use crate::config::Checked;
 use crate::methods::Method;
 use crate::run::{EpochMetrics, StudentRun};
 use crate::model::Mlp;
-use crate::seed::{DataSource, ExtraPoint, Needs, PreparedSeed, SeedBuilder};
+use crate::seed::{BuildStage, DataSource, ExtraPoint, Needs, PreparedSeed, SeedBuilder};
 use crate::{Error, Result};
 
 /// The teacher views `methods` read.
@@ -75,7 +75,7 @@ pub fn run_methods(cfg: &Checked, source: &DataSource, seed: u64, extra: &[Extra
 }
 
 /// One seed's run, a little at a time so that a front end can answer in between: the teacher's
-/// epochs, then each method's student epoch by epoch, one method after the other. The result is the
+/// work, then each method's student a unit of work at a time, one method after the other. The result is the
 /// same as in one go.
 #[derive(Debug)]
 pub struct SeedRun {
@@ -88,7 +88,6 @@ pub struct SeedRun {
     current: Option<StudentRun>,
     next: usize,
     teacher_epochs: usize,
-    epochs_done: usize,
     methods: Vec<(Method, Vec<EpochMetrics>)>,
     method_stats: Vec<Vec<(String, f64)>>,
     queried: Vec<Vec<usize>>,
@@ -99,7 +98,10 @@ impl SeedRun {
     /// Load, split and scale `seed`'s data and set up its teacher and `list`'s students-to-be.
     pub fn start(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], list: &[Method]) -> Result<SeedRun> {
         let building = SeedBuilder::start(cfg, source, seed, extra, needs(list))?;
-        let teacher_epochs = building.progress().1;
+        let teacher_epochs = match building.progress() {
+            p if p.stage == BuildStage::TeacherEpochs => p.total,
+            _ => 0,
+        };
         Ok(SeedRun {
             cfg: cfg.clone(),
             list: list.to_vec(),
@@ -110,7 +112,6 @@ impl SeedRun {
             current: None,
             next: 0,
             teacher_epochs,
-            epochs_done: 0,
             methods: Vec::with_capacity(list.len()),
             method_stats: Vec::with_capacity(list.len()),
             queried: Vec::with_capacity(list.len()),
@@ -120,24 +121,26 @@ impl SeedRun {
 
     /// Work done and to do, in epochs: the teacher's (plus one for reading it), then every student's.
     pub fn progress(&self) -> (usize, usize) {
-        let teacher = self.building.as_ref().map_or(self.teacher_epochs + 1, |b| b.progress().0);
-        (teacher + self.epochs_done, self.teacher_epochs + 1 + self.list.len() * self.cfg.student.epochs)
+        let teacher = self.building.as_ref().map_or(self.teacher_epochs + 1, |b| {
+            let p = b.progress();
+            if p.stage == BuildStage::TeacherEpochs { p.done } else { self.teacher_epochs }
+        });
+        let students = self.methods.len() * self.cfg.student.epochs + self.current.as_ref().map_or(0, StudentRun::epoch);
+        (teacher + students, self.teacher_epochs + 1 + self.list.len() * self.cfg.student.epochs)
     }
 
-    /// Do up to `units` epochs of work (teacher epochs first, then student epochs); true once all is done.
+    /// Do up to `units` units of work (the teacher's minibatches and blocks of rows to label, then
+    /// each student's minibatches and evaluation blocks); true once all is done.
     pub fn advance(&mut self, units: usize) -> Result<bool> {
         let mut left = units.max(1);
         if let Some(b) = self.building.as_mut() {
-            let before = b.progress().0;
-            let fitted = b.advance(left);
-            left = left.saturating_sub(b.progress().0 - before);
-            if !fitted || left == 0 {
+            if !b.advance(left) {
                 return Ok(false);
             }
             let prep = self.building.take().expect("still building").finish()?;
             self.init = Some(prep.initial_student(&self.cfg));
             self.prep = Some(prep);
-            left -= 1;
+            return Ok(false);
         }
         let (prep, init) = (self.prep.as_ref().expect("prepared"), self.init.as_ref().expect("prepared"));
         while left > 0 {
@@ -151,13 +154,12 @@ impl SeedRun {
             }
             let run = self.current.as_mut().expect("just set");
             if run.epoch() < self.cfg.student.epochs {
-                run.train_epoch(prep, &self.cfg);
-                self.epochs_done += 1;
+                run.work(prep, &self.cfg);
                 left -= 1;
             }
             if run.epoch() >= self.cfg.student.epochs {
                 let mut run = self.current.take().expect("just trained");
-                self.warnings.extend(run.warning().or_else(|| run.collapse_warning(prep)));
+                self.warnings.extend(run.warning().or_else(|| run.collapse_warning()));
                 self.method_stats.push(run.stats(prep).into_iter().map(|(k, v)| (k.to_string(), v)).collect());
                 self.queried.push(run.queried().to_vec());
                 self.methods.push((run.method, run.history));

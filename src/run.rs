@@ -56,6 +56,11 @@ pub struct StudentRun {
     /// Whether every epoch measures accuracy on U (the page's curves need it); when false only the
     /// last configured epoch does, which is all a batch run reports.
     pub unlabeled_every_epoch: bool,
+    /// The evaluation that ends the current epoch, while it is under way.
+    evaluating: Option<Evaluation>,
+    /// Whether the last evaluation found one class predicted for every test point (while the truth
+    /// has several).
+    collapsed: bool,
 }
 
 impl StudentRun {
@@ -82,6 +87,8 @@ impl StudentRun {
             history: Vec::new(),
             diverged_at: None,
             unlabeled_every_epoch: true,
+            evaluating: None,
+            collapsed: false,
         }
     }
 
@@ -123,8 +130,33 @@ impl StudentRun {
         fold_subclasses(self.net.predict_proba(x), s)
     }
 
-    /// Train one minibatch; returns true when it completed an epoch (metrics then in `history`).
+    /// Train one minibatch (and the evaluation that follows it when it ends an epoch, or finish an
+    /// evaluation under way); returns true when it completed an epoch (metrics then in `history`).
     pub fn step(&mut self, prep: &PreparedSeed, cfg: &Checked) -> bool {
+        loop {
+            let training = self.evaluating.is_none();
+            if self.work(prep, cfg) {
+                return true;
+            }
+            if training && self.evaluating.is_none() {
+                return false;
+            }
+        }
+    }
+
+    /// One unit of work, the smallest a front end can interleave with others: a minibatch, or a block
+    /// of the evaluation that ends an epoch. Returns true when it completed an epoch. Any sequence of
+    /// units trains exactly as [`StudentRun::step`] does.
+    pub fn work(&mut self, prep: &PreparedSeed, cfg: &Checked) -> bool {
+        if let Some(ev) = self.evaluating.as_mut() {
+            let s = self.distiller.subclasses();
+            if !ev.advance(&mut self.net, prep, s) {
+                return false;
+            }
+            let ev = self.evaluating.take().expect("under way");
+            self.end_epoch(prep, ev);
+            return true;
+        }
         if self.cursor >= self.active.len() {
             self.start_epoch(prep);
         }
@@ -139,26 +171,30 @@ impl StudentRun {
             self.loss_count += end - start;
         }
         if end == self.active.len() {
-            self.epoch += 1;
             self.distiller.finish_epoch();
-            let train_loss = (self.loss_sum / self.loss_count.max(1) as f64) as f32;
-            let s = self.subclasses();
-            let unlabeled = self.unlabeled_every_epoch || self.epoch >= cfg.student.epochs;
-            let mut m = evaluate(&mut self.net, prep, s, unlabeled);
-            m.epoch = self.epoch;
-            m.train_loss = train_loss;
-            // Losses clamp their logs, so a blown-up network can still report a finite loss: look
-            // at the parameters themselves (once per epoch, cheap).
-            let broken = !train_loss.is_finite()
-                || self.net.weights.iter().any(|w| w.iter().any(|v| !v.is_finite()))
-                || self.net.biases.iter().any(|b| b.iter().any(|v| !v.is_finite()));
-            if broken && self.diverged_at.is_none() {
-                self.diverged_at = Some(self.epoch);
-            }
-            self.history.push(m);
-            return true;
+            let unlabeled = self.unlabeled_every_epoch || self.epoch + 1 >= cfg.student.epochs;
+            self.evaluating = Some(Evaluation::new(prep, unlabeled));
         }
         false
+    }
+
+    /// Record the epoch the evaluation `ev` closed.
+    fn end_epoch(&mut self, prep: &PreparedSeed, ev: Evaluation) {
+        self.epoch += 1;
+        let train_loss = (self.loss_sum / self.loss_count.max(1) as f64) as f32;
+        self.collapsed = ev.collapsed(prep);
+        let mut m = ev.metrics();
+        m.epoch = self.epoch;
+        m.train_loss = train_loss;
+        // Losses clamp their logs, so a blown-up network can still report a finite loss: look
+        // at the parameters themselves (once per epoch, cheap).
+        let broken = !train_loss.is_finite()
+            || self.net.weights.iter().any(|w| w.iter().any(|v| !v.is_finite()))
+            || self.net.biases.iter().any(|b| b.iter().any(|v| !v.is_finite()));
+        if broken && self.diverged_at.is_none() {
+            self.diverged_at = Some(self.epoch);
+        }
+        self.history.push(m);
     }
 
     /// A one-line warning when training diverged, naming the setting to change.
@@ -168,17 +204,10 @@ impl StudentRun {
         })
     }
 
-    /// A one-line warning when the student predicts one class for every test point although the data
-    /// has several (typically dead ReLUs after too large a step).
-    pub fn collapse_warning(&mut self, prep: &PreparedSeed) -> Option<String> {
-        if self.epoch == 0 || prep.split.test.len() < 10 {
-            return None;
-        }
-        let p = predict_rows(&mut self.net, prep.data.x.view(), &prep.split.test);
-        let first = argmax(p.row(0).as_slice().expect("contiguous"));
-        let all_same = p.rows().into_iter().all(|r| argmax(r.as_slice().expect("contiguous")) == first);
-        let truth_varies = prep.split.test.iter().any(|&i| prep.data.y[i] != prep.data.y[prep.split.test[0]]);
-        (all_same && truth_varies).then(|| {
+    /// A one-line warning when the student predicted one class for every test point at the last
+    /// evaluation although the data has several (typically dead ReLUs after too large a step).
+    pub fn collapse_warning(&self) -> Option<String> {
+        (self.epoch > 0 && self.collapsed).then(|| {
             format!("{}: predicts one class for every test point (training collapsed); lower `student.lr`", self.method.name())
         })
     }
@@ -201,22 +230,71 @@ impl StudentRun {
     }
 }
 
-/// Test accuracy, and (when `unlabeled`) accuracy on the U points the teacher labels rightly and
-/// wrongly, of a student whose output has `subclasses` units per class (summed per class). U is most
-/// of the data: skipping it makes an epoch's evaluation about four times cheaper.
-pub fn evaluate(net: &mut Mlp, prep: &PreparedSeed, subclasses: usize, unlabeled: bool) -> EpochMetrics {
-    let hits = |net: &mut Mlp, rows: &[usize]| -> Vec<bool> {
-        let p = fold_subclasses(predict_rows(net, prep.data.x.view(), rows), subclasses);
-        rows.iter().zip(p.rows()).map(|(&i, r)| argmax(r.as_slice().expect("contiguous")) == prep.data.y[i]).collect()
-    };
-    let share = |v: &[bool]| if v.is_empty() { 0.0 } else { v.iter().filter(|&&b| b).count() as f32 / v.len() as f32 };
-    let test = hits(net, &prep.split.test);
-    let (mut right, mut wrong) = (None, None);
-    if unlabeled {
-        let (right_rows, wrong_rows): (Vec<usize>, Vec<usize>) =
-            prep.split.unlabeled.iter().partition(|&&i| prep.teacher.labels[i] == prep.data.y[i]);
-        right = Some(share(&hits(net, &right_rows)));
-        wrong = Some(share(&hits(net, &wrong_rows)));
+/// Rows one block of an evaluation predicts (the blocks [`predict_rows`] uses).
+const EVAL_BLOCK: usize = 256;
+
+/// An epoch's evaluation, a block of rows at a time: test accuracy, and (when `unlabeled`) accuracy
+/// on the U points the teacher labels rightly and wrongly, of a student whose output has
+/// `subclasses` units per class (summed per class). U is most of the data: skipping it makes an
+/// epoch's evaluation about four times cheaper.
+#[derive(Debug)]
+struct Evaluation {
+    /// Test rows, then U's rows the teacher labels rightly, then wrongly (empty unless `unlabeled`).
+    groups: [Vec<usize>; 3],
+    hits: [usize; 3],
+    unlabeled: bool,
+    group: usize,
+    pos: usize,
+    /// The class predicted for the first test row, and whether every test row got it.
+    first_class: Option<usize>,
+    one_class: bool,
+}
+
+impl Evaluation {
+    fn new(prep: &PreparedSeed, unlabeled: bool) -> Evaluation {
+        let (right, wrong) = if unlabeled {
+            prep.split.unlabeled.iter().partition(|&&i| prep.teacher.labels[i] == prep.data.y[i])
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Evaluation { groups: [prep.split.test.clone(), right, wrong], hits: [0; 3], unlabeled, group: 0, pos: 0, first_class: None, one_class: true }
     }
-    EpochMetrics { epoch: 0, test_accuracy: share(&test), teacher_right_accuracy: right, teacher_wrong_accuracy: wrong, train_loss: 0.0 }
+
+    /// Predict the next block; true once every row is predicted.
+    fn advance(&mut self, net: &mut Mlp, prep: &PreparedSeed, subclasses: usize) -> bool {
+        while self.group < 3 && self.pos >= self.groups[self.group].len() {
+            self.group += 1;
+            self.pos = 0;
+        }
+        if self.group >= 3 {
+            return true;
+        }
+        let rows = &self.groups[self.group];
+        let block = &rows[self.pos..(self.pos + EVAL_BLOCK).min(rows.len())];
+        let p = fold_subclasses(predict_rows(net, prep.data.x.view(), block), subclasses);
+        for (&i, r) in block.iter().zip(p.rows()) {
+            let c = argmax(r.as_slice().expect("contiguous"));
+            self.hits[self.group] += (c == prep.data.y[i]) as usize;
+            if self.group == 0 {
+                let first = *self.first_class.get_or_insert(c);
+                self.one_class &= c == first;
+            }
+        }
+        self.pos += block.len();
+        let rest_empty = self.groups[self.group + 1..].iter().all(Vec::is_empty);
+        self.pos >= rows.len() && rest_empty
+    }
+
+    fn metrics(&self) -> EpochMetrics {
+        let share = |g: usize| if self.groups[g].is_empty() { 0.0 } else { self.hits[g] as f32 / self.groups[g].len() as f32 };
+        let (right, wrong) = if self.unlabeled { (Some(share(1)), Some(share(2))) } else { (None, None) };
+        EpochMetrics { epoch: 0, test_accuracy: share(0), teacher_right_accuracy: right, teacher_wrong_accuracy: wrong, train_loss: 0.0 }
+    }
+
+    /// One class for every test point although the truth varies (and there are enough to tell).
+    fn collapsed(&self, prep: &PreparedSeed) -> bool {
+        let test = &self.groups[0];
+        let truth_varies = test.iter().any(|&i| prep.data.y[i] != prep.data.y[test[0]]);
+        test.len() >= 10 && self.one_class && truth_varies
+    }
 }

@@ -12,7 +12,7 @@ use crate::estimators::{self, AlphaModel};
 use crate::losses;
 use crate::model::Mlp;
 use crate::rng::{Rng, Stream};
-use crate::teacher::{self, TeacherInputs, TeacherOutput, TeacherTraining};
+use crate::teacher::{self, Labelling, TeacherInputs, TeacherOutput, TeacherTraining};
 use crate::{Error, Result};
 
 /// Where the rows come from: a built-in name, or a table already loaded (CSV upload).
@@ -130,9 +130,7 @@ impl PreparedSeed {
     /// As [`PreparedSeed::new`], with extra labeled points (raw features, class) added to L, as a
     /// learner does by clicking on the 2-D plot.
     pub fn with_extra(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], needs: Needs) -> Result<PreparedSeed> {
-        let mut builder = SeedBuilder::start(cfg, source, seed, extra, needs)?;
-        builder.advance(usize::MAX);
-        builder.finish()
+        SeedBuilder::start(cfg, source, seed, extra, needs)?.finish()
     }
 
     /// Layer sizes of the student.
@@ -156,9 +154,10 @@ impl PreparedSeed {
     }
 }
 
-/// One seed being prepared, in two steps a front end can interleave with other work: the data drawn,
-/// split and scaled at once, then the trained teacher fitted a few epochs at a time ([`advance`]),
-/// then everything that reads the teacher ([`finish`]). The result is the same as in one go.
+/// One seed being prepared in steps a front end can interleave with other work: the data drawn,
+/// split and scaled at once, then a trained teacher fitted a minibatch at a time and its labels
+/// computed a block of rows at a time ([`advance`]), then everything that reads the teacher
+/// ([`finish`]). The result is the same as in one go.
 ///
 /// [`advance`]: SeedBuilder::advance
 /// [`finish`]: SeedBuilder::finish
@@ -172,7 +171,38 @@ pub struct SeedBuilder {
     standardizer: Standardizer,
     split: Split,
     n_base: usize,
-    training: Option<TeacherTraining>,
+    teacher: TeacherWork,
+}
+
+/// Where a trained teacher is (a synthetic teacher is drawn in [`SeedBuilder::finish`]).
+#[derive(Debug)]
+enum TeacherWork {
+    Synthetic,
+    Training(Box<TeacherTraining>),
+    Labelling(Box<Labelling>),
+}
+
+/// What a seed's preparation is doing, and how far it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct BuildProgress {
+    /// The stage under way.
+    pub stage: BuildStage,
+    /// Its units done (epochs, rows) ...
+    pub done: usize,
+    /// ... and in all.
+    pub total: usize,
+}
+
+/// The stages of a seed's preparation that take long enough to report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BuildStage {
+    /// A trained teacher's epochs.
+    TeacherEpochs,
+    /// A trained teacher labelling every row.
+    TeacherLabels,
+    /// Nothing left but the quick rest of [`SeedBuilder::finish`].
+    Ready,
 }
 
 impl SeedBuilder {
@@ -205,30 +235,49 @@ impl SeedBuilder {
         append_extra(&mut data, &mut split, extra)?;
         let raw_x = data.x.clone();
         standardizer.apply(&mut data.x);
-        let training = (cfg.teacher.kind == TeacherKind::Trained).then(|| {
+        let teacher = if cfg.teacher.kind == TeacherKind::Trained {
             let inputs = TeacherInputs { x: data.x.view(), raw: raw_x.view(), scaler: &standardizer, image: data.image };
-            TeacherTraining::new(&cfg.teacher, inputs, classes, &split.labeled, seed)
-        });
-        Ok(SeedBuilder { cfg: cfg.clone(), seed, needs, data, raw_x, standardizer, split, n_base, training })
+            TeacherWork::Training(Box::new(TeacherTraining::new(&cfg.teacher, inputs, classes, &split.labeled, seed)))
+        } else {
+            TeacherWork::Synthetic
+        };
+        Ok(SeedBuilder { cfg: cfg.clone(), seed, needs, data, raw_x, standardizer, split, n_base, teacher })
     }
 
-    /// Teacher epochs done and to do (0 of 0 for a synthetic teacher).
-    pub fn progress(&self) -> (usize, usize) {
-        self.training.as_ref().map_or((0, 0), TeacherTraining::progress)
+    /// The stage under way and how far it is.
+    pub fn progress(&self) -> BuildProgress {
+        let (stage, (done, total)) = match &self.teacher {
+            TeacherWork::Training(t) => (BuildStage::TeacherEpochs, t.progress()),
+            TeacherWork::Labelling(l) if l.progress().0 < l.progress().1 => (BuildStage::TeacherLabels, l.progress()),
+            _ => (BuildStage::Ready, (0, 0)),
+        };
+        BuildProgress { stage, done, total }
     }
 
-    /// Fit the trained teacher for up to `epochs` more epochs; true once it is fitted.
-    pub fn advance(&mut self, epochs: usize) -> bool {
-        let Some(training) = self.training.as_mut() else { return true };
-        let inputs = TeacherInputs { x: self.data.x.view(), raw: self.raw_x.view(), scaler: &self.standardizer, image: self.data.image };
-        training.train(inputs, &self.data.y, epochs)
+    /// Up to `units` more units of the teacher's work (minibatches of its training, then blocks of
+    /// rows to label); true once only [`SeedBuilder::finish`]'s quick part is left.
+    pub fn advance(&mut self, units: usize) -> bool {
+        let units = units.max(1);
+        match &mut self.teacher {
+            TeacherWork::Synthetic => true,
+            TeacherWork::Labelling(l) => l.advance(self.data.x.view(), units),
+            TeacherWork::Training(t) => {
+                let inputs = TeacherInputs { x: self.data.x.view(), raw: self.raw_x.view(), scaler: &self.standardizer, image: self.data.image };
+                if t.train(inputs, &self.data.y, units) {
+                    if let TeacherWork::Training(t) = std::mem::replace(&mut self.teacher, TeacherWork::Synthetic) {
+                        self.teacher = TeacherWork::Labelling(Box::new(Labelling::new(t.finish(), self.data.len(), self.cfg.temperature)));
+                    }
+                }
+                false
+            }
+        }
     }
 
     /// Everything that reads the teacher: its outputs, the estimates of how far to trust it, the
     /// views some methods need. Fits whatever the teacher still lacks first.
     pub fn finish(mut self) -> Result<PreparedSeed> {
-        self.advance(usize::MAX);
-        let SeedBuilder { cfg, seed, needs, data, raw_x, standardizer, split, n_base, training } = self;
+        while !self.advance(usize::MAX) {}
+        let SeedBuilder { cfg, seed, needs, data, raw_x, standardizer, split, n_base, teacher } = self;
         let classes = data.n_classes;
         let inputs = |n: usize| TeacherInputs {
             x: data.x.slice(ndarray::s![..n, ..]),
@@ -236,9 +285,10 @@ impl SeedBuilder {
             scaler: &standardizer,
             image: data.image,
         };
-        let teacher = match training {
-            Some(t) => teacher::trained_output(t.finish(), data.x.view(), cfg.temperature),
-            None => {
+        let teacher = match teacher {
+            TeacherWork::Labelling(l) => (*l).finish(),
+            TeacherWork::Training(_) => unreachable!("advance fits the teacher before it labels"),
+            TeacherWork::Synthetic => {
                 // A synthetic teacher draws its noise on the base rows only: an added point changes
                 // nothing but its own label.
                 let mut t = teacher::synthetic_output(&cfg.teacher, data.x.slice(ndarray::s![..n_base, ..]), &data.y[..n_base], classes, cfg.temperature, seed);

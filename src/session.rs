@@ -10,7 +10,7 @@ use crate::data::pca::pca_2d;
 use crate::estimators::AlphaModel;
 use crate::experiment::needs;
 use crate::run::{EpochMetrics, StudentRun};
-use crate::seed::{DataSource, ExtraPoint, PreparedSeed, SeedBuilder};
+use crate::seed::{BuildProgress, DataSource, ExtraPoint, PreparedSeed, SeedBuilder};
 use crate::model::mlp::argmax;
 use crate::model::Mlp;
 use crate::rng::{Rng, Stream};
@@ -70,8 +70,8 @@ pub struct Overview {
     pub has_oracle: bool,
 }
 
-/// A session being built: its seed prepared a few teacher epochs at a time, so a front end can show
-/// progress and give up (see [`SeedBuilder`]).
+/// A session being built: its seed's teacher fitted and read a little at a time, so a front end can
+/// show progress and give up (see [`SeedBuilder`]).
 #[derive(Debug)]
 pub struct SessionBuilder {
     cfg: Checked,
@@ -87,14 +87,14 @@ impl SessionBuilder {
         Ok(SessionBuilder { cfg, methods, seed })
     }
 
-    /// Teacher epochs done and to do.
-    pub fn progress(&self) -> (usize, usize) {
+    /// The stage under way and how far it is.
+    pub fn progress(&self) -> BuildProgress {
         self.seed.progress()
     }
 
-    /// Fit the teacher for up to `epochs` more epochs; true once it is fitted.
-    pub fn advance(&mut self, epochs: usize) -> bool {
-        self.seed.advance(epochs)
+    /// Up to `units` more units of the teacher's work; true once only `finish` is left.
+    pub fn advance(&mut self, units: usize) -> bool {
+        self.seed.advance(units)
     }
 
     /// The session: the rest of the seed's preparation and every method's student.
@@ -117,17 +117,26 @@ impl Session {
         Session { cfg, methods, prep, runs, init, init_draw: 0, points }
     }
 
-    /// Train up to `batches` minibatches of method `index` alone (a front end keeps each call short
-    /// when networks are large); returns true while that method can still train.
-    pub fn step_method(&mut self, index: usize, batches: usize) -> bool {
+    /// Up to `units` units of method `index`'s work alone (minibatches, and the blocks of the
+    /// evaluation that ends each epoch: see [`StudentRun::work`]), so a front end can keep each call
+    /// short whatever the network's size; returns true while that method can still train.
+    pub fn step_method(&mut self, index: usize, units: usize) -> bool {
         let Some(run) = self.runs.get_mut(index) else { return false };
-        for _ in 0..batches {
+        for _ in 0..units {
             if run.epoch() >= self.cfg.student.epochs {
                 break;
             }
-            run.step(&self.prep, &self.cfg);
+            run.work(&self.prep, &self.cfg);
         }
         run.epoch() < self.cfg.student.epochs
+    }
+
+    /// About how many units of [`Session::step_method`] one epoch of one method takes: its
+    /// minibatches over L and U, and its evaluation's blocks.
+    pub fn units_per_epoch(&self) -> usize {
+        let s = &self.prep.split;
+        let batches = (s.labeled.len() + s.unlabeled.len()).div_ceil(self.cfg.student.batch_size);
+        batches + s.test.len().div_ceil(256) + s.unlabeled.len().div_ceil(256)
     }
 
     /// Train `batches` minibatches of every method that has not reached the configured epochs;
@@ -178,9 +187,8 @@ impl Session {
     }
 
     /// One line per method whose training diverged.
-    pub fn warnings(&mut self) -> Vec<String> {
-        let prep = &self.prep;
-        self.runs.iter_mut().filter_map(|r| r.warning().or_else(|| r.collapse_warning(prep))).collect()
+    pub fn warnings(&self) -> Vec<String> {
+        self.runs.iter().filter_map(|r| r.warning().or_else(|| r.collapse_warning())).collect()
     }
 
     /// Per method, the metrics after every completed epoch.
@@ -195,8 +203,15 @@ impl Session {
 
     /// Student `method_index`'s predicted class for every row.
     pub fn predictions(&mut self, method_index: usize) -> Vec<u32> {
+        self.predictions_of(method_index, 0, self.prep.data.len())
+    }
+
+    /// Student `method_index`'s predicted class for rows `first..first + rows` (a front end asks a
+    /// large network a block at a time).
+    pub fn predictions_of(&mut self, method_index: usize, first: usize, rows: usize) -> Vec<u32> {
         let Some(run) = self.runs.get_mut(method_index) else { return Vec::new() };
-        let rows: Vec<usize> = (0..self.prep.data.len()).collect();
+        let n = self.prep.data.len();
+        let rows: Vec<usize> = (first.min(n)..first.saturating_add(rows).min(n)).collect();
         let p = run.predict_rows(self.prep.data.x.view(), &rows);
         p.rows().into_iter().map(|r| argmax(r.as_slice().expect("contiguous")) as u32).collect()
     }
@@ -219,15 +234,24 @@ impl Session {
     /// Class probabilities of student `method_index` on a `res x res` grid over [`bounds`], row-major
     /// from the top-left (y decreasing), `res * res * classes` values. None for data that is not 2-D.
     pub fn grid(&mut self, method_index: usize, res: usize) -> Option<Vec<f32>> {
+        let res = res.clamp(2, 256);
+        self.grid_rows(method_index, res, 0, res)
+    }
+
+    /// Rows `first..first + rows` of [`Session::grid`] (a front end draws a large network's grid a
+    /// few rows at a time); the rows put together are the whole grid.
+    pub fn grid_rows(&mut self, method_index: usize, res: usize, first: usize, rows: usize) -> Option<Vec<f32>> {
         if self.prep.data.dim() != 2 || method_index >= self.runs.len() {
             return None;
         }
         let res = res.clamp(2, 256);
+        let end = (first + rows).min(res);
+        let first = first.min(end);
         let [x0, x1, y0, y1] = self.bounds();
-        let mut cells = Array2::zeros((res * res, 2));
-        for gy in 0..res {
+        let mut cells = Array2::zeros(((end - first) * res, 2));
+        for gy in first..end {
             for gx in 0..res {
-                let i = gy * res + gx;
+                let i = (gy - first) * res + gx;
                 cells[[i, 0]] = x0 + (x1 - x0) * (gx as f32 + 0.5) / res as f32;
                 cells[[i, 1]] = y1 - (y1 - y0) * (gy as f32 + 0.5) / res as f32;
             }

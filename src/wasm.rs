@@ -275,10 +275,17 @@ impl Session {
         self.inner.step(batches as usize)
     }
 
-    /// Train up to `batches` minibatches of method `index` alone; returns true while it can go on.
+    /// Up to `units` units of method `index`'s work alone (minibatches and evaluation blocks);
+    /// returns true while it can go on.
     #[wasm_bindgen(js_name = stepMethod)]
-    pub fn step_method(&mut self, index: u32, batches: u32) -> bool {
-        self.inner.step_method(index as usize, batches as usize)
+    pub fn step_method(&mut self, index: u32, units: u32) -> bool {
+        self.inner.step_method(index as usize, units as usize)
+    }
+
+    /// About how many units of `stepMethod` one epoch of one method takes.
+    #[wasm_bindgen(js_name = unitsPerEpoch)]
+    pub fn units_per_epoch(&self) -> u32 {
+        self.inner.units_per_epoch() as u32
     }
 
     /// Train every method through its next epoch; returns true while training can go on.
@@ -399,6 +406,12 @@ impl Session {
         js_sys::Uint32Array::from(self.inner.predictions(method as usize).as_slice())
     }
 
+    /// Student `method`'s predicted class for rows `first..first + rows`.
+    #[wasm_bindgen(js_name = predictionsOf)]
+    pub fn predictions_of(&mut self, method: u32, first: u32, rows: u32) -> js_sys::Uint32Array {
+        js_sys::Uint32Array::from(self.inner.predictions_of(method as usize, first as usize, rows as usize).as_slice())
+    }
+
     /// Rows of U the teacher was asked to label by method `method` (RAD and its baselines; empty for
     /// methods that label all of U).
     pub fn queried(&self, method: u32) -> js_sys::Uint32Array {
@@ -414,6 +427,13 @@ impl Session {
     /// Class probabilities of student `method` on a `res x res` grid (empty unless the data is 2-D).
     pub fn grid(&mut self, method: u32, res: u32) -> js_sys::Float32Array {
         let g = self.inner.grid(method as usize, res as usize).unwrap_or_default();
+        js_sys::Float32Array::from(g.as_slice())
+    }
+
+    /// Rows `first..first + rows` of `grid(method, res)`.
+    #[wasm_bindgen(js_name = gridRows)]
+    pub fn grid_rows(&mut self, method: u32, res: u32, first: u32, rows: u32) -> js_sys::Float32Array {
+        let g = self.inner.grid_rows(method as usize, res as usize, first as usize, rows as usize).unwrap_or_default();
         js_sys::Float32Array::from(g.as_slice())
     }
 }
@@ -463,7 +483,7 @@ impl MultiSeed {
     }
 }
 
-/// A session being built a few teacher epochs at a time (a worker answers messages in between: it
+/// A session being built a little at a time (a worker answers messages in between: it
 /// can show progress and give up); `finish` gives the [`Session`].
 #[wasm_bindgen]
 pub struct SessionBuilder {
@@ -481,15 +501,14 @@ impl SessionBuilder {
         Ok(SessionBuilder { inner })
     }
 
-    /// `[done, total]` teacher epochs.
-    pub fn progress(&self) -> Vec<u32> {
-        let (done, total) = self.inner.progress();
-        vec![done as u32, total as u32]
+    /// `{stage, done, total}`: `teacher_epochs` (epochs), `teacher_labels` (rows) or `ready`.
+    pub fn progress(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.progress())
     }
 
-    /// Fit the teacher for up to `epochs` more epochs; true once it is fitted.
-    pub fn advance(&mut self, epochs: u32) -> bool {
-        self.inner.advance(epochs as usize)
+    /// Up to `units` more units of the teacher's work; true once only `finish` is left.
+    pub fn advance(&mut self, units: u32) -> bool {
+        self.inner.advance(units as usize)
     }
 
     /// The session (the rest of the preparation happens here).

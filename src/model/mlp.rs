@@ -76,6 +76,11 @@ impl Mlp {
         self.sizes[0]
     }
 
+    /// Rows one forward pass holds (the block size of [`Mlp::predict_proba`]).
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     /// Number of classes.
     pub fn classes(&self) -> usize {
         *self.sizes.last().expect("at least two sizes")
