@@ -13,12 +13,15 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use slam_lab::bench::{Loss, Trainer, Workload, WORKLOADS};
 use slam_lab::experiment::prepare;
+use slam_lab::linalg::{best_kernels, set_kernels, Kernels};
 use slam_lab::run::StudentRun;
 use slam_lab::seed::DataSource;
-use slam_lab::linalg::{best_kernels, set_kernels, Kernels};
 
 fn workloads(c: &mut Criterion) {
-    let mnist = std::fs::read(std::env::var("SLAM_LAB_MNIST").unwrap_or_else(|_| "www/data/mnist.bin".into())).ok();
+    let mnist = std::fs::read(
+        std::env::var("SLAM_LAB_MNIST").unwrap_or_else(|_| "www/data/mnist.bin".into()),
+    )
+    .ok();
     for name in WORKLOADS {
         let w = match Workload::new(name, mnist.as_deref()) {
             Ok(w) => w,
@@ -28,7 +31,10 @@ fn workloads(c: &mut Criterion) {
             }
         };
         let mut group = c.benchmark_group(format!("epoch/{name}"));
-        group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3));
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(3));
         group.throughput(Throughput::Elements(w.rows() as u64));
         for loss in Loss::ALL {
             for kernels in [Kernels::Reference, best_kernels()] {
@@ -45,15 +51,21 @@ fn workloads(c: &mut Criterion) {
 }
 
 fn engine(c: &mut Criterion) {
-    let cfg = slam_lab::scenarios::resolve(Some("flagship"), serde_json::Value::Null).expect("flagship resolves");
+    let cfg = slam_lab::scenarios::resolve(Some("flagship"), serde_json::Value::Null)
+        .expect("flagship resolves");
     let source = DataSource::Builtin(cfg.dataset.clone());
     let prep = prepare(&cfg, &source, cfg.seed).expect("flagship prepares");
     let init = prep.initial_student(&cfg);
     let mut group = c.benchmark_group("engine-epoch/flagship");
-    group.sample_size(10).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(2));
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2));
     for method in slam_lab::methods::Method::list(&cfg) {
         let mut run = StudentRun::new(&prep, &cfg, method, &init);
-        group.bench_function(format!("{method:?}").to_lowercase(), |b| b.iter(|| run.train_epoch(&prep, &cfg)));
+        group.bench_function(format!("{method:?}").to_lowercase(), |b| {
+            b.iter(|| run.train_epoch(&prep, &cfg))
+        });
     }
     group.finish();
 }

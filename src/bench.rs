@@ -62,7 +62,11 @@ impl Loss {
         match s {
             "vanilla" => Ok(Loss::Vanilla),
             "slam" => Ok(Loss::Slam),
-            _ => Err(Error::Unknown { kind: "loss", name: s.to_string(), known: "vanilla, slam".into() }),
+            _ => Err(Error::Unknown {
+                kind: "loss",
+                name: s.to_string(),
+                known: "vanilla, slam".into(),
+            }),
         }
     }
 }
@@ -91,19 +95,48 @@ impl Workload {
     pub fn new(name: &str, mnist: Option<&[u8]>) -> Result<Workload> {
         let (ds, hidden): (Dataset, Vec<usize>) = match name {
             "W1" => {
-                let params = GeneratorParams { samples: 5_000, noise: 0.05, classes: 3 };
-                (data::load_builtin("spirals", &params, &mut Rng::new(SEED, Stream::Data))?, vec![32, 32])
+                let params = GeneratorParams {
+                    samples: 5_000,
+                    noise: 0.05,
+                    classes: 3,
+                };
+                (
+                    data::load_builtin("spirals", &params, &mut Rng::new(SEED, Stream::Data))?,
+                    vec![32, 32],
+                )
             }
-            "W2" => (data::load_builtin("digits", &GeneratorParams { samples: 0, noise: 0.0, classes: 0 }, &mut Rng::new(SEED, Stream::Data))?, vec![64]),
+            "W2" => (
+                data::load_builtin(
+                    "digits",
+                    &GeneratorParams {
+                        samples: 0,
+                        noise: 0.0,
+                        classes: 0,
+                    },
+                    &mut Rng::new(SEED, Stream::Data),
+                )?,
+                vec![64],
+            ),
             "W3" => {
-                let bytes = mnist.ok_or_else(|| Error::Data("W3 needs the MNIST subset (www/data/mnist.bin, built by scripts/build.sh)".into()))?;
+                let bytes = mnist.ok_or_else(|| {
+                    Error::Data(
+                        "W3 needs the MNIST subset (www/data/mnist.bin, built by scripts/build.sh)"
+                            .into(),
+                    )
+                })?;
                 let mut ds = data::mnist::parse(bytes)?;
                 let rows: Vec<usize> = (0..W3_ROWS.min(ds.len())).collect();
                 ds.x = data::split::select_rows(&ds.x, &rows);
                 ds.y.truncate(rows.len());
                 (ds, vec![128])
             }
-            _ => return Err(Error::Unknown { kind: "workload", name: name.to_string(), known: WORKLOADS.join(", ") }),
+            _ => {
+                return Err(Error::Unknown {
+                    kind: "workload",
+                    name: name.to_string(),
+                    known: WORKLOADS.join(", "),
+                })
+            }
         };
         Ok(Workload::from_dataset(name, ds, &hidden))
     }
@@ -122,20 +155,45 @@ impl Workload {
         for i in 0..n {
             // A teacher that is right 80% of the time, with confidence loosely tracking correctness.
             let right = rng.uniform() < 0.8;
-            let label = if right || classes < 2 { ds.y[i] } else { (ds.y[i] + 1 + rng.below(classes - 1)) % classes };
+            let label = if right || classes < 2 {
+                ds.y[i]
+            } else {
+                (ds.y[i] + 1 + rng.below(classes - 1)) % classes
+            };
             for (c, l) in logits.iter_mut().enumerate() {
-                *l = rng.normal() * 0.5 + if c == label { 2.0 + rng.uniform() * 2.0 } else { 0.0 };
+                *l = rng.normal() * 0.5
+                    + if c == label {
+                        2.0 + rng.uniform() * 2.0
+                    } else {
+                        0.0
+                    };
             }
             crate::model::softmax_in_place(&mut logits);
             let row = soft.row_mut(i).into_slice().expect("contiguous");
             row.copy_from_slice(&logits);
-            losses::top_k_mask(row, TOP_K.min(classes), top.row_mut(i).into_slice().expect("contiguous"));
-            alpha.push(if right { 0.7 + 0.3 * rng.uniform() } else { 0.3 + 0.4 * rng.uniform() });
+            losses::top_k_mask(
+                row,
+                TOP_K.min(classes),
+                top.row_mut(i).into_slice().expect("contiguous"),
+            );
+            alpha.push(if right {
+                0.7 + 0.3 * rng.uniform()
+            } else {
+                0.3 + 0.4 * rng.uniform()
+            });
         }
         let mut sizes = vec![ds.dim()];
         sizes.extend_from_slice(hidden);
         sizes.push(classes);
-        Workload { name: name.to_string(), x: ds.x, y: ds.y, soft, top, alpha, sizes }
+        Workload {
+            name: name.to_string(),
+            x: ds.x,
+            y: ds.y,
+            soft,
+            top,
+            alpha,
+            sizes,
+        }
     }
 
     /// Rows per epoch.
@@ -177,11 +235,22 @@ pub struct Trainer {
 impl Trainer {
     /// A fresh student (He-normal weights from [`SEED`]) for `workload` and `loss`.
     pub fn new(workload: Workload, loss: Loss) -> Trainer {
-        let net = Mlp::new(&workload.sizes, BATCH, &mut Rng::new(SEED, Stream::StudentInit));
+        let net = Mlp::new(
+            &workload.sizes,
+            BATCH,
+            &mut Rng::new(SEED, Stream::StudentInit),
+        );
         let opt = Optimizer::new(OptimizerKind::Adam, LR, 0.0, &net);
         let order = (0..workload.rows()).collect();
         let scratch = vec![0.0; workload.classes()];
-        Trainer { workload, loss, net, opt, order, scratch }
+        Trainer {
+            workload,
+            loss,
+            net,
+            opt,
+            order,
+            scratch,
+        }
     }
 
     /// One epoch: every row once, in order, minibatches of [`BATCH`]. Returns the mean loss.
@@ -216,7 +285,17 @@ impl Trainer {
                 Loss::Slam => {
                     let top = w.top.row(row);
                     let top = top.as_slice().expect("contiguous");
-                    losses::slam(f, soft, w.alpha[row], top, TOP_K, false, &mut self.scratch, g, scale)
+                    losses::slam(
+                        f,
+                        soft,
+                        w.alpha[row],
+                        top,
+                        TOP_K,
+                        false,
+                        &mut self.scratch,
+                        g,
+                        scale,
+                    )
                 }
             };
         }
@@ -262,9 +341,23 @@ impl KernelCase {
             "matmul" => (draw(m * k), draw(k * n), vec![0.0; m * n]),
             "at_b" => (draw(m * k), draw(m * n), vec![0.0; k * n]),
             "a_bt" => (draw(m * n), draw(k * n), vec![0.0; m * k]),
-            _ => return Err(Error::Unknown { kind: "kernel", name: op.to_string(), known: "matmul, at_b, a_bt".into() }),
+            _ => {
+                return Err(Error::Unknown {
+                    kind: "kernel",
+                    name: op.to_string(),
+                    known: "matmul, at_b, a_bt".into(),
+                })
+            }
         };
-        Ok(KernelCase { op: op.to_string(), m, k, n, a, b, c })
+        Ok(KernelCase {
+            op: op.to_string(),
+            m,
+            k,
+            n,
+            a,
+            b,
+            c,
+        })
     }
 
     /// Run the product `reps` times; returns one output value (so the work cannot be skipped).
@@ -289,7 +382,14 @@ impl KernelCase {
 /// The products of the standard workloads' layers at batch [`BATCH`]: `(op, m, k, n)`.
 pub fn kernel_shapes() -> Vec<(&'static str, usize, usize, usize)> {
     let mut v = Vec::new();
-    for &(k, n, first) in &[(784, 128, true), (128, 10, false), (64, 64, true), (64, 10, false), (32, 32, false), (2, 32, true)] {
+    for &(k, n, first) in &[
+        (784, 128, true),
+        (128, 10, false),
+        (64, 64, true),
+        (64, 10, false),
+        (32, 32, false),
+        (2, 32, true),
+    ] {
         v.push(("matmul", BATCH, k, n));
         v.push(("at_b", BATCH, k, n));
         if !first {
@@ -325,7 +425,11 @@ pub mod web {
         let k = match name {
             "reference" => Kernels::Reference,
             "simd128" | "best" => linalg::best_kernels(),
-            _ => return Err(JsError::new(&format!("unknown kernels `{name}` (reference, simd128)"))),
+            _ => {
+                return Err(JsError::new(&format!(
+                    "unknown kernels `{name}` (reference, simd128)"
+                )))
+            }
         };
         linalg::set_kernels(k);
         Ok(linalg::kernel_name().to_string())
@@ -351,7 +455,8 @@ pub mod web {
         /// `op` is `matmul`, `at_b` or `a_bt`; the shape is the layer's (batch, fan-in, fan-out).
         #[wasm_bindgen(constructor)]
         pub fn new(op: &str, m: u32, k: u32, n: u32) -> Result<BenchKernel, JsError> {
-            let inner = KernelCase::new(op, m as usize, k as usize, n as usize).map_err(|e| JsError::new(&e.to_string()))?;
+            let inner = KernelCase::new(op, m as usize, k as usize, n as usize)
+                .map_err(|e| JsError::new(&e.to_string()))?;
             Ok(BenchKernel { inner })
         }
 
@@ -377,10 +482,17 @@ pub mod web {
         /// `workload` is `W1`, `W2` or `W3` (then `mnist` holds `data/mnist.bin`); `loss` is
         /// `vanilla` or `slam`.
         #[wasm_bindgen(constructor)]
-        pub fn new(workload: &str, loss: &str, mnist: Option<Vec<u8>>) -> Result<BenchTrainer, JsError> {
-            let w = Workload::new(workload, mnist.as_deref()).map_err(|e| JsError::new(&e.to_string()))?;
+        pub fn new(
+            workload: &str,
+            loss: &str,
+            mnist: Option<Vec<u8>>,
+        ) -> Result<BenchTrainer, JsError> {
+            let w = Workload::new(workload, mnist.as_deref())
+                .map_err(|e| JsError::new(&e.to_string()))?;
             let loss = Loss::parse(loss).map_err(|e| JsError::new(&e.to_string()))?;
-            Ok(BenchTrainer { inner: Trainer::new(w, loss) })
+            Ok(BenchTrainer {
+                inner: Trainer::new(w, loss),
+            })
         }
 
         /// Train `n` epochs; returns the last epoch's mean loss.
@@ -399,7 +511,13 @@ pub mod web {
 
         /// Layer widths: input, hidden..., classes.
         pub fn sizes(&self) -> js_sys::Uint32Array {
-            let s: Vec<u32> = self.inner.workload.sizes.iter().map(|&v| v as u32).collect();
+            let s: Vec<u32> = self
+                .inner
+                .workload
+                .sizes
+                .iter()
+                .map(|&v| v as u32)
+                .collect();
             js_sys::Uint32Array::from(s.as_slice())
         }
 

@@ -239,7 +239,12 @@ pub struct UpsConfig {
 
 impl Default for UpsConfig {
     fn default() -> Self {
-        UpsConfig { threshold_positive: 0.7, threshold_negative: 0.05, max_spread: 0.1, ensemble: 5 }
+        UpsConfig {
+            threshold_positive: 0.7,
+            threshold_negative: 0.05,
+            max_spread: 0.1,
+            ensemble: 5,
+        }
     }
 }
 
@@ -345,7 +350,11 @@ impl Config {
         }
         serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
-            let field = if path == "." || path.is_empty() { "config".to_string() } else { path };
+            let field = if path == "." || path.is_empty() {
+                "config".to_string()
+            } else {
+                path
+            };
             Error::config(field, clean_serde_message(&e.inner().to_string()))
         })
     }
@@ -356,17 +365,24 @@ impl Config {
 
     /// Whether a method with these needs can run with this teacher and student.
     pub fn supports(&self, m: &MethodNeeds) -> bool {
-        (!m.trained_teacher || self.has_teacher_embedding()) && (!m.student_hidden || !self.student.hidden.is_empty())
+        (!m.trained_teacher || self.has_teacher_embedding())
+            && (!m.student_hidden || !self.student.hidden.is_empty())
     }
 
     /// The method names that will run: `None` is the core methods, `["all"]` every method the teacher
     /// allows; errors name `methods` (or `student.hidden`) and the method.
     fn checked_methods(&self, catalogue: &[MethodNeeds]) -> Result<Vec<String>> {
         let names: Vec<String> = match &self.methods {
-            None => catalogue.iter().filter(|m| m.core).map(|m| m.name.to_string()).collect(),
-            Some(list) if list.len() == 1 && list[0].trim() == "all" => {
-                catalogue.iter().filter(|m| self.supports(m)).map(|m| m.name.to_string()).collect()
-            }
+            None => catalogue
+                .iter()
+                .filter(|m| m.core)
+                .map(|m| m.name.to_string())
+                .collect(),
+            Some(list) if list.len() == 1 && list[0].trim() == "all" => catalogue
+                .iter()
+                .filter(|m| self.supports(m))
+                .map(|m| m.name.to_string())
+                .collect(),
             Some(list) => list.iter().map(|n| n.trim().to_string()).collect(),
         };
         if names.is_empty() {
@@ -375,7 +391,10 @@ impl Config {
         for (i, name) in names.iter().enumerate() {
             let Some(m) = catalogue.iter().find(|m| m.name == name) else {
                 let known: Vec<&str> = catalogue.iter().map(|m| m.name).collect();
-                return Err(Error::config("methods", format!("unknown method `{name}` (known: {})", known.join(", "))));
+                return Err(Error::config(
+                    "methods",
+                    format!("unknown method `{name}` (known: {})", known.join(", ")),
+                ));
             };
             if names[..i].contains(name) {
                 return Err(Error::config("methods", format!("lists `{name}` twice")));
@@ -409,14 +428,20 @@ impl Config {
             if v.is_finite() && v > 0.0 {
                 Ok(())
             } else {
-                Err(Error::config(field, format!("must be a positive number, got {v}")))
+                Err(Error::config(
+                    field,
+                    format!("must be a positive number, got {v}"),
+                ))
             }
         };
         let in_range = |field: &str, v: usize, lo: usize, hi: usize| {
             if (lo..=hi).contains(&v) {
                 Ok(())
             } else {
-                Err(Error::config(field, format!("must be between {lo} and {hi}, got {v}")))
+                Err(Error::config(
+                    field,
+                    format!("must be between {lo} and {hi}, got {v}"),
+                ))
             }
         };
         let widths = |field: &str, w: &[usize], allow_empty: bool| {
@@ -424,11 +449,17 @@ impl Config {
                 return Err(Error::config(field, "needs at least one hidden layer"));
             }
             if w.len() > caps::LAYERS {
-                return Err(Error::config(field, format!("has {} layers, at most {} allowed", w.len(), caps::LAYERS)));
+                return Err(Error::config(
+                    field,
+                    format!("has {} layers, at most {} allowed", w.len(), caps::LAYERS),
+                ));
             }
             for (i, &v) in w.iter().enumerate() {
                 if v == 0 || v > caps::WIDTH {
-                    return Err(Error::config(format!("{field}[{i}]"), format!("must be between 1 and {}, got {v}", caps::WIDTH)));
+                    return Err(Error::config(
+                        format!("{field}[{i}]"),
+                        format!("must be between 1 and {}, got {v}", caps::WIDTH),
+                    ));
                 }
             }
             Ok(())
@@ -438,52 +469,101 @@ impl Config {
         }
         in_range("samples", self.samples, 10, caps::SAMPLES)?;
         if !(self.data_noise.is_finite() && self.data_noise >= 0.0 && self.data_noise <= 10.0) {
-            return Err(Error::config("data_noise", format!("must be between 0 and 10, got {}", self.data_noise)));
+            return Err(Error::config(
+                "data_noise",
+                format!("must be between 0 and 10, got {}", self.data_noise),
+            ));
         }
         in_range("classes", self.classes, 2, caps::CLASSES)?;
         in_range("labeled", self.labeled, 1, caps::SAMPLES)?;
         in_range("validation", self.validation, 1, caps::SAMPLES)?;
-        if !(self.test_fraction.is_finite() && self.test_fraction > 0.0 && self.test_fraction < 1.0) {
-            return Err(Error::config("test_fraction", format!("must be between 0 and 1 (exclusive), got {}", self.test_fraction)));
+        if !(self.test_fraction.is_finite() && self.test_fraction > 0.0 && self.test_fraction < 1.0)
+        {
+            return Err(Error::config(
+                "test_fraction",
+                format!(
+                    "must be between 0 and 1 (exclusive), got {}",
+                    self.test_fraction
+                ),
+            ));
         }
         widths("teacher.hidden", &self.teacher.hidden, true)?;
         in_range("teacher.epochs", self.teacher.epochs, 1, caps::EPOCHS)?;
         positive("teacher.lr", self.teacher.lr)?;
         if !(self.teacher.rate.is_finite() && (0.0..=0.95).contains(&self.teacher.rate)) {
-            return Err(Error::config("teacher.rate", format!("must be between 0 and 0.95, got {}", self.teacher.rate)));
+            return Err(Error::config(
+                "teacher.rate",
+                format!("must be between 0 and 0.95, got {}", self.teacher.rate),
+            ));
         }
-        if !(self.teacher.confidence_jitter.is_finite() && (0.0..=1.0).contains(&self.teacher.confidence_jitter)) {
+        if !(self.teacher.confidence_jitter.is_finite()
+            && (0.0..=1.0).contains(&self.teacher.confidence_jitter))
+        {
             return Err(Error::config(
                 "teacher.confidence_jitter",
-                format!("must be between 0 and 1, got {}", self.teacher.confidence_jitter),
+                format!(
+                    "must be between 0 and 1, got {}",
+                    self.teacher.confidence_jitter
+                ),
             ));
         }
         widths("student.hidden", &self.student.hidden, true)?;
         in_range("student.epochs", self.student.epochs, 1, caps::EPOCHS)?;
         positive("student.lr", self.student.lr)?;
         if self.student.lr > 100.0 {
-            return Err(Error::config("student.lr", format!("must be at most 100, got {}", self.student.lr)));
+            return Err(Error::config(
+                "student.lr",
+                format!("must be at most 100, got {}", self.student.lr),
+            ));
         }
         in_range("student.batch_size", self.student.batch_size, 1, 65_536)?;
-        if !(self.student.weight_decay.is_finite() && (0.0..=1.0).contains(&self.student.weight_decay)) {
-            return Err(Error::config("student.weight_decay", format!("must be between 0 and 1, got {}", self.student.weight_decay)));
+        if !(self.student.weight_decay.is_finite()
+            && (0.0..=1.0).contains(&self.student.weight_decay))
+        {
+            return Err(Error::config(
+                "student.weight_decay",
+                format!("must be between 0 and 1, got {}", self.student.weight_decay),
+            ));
         }
         if let AlphaFloor::Value(v) = self.alpha_min {
             if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
-                return Err(Error::config("alpha_min", format!("must be between 0 and 1 or \"auto\", got {v}")));
+                return Err(Error::config(
+                    "alpha_min",
+                    format!("must be between 0 and 1 or \"auto\", got {v}"),
+                ));
             }
         }
         if self.student.shift > caps::SHIFT {
-            return Err(Error::config("student.shift", format!("must be between 0 and {}, got {}", caps::SHIFT, self.student.shift)));
+            return Err(Error::config(
+                "student.shift",
+                format!(
+                    "must be between 0 and {}, got {}",
+                    caps::SHIFT,
+                    self.student.shift
+                ),
+            ));
         }
         if self.teacher.shift > caps::SHIFT {
-            return Err(Error::config("teacher.shift", format!("must be between 0 and {}, got {}", caps::SHIFT, self.teacher.shift)));
+            return Err(Error::config(
+                "teacher.shift",
+                format!(
+                    "must be between 0 and {}, got {}",
+                    caps::SHIFT,
+                    self.teacher.shift
+                ),
+            ));
         }
         if !(self.k_coverage.is_finite() && self.k_coverage > 0.0 && self.k_coverage <= 1.0) {
-            return Err(Error::config("k_coverage", format!("must be in (0, 1], got {}", self.k_coverage)));
+            return Err(Error::config(
+                "k_coverage",
+                format!("must be in (0, 1], got {}", self.k_coverage),
+            ));
         }
         if !(self.temperature.is_finite() && (0.05..=100.0).contains(&self.temperature)) {
-            return Err(Error::config("temperature", format!("must be between 0.05 and 100, got {}", self.temperature)));
+            return Err(Error::config(
+                "temperature",
+                format!("must be between 0.05 and 100, got {}", self.temperature),
+            ));
         }
         in_range("taylor_order", self.taylor_order, 1, 20)?;
         let ups = &self.ups;
@@ -491,7 +571,10 @@ impl Config {
             if v.is_finite() && (0.0..=1.0).contains(&v) {
                 Ok(())
             } else {
-                Err(Error::config(field, format!("must be between 0 and 1, got {v}")))
+                Err(Error::config(
+                    field,
+                    format!("must be between 0 and 1, got {v}"),
+                ))
             }
         };
         unit("ups.threshold_positive", ups.threshold_positive)?;
@@ -499,28 +582,46 @@ impl Config {
         if ups.threshold_negative >= ups.threshold_positive {
             return Err(Error::config(
                 "ups.threshold_negative",
-                format!("must be below ups.threshold_positive ({}), got {}", ups.threshold_positive, ups.threshold_negative),
+                format!(
+                    "must be below ups.threshold_positive ({}), got {}",
+                    ups.threshold_positive, ups.threshold_negative
+                ),
             ));
         }
         unit("ups.max_spread", ups.max_spread)?;
         in_range("ups.ensemble", ups.ensemble, 2, 20)?;
         if !(self.vid_weight.is_finite() && (0.0..=100.0).contains(&self.vid_weight)) {
-            return Err(Error::config("vid_weight", format!("must be between 0 and 100, got {}", self.vid_weight)));
+            return Err(Error::config(
+                "vid_weight",
+                format!("must be between 0 and 100, got {}", self.vid_weight),
+            ));
         }
         if !(self.query_budget.is_finite() && self.query_budget > 0.0 && self.query_budget <= 1.0) {
-            return Err(Error::config("query_budget", format!("must be in (0, 1], got {}", self.query_budget)));
+            return Err(Error::config(
+                "query_budget",
+                format!("must be in (0, 1], got {}", self.query_budget),
+            ));
         }
         in_range("query_rounds", self.query_rounds, 1, 100)?;
         if !(2..=8).contains(&self.lelp_subclasses) || !self.lelp_subclasses.is_multiple_of(2) {
-            return Err(Error::config("lelp_subclasses", format!("must be 2, 4, 6 or 8, got {}", self.lelp_subclasses)));
+            return Err(Error::config(
+                "lelp_subclasses",
+                format!("must be 2, 4, 6 or 8, got {}", self.lelp_subclasses),
+            ));
         }
         positive("meta_lr", self.meta_lr)?;
         if self.meta_lr > 100.0 {
-            return Err(Error::config("meta_lr", format!("must be at most 100, got {}", self.meta_lr)));
+            return Err(Error::config(
+                "meta_lr",
+                format!("must be at most 100, got {}", self.meta_lr),
+            ));
         }
         positive("l2t_lr", self.l2t_lr)?;
         if self.l2t_lr > 1.0 {
-            return Err(Error::config("l2t_lr", format!("must be at most 1, got {}", self.l2t_lr)));
+            return Err(Error::config(
+                "l2t_lr",
+                format!("must be at most 1, got {}", self.l2t_lr),
+            ));
         }
         Ok(())
     }
@@ -598,40 +699,63 @@ pub struct KeySpec {
 pub fn schema(datasets: &[&str], methods: &[&str]) -> Vec<KeySpec> {
     let defaults = serde_json::to_value(Config::default()).expect("the defaults serialise");
     let default_of = |key: &str| key.split('.').fold(&defaults, |v, k| &v[k]).clone();
-    let spec = |key: &'static str, kind: &'static str, min: Option<f64>, max: Option<f64>| KeySpec {
-        key,
-        kind,
-        min,
-        max,
-        min_exclusive: false,
-        max_exclusive: false,
-        options: Vec::new(),
-        max_len: None,
-        default: default_of(key),
-    };
+    let spec =
+        |key: &'static str, kind: &'static str, min: Option<f64>, max: Option<f64>| KeySpec {
+            key,
+            kind,
+            min,
+            max,
+            min_exclusive: false,
+            max_exclusive: false,
+            options: Vec::new(),
+            max_len: None,
+            default: default_of(key),
+        };
     let int = |key, lo: usize, hi: usize| spec(key, "int", Some(lo as f64), Some(hi as f64));
     let float = |key, lo: f64, hi: f64| spec(key, "float", Some(lo), Some(hi));
-    let positive = |key, hi: Option<f64>| KeySpec { min_exclusive: true, ..spec(key, "float", Some(0.0), hi) };
-    let choice = |key, options: &[&str]| KeySpec { options: options.iter().map(|o| Value::String(o.to_string())).collect(), ..spec(key, "enum", None, None) };
-    let widths = |key| KeySpec { max_len: Some(caps::LAYERS), ..spec(key, "int_list", Some(1.0), Some(caps::WIDTH as f64)) };
+    let positive = |key, hi: Option<f64>| KeySpec {
+        min_exclusive: true,
+        ..spec(key, "float", Some(0.0), hi)
+    };
+    let choice = |key, options: &[&str]| KeySpec {
+        options: options
+            .iter()
+            .map(|o| Value::String(o.to_string()))
+            .collect(),
+        ..spec(key, "enum", None, None)
+    };
+    let widths = |key| KeySpec {
+        max_len: Some(caps::LAYERS),
+        ..spec(key, "int_list", Some(1.0), Some(caps::WIDTH as f64))
+    };
     let mut methods_default = default_of("methods");
     if methods_default.is_null() {
         methods_default = Value::Array(Vec::new());
     }
     vec![
-        KeySpec { default: default_of("dataset"), ..choice("dataset", datasets) },
+        KeySpec {
+            default: default_of("dataset"),
+            ..choice("dataset", datasets)
+        },
         int("samples", 10, caps::SAMPLES),
         float("data_noise", 0.0, 10.0),
         int("classes", 2, caps::CLASSES),
         int("labeled", 1, caps::SAMPLES),
         int("validation", 1, caps::SAMPLES),
-        KeySpec { min_exclusive: true, max_exclusive: true, ..float("test_fraction", 0.0, 1.0) },
+        KeySpec {
+            min_exclusive: true,
+            max_exclusive: true,
+            ..float("test_fraction", 0.0, 1.0)
+        },
         choice("standardize", &["auto", "always", "never", "labeled"]),
         choice("teacher.kind", &["trained", "synthetic"]),
         widths("teacher.hidden"),
         int("teacher.epochs", 1, caps::EPOCHS),
         positive("teacher.lr", None),
-        choice("teacher.noise", &["uniform", "class_pair", "margin", "region"]),
+        choice(
+            "teacher.noise",
+            &["uniform", "class_pair", "margin", "region"],
+        ),
         float("teacher.rate", 0.0, 0.95),
         float("teacher.confidence_jitter", 0.0, 1.0),
         int("teacher.shift", 0, caps::SHIFT),
@@ -642,27 +766,48 @@ pub fn schema(datasets: &[&str], methods: &[&str]) -> Vec<KeySpec> {
         choice("student.optimizer", &["adam", "sgd"]),
         float("student.weight_decay", 0.0, 1.0),
         int("student.shift", 0, caps::SHIFT),
-        choice("alpha_estimator", &["isotonic", "binned", "oracle", "constant"]),
+        choice(
+            "alpha_estimator",
+            &["isotonic", "binned", "oracle", "constant"],
+        ),
         spec("alpha_min", "float_or_auto", Some(0.0), Some(1.0)),
-        KeySpec { min_exclusive: true, ..float("k_coverage", 0.0, 1.0) },
+        KeySpec {
+            min_exclusive: true,
+            ..float("k_coverage", 0.0, 1.0)
+        },
         spec("normalize_k", "bool", None, None),
         float("temperature", 0.05, 100.0),
         int("taylor_order", 1, 20),
         // ... and the negative threshold must stay below the positive one.
-        KeySpec { min_exclusive: true, ..float("ups.threshold_positive", 0.0, 1.0) },
-        KeySpec { max_exclusive: true, ..float("ups.threshold_negative", 0.0, 1.0) },
+        KeySpec {
+            min_exclusive: true,
+            ..float("ups.threshold_positive", 0.0, 1.0)
+        },
+        KeySpec {
+            max_exclusive: true,
+            ..float("ups.threshold_negative", 0.0, 1.0)
+        },
         float("ups.max_spread", 0.0, 1.0),
         int("ups.ensemble", 2, 20),
         float("vid_weight", 0.0, 100.0),
-        KeySpec { min_exclusive: true, ..float("query_budget", 0.0, 1.0) },
+        KeySpec {
+            min_exclusive: true,
+            ..float("query_budget", 0.0, 1.0)
+        },
         int("query_rounds", 1, 100),
-        KeySpec { options: [2, 4, 6, 8].iter().map(|&v| Value::from(v)).collect(), ..int("lelp_subclasses", 2, 8) },
+        KeySpec {
+            options: [2, 4, 6, 8].iter().map(|&v| Value::from(v)).collect(),
+            ..int("lelp_subclasses", 2, 8)
+        },
         positive("meta_lr", Some(100.0)),
         positive("l2t_lr", Some(1.0)),
         // Any u64 is a seed; JavaScript numbers are exact up to 2^53 - 1.
         spec("seed", "int", Some(0.0), Some(9_007_199_254_740_991.0)),
         KeySpec {
-            options: methods.iter().map(|m| Value::String(m.to_string())).collect(),
+            options: methods
+                .iter()
+                .map(|m| Value::String(m.to_string()))
+                .collect(),
             default: methods_default,
             ..spec("methods", "enum_list", None, None)
         },
@@ -702,16 +847,40 @@ mod tests {
     /// A catalogue of methods for the checks: two core, one that reads a trained teacher's hidden
     /// layer, one that also reads the student's.
     const CATALOGUE: [MethodNeeds; 4] = [
-        MethodNeeds { name: "plain", core: true, trained_teacher: false, student_hidden: false },
-        MethodNeeds { name: "other", core: true, trained_teacher: false, student_hidden: false },
-        MethodNeeds { name: "deep", core: false, trained_teacher: true, student_hidden: false },
-        MethodNeeds { name: "both", core: false, trained_teacher: true, student_hidden: true },
+        MethodNeeds {
+            name: "plain",
+            core: true,
+            trained_teacher: false,
+            student_hidden: false,
+        },
+        MethodNeeds {
+            name: "other",
+            core: true,
+            trained_teacher: false,
+            student_hidden: false,
+        },
+        MethodNeeds {
+            name: "deep",
+            core: false,
+            trained_teacher: true,
+            student_hidden: false,
+        },
+        MethodNeeds {
+            name: "both",
+            core: false,
+            trained_teacher: true,
+            student_hidden: true,
+        },
     ];
 
     #[test]
     fn defaults_pass_the_check() {
         let checked = Config::default().check(&CATALOGUE).unwrap();
-        assert_eq!(checked.method_names(), &["plain", "other"], "no list: the core methods");
+        assert_eq!(
+            checked.method_names(),
+            &["plain", "other"],
+            "no list: the core methods"
+        );
         let c = Config::from_value(json!({})).unwrap();
         assert_eq!(c, Config::default());
     }
@@ -724,7 +893,10 @@ mod tests {
             (json!({"no_such_key": 1}), "no_such_key"),
             (json!({"teacher": {"kind": "wise"}}), "teacher.kind"),
             (json!({"methods": ["plain", 7]}), "methods"),
-            (json!({"student": {"hidden": [4, "wide"]}}), "student.hidden"),
+            (
+                json!({"student": {"hidden": [4, "wide"]}}),
+                "student.hidden",
+            ),
         ];
         for (v, field) in cases {
             let err = Config::from_value(v.clone()).unwrap_err().to_string();
@@ -742,8 +914,14 @@ mod tests {
             (json!({"methods": ["plain", "plain"]}), "methods"),
             (json!({"samples": 1_000_000_000u64}), "samples"),
             (json!({"teacher": {"rate": 0.99}}), "teacher.rate"),
-            (json!({"ups": {"threshold_positive": 1.5}}), "ups.threshold_positive"),
-            (json!({"ups": {"threshold_negative": 0.8}}), "ups.threshold_negative"),
+            (
+                json!({"ups": {"threshold_positive": 1.5}}),
+                "ups.threshold_positive",
+            ),
+            (
+                json!({"ups": {"threshold_negative": 0.8}}),
+                "ups.threshold_negative",
+            ),
             (json!({"ups": {"ensemble": 1}}), "ups.ensemble"),
             (json!({"vid_weight": -1.0}), "vid_weight"),
             (json!({"query_budget": 0.0}), "query_budget"),
@@ -751,38 +929,76 @@ mod tests {
             (json!({"lelp_subclasses": 3}), "lelp_subclasses"),
             (json!({"meta_lr": 0.0}), "meta_lr"),
             (json!({"l2t_lr": 2.0}), "l2t_lr"),
-            (json!({"methods": ["deep"], "teacher": {"kind": "synthetic"}}), "methods"),
-            (json!({"methods": ["deep"], "teacher": {"hidden": []}}), "methods"),
-            (json!({"methods": ["both"], "student": {"hidden": []}}), "student.hidden"),
+            (
+                json!({"methods": ["deep"], "teacher": {"kind": "synthetic"}}),
+                "methods",
+            ),
+            (
+                json!({"methods": ["deep"], "teacher": {"hidden": []}}),
+                "methods",
+            ),
+            (
+                json!({"methods": ["both"], "student": {"hidden": []}}),
+                "student.hidden",
+            ),
         ];
         for (v, field) in checks {
             let c = Config::from_value(v.clone()).unwrap();
             let err = c.check(&CATALOGUE).unwrap_err().to_string();
             assert!(err.contains(&format!("`{field}`")), "{v}: {err}");
         }
-        let unknown = Config::from_value(json!({"methods": ["plain", "magic"]})).unwrap().check(&CATALOGUE).unwrap_err().to_string();
-        assert!(unknown.contains("magic") && unknown.contains("plain, other, deep, both"), "{unknown}");
+        let unknown = Config::from_value(json!({"methods": ["plain", "magic"]}))
+            .unwrap()
+            .check(&CATALOGUE)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            unknown.contains("magic") && unknown.contains("plain, other, deep, both"),
+            "{unknown}"
+        );
     }
 
     #[test]
     fn all_methods_expand_to_what_the_teacher_allows() {
         let trained = Config::from_value(json!({"methods": "all"})).unwrap();
         assert_eq!(trained.methods, Some(vec!["all".to_string()]));
-        assert_eq!(trained.check(&CATALOGUE).unwrap().method_names(), &["plain", "other", "deep", "both"]);
-        let synthetic = Config::from_value(json!({"methods": ["all"], "teacher": {"kind": "synthetic"}})).unwrap();
-        assert_eq!(synthetic.check(&CATALOGUE).unwrap().method_names(), &["plain", "other"]);
-        let err = Config::from_value(json!({"methods": ["deep"], "teacher": {"kind": "synthetic"}})).unwrap().check(&CATALOGUE).unwrap_err();
+        assert_eq!(
+            trained.check(&CATALOGUE).unwrap().method_names(),
+            &["plain", "other", "deep", "both"]
+        );
+        let synthetic =
+            Config::from_value(json!({"methods": ["all"], "teacher": {"kind": "synthetic"}}))
+                .unwrap();
+        assert_eq!(
+            synthetic.check(&CATALOGUE).unwrap().method_names(),
+            &["plain", "other"]
+        );
+        let err =
+            Config::from_value(json!({"methods": ["deep"], "teacher": {"kind": "synthetic"}}))
+                .unwrap()
+                .check(&CATALOGUE)
+                .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("`methods`") && msg.contains("teacher.kind") && msg.contains("deep"), "{msg}");
+        assert!(
+            msg.contains("`methods`") && msg.contains("teacher.kind") && msg.contains("deep"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn a_checked_config_serialises_as_the_config_with_its_method_names() {
-        let checked = Config::from_value(json!({"methods": "all", "labeled": 12})).unwrap().check(&CATALOGUE).unwrap();
+        let checked = Config::from_value(json!({"methods": "all", "labeled": 12}))
+            .unwrap()
+            .check(&CATALOGUE)
+            .unwrap();
         let v = serde_json::to_value(&checked).unwrap();
         assert_eq!(v["methods"], json!(["plain", "other", "deep", "both"]));
         assert_eq!(v["labeled"], json!(12));
-        assert_eq!(Config::from_value(v).unwrap(), checked.into_config(), "it reads back as the same config");
+        assert_eq!(
+            Config::from_value(v).unwrap(),
+            checked.into_config(),
+            "it reads back as the same config"
+        );
     }
 
     /// The schema's limits are the check's: every bound, and just past it, brute-forced key by key.
@@ -800,7 +1016,11 @@ mod tests {
             let mut slot = &mut o;
             let parts: Vec<&str> = key.split('.').collect();
             for p in &parts[..parts.len() - 1] {
-                slot = slot.as_object_mut().unwrap().entry(p.to_string()).or_insert(json!({}));
+                slot = slot
+                    .as_object_mut()
+                    .unwrap()
+                    .entry(p.to_string())
+                    .or_insert(json!({}));
             }
             slot[parts[parts.len() - 1]] = v;
             let cfg = Config::from_value(o).map_err(|e| e.to_string())?;
@@ -808,7 +1028,10 @@ mod tests {
         };
         let refused = |key: &str, v: Value| {
             let err = check(key, v.clone()).expect_err(&format!("{key} = {v} should be refused"));
-            assert!(err.contains(key.split('.').next().unwrap()), "{key} = {v}: {err}");
+            assert!(
+                err.contains(key.split('.').next().unwrap()),
+                "{key} = {v}: {err}"
+            );
         };
         for s in &specs {
             let mut d = &defaults;
@@ -832,7 +1055,8 @@ mod tests {
                 }
                 "int" => {
                     for o in &s.options {
-                        check(s.key, o.clone()).unwrap_or_else(|e| panic!("{}: option {o}: {e}", s.key));
+                        check(s.key, o.clone())
+                            .unwrap_or_else(|e| panic!("{}: option {o}: {e}", s.key));
                     }
                     refused(s.key, json!(3));
                 }
@@ -841,7 +1065,8 @@ mod tests {
                     let near = |x: f64, up: bool| if up { x + 1e-3 } else { x - 1e-3 };
                     if s.min_exclusive {
                         refused(s.key, json!(lo));
-                        check(s.key, json!(near(lo, true))).unwrap_or_else(|e| panic!("{}: just above min: {e}", s.key));
+                        check(s.key, json!(near(lo, true)))
+                            .unwrap_or_else(|e| panic!("{}: just above min: {e}", s.key));
                     } else {
                         check(s.key, json!(lo)).unwrap_or_else(|e| panic!("{}: min: {e}", s.key));
                         refused(s.key, json!(near(lo, false)));
@@ -849,13 +1074,16 @@ mod tests {
                     if let Some(hi) = hi {
                         if s.max_exclusive {
                             refused(s.key, json!(hi));
-                            check(s.key, json!(near(hi, false))).unwrap_or_else(|e| panic!("{}: just below max: {e}", s.key));
+                            check(s.key, json!(near(hi, false)))
+                                .unwrap_or_else(|e| panic!("{}: just below max: {e}", s.key));
                         } else {
-                            check(s.key, json!(hi)).unwrap_or_else(|e| panic!("{}: max: {e}", s.key));
+                            check(s.key, json!(hi))
+                                .unwrap_or_else(|e| panic!("{}: max: {e}", s.key));
                             refused(s.key, json!(near(hi, true)));
                         }
                     } else {
-                        check(s.key, json!(1e6)).unwrap_or_else(|e| panic!("{}: unbounded: {e}", s.key));
+                        check(s.key, json!(1e6))
+                            .unwrap_or_else(|e| panic!("{}: unbounded: {e}", s.key));
                     }
                     if s.kind == "float_or_auto" {
                         check(s.key, json!("auto")).unwrap();
@@ -864,7 +1092,8 @@ mod tests {
                 "enum" => {
                     for o in &s.options {
                         if s.key != "dataset" {
-                            check(s.key, o.clone()).unwrap_or_else(|e| panic!("{}: option {o}: {e}", s.key));
+                            check(s.key, o.clone())
+                                .unwrap_or_else(|e| panic!("{}: option {o}: {e}", s.key));
                         }
                     }
                     if s.key != "dataset" {
@@ -895,7 +1124,15 @@ mod tests {
             match v.as_object() {
                 Some(o) if !o.is_empty() => {
                     for (k, x) in o {
-                        leaves(x, if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") }, out);
+                        leaves(
+                            x,
+                            if prefix.is_empty() {
+                                k.clone()
+                            } else {
+                                format!("{prefix}.{k}")
+                            },
+                            out,
+                        );
                     }
                 }
                 _ => out.push(prefix),
@@ -913,6 +1150,9 @@ mod tests {
     fn merge_recurses_into_objects() {
         let mut base = json!({"student": {"epochs": 5, "lr": 0.1}, "seed": 1});
         merge(&mut base, json!({"student": {"epochs": 9}, "labeled": 3}));
-        assert_eq!(base, json!({"student": {"epochs": 9, "lr": 0.1}, "seed": 1, "labeled": 3}));
+        assert_eq!(
+            base,
+            json!({"student": {"epochs": 9, "lr": 0.1}, "seed": 1, "labeled": 3})
+        );
     }
 }

@@ -13,7 +13,11 @@ pub enum Error {
     Csv(String),
     /// A dataset, scenario or method name is unknown.
     #[error("unknown {kind} `{name}` (known: {known})")]
-    Unknown { kind: &'static str, name: String, known: String },
+    Unknown {
+        kind: &'static str,
+        name: String,
+        known: String,
+    },
     /// Reading a file failed.
     #[error("{path}: {reason}")]
     Io { path: String, reason: String },
@@ -25,7 +29,10 @@ pub enum Error {
 impl Error {
     /// Shorthand for a configuration error on `field`.
     pub fn config(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Config { field: field.into(), reason: reason.into() }
+        Error::Config {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 }
 

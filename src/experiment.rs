@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::config::Checked;
 use crate::methods::Method;
-use crate::run::{EpochMetrics, StudentRun};
 use crate::model::Mlp;
+use crate::run::{EpochMetrics, StudentRun};
 use crate::seed::{BuildStage, DataSource, ExtraPoint, Needs, PreparedSeed, SeedBuilder};
 use crate::{Error, Result};
 
@@ -25,7 +25,13 @@ pub fn prepare(cfg: &Checked, source: &DataSource, seed: u64) -> Result<Prepared
 }
 
 /// As [`prepare`], with hand-added labeled points joining L, for `methods`.
-pub fn prepare_with(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], methods: &[Method]) -> Result<PreparedSeed> {
+pub fn prepare_with(
+    cfg: &Checked,
+    source: &DataSource,
+    seed: u64,
+    extra: &[ExtraPoint],
+    methods: &[Method],
+) -> Result<PreparedSeed> {
     PreparedSeed::with_extra(cfg, source, seed, extra, needs(methods))
 }
 
@@ -65,12 +71,23 @@ pub fn run_seed(cfg: &Checked, source: &DataSource, seed: u64) -> Result<SeedRes
 }
 
 /// As [`run_seed`], with hand-added labeled points joining L.
-pub fn run_seed_with(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint]) -> Result<SeedResult> {
+pub fn run_seed_with(
+    cfg: &Checked,
+    source: &DataSource,
+    seed: u64,
+    extra: &[ExtraPoint],
+) -> Result<SeedResult> {
     run_methods(cfg, source, seed, extra, &Method::list(cfg))
 }
 
 /// Prepare `seed` and train each of `methods` (built-in or not) from the same initial weights.
-pub fn run_methods(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], list: &[Method]) -> Result<SeedResult> {
+pub fn run_methods(
+    cfg: &Checked,
+    source: &DataSource,
+    seed: u64,
+    extra: &[ExtraPoint],
+    list: &[Method],
+) -> Result<SeedResult> {
     SeedRun::start(cfg, source, seed, extra, list)?.finish()
 }
 
@@ -96,7 +113,13 @@ pub struct SeedRun {
 
 impl SeedRun {
     /// Load, split and scale `seed`'s data and set up its teacher and `list`'s students-to-be.
-    pub fn start(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], list: &[Method]) -> Result<SeedRun> {
+    pub fn start(
+        cfg: &Checked,
+        source: &DataSource,
+        seed: u64,
+        extra: &[ExtraPoint],
+        list: &[Method],
+    ) -> Result<SeedRun> {
         let building = SeedBuilder::start(cfg, source, seed, extra, needs(list))?;
         let teacher_epochs = match building.progress() {
             p if p.stage == BuildStage::TeacherEpochs => p.total,
@@ -123,10 +146,18 @@ impl SeedRun {
     pub fn progress(&self) -> (usize, usize) {
         let teacher = self.building.as_ref().map_or(self.teacher_epochs + 1, |b| {
             let p = b.progress();
-            if p.stage == BuildStage::TeacherEpochs { p.done } else { self.teacher_epochs }
+            if p.stage == BuildStage::TeacherEpochs {
+                p.done
+            } else {
+                self.teacher_epochs
+            }
         });
-        let students = self.methods.len() * self.cfg.student.epochs + self.current.as_ref().map_or(0, StudentRun::epoch);
-        (teacher + students, self.teacher_epochs + 1 + self.list.len() * self.cfg.student.epochs)
+        let students = self.methods.len() * self.cfg.student.epochs
+            + self.current.as_ref().map_or(0, StudentRun::epoch);
+        (
+            teacher + students,
+            self.teacher_epochs + 1 + self.list.len() * self.cfg.student.epochs,
+        )
     }
 
     /// Do up to `units` units of work (the teacher's minibatches and blocks of rows to label, then
@@ -142,10 +173,15 @@ impl SeedRun {
             self.prep = Some(prep);
             return Ok(false);
         }
-        let (prep, init) = (self.prep.as_ref().expect("prepared"), self.init.as_ref().expect("prepared"));
+        let (prep, init) = (
+            self.prep.as_ref().expect("prepared"),
+            self.init.as_ref().expect("prepared"),
+        );
         while left > 0 {
             if self.current.is_none() {
-                let Some(&m) = self.list.get(self.next) else { break };
+                let Some(&m) = self.list.get(self.next) else {
+                    break;
+                };
                 self.next += 1;
                 let mut run = StudentRun::new(prep, &self.cfg, m, init);
                 // The report shows U's accuracies after the last epoch only (its curves are test accuracy).
@@ -159,8 +195,14 @@ impl SeedRun {
             }
             if run.epoch() >= self.cfg.student.epochs {
                 let mut run = self.current.take().expect("just trained");
-                self.warnings.extend(run.warning().or_else(|| run.collapse_warning()));
-                self.method_stats.push(run.stats(prep).into_iter().map(|(k, v)| (k.to_string(), v)).collect());
+                self.warnings
+                    .extend(run.warning().or_else(|| run.collapse_warning()));
+                self.method_stats.push(
+                    run.stats(prep)
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect(),
+                );
                 self.queried.push(run.queried().to_vec());
                 self.methods.push((run.method, run.history));
             }
@@ -187,28 +229,54 @@ impl SeedRun {
             alpha_stats: ((sum / u.len().max(1) as f64) as f32, lo, hi),
             alpha_floor: prep.alpha_floor,
             alpha_oracle_error: prep.alpha_oracle_error(),
-            sizes: [prep.split.labeled.len(), prep.split.validation.len(), u.len(), prep.split.test.len()],
+            sizes: [
+                prep.split.labeled.len(),
+                prep.split.validation.len(),
+                u.len(),
+                prep.split.test.len(),
+            ],
             methods: self.methods,
             method_stats: self.method_stats,
             queried: self.queried,
-            warnings: self.warnings,
+            // What the data itself rules out comes first: it explains the methods' numbers.
+            warnings: prep
+                .data_warnings()
+                .into_iter()
+                .chain(self.warnings)
+                .collect(),
         })
     }
 }
 
 /// Run `seeds` seeds (config.seed, config.seed + 1, ...). Natively the seeds run on all cores; the
 /// results do not depend on how many. `progress(done, total)` is called after each seed.
-pub fn run_seeds(cfg: &Checked, source: &DataSource, seeds: usize, progress: &mut dyn FnMut(usize, usize)) -> Result<Vec<SeedResult>> {
+pub fn run_seeds(
+    cfg: &Checked,
+    source: &DataSource,
+    seeds: usize,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<SeedResult>> {
     if seeds == 0 || seeds > crate::config::caps::SEEDS {
-        return Err(Error::config("seeds", format!("must be between 1 and {}, got {seeds}", crate::config::caps::SEEDS)));
+        return Err(Error::config(
+            "seeds",
+            format!(
+                "must be between 1 and {}, got {seeds}",
+                crate::config::caps::SEEDS
+            ),
+        ));
     }
-    let list: Vec<u64> = (0..seeds as u64).map(|i| cfg.seed.wrapping_add(i)).collect();
+    let list: Vec<u64> = (0..seeds as u64)
+        .map(|i| cfg.seed.wrapping_add(i))
+        .collect();
     #[cfg(not(target_arch = "wasm32"))]
     {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(seeds);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(seeds);
         if threads > 1 {
             let next = std::sync::atomic::AtomicUsize::new(0);
-            let results: Vec<std::sync::Mutex<Option<Result<SeedResult>>>> = list.iter().map(|_| std::sync::Mutex::new(None)).collect();
+            let results: Vec<std::sync::Mutex<Option<Result<SeedResult>>>> =
+                list.iter().map(|_| std::sync::Mutex::new(None)).collect();
             let (tx, rx) = std::sync::mpsc::channel();
             std::thread::scope(|s| {
                 for _ in 0..threads {
@@ -232,7 +300,10 @@ pub fn run_seeds(cfg: &Checked, source: &DataSource, seeds: usize, progress: &mu
                     progress(done, list.len());
                 }
             });
-            return results.into_iter().map(|m| m.into_inner().expect("lock").expect("every seed ran")).collect();
+            return results
+                .into_iter()
+                .map(|m| m.into_inner().expect("lock").expect("every seed ran"))
+                .collect();
         }
     }
     let mut out = Vec::with_capacity(list.len());

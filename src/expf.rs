@@ -30,7 +30,13 @@ pub fn expf4(x: [f32; 4]) -> [f32; 4] {
         let half = if negative { -0.5 } else { 0.5 };
         let k_far = (INV_LN2 * xi + half) as i32;
         let k_near = if negative { -1 } else { 1 };
-        let k = if hx > 0x3f85_1592 { k_far } else if hx > 0x3eb1_7218 { k_near } else { 0 };
+        let k = if hx > 0x3f85_1592 {
+            k_far
+        } else if hx > 0x3eb1_7218 {
+            k_near
+        } else {
+            0
+        };
         let kf = k as f32;
         let hi = xi - kf * LN2_HI;
         let lo = kf * LN2_LO;
@@ -40,7 +46,7 @@ pub fn expf4(x: [f32; 4]) -> [f32; 4] {
         let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
         // scalbnf(y, k) for -126 <= k <= 127 is one multiplication by 2^k.
         let scaled = y * f32::from_bits((0x7f_i32.wrapping_add(k) as u32) << 23); // (special lanes: any bits, replaced below)
-        // |x| <= 2^-14: e_expf.c returns 1 + x.
+                                                                                  // |x| <= 2^-14: e_expf.c returns 1 + x.
         out[i] = if hx > 0x3900_0000 { scaled } else { 1.0 + xi };
     }
     if special {
@@ -129,19 +135,42 @@ mod tests {
         let got = expf4([x, -x, x * 0.5, x * 1.75]);
         for (g, v) in got.iter().zip([x, -x, x * 0.5, x * 1.75]) {
             let want = libm::expf(v);
-            assert!(g.to_bits() == want.to_bits() || (g.is_nan() && want.is_nan()), "expf({v:e}) = {g:e}, libm {want:e}");
+            assert!(
+                g.to_bits() == want.to_bits() || (g.is_nan() && want.is_nan()),
+                "expf({v:e}) = {g:e}, libm {want:e}"
+            );
         }
     }
 
     #[test]
     fn equals_libm_bit_for_bit_on_every_range() {
         // Every branch boundary of e_expf.c and its neighbours.
-        for b in [0x3900_0000u32, 0x3eb1_7218, 0x3f85_1592, 0x42ae_ac50, 0x42b1_7218, 0x42cf_f1b5, 0x7f80_0000] {
+        for b in [
+            0x3900_0000u32,
+            0x3eb1_7218,
+            0x3f85_1592,
+            0x42ae_ac50,
+            0x42b1_7218,
+            0x42cf_f1b5,
+            0x7f80_0000,
+        ] {
             for d in -3i64..=3 {
                 check(f32::from_bits((b as i64 + d) as u32));
             }
         }
-        for x in [0.0, -0.0, f32::MIN_POSITIVE, 1e-45, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, f32::MAX, 88.0, -87.0, -104.0] {
+        for x in [
+            0.0,
+            -0.0,
+            f32::MIN_POSITIVE,
+            1e-45,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            f32::MAX,
+            88.0,
+            -87.0,
+            -104.0,
+        ] {
             check(x);
         }
         // Every 97th float of [-110, 110] (about 21 million points).
@@ -162,13 +191,29 @@ mod tests {
         let got = logf4([x, x * 0.75, x * 1.5, x * 3.0]);
         for (g, v) in got.iter().zip([x, x * 0.75, x * 1.5, x * 3.0]) {
             let want = libm::logf(v);
-            assert!(g.to_bits() == want.to_bits() || (g.is_nan() && want.is_nan()), "logf({v:e}) = {g:e}, libm {want:e}");
+            assert!(
+                g.to_bits() == want.to_bits() || (g.is_nan() && want.is_nan()),
+                "logf({v:e}) = {g:e}, libm {want:e}"
+            );
         }
     }
 
     #[test]
     fn logf_equals_libm_bit_for_bit_on_every_range() {
-        for x in [0.0, -0.0, -1.0, 1.0, f32::MIN_POSITIVE, 1e-45, 1e-40, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, f32::MAX, 1e-7] {
+        for x in [
+            0.0,
+            -0.0,
+            -1.0,
+            1.0,
+            f32::MIN_POSITIVE,
+            1e-45,
+            1e-40,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            f32::MAX,
+            1e-7,
+        ] {
             check_log(x);
         }
         for b in [0x0080_0000u32, 0x3f35_04f3, 0x3f80_0000, 0x7f7f_ffff] {
@@ -191,12 +236,20 @@ mod tests {
             let mut w = v.clone();
             expf_in_place(&mut w);
             let want: Vec<u32> = v.iter().map(|&x| libm::expf(x).to_bits()).collect();
-            assert_eq!(w.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), want, "length {n}");
+            assert_eq!(
+                w.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                want,
+                "length {n}"
+            );
             let v: Vec<f32> = (0..n).map(|i| 0.05 + 0.37 * i as f32).collect();
             let mut w = v.clone();
             logf_in_place(&mut w);
             let want: Vec<u32> = v.iter().map(|&x| libm::logf(x).to_bits()).collect();
-            assert_eq!(w.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), want, "logf, length {n}");
+            assert_eq!(
+                w.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                want,
+                "logf, length {n}"
+            );
         }
     }
 }

@@ -21,14 +21,31 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 /// `c[m x n] = a[m x k] * b[k x n]`.
 pub fn matmul(a: &[f32], b: &[f32], c: &mut [f32], m: usize, k: usize, n: usize) {
-    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul: slices too short");
+    assert!(
+        a.len() >= m * k && b.len() >= k * n && c.len() >= m * n,
+        "matmul: slices too short"
+    );
     match kernels() {
         Kernels::Reference => reference::matmul(a, b, c, m, k, n),
         kind => {
             // Output rows i, reduction r = p: A element (i, r) at a[i * k + r]; panel rows are rows of b.
             let src = Panel::Rows { b, ld: n };
             // SAFETY: the bounds were checked above; `run` reads and writes only inside them.
-            unsafe { run(kind, a.as_ptr(), k, 1, m, k, src, c.as_mut_ptr(), n, n, Epilogue::NONE) }
+            unsafe {
+                run(
+                    kind,
+                    a.as_ptr(),
+                    k,
+                    1,
+                    m,
+                    k,
+                    src,
+                    c.as_mut_ptr(),
+                    n,
+                    n,
+                    Epilogue::NONE,
+                )
+            }
         }
     }
 }
@@ -36,13 +53,28 @@ pub fn matmul(a: &[f32], b: &[f32], c: &mut [f32], m: usize, k: usize, n: usize)
 /// `c[m x n] = a[m x k] * b[k x n] + bias[n]` per row, then ReLU when `relu` (a layer's forward pass
 /// in one sweep: the same bits as [`matmul`], then `+ bias[j]`, then [`relu`]).
 #[allow(clippy::too_many_arguments)]
-pub fn matmul_bias(a: &[f32], b: &[f32], bias: &[f32], c: &mut [f32], m: usize, k: usize, n: usize, relu: bool) {
-    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n && bias.len() >= n, "matmul_bias: slices too short");
+pub fn matmul_bias(
+    a: &[f32],
+    b: &[f32],
+    bias: &[f32],
+    c: &mut [f32],
+    m: usize,
+    k: usize,
+    n: usize,
+    relu: bool,
+) {
+    assert!(
+        a.len() >= m * k && b.len() >= k * n && c.len() >= m * n && bias.len() >= n,
+        "matmul_bias: slices too short"
+    );
     match kernels() {
         Kernels::Reference => reference::matmul_bias(a, b, bias, c, m, k, n, relu),
         kind => {
             let src = Panel::Rows { b, ld: n };
-            let epi = Epilogue { bias: bias.as_ptr(), relu };
+            let epi = Epilogue {
+                bias: bias.as_ptr(),
+                relu,
+            };
             // SAFETY: as in `matmul`; the bias holds `n` values.
             unsafe { run(kind, a.as_ptr(), k, 1, m, k, src, c.as_mut_ptr(), n, n, epi) }
         }
@@ -51,21 +83,41 @@ pub fn matmul_bias(a: &[f32], b: &[f32], bias: &[f32], c: &mut [f32], m: usize, 
 
 /// `c[k x n] = a[m x k]^T * b[m x n]` (weight gradients: inputs transposed times deltas).
 pub fn matmul_at_b(a: &[f32], b: &[f32], c: &mut [f32], m: usize, k: usize, n: usize) {
-    assert!(a.len() >= m * k && b.len() >= m * n && c.len() >= k * n, "matmul_at_b: slices too short");
+    assert!(
+        a.len() >= m * k && b.len() >= m * n && c.len() >= k * n,
+        "matmul_at_b: slices too short"
+    );
     match kernels() {
         Kernels::Reference => reference::matmul_at_b(a, b, c, m, k, n),
         kind => {
             // Output rows p, reduction r = i: A element (p, r) at a[r * k + p]; panel rows are rows of b.
             let src = Panel::Rows { b, ld: n };
             // SAFETY: as in `matmul`.
-            unsafe { run(kind, a.as_ptr(), 1, k, k, m, src, c.as_mut_ptr(), n, n, Epilogue::NONE) }
+            unsafe {
+                run(
+                    kind,
+                    a.as_ptr(),
+                    1,
+                    k,
+                    k,
+                    m,
+                    src,
+                    c.as_mut_ptr(),
+                    n,
+                    n,
+                    Epilogue::NONE,
+                )
+            }
         }
     }
 }
 
 /// `c[m x k] = a[m x n] * b[k x n]^T` (back-propagated deltas: deltas times weights transposed).
 pub fn matmul_a_bt(a: &[f32], b: &[f32], c: &mut [f32], m: usize, n: usize, k: usize) {
-    assert!(a.len() >= m * n && b.len() >= k * n && c.len() >= m * k, "matmul_a_bt: slices too short");
+    assert!(
+        a.len() >= m * n && b.len() >= k * n && c.len() >= m * k,
+        "matmul_a_bt: slices too short"
+    );
     match kernels() {
         Kernels::Reference => reference::matmul_a_bt(a, b, c, m, n, k),
         kind => {
@@ -73,7 +125,21 @@ pub fn matmul_a_bt(a: &[f32], b: &[f32], c: &mut [f32], m: usize, n: usize, k: u
             // panel row r holds b[p * n + r] for the panel's columns p (b transposed while packing).
             let src = Panel::Columns { b, ld: n };
             // SAFETY: as in `matmul`.
-            unsafe { run(kind, a.as_ptr(), n, 1, m, n, src, c.as_mut_ptr(), k, k, Epilogue::NONE) }
+            unsafe {
+                run(
+                    kind,
+                    a.as_ptr(),
+                    n,
+                    1,
+                    m,
+                    n,
+                    src,
+                    c.as_mut_ptr(),
+                    k,
+                    k,
+                    Epilogue::NONE,
+                )
+            }
         }
     }
 }
@@ -168,7 +234,11 @@ fn from_env() -> Option<Kernels> {
 /// Use `k` from now on (process-wide; AVX falls back to 4 lanes where the CPU lacks it). Returns the
 /// kernels now in use. The numbers do not change: every kernel gives the same bits.
 pub fn set_kernels(k: Kernels) -> Kernels {
-    let k = if k == Kernels::Avx && !avx_available() { Kernels::Simd128 } else { k };
+    let k = if k == Kernels::Avx && !avx_available() {
+        Kernels::Simd128
+    } else {
+        k
+    };
     KERNELS.store(k.code(), Ordering::Relaxed);
     k
 }
@@ -390,17 +460,31 @@ struct Epilogue {
 }
 
 impl Epilogue {
-    const NONE: Epilogue = Epilogue { bias: core::ptr::null(), relu: false };
+    const NONE: Epilogue = Epilogue {
+        bias: core::ptr::null(),
+        relu: false,
+    };
 
     /// The same epilogue for output columns starting at `j0`.
     #[inline(always)]
     unsafe fn shifted(self, j0: usize) -> Epilogue {
-        Epilogue { bias: if self.bias.is_null() { self.bias } else { self.bias.add(j0) }, relu: self.relu }
+        Epilogue {
+            bias: if self.bias.is_null() {
+                self.bias
+            } else {
+                self.bias.add(j0)
+            },
+            relu: self.relu,
+        }
     }
 
     #[inline(always)]
     unsafe fn vector<V: Lanes>(self, x: V, j: usize) -> V {
-        let x = if self.bias.is_null() { x } else { x.add(V::load(self.bias.add(j))) };
+        let x = if self.bias.is_null() {
+            x
+        } else {
+            x.add(V::load(self.bias.add(j)))
+        };
         if self.relu {
             x.relu()
         } else {
@@ -410,7 +494,11 @@ impl Epilogue {
 
     #[inline(always)]
     unsafe fn scalar(self, x: f32, j: usize) -> f32 {
-        let x = if self.bias.is_null() { x } else { x + *self.bias.add(j) };
+        let x = if self.bias.is_null() {
+            x
+        } else {
+            x + *self.bias.add(j)
+        };
         if self.relu {
             relu(x)
         } else {
@@ -423,7 +511,10 @@ impl Epilogue {
 type Lanes4 = wasm::Simd;
 #[cfg(target_arch = "x86_64")]
 type Lanes4 = x86::Sse;
-#[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+#[cfg(not(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
 type Lanes4 = Plain;
 
 // ---------------------------------------------------------------------------------------------
@@ -442,7 +533,6 @@ thread_local! {
     /// Packed panels; grows to the largest `reduction x NR` seen, never shrinks.
     static SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
-
 
 /// `c[rows x cols]` (row stride `ldc`) = A * B, where A's element (row i, reduction r) sits at
 /// `a + i * a_row + r * a_red` and B comes from `src` (`red` x `cols`).
@@ -500,7 +590,14 @@ unsafe fn run_avx(
 /// Pack output columns `j0..j0 + nc` of B into `panel` (`red` rows of `width` floats, zero-padded).
 /// Plain loops and vector copies only: a `memcpy` per row would be a call per row in wasm.
 #[inline(always)]
-unsafe fn pack<V: Lanes>(src: Panel, red: usize, j0: usize, nc: usize, width: usize, panel: *mut f32) {
+unsafe fn pack<V: Lanes>(
+    src: Panel,
+    red: usize,
+    j0: usize,
+    nc: usize,
+    width: usize,
+    panel: *mut f32,
+) {
     match src {
         Panel::Rows { b, ld } => {
             let b = b.as_ptr();
@@ -572,7 +669,9 @@ unsafe fn blocked<V: Lanes>(
         // Full-width columns of a small row-major B are read in place (row stride `ld`); tails,
         // transposed operands and large operands are packed (zero-padded, contiguous).
         let (p, ps) = match src {
-            Panel::Rows { b, ld } if nc == width && red * ld <= IN_PLACE_MAX => (b.as_ptr().add(j0), ld),
+            Panel::Rows { b, ld } if nc == width && red * ld <= IN_PLACE_MAX => {
+                (b.as_ptr().add(j0), ld)
+            }
             _ => {
                 pack::<V>(src, red, j0, nc, width, panel);
                 (panel as *const f32, width)
@@ -608,11 +707,33 @@ unsafe fn row_tiles<V: Lanes, const MR: usize, const NV: usize>(
 ) {
     let mut i0 = 0;
     while i0 + MR <= rows {
-        tile::<V, MR, NV>(a.add(i0 * a_row), a_row, a_red, red, panel, ps, c.add(i0 * ldc), ldc, nc, epi);
+        tile::<V, MR, NV>(
+            a.add(i0 * a_row),
+            a_row,
+            a_red,
+            red,
+            panel,
+            ps,
+            c.add(i0 * ldc),
+            ldc,
+            nc,
+            epi,
+        );
         i0 += MR;
     }
     while i0 < rows {
-        tile::<V, 1, NV>(a.add(i0 * a_row), a_row, a_red, red, panel, ps, c.add(i0 * ldc), ldc, nc, epi);
+        tile::<V, 1, NV>(
+            a.add(i0 * a_row),
+            a_row,
+            a_red,
+            red,
+            panel,
+            ps,
+            c.add(i0 * ldc),
+            ldc,
+            nc,
+            epi,
+        );
         i0 += 1;
     }
 }
@@ -741,7 +862,16 @@ pub mod reference {
 
     /// [`matmul`], then `+ bias[j]` on every row, then ReLU when `relu`.
     #[allow(clippy::too_many_arguments)]
-    pub fn matmul_bias(a: &[f32], b: &[f32], bias: &[f32], c: &mut [f32], m: usize, k: usize, n: usize, relu: bool) {
+    pub fn matmul_bias(
+        a: &[f32],
+        b: &[f32],
+        bias: &[f32],
+        c: &mut [f32],
+        m: usize,
+        k: usize,
+        n: usize,
+        relu: bool,
+    ) {
         matmul(a, b, c, m, k, n);
         for row in c[..m * n].chunks_exact_mut(n) {
             for (v, &bv) in row.iter_mut().zip(bias) {
@@ -856,7 +986,15 @@ mod tests {
     #[test]
     fn fast_kernels_equal_the_reference_bit_for_bit() {
         let mut r = Rng::new(12, Stream::Data);
-        let mut shapes: Vec<(usize, usize, usize)> = vec![(64, 784, 128), (64, 64, 10), (64, 32, 32), (8, 2, 32), (64, 128, 10), (1, 1, 1), (5, 3, 17)];
+        let mut shapes: Vec<(usize, usize, usize)> = vec![
+            (64, 784, 128),
+            (64, 64, 10),
+            (64, 32, 32),
+            (8, 2, 32),
+            (64, 128, 10),
+            (1, 1, 1),
+            (5, 3, 17),
+        ];
         for _ in 0..60 {
             shapes.push((1 + r.below(70), 1 + r.below(140), 1 + r.below(40)));
         }
@@ -887,15 +1025,59 @@ mod tests {
             reference::matmul_at_b(&at, &b, &mut want[1], k, m, n);
             reference::matmul_a_bt(&a, &bt, &mut want[2], m, k, n);
             for &kind in &kinds {
-                let mut got = [vec![f32::NAN; m * n], vec![f32::NAN; m * n], vec![f32::NAN; m * n]];
+                let mut got = [
+                    vec![f32::NAN; m * n],
+                    vec![f32::NAN; m * n],
+                    vec![f32::NAN; m * n],
+                ];
                 // SAFETY: the slices have exactly the sizes the products need.
                 unsafe {
-                    run(kind, a.as_ptr(), k, 1, m, k, Panel::Rows { b: &b, ld: n }, got[0].as_mut_ptr(), n, n, Epilogue::NONE);
-                    run(kind, at.as_ptr(), 1, m, m, k, Panel::Rows { b: &b, ld: n }, got[1].as_mut_ptr(), n, n, Epilogue::NONE);
-                    run(kind, a.as_ptr(), k, 1, m, k, Panel::Columns { b: &bt, ld: k }, got[2].as_mut_ptr(), n, n, Epilogue::NONE);
+                    run(
+                        kind,
+                        a.as_ptr(),
+                        k,
+                        1,
+                        m,
+                        k,
+                        Panel::Rows { b: &b, ld: n },
+                        got[0].as_mut_ptr(),
+                        n,
+                        n,
+                        Epilogue::NONE,
+                    );
+                    run(
+                        kind,
+                        at.as_ptr(),
+                        1,
+                        m,
+                        m,
+                        k,
+                        Panel::Rows { b: &b, ld: n },
+                        got[1].as_mut_ptr(),
+                        n,
+                        n,
+                        Epilogue::NONE,
+                    );
+                    run(
+                        kind,
+                        a.as_ptr(),
+                        k,
+                        1,
+                        m,
+                        k,
+                        Panel::Columns { b: &bt, ld: k },
+                        got[2].as_mut_ptr(),
+                        n,
+                        n,
+                        Epilogue::NONE,
+                    );
                 }
                 for (g, w) in got.iter().zip(&want) {
-                    assert_eq!(bits(g), bits(w), "{kind:?} differs from the reference at m={m} k={k} n={n}");
+                    assert_eq!(
+                        bits(g),
+                        bits(w),
+                        "{kind:?} differs from the reference at m={m} k={k} n={n}"
+                    );
                 }
                 // The fused forward epilogue: + bias, then ReLU or not.
                 let bias = draw_bias(n, case);
@@ -903,10 +1085,31 @@ mod tests {
                     let mut want_b = vec![0.0; m * n];
                     reference::matmul_bias(&a, &b, &bias, &mut want_b, m, k, n, relu);
                     let mut got_b = vec![f32::NAN; m * n];
-                    let epi = Epilogue { bias: bias.as_ptr(), relu };
+                    let epi = Epilogue {
+                        bias: bias.as_ptr(),
+                        relu,
+                    };
                     // SAFETY: as above; the bias holds n values.
-                    unsafe { run(kind, a.as_ptr(), k, 1, m, k, Panel::Rows { b: &b, ld: n }, got_b.as_mut_ptr(), n, n, epi) };
-                    assert_eq!(bits(&got_b), bits(&want_b), "{kind:?} bias/relu={relu} differs at m={m} k={k} n={n}");
+                    unsafe {
+                        run(
+                            kind,
+                            a.as_ptr(),
+                            k,
+                            1,
+                            m,
+                            k,
+                            Panel::Rows { b: &b, ld: n },
+                            got_b.as_mut_ptr(),
+                            n,
+                            n,
+                            epi,
+                        )
+                    };
+                    assert_eq!(
+                        bits(&got_b),
+                        bits(&want_b),
+                        "{kind:?} bias/relu={relu} differs at m={m} k={k} n={n}"
+                    );
                 }
             }
         }

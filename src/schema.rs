@@ -49,12 +49,18 @@ pub struct Schema {
 
 /// The engine's schema.
 pub fn schema() -> Schema {
-    let datasets: Vec<&str> = crate::data::catalogue().into_iter().map(|(n, _)| n).collect();
+    let datasets: Vec<&str> = crate::data::catalogue()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     let names: Vec<&str> = TABLE.iter().map(|f| f.name).collect();
     Schema {
         keys: keys(&datasets, &names),
         methods: &TABLE,
-        sweep_keys: crate::sweep::SUGGESTED.iter().map(|&(key, description)| SweepKey { key, description }).collect(),
+        sweep_keys: crate::sweep::SUGGESTED
+            .iter()
+            .map(|&(key, description)| SweepKey { key, description })
+            .collect(),
         limits: Limits {
             csv_bytes: crate::data::csv::MAX_BYTES,
             csv_rows: crate::data::csv::MAX_ROWS,
@@ -75,10 +81,18 @@ mod tests {
         let s = schema();
         let v = serde_json::to_value(&s).unwrap();
         assert_eq!(s.methods.len(), TABLE.len());
-        assert!(v["keys"].as_array().unwrap().iter().any(|k| k["key"] == "student.shift" && k["max"] == 4.0));
+        assert!(v["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["key"] == "student.shift" && k["max"] == 4.0));
         assert_eq!(v["methods"][0]["group"], "core");
         for k in &s.sweep_keys {
-            assert!(s.keys.iter().any(|spec| spec.key == k.key), "sweep key {} is a config key", k.key);
+            assert!(
+                s.keys.iter().any(|spec| spec.key == k.key),
+                "sweep key {} is a config key",
+                k.key
+            );
         }
     }
 }

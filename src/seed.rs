@@ -39,7 +39,11 @@ impl DataSource {
     pub fn load(&self, cfg: &Checked, seed: u64) -> Result<Dataset> {
         match self {
             DataSource::Builtin(name) => {
-                let params = GeneratorParams { samples: cfg.samples, noise: cfg.data_noise, classes: cfg.classes };
+                let params = GeneratorParams {
+                    samples: cfg.samples,
+                    noise: cfg.data_noise,
+                    classes: cfg.classes,
+                };
                 data::load_builtin(name, &params, &mut Rng::new(seed, Stream::Data))
             }
             DataSource::Table(d) => Ok(d.clone()),
@@ -123,13 +127,24 @@ pub struct Needs {
 impl PreparedSeed {
     /// Load, split, scale, build the teacher and fit the estimators for `seed`, with the teacher
     /// views in `needs`.
-    pub fn new(cfg: &Checked, source: &DataSource, seed: u64, needs: Needs) -> Result<PreparedSeed> {
+    pub fn new(
+        cfg: &Checked,
+        source: &DataSource,
+        seed: u64,
+        needs: Needs,
+    ) -> Result<PreparedSeed> {
         PreparedSeed::with_extra(cfg, source, seed, &[], needs)
     }
 
     /// As [`PreparedSeed::new`], with extra labeled points (raw features, class) added to L, as a
     /// learner does by clicking on the 2-D plot.
-    pub fn with_extra(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], needs: Needs) -> Result<PreparedSeed> {
+    pub fn with_extra(
+        cfg: &Checked,
+        source: &DataSource,
+        seed: u64,
+        extra: &[ExtraPoint],
+        needs: Needs,
+    ) -> Result<PreparedSeed> {
         SeedBuilder::start(cfg, source, seed, extra, needs)?.finish()
     }
 
@@ -143,14 +158,51 @@ impl PreparedSeed {
 
     /// The shared initial student for this seed (every method starts from these weights).
     pub fn initial_student(&self, cfg: &Checked) -> Mlp {
-        Mlp::new(&self.student_sizes(cfg), cfg.student.batch_size, &mut Rng::new(self.seed, Stream::StudentInit))
+        Mlp::new(
+            &self.student_sizes(cfg),
+            cfg.student.batch_size,
+            &mut Rng::new(self.seed, Stream::StudentInit),
+        )
+    }
+
+    /// What about the data itself keeps any method from learning (too few rows per class, classes
+    /// missing from L for a trained teacher), one sentence each naming the setting to change.
+    pub fn data_warnings(&self) -> Vec<String> {
+        let c = self.data.n_classes;
+        let mut out = Vec::new();
+        let per_class = self.data.len() as f64 / c as f64;
+        if per_class < 10.0 {
+            out.push(format!(
+                "only {per_class:.1} rows per class on average: too few to learn {c} classes, so expect test accuracy near chance ({:.0}%); use more rows or fewer classes",
+                100.0 / c as f64
+            ));
+        }
+        if self.teacher.net.is_some() {
+            let mut seen = vec![false; c];
+            self.split
+                .labeled
+                .iter()
+                .for_each(|&i| seen[self.data.y[i]] = true);
+            let missing = seen.iter().filter(|s| !**s).count();
+            if missing > 0 {
+                out.push(format!(
+                    "{missing} of {c} classes have no row in L, so the trained teacher never sees them and never predicts them; raise `labeled` to at least {c}"
+                ));
+            }
+        }
+        out
     }
 
     /// Mean absolute difference between estimated (clamped) and true alpha on U, for a synthetic teacher.
     pub fn alpha_oracle_error(&self) -> Option<f32> {
         let o = self.teacher.oracle_alpha.as_ref()?;
         let u = &self.split.unlabeled;
-        Some(u.iter().map(|&i| (self.alpha_raw[i] - o[i]).abs()).sum::<f32>() / u.len().max(1) as f32)
+        Some(
+            u.iter()
+                .map(|&i| (self.alpha_raw[i] - o[i]).abs())
+                .sum::<f32>()
+                / u.len().max(1) as f32,
+        )
     }
 }
 
@@ -207,15 +259,35 @@ pub enum BuildStage {
 
 impl SeedBuilder {
     /// Load, split and scale `seed`'s data, and set up its teacher.
-    pub fn start(cfg: &Checked, source: &DataSource, seed: u64, extra: &[ExtraPoint], needs: Needs) -> Result<SeedBuilder> {
+    pub fn start(
+        cfg: &Checked,
+        source: &DataSource,
+        seed: u64,
+        extra: &[ExtraPoint],
+        needs: Needs,
+    ) -> Result<SeedBuilder> {
         let mut data = source.load(cfg, seed)?;
         let classes = data.n_classes;
-        let mut split = data::split(&data.y, classes, cfg.labeled, cfg.validation, cfg.test_fraction, &mut Rng::new(seed, Stream::Split))?;
-        if cfg.alpha_estimator == AlphaEstimator::Oracle && cfg.teacher.kind != TeacherKind::Synthetic {
-            return Err(Error::config("alpha_estimator", "`oracle` needs a synthetic teacher (teacher.kind = \"synthetic\")"));
+        let mut split = data::split(
+            &data.y,
+            classes,
+            cfg.labeled,
+            cfg.validation,
+            cfg.test_fraction,
+            &mut Rng::new(seed, Stream::Split),
+        )?;
+        if cfg.alpha_estimator == AlphaEstimator::Oracle
+            && cfg.teacher.kind != TeacherKind::Synthetic
+        {
+            return Err(Error::config(
+                "alpha_estimator",
+                "`oracle` needs a synthetic teacher (teacher.kind = \"synthetic\")",
+            ));
         }
         if data.image.is_none() {
-            let not_image = |field: &str| Error::config(field, format!("shifts need image data (mnist, digits); {} is not an image dataset: set it to 0", data.name));
+            let not_image = |field: &str| {
+                Error::config(field, format!("shifts need image data (mnist, digits); {} is not an image dataset: set it to 0", data.name))
+            };
             if cfg.student.shift > 0 {
                 return Err(not_image("student.shift"));
             }
@@ -227,28 +299,63 @@ impl SeedBuilder {
         // the base rows only, so a point the learner adds changes nothing but that point's own label.
         let n_base = data.len();
         let observed: Vec<usize> = {
-            let mut v: Vec<usize> = split.labeled.iter().chain(&split.validation).chain(&split.unlabeled).copied().collect();
+            let mut v: Vec<usize> = split
+                .labeled
+                .iter()
+                .chain(&split.validation)
+                .chain(&split.unlabeled)
+                .copied()
+                .collect();
             v.sort_unstable();
             v
         };
-        let standardizer = Standardizer::for_mode(cfg.standardize, data.x.view(), data.image, &observed, &split.labeled);
+        let standardizer = Standardizer::for_mode(
+            cfg.standardize,
+            data.x.view(),
+            data.image,
+            &observed,
+            &split.labeled,
+        );
         append_extra(&mut data, &mut split, extra)?;
         let raw_x = data.x.clone();
         standardizer.apply(&mut data.x);
         let teacher = if cfg.teacher.kind == TeacherKind::Trained {
-            let inputs = TeacherInputs { x: data.x.view(), raw: raw_x.view(), scaler: &standardizer, image: data.image };
-            TeacherWork::Training(Box::new(TeacherTraining::new(&cfg.teacher, inputs, classes, &split.labeled, seed)))
+            let inputs = TeacherInputs {
+                x: data.x.view(),
+                raw: raw_x.view(),
+                scaler: &standardizer,
+                image: data.image,
+            };
+            TeacherWork::Training(Box::new(TeacherTraining::new(
+                &cfg.teacher,
+                inputs,
+                classes,
+                &split.labeled,
+                seed,
+            )))
         } else {
             TeacherWork::Synthetic
         };
-        Ok(SeedBuilder { cfg: cfg.clone(), seed, needs, data, raw_x, standardizer, split, n_base, teacher })
+        Ok(SeedBuilder {
+            cfg: cfg.clone(),
+            seed,
+            needs,
+            data,
+            raw_x,
+            standardizer,
+            split,
+            n_base,
+            teacher,
+        })
     }
 
     /// The stage under way and how far it is.
     pub fn progress(&self) -> BuildProgress {
         let (stage, (done, total)) = match &self.teacher {
             TeacherWork::Training(t) => (BuildStage::TeacherEpochs, t.progress()),
-            TeacherWork::Labelling(l) if l.progress().0 < l.progress().1 => (BuildStage::TeacherLabels, l.progress()),
+            TeacherWork::Labelling(l) if l.progress().0 < l.progress().1 => {
+                (BuildStage::TeacherLabels, l.progress())
+            }
             _ => (BuildStage::Ready, (0, 0)),
         };
         BuildProgress { stage, done, total }
@@ -262,10 +369,21 @@ impl SeedBuilder {
             TeacherWork::Synthetic => true,
             TeacherWork::Labelling(l) => l.advance(self.data.x.view(), units),
             TeacherWork::Training(t) => {
-                let inputs = TeacherInputs { x: self.data.x.view(), raw: self.raw_x.view(), scaler: &self.standardizer, image: self.data.image };
+                let inputs = TeacherInputs {
+                    x: self.data.x.view(),
+                    raw: self.raw_x.view(),
+                    scaler: &self.standardizer,
+                    image: self.data.image,
+                };
                 if t.train(inputs, &self.data.y, units) {
-                    if let TeacherWork::Training(t) = std::mem::replace(&mut self.teacher, TeacherWork::Synthetic) {
-                        self.teacher = TeacherWork::Labelling(Box::new(Labelling::new(t.finish(), self.data.len(), self.cfg.temperature)));
+                    if let TeacherWork::Training(t) =
+                        std::mem::replace(&mut self.teacher, TeacherWork::Synthetic)
+                    {
+                        self.teacher = TeacherWork::Labelling(Box::new(Labelling::new(
+                            t.finish(),
+                            self.data.len(),
+                            self.cfg.temperature,
+                        )));
                     }
                 }
                 false
@@ -277,7 +395,17 @@ impl SeedBuilder {
     /// views some methods need. Fits whatever the teacher still lacks first.
     pub fn finish(mut self) -> Result<PreparedSeed> {
         while !self.advance(usize::MAX) {}
-        let SeedBuilder { cfg, seed, needs, data, raw_x, standardizer, split, n_base, teacher } = self;
+        let SeedBuilder {
+            cfg,
+            seed,
+            needs,
+            data,
+            raw_x,
+            standardizer,
+            split,
+            n_base,
+            teacher,
+        } = self;
         let classes = data.n_classes;
         let inputs = |n: usize| TeacherInputs {
             x: data.x.slice(ndarray::s![..n, ..]),
@@ -291,7 +419,14 @@ impl SeedBuilder {
             TeacherWork::Synthetic => {
                 // A synthetic teacher draws its noise on the base rows only: an added point changes
                 // nothing but its own label.
-                let mut t = teacher::synthetic_output(&cfg.teacher, data.x.slice(ndarray::s![..n_base, ..]), &data.y[..n_base], classes, cfg.temperature, seed);
+                let mut t = teacher::synthetic_output(
+                    &cfg.teacher,
+                    data.x.slice(ndarray::s![..n_base, ..]),
+                    &data.y[..n_base],
+                    classes,
+                    cfg.temperature,
+                    seed,
+                );
                 if data.len() > n_base {
                     extend_with_true_labels(&mut t, &data.y[n_base..], classes);
                 }
@@ -299,14 +434,30 @@ impl SeedBuilder {
             }
         };
         if teacher.probs.iter().any(|p| !p.is_finite()) {
-            return Err(Error::config("teacher.lr", "the teacher's training diverged (its outputs are not numbers): lower it"));
+            return Err(Error::config(
+                "teacher.lr",
+                "the teacher's training diverged (its outputs are not numbers): lower it",
+            ));
         }
-        let correct = |rows: &[usize]| rows.iter().filter(|&&i| teacher.labels[i] == data.y[i]).count() as f32 / rows.len().max(1) as f32;
+        let correct = |rows: &[usize]| {
+            rows.iter()
+                .filter(|&&i| teacher.labels[i] == data.y[i])
+                .count() as f32
+                / rows.len().max(1) as f32
+        };
         let teacher_test_accuracy = correct(&split.test);
         let teacher_unlabeled_accuracy = correct(&split.unlabeled);
 
-        let val_margin: Vec<f64> = split.validation.iter().map(|&i| teacher.margins[i]).collect();
-        let val_correct: Vec<f64> = split.validation.iter().map(|&i| (teacher.labels[i] == data.y[i]) as u8 as f64).collect();
+        let val_margin: Vec<f64> = split
+            .validation
+            .iter()
+            .map(|&i| teacher.margins[i])
+            .collect();
+        let val_correct: Vec<f64> = split
+            .validation
+            .iter()
+            .map(|&i| (teacher.labels[i] == data.y[i]) as u8 as f64)
+            .collect();
         let alpha_model = AlphaModel::fit(cfg.alpha_estimator, &val_margin, &val_correct)?;
         let n = data.len();
         let alpha_raw: Vec<f32> = (0..n)
@@ -320,7 +471,10 @@ impl SeedBuilder {
         let val_labels: Vec<usize> = split.validation.iter().map(|&i| data.y[i]).collect();
         let k = estimators::estimate_k(val_probs.view(), &val_labels, cfg.k_coverage);
         let alpha_floor = cfg.alpha_min.resolve(cfg.normalize_k, k);
-        let alpha: Vec<f32> = alpha_raw.iter().map(|&a| a.clamp(alpha_floor, 1.0)).collect();
+        let alpha: Vec<f32> = alpha_raw
+            .iter()
+            .map(|&a| a.clamp(alpha_floor, 1.0))
+            .collect();
 
         let mut top = Array2::zeros((n, classes));
         let mut hard = Array2::zeros((n, classes));
@@ -332,9 +486,25 @@ impl SeedBuilder {
         let mut train_rows = split.labeled.clone();
         train_rows.extend(&split.unlabeled);
         let extras = TeacherExtras {
-            embedding: if needs.embedding { teacher.net.as_ref().and_then(|net| teacher::embedding(net, data.x.view())) } else { None },
+            embedding: if needs.embedding {
+                teacher
+                    .net
+                    .as_ref()
+                    .and_then(|net| teacher::embedding(net, data.x.view()))
+            } else {
+                None
+            },
             spread: if needs.ensemble {
-                let members = teacher::ensemble(&cfg.teacher, inputs(data.len()), &data.y, classes, &split, cfg.temperature, seed, cfg.ups.ensemble);
+                let members = teacher::ensemble(
+                    &cfg.teacher,
+                    inputs(data.len()),
+                    &data.y,
+                    classes,
+                    &split,
+                    cfg.temperature,
+                    seed,
+                    cfg.ups.ensemble,
+                );
                 teacher::spread(&members)
             } else {
                 None
@@ -384,18 +554,33 @@ fn append_extra(data: &mut Dataset, split: &mut Split, extra: &[ExtraPoint]) -> 
         return Ok(());
     }
     if extra.len() > MAX_EXTRA_POINTS {
-        return Err(Error::config("points", format!("at most {MAX_EXTRA_POINTS} added points, got {}", extra.len())));
+        return Err(Error::config(
+            "points",
+            format!(
+                "at most {MAX_EXTRA_POINTS} added points, got {}",
+                extra.len()
+            ),
+        ));
     }
     let d = data.dim();
     for (i, p) in extra.iter().enumerate() {
         if p.x.len() != d {
-            return Err(Error::config(format!("points[{i}].x"), format!("needs {d} values, got {}", p.x.len())));
+            return Err(Error::config(
+                format!("points[{i}].x"),
+                format!("needs {d} values, got {}", p.x.len()),
+            ));
         }
         if p.x.iter().any(|v| !v.is_finite()) {
-            return Err(Error::config(format!("points[{i}].x"), "must be finite numbers"));
+            return Err(Error::config(
+                format!("points[{i}].x"),
+                "must be finite numbers",
+            ));
         }
         if p.label >= data.n_classes {
-            return Err(Error::config(format!("points[{i}].label"), format!("must be below {}, got {}", data.n_classes, p.label)));
+            return Err(Error::config(
+                format!("points[{i}].label"),
+                format!("must be below {}, got {}", data.n_classes, p.label),
+            ));
         }
     }
     let n = data.len();
@@ -420,12 +605,18 @@ fn extend_with_true_labels(t: &mut TeacherOutput, labels: &[usize], classes: usi
     probs.slice_mut(ndarray::s![..n, ..]).assign(&t.probs);
     let mut logits = Array2::zeros((n + labels.len(), classes));
     logits.slice_mut(ndarray::s![..n, ..]).assign(&t.logits);
-    let rest = if classes > 1 { 0.005 / (classes - 1) as f32 } else { 0.0 };
+    let rest = if classes > 1 {
+        0.005 / (classes - 1) as f32
+    } else {
+        0.0
+    };
     for (i, &c) in labels.iter().enumerate() {
         probs.row_mut(n + i).fill(rest);
         probs[[n + i, c]] = 0.995;
         let z = probs.row(n + i).mapv(|p| libm::logf(p.max(1e-30)));
-        t.margins.push(teacher::margin_from_logits(z.as_slice().expect("contiguous")));
+        t.margins.push(teacher::margin_from_logits(
+            z.as_slice().expect("contiguous"),
+        ));
         logits.row_mut(n + i).assign(&z);
     }
     t.probs = probs;
@@ -448,7 +639,11 @@ impl Inputs {
     /// The inputs for a student of this seed.
     pub fn new(prep: &PreparedSeed, cfg: &Checked) -> Inputs {
         let shifter = match prep.data.image {
-            Some(shape) if cfg.student.shift > 0 => Some(Shifter::new(shape, cfg.student.shift, Rng::new(prep.seed, Stream::Augment))),
+            Some(shape) if cfg.student.shift > 0 => Some(Shifter::new(
+                shape,
+                cfg.student.shift,
+                Rng::new(prep.seed, Stream::Augment),
+            )),
             _ => None,
         };
         Inputs { shifter }
@@ -460,10 +655,17 @@ impl Inputs {
     }
 
     /// Forward pass of `net` on the training rows `rows`; returns the softmax outputs.
-    pub fn forward<'n>(&mut self, net: &'n mut Mlp, prep: &PreparedSeed, rows: &[usize]) -> &'n [f32] {
+    pub fn forward<'n>(
+        &mut self,
+        net: &'n mut Mlp,
+        prep: &PreparedSeed,
+        rows: &[usize],
+    ) -> &'n [f32] {
         match self.shifter.as_mut() {
             None => net.forward_rows(prep.data.x.view(), rows),
-            Some(s) => net.forward_filled(rows.len(), |buf| s.fill(prep.raw_x.view(), &prep.standardizer, rows, buf)),
+            Some(s) => net.forward_filled(rows.len(), |buf| {
+                s.fill(prep.raw_x.view(), &prep.standardizer, rows, buf)
+            }),
         }
     }
 }

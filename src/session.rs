@@ -5,15 +5,15 @@ use ndarray::{Array2, ArrayView2};
 use serde::Serialize;
 
 use crate::config::Checked;
-use crate::methods::Method;
 use crate::data::pca::pca_2d;
 use crate::estimators::AlphaModel;
 use crate::experiment::needs;
-use crate::run::{EpochMetrics, StudentRun};
-use crate::seed::{BuildProgress, DataSource, ExtraPoint, PreparedSeed, SeedBuilder};
+use crate::methods::Method;
 use crate::model::mlp::argmax;
 use crate::model::Mlp;
 use crate::rng::{Rng, Stream};
+use crate::run::{EpochMetrics, StudentRun};
+use crate::seed::{BuildProgress, DataSource, ExtraPoint, PreparedSeed, SeedBuilder};
 use crate::Result;
 
 /// A prepared seed and its students.
@@ -68,6 +68,8 @@ pub struct Overview {
     pub epochs: usize,
     /// Whether a synthetic teacher's true alpha exists.
     pub has_oracle: bool,
+    /// What about the data keeps any method from learning (see [`PreparedSeed::data_warnings`]).
+    pub data_warnings: Vec<String>,
 }
 
 /// A session being built: its seed's teacher fitted and read a little at a time, so a front end can
@@ -81,7 +83,11 @@ pub struct SessionBuilder {
 
 impl SessionBuilder {
     /// Load, split and scale the data of `cfg.seed` and set up its teacher.
-    pub fn start(cfg: Checked, source: &DataSource, extra: &[ExtraPoint]) -> Result<SessionBuilder> {
+    pub fn start(
+        cfg: Checked,
+        source: &DataSource,
+        extra: &[ExtraPoint],
+    ) -> Result<SessionBuilder> {
         let methods = Method::list(&cfg);
         let seed = SeedBuilder::start(&cfg, source, cfg.seed, extra, needs(&methods))?;
         Ok(SessionBuilder { cfg, methods, seed })
@@ -112,23 +118,52 @@ impl Session {
 
     fn from_prepared(cfg: Checked, methods: Vec<Method>, prep: PreparedSeed) -> Session {
         let init = prep.initial_student(&cfg);
-        let runs = methods.iter().map(|&m| StudentRun::new(&prep, &cfg, m, &init)).collect();
-        let points = if prep.data.dim() == 2 { prep.raw_x.clone() } else { projection(&prep.raw_x) };
-        Session { cfg, methods, prep, runs, init, init_draw: 0, points }
+        let runs = methods
+            .iter()
+            .map(|&m| StudentRun::new(&prep, &cfg, m, &init))
+            .collect();
+        let points = if prep.data.dim() == 2 {
+            prep.raw_x.clone()
+        } else {
+            projection(&prep.raw_x)
+        };
+        Session {
+            cfg,
+            methods,
+            prep,
+            runs,
+            init,
+            init_draw: 0,
+            points,
+        }
     }
 
     /// Up to `units` units of method `index`'s work alone (minibatches, and the blocks of the
-    /// evaluation that ends each epoch: see [`StudentRun::work`]), so a front end can keep each call
-    /// short whatever the network's size; returns true while that method can still train.
-    pub fn step_method(&mut self, index: usize, units: usize) -> bool {
-        let Some(run) = self.runs.get_mut(index) else { return false };
+    /// evaluation that ends each epoch: see [`StudentRun::work`]), stopping at epoch `until` (or the
+    /// configured last), so a front end can keep each call short whatever the network's size;
+    /// returns true while that method is short of that epoch.
+    pub fn step_method(&mut self, index: usize, units: usize, until: usize) -> bool {
+        let end = until.min(self.cfg.student.epochs);
+        let Some(run) = self.runs.get_mut(index) else {
+            return false;
+        };
         for _ in 0..units {
-            if run.epoch() >= self.cfg.student.epochs {
+            if run.epoch() >= end {
                 break;
             }
             run.work(&self.prep, &self.cfg);
         }
-        run.epoch() < self.cfg.student.epochs
+        run.epoch() < end
+    }
+
+    /// Epochs method `index` has completed.
+    pub fn method_epoch(&self, index: usize) -> usize {
+        self.runs.get(index).map_or(0, StudentRun::epoch)
+    }
+
+    /// Rows of the data (every array of a row's facts has this many).
+    pub fn row_count(&self) -> usize {
+        self.prep.data.len()
     }
 
     /// About how many units of [`Session::step_method`] one epoch of one method takes: its
@@ -137,6 +172,15 @@ impl Session {
         let s = &self.prep.split;
         let batches = (s.labeled.len() + s.unlabeled.len()).div_ceil(self.cfg.student.batch_size);
         batches + s.test.len().div_ceil(256) + s.unlabeled.len().div_ceil(256)
+    }
+
+    /// Trainable parameters of student `method_index`: what one row of its forward pass costs, in
+    /// multiply-adds, near enough (a front end sizes its decision maps by it, the same on every
+    /// machine). Zero for an index past the methods.
+    pub fn parameter_count(&self, method_index: usize) -> usize {
+        self.runs
+            .get(method_index)
+            .map_or(0, |r| r.net.parameter_count())
     }
 
     /// Train `batches` minibatches of every method that has not reached the configured epochs;
@@ -165,7 +209,9 @@ impl Session {
 
     /// Whether every method reached the configured epochs.
     pub fn finished(&self) -> bool {
-        self.runs.iter().all(|r| r.epoch() >= self.cfg.student.epochs)
+        self.runs
+            .iter()
+            .all(|r| r.epoch() >= self.cfg.student.epochs)
     }
 
     /// Epochs completed by the slowest method.
@@ -175,25 +221,39 @@ impl Session {
 
     /// Start every student again from the same initial weights (and the same batch order).
     pub fn reset(&mut self) {
-        self.runs = self.methods.iter().map(|&m| StudentRun::new(&self.prep, &self.cfg, m, &self.init)).collect();
+        self.runs = self
+            .methods
+            .iter()
+            .map(|&m| StudentRun::new(&self.prep, &self.cfg, m, &self.init))
+            .collect();
     }
 
     /// Draw new initial weights (shared by all methods) and restart.
     pub fn new_init(&mut self) {
         self.init_draw += 1;
         let sizes = self.prep.student_sizes(&self.cfg);
-        self.init = Mlp::new(&sizes, self.cfg.student.batch_size, &mut Rng::sub(self.prep.seed, Stream::StudentInit, self.init_draw));
+        self.init = Mlp::new(
+            &sizes,
+            self.cfg.student.batch_size,
+            &mut Rng::sub(self.prep.seed, Stream::StudentInit, self.init_draw),
+        );
         self.reset();
     }
 
     /// One line per method whose training diverged.
     pub fn warnings(&self) -> Vec<String> {
-        self.runs.iter().filter_map(|r| r.warning().or_else(|| r.collapse_warning())).collect()
+        self.runs
+            .iter()
+            .filter_map(|r| r.warning().or_else(|| r.collapse_warning()))
+            .collect()
     }
 
     /// Per method, the metrics after every completed epoch.
     pub fn histories(&self) -> Vec<(&'static str, &[EpochMetrics])> {
-        self.runs.iter().map(|r| (r.method.name(), r.history.as_slice())).collect()
+        self.runs
+            .iter()
+            .map(|r| (r.method.name(), r.history.as_slice()))
+            .collect()
     }
 
     /// 2-D coordinates of every row: the raw features for 2-D data, else a PCA projection.
@@ -209,11 +269,16 @@ impl Session {
     /// Student `method_index`'s predicted class for rows `first..first + rows` (a front end asks a
     /// large network a block at a time).
     pub fn predictions_of(&mut self, method_index: usize, first: usize, rows: usize) -> Vec<u32> {
-        let Some(run) = self.runs.get_mut(method_index) else { return Vec::new() };
+        let Some(run) = self.runs.get_mut(method_index) else {
+            return Vec::new();
+        };
         let n = self.prep.data.len();
         let rows: Vec<usize> = (first.min(n)..first.saturating_add(rows).min(n)).collect();
         let p = run.predict_rows(self.prep.data.x.view(), &rows);
-        p.rows().into_iter().map(|r| argmax(r.as_slice().expect("contiguous")) as u32).collect()
+        p.rows()
+            .into_iter()
+            .map(|r| argmax(r.as_slice().expect("contiguous")) as u32)
+            .collect()
     }
 
     /// Bounds of the 2-D plot: (xmin, xmax, ymin, ymax) with a 5% margin.
@@ -225,9 +290,17 @@ impl Session {
                 b = [r[0], r[0], r[1], r[1]];
                 first = false;
             }
-            b = [b[0].min(r[0]), b[1].max(r[0]), b[2].min(r[1]), b[3].max(r[1])];
+            b = [
+                b[0].min(r[0]),
+                b[1].max(r[0]),
+                b[2].min(r[1]),
+                b[3].max(r[1]),
+            ];
         }
-        let (dx, dy) = ((b[1] - b[0]).max(1e-3) * 0.05, (b[3] - b[2]).max(1e-3) * 0.05);
+        let (dx, dy) = (
+            (b[1] - b[0]).max(1e-3) * 0.05,
+            (b[3] - b[2]).max(1e-3) * 0.05,
+        );
         [b[0] - dx, b[1] + dx, b[2] - dy, b[3] + dy]
     }
 
@@ -240,7 +313,13 @@ impl Session {
 
     /// Rows `first..first + rows` of [`Session::grid`] (a front end draws a large network's grid a
     /// few rows at a time); the rows put together are the whole grid.
-    pub fn grid_rows(&mut self, method_index: usize, res: usize, first: usize, rows: usize) -> Option<Vec<f32>> {
+    pub fn grid_rows(
+        &mut self,
+        method_index: usize,
+        res: usize,
+        first: usize,
+        rows: usize,
+    ) -> Option<Vec<f32>> {
         if self.prep.data.dim() != 2 || method_index >= self.runs.len() {
             return None;
         }
@@ -257,7 +336,12 @@ impl Session {
             }
         }
         self.prep.standardizer.apply(&mut cells);
-        Some(self.runs[method_index].predict_proba(cells.view()).into_raw_vec_and_offset().0)
+        Some(
+            self.runs[method_index]
+                .predict_proba(cells.view())
+                .into_raw_vec_and_offset()
+                .0,
+        )
     }
 
     /// What the panels show that does not change while training.
@@ -277,7 +361,17 @@ impl Session {
                 })
                 .collect(),
         };
-        let rug = p.split.validation.iter().map(|&i| (p.teacher.margins[i] as f32, p.teacher.labels[i] == p.data.y[i])).collect();
+        let rug = p
+            .split
+            .validation
+            .iter()
+            .map(|&i| {
+                (
+                    p.teacher.margins[i] as f32,
+                    p.teacher.labels[i] == p.data.y[i],
+                )
+            })
+            .collect();
         let mut bins = vec![(0.0f32, 0u32, 0u32); 10];
         for &i in &p.split.validation {
             let conf = p.teacher.probs[[i, p.teacher.labels[i]]];
@@ -288,14 +382,25 @@ impl Session {
         }
         let reliability = bins
             .into_iter()
-            .map(|(s, right, n)| if n == 0 { (0.0, 0.0, 0) } else { (s / n as f32, right as f32 / n as f32, n) })
+            .map(|(s, right, n)| {
+                if n == 0 {
+                    (0.0, 0.0, 0)
+                } else {
+                    (s / n as f32, right as f32 / n as f32, n)
+                }
+            })
             .collect();
         Overview {
             dataset: p.data.name.clone(),
             class_names: p.data.class_names.clone(),
             dim: p.data.dim(),
             projected: p.data.dim() != 2,
-            sizes: [p.split.labeled.len(), p.split.validation.len(), p.split.unlabeled.len(), p.split.test.len()],
+            sizes: [
+                p.split.labeled.len(),
+                p.split.validation.len(),
+                p.split.unlabeled.len(),
+                p.split.test.len(),
+            ],
             teacher_test_accuracy: p.teacher_test_accuracy,
             teacher_unlabeled_accuracy: p.teacher_unlabeled_accuracy,
             confusion,
@@ -308,6 +413,7 @@ impl Session {
             methods: self.methods.iter().map(|m| m.name()).collect(),
             epochs: self.cfg.student.epochs,
             has_oracle: p.teacher.oracle_alpha.is_some(),
+            data_warnings: p.data_warnings(),
         }
     }
 
@@ -315,7 +421,12 @@ impl Session {
     pub fn roles(&self) -> Vec<u8> {
         let s = &self.prep.split;
         let mut r = vec![0u8; self.prep.data.len()];
-        for (role, rows) in [(0u8, &s.labeled), (1, &s.validation), (2, &s.unlabeled), (3, &s.test)] {
+        for (role, rows) in [
+            (0u8, &s.labeled),
+            (1, &s.validation),
+            (2, &s.unlabeled),
+            (3, &s.test),
+        ] {
             for &i in rows {
                 r[i] = role;
             }
@@ -326,7 +437,9 @@ impl Session {
     /// The teacher's confidence (top-1 probability) per row.
     pub fn teacher_confidence(&self) -> Vec<f32> {
         let t = &self.prep.teacher;
-        (0..self.prep.data.len()).map(|i| t.probs[[i, t.labels[i]]]).collect()
+        (0..self.prep.data.len())
+            .map(|i| t.probs[[i, t.labels[i]]])
+            .collect()
     }
 }
 
@@ -345,7 +458,8 @@ mod tests {
     use serde_json::json;
 
     fn session(extra: serde_json::Value) -> Session {
-        let mut over = json!({"samples": 600, "student": {"epochs": 3}, "methods": ["vanilla", "slam"]});
+        let mut over =
+            json!({"samples": 600, "student": {"epochs": 3}, "methods": ["vanilla", "slam"]});
         crate::config::merge(&mut over, extra);
         let cfg = resolve(Some("flagship"), over).unwrap();
         let src = DataSource::Builtin(cfg.dataset.clone());
@@ -356,13 +470,22 @@ mod tests {
     fn stepping_by_batches_equals_the_batch_experiment() {
         let mut s = session(json!({}));
         while s.step(7) {}
-        let r = crate::experiment::run_seed(&s.cfg, &DataSource::Builtin("moons".into()), s.cfg.seed).unwrap();
+        let r =
+            crate::experiment::run_seed(&s.cfg, &DataSource::Builtin("moons".into()), s.cfg.seed)
+                .unwrap();
         for ((_, hist), (_, want)) in s.histories().iter().zip(&r.methods) {
             assert_eq!(hist.len(), want.len());
             // The batch run measures U after its last epoch only; everything else is the same.
             for (e, (a, b)) in hist.iter().zip(want.iter()).enumerate() {
-                assert_eq!((a.epoch, a.test_accuracy, a.train_loss), (b.epoch, b.test_accuracy, b.train_loss), "epoch {e}");
-                assert!(a.teacher_wrong_accuracy.is_some(), "the session measures U every epoch");
+                assert_eq!(
+                    (a.epoch, a.test_accuracy, a.train_loss),
+                    (b.epoch, b.test_accuracy, b.train_loss),
+                    "epoch {e}"
+                );
+                assert!(
+                    a.teacher_wrong_accuracy.is_some(),
+                    "the session measures U every epoch"
+                );
             }
             assert_eq!(hist.last(), want.last());
         }
@@ -396,42 +519,84 @@ mod tests {
         let total: u32 = o.confusion.iter().flatten().sum();
         assert_eq!(total as usize, o.sizes[2]);
         assert_eq!(o.rug.len(), o.sizes[1]);
-        assert_eq!(o.reliability.iter().map(|b| b.2).sum::<u32>() as usize, o.sizes[1]);
-        assert!(o.alpha_curve.windows(2).all(|w| w[0][1] <= w[1][1] + 1e-6), "isotonic curve must not fall");
+        assert_eq!(
+            o.reliability.iter().map(|b| b.2).sum::<u32>() as usize,
+            o.sizes[1]
+        );
+        assert!(
+            o.alpha_curve.windows(2).all(|w| w[0][1] <= w[1][1] + 1e-6),
+            "isotonic curve must not fall"
+        );
     }
 
     #[test]
     fn added_points_join_the_labeled_set() {
-        let cfg = resolve(Some("flagship"), json!({"samples": 600, "student": {"epochs": 1}})).unwrap();
+        let cfg = resolve(
+            Some("flagship"),
+            json!({"samples": 600, "student": {"epochs": 1}}),
+        )
+        .unwrap();
         let src = DataSource::Builtin("moons".into());
-        let extra = [ExtraPoint { x: vec![0.5, 0.25], label: 1 }];
+        let extra = [ExtraPoint {
+            x: vec![0.5, 0.25],
+            label: 1,
+        }];
         let s = Session::new(cfg.clone(), &src, &extra).unwrap();
         let last = s.prep.data.len() - 1;
         assert_eq!(s.roles()[last], 0);
         assert_eq!(s.prep.raw_x.row(last).to_vec(), vec![0.5, 0.25]);
-        let bad = [ExtraPoint { x: vec![0.5], label: 1 }];
+        let bad = [ExtraPoint {
+            x: vec![0.5],
+            label: 1,
+        }];
         let err = Session::new(cfg, &src, &bad).err().unwrap().to_string();
         assert!(err.contains("points[0].x"), "{err}");
     }
 
     #[test]
     fn an_added_point_changes_no_base_teacher_label() {
-        let cfg = resolve(Some("flagship"), json!({"samples": 800, "student": {"epochs": 1}})).unwrap();
+        let cfg = resolve(
+            Some("flagship"),
+            json!({"samples": 800, "student": {"epochs": 1}}),
+        )
+        .unwrap();
         let src = DataSource::Builtin("moons".into());
         let plain = Session::new(cfg.clone(), &src, &[]).unwrap();
-        let extra = [ExtraPoint { x: vec![0.0, 0.9], label: 0 }, ExtraPoint { x: vec![1.5, -0.4], label: 1 }];
+        let extra = [
+            ExtraPoint {
+                x: vec![0.0, 0.9],
+                label: 0,
+            },
+            ExtraPoint {
+                x: vec![1.5, -0.4],
+                label: 1,
+            },
+        ];
         let added = Session::new(cfg, &src, &extra).unwrap();
         let n = plain.prep.data.len();
         assert_eq!(added.prep.data.len(), n + 2);
-        assert_eq!(added.prep.teacher.labels[..n], plain.prep.teacher.labels[..]);
-        assert_eq!(added.prep.teacher.probs.slice(ndarray::s![..n, ..]), plain.prep.teacher.probs);
+        assert_eq!(
+            added.prep.teacher.labels[..n],
+            plain.prep.teacher.labels[..]
+        );
+        assert_eq!(
+            added.prep.teacher.probs.slice(ndarray::s![..n, ..]),
+            plain.prep.teacher.probs
+        );
         assert_eq!(&added.prep.teacher.labels[n..], &[0, 1]);
-        assert_eq!(added.prep.data.x.slice(ndarray::s![..n, ..]), plain.prep.data.x);
+        assert_eq!(
+            added.prep.data.x.slice(ndarray::s![..n, ..]),
+            plain.prep.data.x
+        );
     }
 
     #[test]
     fn projection_is_not_dominated_by_outliers() {
-        let cfg = resolve(Some("digits"), json!({"student": {"epochs": 1}, "teacher": {"epochs": 5}})).unwrap();
+        let cfg = resolve(
+            Some("digits"),
+            json!({"student": {"epochs": 1}, "teacher": {"epochs": 5}}),
+        )
+        .unwrap();
         let s = Session::new(cfg, &DataSource::Builtin("digits".into()), &[]).unwrap();
         let mut xs: Vec<f32> = s.points().column(0).to_vec();
         crate::order::sort_by(&mut xs, &f32::total_cmp);
@@ -443,7 +608,11 @@ mod tests {
 
     #[test]
     fn high_dimensional_data_is_projected() {
-        let cfg = resolve(Some("digits"), json!({"student": {"epochs": 1}, "teacher": {"epochs": 5}})).unwrap();
+        let cfg = resolve(
+            Some("digits"),
+            json!({"student": {"epochs": 1}, "teacher": {"epochs": 5}}),
+        )
+        .unwrap();
         let s = Session::new(cfg, &DataSource::Builtin("digits".into()), &[]).unwrap();
         assert!(s.overview().projected);
         assert_eq!(s.points().ncols(), 2);

@@ -90,7 +90,13 @@ impl Labelling {
     pub fn new(net: Mlp, rows: usize, temperature: f32) -> Labelling {
         let c = net.classes();
         let probs = (temperature == 1.0).then(|| Array2::zeros((rows, c)));
-        Labelling { net, logits: Array2::zeros((rows, c)), probs, temperature, done: 0 }
+        Labelling {
+            net,
+            logits: Array2::zeros((rows, c)),
+            probs,
+            temperature,
+            done: 0,
+        }
     }
 
     /// Rows labelled and to label.
@@ -109,10 +115,12 @@ impl Labelling {
             let n = block.min(rows - self.done);
             let part = x.slice(ndarray::s![self.done..self.done + n, ..]);
             let logits = self.net.predict_logits(part);
-            self.logits.as_slice_mut().expect("contiguous")[self.done * c..(self.done + n) * c].copy_from_slice(logits.as_slice().expect("contiguous"));
+            self.logits.as_slice_mut().expect("contiguous")[self.done * c..(self.done + n) * c]
+                .copy_from_slice(logits.as_slice().expect("contiguous"));
             if let Some(probs) = self.probs.as_mut() {
                 let p = self.net.forward_block(part, 0, n);
-                probs.as_slice_mut().expect("contiguous")[self.done * c..(self.done + n) * c].copy_from_slice(p);
+                probs.as_slice_mut().expect("contiguous")[self.done * c..(self.done + n) * c]
+                    .copy_from_slice(p);
             }
             self.done += n;
         }
@@ -121,27 +129,66 @@ impl Labelling {
 
     /// The teacher's output, once every row is labelled.
     pub fn finish(mut self) -> TeacherOutput {
-        debug_assert!(self.done >= self.logits.nrows(), "label every row before finishing");
+        debug_assert!(
+            self.done >= self.logits.nrows(),
+            "label every row before finishing"
+        );
         let probs = match self.probs.take() {
             Some(p) => p,
             None => probs_at_temperature(&self.logits, self.temperature),
         };
-        output(probs, scaled(self.logits, self.temperature), None, Some(self.net))
+        output(
+            probs,
+            scaled(self.logits, self.temperature),
+            None,
+            Some(self.net),
+        )
     }
 }
 
 /// A synthetic teacher's view of every row of `x`.
-pub fn synthetic_output(cfg: &TeacherConfig, x: ArrayView2<f32>, y: &[usize], classes: usize, temperature: f32, seed: u64) -> TeacherOutput {
+pub fn synthetic_output(
+    cfg: &TeacherConfig,
+    x: ArrayView2<f32>,
+    y: &[usize],
+    classes: usize,
+    temperature: f32,
+    seed: u64,
+) -> TeacherOutput {
     let (p, a) = synthetic_teacher(cfg, x, y, classes, seed);
     let logits = log_probs(&p);
-    let probs = if temperature == 1.0 { p } else { probs_at_temperature(&logits, temperature) };
+    let probs = if temperature == 1.0 {
+        p
+    } else {
+        probs_at_temperature(&logits, temperature)
+    };
     output(probs, scaled(logits, temperature), Some(a), None)
 }
 
-fn output(probs: Array2<f32>, logits: Array2<f32>, oracle_alpha: Option<Vec<f32>>, net: Option<Mlp>) -> TeacherOutput {
-    let labels = probs.rows().into_iter().map(|r| crate::model::mlp::argmax(r.as_slice().expect("contiguous"))).collect();
-    let margins = logits.rows().into_iter().map(|r| margin_from_logits(r.as_slice().expect("contiguous"))).collect();
-    TeacherOutput { logits, margins, probs, labels, oracle_alpha, net }
+fn output(
+    probs: Array2<f32>,
+    logits: Array2<f32>,
+    oracle_alpha: Option<Vec<f32>>,
+    net: Option<Mlp>,
+) -> TeacherOutput {
+    let labels = probs
+        .rows()
+        .into_iter()
+        .map(|r| crate::model::mlp::argmax(r.as_slice().expect("contiguous")))
+        .collect();
+    let margins = logits
+        .rows()
+        .into_iter()
+        .map(|r| margin_from_logits(r.as_slice().expect("contiguous")))
+        .collect();
+    TeacherOutput {
+        logits,
+        margins,
+        probs,
+        labels,
+        oracle_alpha,
+        net,
+    }
 }
 
 /// `log p` row by row (the logits of a synthetic teacher, up to a constant per row).
@@ -207,11 +254,31 @@ pub struct TeacherTraining {
 
 impl TeacherTraining {
     /// The teacher of `seed`, fitted on `labeled`.
-    pub fn new(cfg: &TeacherConfig, inputs: TeacherInputs, classes: usize, labeled: &[usize], seed: u64) -> TeacherTraining {
-        TeacherTraining::with_streams(cfg, inputs, classes, labeled, Rng::new(seed, Stream::Teacher), Rng::sub(seed, Stream::Augment, 0))
+    pub fn new(
+        cfg: &TeacherConfig,
+        inputs: TeacherInputs,
+        classes: usize,
+        labeled: &[usize],
+        seed: u64,
+    ) -> TeacherTraining {
+        TeacherTraining::with_streams(
+            cfg,
+            inputs,
+            classes,
+            labeled,
+            Rng::new(seed, Stream::Teacher),
+            Rng::sub(seed, Stream::Augment, 0),
+        )
     }
 
-    fn with_streams(cfg: &TeacherConfig, inputs: TeacherInputs, classes: usize, labeled: &[usize], mut rng: Rng, aug: Rng) -> TeacherTraining {
+    fn with_streams(
+        cfg: &TeacherConfig,
+        inputs: TeacherInputs,
+        classes: usize,
+        labeled: &[usize],
+        mut rng: Rng,
+        aug: Rng,
+    ) -> TeacherTraining {
         let mut sizes = vec![inputs.x.ncols()];
         sizes.extend(&cfg.hidden);
         sizes.push(classes);
@@ -223,7 +290,17 @@ impl TeacherTraining {
             _ => None,
         };
         let epochs = if labeled.is_empty() { 0 } else { cfg.epochs };
-        TeacherTraining { net, opt, order: labeled.to_vec(), batch, shifter, rng, done: 0, epochs, cursor: 0 }
+        TeacherTraining {
+            net,
+            opt,
+            order: labeled.to_vec(),
+            batch,
+            shifter,
+            rng,
+            done: 0,
+            epochs,
+            cursor: 0,
+        }
     }
 
     /// Epochs done and to do.
@@ -239,7 +316,17 @@ impl TeacherTraining {
     /// Train up to `batches` more minibatches (an epoch reshuffles the order as it starts); true once
     /// every epoch is done. Any split into calls gives the same network.
     pub fn train(&mut self, inputs: TeacherInputs, y: &[usize], batches: usize) -> bool {
-        let TeacherTraining { net, opt, order, batch, shifter, rng, done, epochs, cursor } = self;
+        let TeacherTraining {
+            net,
+            opt,
+            order,
+            batch,
+            shifter,
+            rng,
+            done,
+            epochs,
+            cursor,
+        } = self;
         let mut left = batches;
         while *done < *epochs && left > 0 {
             if *cursor == 0 {
@@ -249,13 +336,17 @@ impl TeacherTraining {
             let chunk = &order[*cursor..end];
             let forward = |net: &mut Mlp| match shifter.as_mut() {
                 Some(s) => {
-                    net.forward_filled(chunk.len(), |buf| s.fill(inputs.raw, inputs.scaler, chunk, buf));
+                    net.forward_filled(chunk.len(), |buf| {
+                        s.fill(inputs.raw, inputs.scaler, chunk, buf)
+                    });
                 }
                 None => {
                     net.forward_rows(inputs.x, chunk);
                 }
             };
-            train_step(net, opt, chunk.len(), forward, |r, f, g, scale| cross_entropy_label(f, y[chunk[r]], g, scale));
+            train_step(net, opt, chunk.len(), forward, |r, f, g, scale| {
+                cross_entropy_label(f, y[chunk[r]], g, scale)
+            });
             left -= 1;
             *cursor = end;
             if end == order.len() {
@@ -287,7 +378,8 @@ pub fn embedding(net: &Mlp, x: ArrayView2<f32>) -> Option<Array2<f32>> {
     while start < x.nrows() {
         let n = chunk.min(x.nrows() - start);
         net.forward_block(x, start, n);
-        out.as_slice_mut().expect("contiguous")[start * width..(start + n) * width].copy_from_slice(net.hidden(layers - 1));
+        out.as_slice_mut().expect("contiguous")[start * width..(start + n) * width]
+            .copy_from_slice(net.hidden(layers - 1));
         start += n;
     }
     Some(out)
@@ -317,10 +409,15 @@ pub fn ensemble(
                 let l = &split.labeled;
                 let sample: Vec<usize> = (0..l.len()).map(|_| l[rng.below(l.len())]).collect();
                 let aug = Rng::sub(seed, Stream::Augment, m as u64 + 1);
-                let mut training = TeacherTraining::with_streams(cfg, inputs, classes, &sample, rng, aug);
+                let mut training =
+                    TeacherTraining::with_streams(cfg, inputs, classes, &sample, rng, aug);
                 training.train(inputs, y, usize::MAX);
                 let mut net = training.finish();
-                out.push(if temperature == 1.0 { net.predict_proba(x) } else { probs_at_temperature(&net.predict_logits(x), temperature) });
+                out.push(if temperature == 1.0 {
+                    net.predict_proba(x)
+                } else {
+                    probs_at_temperature(&net.predict_logits(x), temperature)
+                });
             }
         }
         TeacherKind::Synthetic => {
@@ -329,7 +426,11 @@ pub fn ensemble(
             for m in 0..members {
                 let mut draw = Rng::sub(seed, Stream::TeacherNoise, m as u64);
                 let p = synthetic_draw(cfg, &alpha, &wrong, y, classes, &mut draw);
-                out.push(if temperature == 1.0 { p } else { probs_at_temperature(&log_probs(&p), temperature) });
+                out.push(if temperature == 1.0 {
+                    p
+                } else {
+                    probs_at_temperature(&log_probs(&p), temperature)
+                });
             }
         }
     }
@@ -342,7 +443,9 @@ pub fn spread(members: &[Array2<f32>]) -> Option<Array2<f32>> {
     let m = members.len() as f64;
     let mut out = Array2::zeros(first.raw_dim());
     for (idx, slot) in out.iter_mut().enumerate() {
-        let values = members.iter().map(|p| p.as_slice().expect("contiguous")[idx] as f64);
+        let values = members
+            .iter()
+            .map(|p| p.as_slice().expect("contiguous")[idx] as f64);
         let mean = values.clone().sum::<f64>() / m;
         let var = values.map(|v| (v - mean) * (v - mean)).sum::<f64>() / m;
         *slot = var.sqrt() as f32;
@@ -351,15 +454,27 @@ pub fn spread(members: &[Array2<f32>]) -> Option<Array2<f32>> {
 }
 
 /// Per-row probability that the synthetic teacher is right, and the wrong label it gives when not.
-fn noise_profile(cfg: &TeacherConfig, x: ArrayView2<f32>, y: &[usize], classes: usize, rng: &mut Rng) -> (Vec<f32>, Vec<usize>) {
+fn noise_profile(
+    cfg: &TeacherConfig,
+    x: ArrayView2<f32>,
+    y: &[usize],
+    classes: usize,
+    rng: &mut Rng,
+) -> (Vec<f32>, Vec<usize>) {
     let n = y.len();
     let pair = |c: usize| (c + 1) % classes;
     match cfg.noise {
         NoiseModel::Uniform => {
-            let wrong = y.iter().map(|&c| (c + 1 + rng.below(classes - 1)) % classes).collect();
+            let wrong = y
+                .iter()
+                .map(|&c| (c + 1 + rng.below(classes - 1)) % classes)
+                .collect();
             (vec![1.0 - cfg.rate; n], wrong)
         }
-        NoiseModel::ClassPair => (vec![1.0 - cfg.rate; n], y.iter().map(|&c| pair(c)).collect()),
+        NoiseModel::ClassPair => (
+            vec![1.0 - cfg.rate; n],
+            y.iter().map(|&c| pair(c)).collect(),
+        ),
         NoiseModel::Margin => {
             // Distance to the nearest row of another class measures closeness to the boundary; flips
             // are more likely near it, and go to that neighbouring class.
@@ -377,12 +492,28 @@ fn noise_profile(cfg: &TeacherConfig, x: ArrayView2<f32>, y: &[usize], classes: 
             // requested mean rate.
             const INSIDE: f32 = 0.75;
             let centre = x.row(rng.below(n)).to_owned();
-            let d: Vec<f32> = x.rows().into_iter().map(|r| r.iter().zip(centre.iter()).map(|(a, b)| (a - b) * (a - b)).sum()).collect();
+            let d: Vec<f32> = x
+                .rows()
+                .into_iter()
+                .map(|r| {
+                    r.iter()
+                        .zip(centre.iter())
+                        .map(|(a, b)| (a - b) * (a - b))
+                        .sum()
+                })
+                .collect();
             let mut sorted = d.clone();
             crate::order::sort_by(&mut sorted, &f32::total_cmp);
             let members = ((cfg.rate / INSIDE) * n as f32).round() as usize;
-            let radius = if members == 0 { -1.0 } else { sorted[(members - 1).min(n - 1)] };
-            let alpha = d.iter().map(|&v| if v <= radius { 1.0 - INSIDE } else { 1.0 }).collect();
+            let radius = if members == 0 {
+                -1.0
+            } else {
+                sorted[(members - 1).min(n - 1)]
+            };
+            let alpha = d
+                .iter()
+                .map(|&v| if v <= radius { 1.0 - INSIDE } else { 1.0 })
+                .collect();
             (alpha, y.iter().map(|&c| pair(c)).collect())
         }
     }
@@ -408,7 +539,12 @@ fn calibrate(h: &[f32], rate: f32) -> f32 {
 
 /// For each row: the distance to the nearest row of another class (over a deterministic reference
 /// sample of at most 2,000 rows, so large datasets stay fast), and that row's class.
-fn nearest_other_class(x: ArrayView2<f32>, y: &[usize], classes: usize, rng: &mut Rng) -> (Vec<f32>, Vec<usize>) {
+fn nearest_other_class(
+    x: ArrayView2<f32>,
+    y: &[usize],
+    classes: usize,
+    rng: &mut Rng,
+) -> (Vec<f32>, Vec<usize>) {
     let n = y.len();
     let mut reference = rng.permutation(n);
     reference.truncate(2000);
@@ -421,7 +557,11 @@ fn nearest_other_class(x: ArrayView2<f32>, y: &[usize], classes: usize, rng: &mu
             if y[j] == y[i] {
                 continue;
             }
-            let d: f32 = xi.iter().zip(x.row(j).iter()).map(|(a, b)| (a - b) * (a - b)).sum();
+            let d: f32 = xi
+                .iter()
+                .zip(x.row(j).iter())
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum();
             if d < dist[i] {
                 dist[i] = d;
                 other[i] = y[j];
@@ -439,7 +579,13 @@ fn nearest_other_class(x: ArrayView2<f32>, y: &[usize], classes: usize, rng: &mu
 /// A synthetic teacher: its top-1 label is right with the noise model's probability alpha(x); when
 /// wrong, the true class is its runner-up (SLaM's noise model with k = 2). Its confidence tracks
 /// alpha(x) up to `confidence_jitter`, floored so the given label stays on top.
-fn synthetic_teacher(cfg: &TeacherConfig, x: ArrayView2<f32>, y: &[usize], classes: usize, seed: u64) -> (Array2<f32>, Vec<f32>) {
+fn synthetic_teacher(
+    cfg: &TeacherConfig,
+    x: ArrayView2<f32>,
+    y: &[usize],
+    classes: usize,
+    seed: u64,
+) -> (Array2<f32>, Vec<f32>) {
     let mut rng = Rng::new(seed, Stream::TeacherNoise);
     let (alpha, wrong) = noise_profile(cfg, x, y, classes, &mut rng);
     let probs = synthetic_draw(cfg, &alpha, &wrong, y, classes, &mut rng);
@@ -447,13 +593,24 @@ fn synthetic_teacher(cfg: &TeacherConfig, x: ArrayView2<f32>, y: &[usize], class
 }
 
 /// One draw of the synthetic teacher's soft labels given its per-row accuracy and wrong labels.
-fn synthetic_draw(cfg: &TeacherConfig, alpha: &[f32], wrong: &[usize], y: &[usize], classes: usize, rng: &mut Rng) -> Array2<f32> {
+fn synthetic_draw(
+    cfg: &TeacherConfig,
+    alpha: &[f32],
+    wrong: &[usize],
+    y: &[usize],
+    classes: usize,
+    rng: &mut Rng,
+) -> Array2<f32> {
     let n = y.len();
     let mut probs = Array2::zeros((n, classes));
     for i in 0..n {
         let correct = rng.uniform() < alpha[i];
         let (label, runner_up) = if correct {
-            let r = if wrong[i] != y[i] { wrong[i] } else { (y[i] + 1) % classes };
+            let r = if wrong[i] != y[i] {
+                wrong[i]
+            } else {
+                (y[i] + 1) % classes
+            };
             (y[i], r)
         } else {
             (wrong[i], y[i])
@@ -479,37 +636,73 @@ mod tests {
     use super::*;
     use crate::rng::Stream;
 
-    const IDENTITY_2: fn() -> Standardizer = || Standardizer { mean: vec![0.0; 2], std: vec![1.0; 2] };
+    const IDENTITY_2: fn() -> Standardizer = || Standardizer {
+        mean: vec![0.0; 2],
+        std: vec![1.0; 2],
+    };
 
     fn plain<'a>(x: &'a Array2<f32>, scaler: &'a Standardizer) -> TeacherInputs<'a> {
-        TeacherInputs { x: x.view(), raw: x.view(), scaler, image: None }
+        TeacherInputs {
+            x: x.view(),
+            raw: x.view(),
+            scaler,
+            image: None,
+        }
     }
 
     fn toy(n: usize, classes: usize) -> (Array2<f32>, Vec<usize>) {
         let mut r = Rng::new(1, Stream::Data);
         let y: Vec<usize> = (0..n).map(|i| i % classes).collect();
-        let x = Array2::from_shape_fn((n, 2), |(i, j)| y[i] as f32 * if j == 0 { 2.0 } else { 0.0 } + r.normal());
+        let x = Array2::from_shape_fn((n, 2), |(i, j)| {
+            y[i] as f32 * if j == 0 { 2.0 } else { 0.0 } + r.normal()
+        });
         (x, y)
     }
 
     fn synthetic(noise: NoiseModel, rate: f32, classes: usize) -> (TeacherOutput, Vec<usize>) {
         let (x, y) = toy(3000, classes);
-        let cfg = TeacherConfig { kind: TeacherKind::Synthetic, noise, rate, ..TeacherConfig::default() };
-        let split = Split { labeled: vec![0], validation: vec![1], unlabeled: (2..3000).collect(), test: vec![] };
-        (build_teacher(&cfg, plain(&x, &IDENTITY_2()), &y, classes, &split, 1.0, 7), y)
+        let cfg = TeacherConfig {
+            kind: TeacherKind::Synthetic,
+            noise,
+            rate,
+            ..TeacherConfig::default()
+        };
+        let split = Split {
+            labeled: vec![0],
+            validation: vec![1],
+            unlabeled: (2..3000).collect(),
+            test: vec![],
+        };
+        (
+            build_teacher(&cfg, plain(&x, &IDENTITY_2()), &y, classes, &split, 1.0, 7),
+            y,
+        )
     }
 
     #[test]
     fn synthetic_error_rate_matches_the_requested_rate() {
-        for noise in [NoiseModel::Uniform, NoiseModel::ClassPair, NoiseModel::Margin, NoiseModel::Region] {
+        for noise in [
+            NoiseModel::Uniform,
+            NoiseModel::ClassPair,
+            NoiseModel::Margin,
+            NoiseModel::Region,
+        ] {
             for classes in [2, 4] {
                 let (t, y) = synthetic(noise, 0.25, classes);
-                let err = t.labels.iter().zip(&y).filter(|(a, b)| a != b).count() as f32 / y.len() as f32;
-                assert!((err - 0.25).abs() < 0.03, "{noise:?} C={classes}: error {err}");
+                let err =
+                    t.labels.iter().zip(&y).filter(|(a, b)| a != b).count() as f32 / y.len() as f32;
+                assert!(
+                    (err - 0.25).abs() < 0.03,
+                    "{noise:?} C={classes}: error {err}"
+                );
                 // The oracle alpha is the expected correctness: its mean matches the observed accuracy.
                 let a = t.oracle_alpha.as_ref().unwrap();
                 let mean_alpha = a.iter().sum::<f32>() / a.len() as f32;
-                assert!((mean_alpha - (1.0 - err)).abs() < 0.03, "{noise:?}: {mean_alpha} vs {}", 1.0 - err);
+                assert!(
+                    (mean_alpha - (1.0 - err)).abs() < 0.03,
+                    "{noise:?}: {mean_alpha} vs {}",
+                    1.0 - err
+                );
             }
         }
     }
@@ -529,24 +722,52 @@ mod tests {
     #[test]
     fn margin_noise_concentrates_near_the_boundary() {
         let (x, y) = toy(2000, 2);
-        let cfg = TeacherConfig { kind: TeacherKind::Synthetic, noise: NoiseModel::Margin, rate: 0.2, ..TeacherConfig::default() };
-        let split = Split { labeled: vec![0], validation: vec![1], unlabeled: vec![2], test: vec![] };
+        let cfg = TeacherConfig {
+            kind: TeacherKind::Synthetic,
+            noise: NoiseModel::Margin,
+            rate: 0.2,
+            ..TeacherConfig::default()
+        };
+        let split = Split {
+            labeled: vec![0],
+            validation: vec![1],
+            unlabeled: vec![2],
+            test: vec![],
+        };
         let t = build_teacher(&cfg, plain(&x, &IDENTITY_2()), &y, 2, &split, 1.0, 3);
         let a = t.oracle_alpha.unwrap();
         // Class centres are at x0 = 0 and 2: points near x0 = 1 are near the boundary.
         let (mut near, mut far) = (Vec::new(), Vec::new());
         for i in 0..2000 {
-            if (x[[i, 0]] - 1.0).abs() < 0.3 { near.push(a[i]) } else if (x[[i, 0]] - 1.0).abs() > 1.5 { far.push(a[i]) }
+            if (x[[i, 0]] - 1.0).abs() < 0.3 {
+                near.push(a[i])
+            } else if (x[[i, 0]] - 1.0).abs() > 1.5 {
+                far.push(a[i])
+            }
         }
         let mean = |v: &Vec<f32>| v.iter().sum::<f32>() / v.len() as f32;
-        assert!(mean(&near) + 0.15 < mean(&far), "near {} far {}", mean(&near), mean(&far));
+        assert!(
+            mean(&near) + 0.15 < mean(&far),
+            "near {} far {}",
+            mean(&near),
+            mean(&far)
+        );
     }
 
     #[test]
     fn trained_teacher_learns_from_labeled_rows_only() {
         let (x, y) = toy(600, 3);
-        let cfg = TeacherConfig { hidden: vec![16], epochs: 100, ..TeacherConfig::default() };
-        let split = Split { labeled: (0..60).collect(), validation: vec![60], unlabeled: (61..600).collect(), test: vec![] };
+        let cfg = TeacherConfig {
+            hidden: vec![16],
+            epochs: 100,
+            ..TeacherConfig::default()
+        };
+        let split = Split {
+            labeled: (0..60).collect(),
+            validation: vec![60],
+            unlabeled: (61..600).collect(),
+            test: vec![],
+        };
         let t = build_teacher(&cfg, plain(&x, &IDENTITY_2()), &y, 3, &split, 1.0, 1);
         let acc = (61..600).filter(|&i| t.labels[i] == y[i]).count() as f32 / 539.0;
         assert!(acc > 0.7, "teacher accuracy on U {acc}");
@@ -561,7 +782,9 @@ mod tests {
 
     #[test]
     fn temperature_flattens_and_keeps_the_argmax() {
-        let z = Array2::from_shape_vec((1, 3), vec![0.7f32, 0.2, 0.1]).unwrap().mapv(|v| v.ln());
+        let z = Array2::from_shape_vec((1, 3), vec![0.7f32, 0.2, 0.1])
+            .unwrap()
+            .mapv(|v| v.ln());
         let p = probs_at_temperature(&z, 2.0);
         assert!(p[[0, 0]] < 0.7 && p[[0, 0]] > p[[0, 1]] && p[[0, 1]] > p[[0, 2]]);
         assert!((p.sum() - 1.0).abs() < 1e-6);
@@ -574,7 +797,11 @@ mod tests {
         let z = Array2::from_shape_vec((1, 2), vec![100.0f32, 0.0]).unwrap();
         let p = probs_at_temperature(&z, 10.0);
         let want = 1.0 / (1.0 + (-10.0f64).exp());
-        assert!((p[[0, 0]] as f64 - want).abs() < 1e-6, "{} vs {want}", p[[0, 0]]);
+        assert!(
+            (p[[0, 0]] as f64 - want).abs() < 1e-6,
+            "{} vs {want}",
+            p[[0, 0]]
+        );
         assert!((margin_from_logits(&[10.0, 0.0]) - (2.0 * want - 1.0)).abs() < 1e-12);
     }
 
@@ -606,20 +833,45 @@ mod tests {
     #[test]
     fn a_trained_teachers_confident_rows_are_not_tied() {
         let (x, y) = toy(400, 2);
-        let cfg = TeacherConfig { hidden: vec![32], epochs: 400, lr: 0.05, ..TeacherConfig::default() };
-        let split = Split { labeled: (0..100).collect(), validation: vec![100], unlabeled: (101..400).collect(), test: vec![] };
+        let cfg = TeacherConfig {
+            hidden: vec![32],
+            epochs: 400,
+            lr: 0.05,
+            ..TeacherConfig::default()
+        };
+        let split = Split {
+            labeled: (0..100).collect(),
+            validation: vec![100],
+            unlabeled: (101..400).collect(),
+            test: vec![],
+        };
         let t = build_teacher(&cfg, plain(&x, &IDENTITY_2()), &y, 2, &split, 1.0, 1);
         // Rows whose f32 probabilities read exactly 1 and 0, with a logit gap below 36 (beyond that
         // even f64 rounds the margin to 1, at an error rate of e^-36).
         let gap = |i: usize| (t.logits[[i, 0]] - t.logits[[i, 1]]).abs();
-        let saturated: Vec<usize> =
-            (0..400).filter(|&i| crate::estimators::margin(t.probs.row(i).as_slice().unwrap()) == 1.0 && gap(i) < 35.0).collect();
-        assert!(saturated.len() >= 10, "the toy teacher should saturate some rows, got {}", saturated.len());
+        let saturated: Vec<usize> = (0..400)
+            .filter(|&i| {
+                crate::estimators::margin(t.probs.row(i).as_slice().unwrap()) == 1.0
+                    && gap(i) < 35.0
+            })
+            .collect();
+        assert!(
+            saturated.len() >= 10,
+            "the toy teacher should saturate some rows, got {}",
+            saturated.len()
+        );
         let mut by_gap = saturated.clone();
         by_gap.sort_by(|&a, &b| gap(a).total_cmp(&gap(b)));
         for w in by_gap.windows(2) {
             if gap(w[0]) < gap(w[1]) {
-                assert!(t.margins[w[0]] < t.margins[w[1]], "gaps {} < {} but margins {} vs {}", gap(w[0]), gap(w[1]), t.margins[w[0]], t.margins[w[1]]);
+                assert!(
+                    t.margins[w[0]] < t.margins[w[1]],
+                    "gaps {} < {} but margins {} vs {}",
+                    gap(w[0]),
+                    gap(w[1]),
+                    t.margins[w[0]],
+                    t.margins[w[1]]
+                );
             }
         }
         assert!(saturated.iter().all(|&i| t.margins[i] < 1.0));

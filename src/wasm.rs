@@ -38,14 +38,23 @@ struct Named {
 /// Built-in datasets as `[{name, description}]`.
 #[wasm_bindgen]
 pub fn datasets() -> Result<JsValue, JsError> {
-    let list: Vec<Named> = data::catalogue().into_iter().map(|(name, description)| Named { name, description }).collect();
+    let list: Vec<Named> = data::catalogue()
+        .into_iter()
+        .map(|(name, description)| Named { name, description })
+        .collect();
     to_js(&list)
 }
 
 /// Scenarios as `[{name, description}]`.
 #[wasm_bindgen]
 pub fn scenarios() -> Result<JsValue, JsError> {
-    let list: Vec<Named> = scenarios::all().into_iter().map(|s| Named { name: s.name, description: s.description }).collect();
+    let list: Vec<Named> = scenarios::all()
+        .into_iter()
+        .map(|s| Named {
+            name: s.name,
+            description: s.description,
+        })
+        .collect();
     to_js(&list)
 }
 
@@ -89,13 +98,35 @@ pub fn schema() -> Result<JsValue, JsError> {
 /// SLaM's loss of one example (`losses::slam` with a hard or soft target `y`), so tests can pin the
 /// page's own drawing of it to the engine's.
 #[wasm_bindgen(js_name = slamLoss)]
-pub fn slam_loss(f: Vec<f32>, y: Vec<f32>, alpha: f32, top: Vec<f32>, k: usize, normalize_k: bool) -> Result<f32, JsError> {
+pub fn slam_loss(
+    f: Vec<f32>,
+    y: Vec<f32>,
+    alpha: f32,
+    top: Vec<f32>,
+    k: usize,
+    normalize_k: bool,
+) -> Result<f32, JsError> {
     let c = f.len();
     if y.len() != c || top.len() != c || c == 0 {
-        return Err(JsError::new(&format!("slamLoss: f, y and top need the same positive length, got {}, {} and {}", c, y.len(), top.len())));
+        return Err(JsError::new(&format!(
+            "slamLoss: f, y and top need the same positive length, got {}, {} and {}",
+            c,
+            y.len(),
+            top.len()
+        )));
     }
     let (mut g, mut grad) = (vec![0.0; c], vec![0.0; c]);
-    Ok(crate::losses::slam(&f, &y, alpha, &top, k, normalize_k, &mut g, &mut grad, 1.0))
+    Ok(crate::losses::slam(
+        &f,
+        &y,
+        alpha,
+        &top,
+        k,
+        normalize_k,
+        &mut g,
+        &mut grad,
+        1.0,
+    ))
 }
 
 /// The full config a scenario resolves to (every key filled in).
@@ -129,7 +160,10 @@ struct Vary {
 /// Resolve a request into a checked config and its data source. `pool` is a binary dataset
 /// (the MNIST subset) passed beside the request.
 fn resolve_request(req: &Request, pool: Option<&[u8]>) -> crate::Result<(Checked, DataSource)> {
-    let mut overrides = req.config.clone().unwrap_or(Value::Object(Default::default()));
+    let mut overrides = req
+        .config
+        .clone()
+        .unwrap_or(Value::Object(Default::default()));
     if !overrides.is_object() {
         return Err(Error::config("config", "must be an object"));
     }
@@ -144,7 +178,13 @@ fn resolve_request(req: &Request, pool: Option<&[u8]>) -> crate::Result<(Checked
         source = Some(DataSource::Pool(table));
     }
     let cfg = match &req.vary {
-        Some(v) => crate::sweep::configs(req.scenario.as_deref(), &overrides, &v.key, std::slice::from_ref(&v.value))?.remove(0),
+        Some(v) => crate::sweep::configs(
+            req.scenario.as_deref(),
+            &overrides,
+            &v.key,
+            std::slice::from_ref(&v.value),
+        )?
+        .remove(0),
         None => scenarios::resolve(req.scenario.as_deref(), overrides)?,
     };
     let source = source.unwrap_or_else(|| DataSource::Builtin(cfg.dataset.clone()));
@@ -155,8 +195,10 @@ fn decode_request(request: JsValue) -> Result<Request, Error> {
     if request.is_undefined() || request.is_null() {
         return Ok(Request::default());
     }
-    let value: Value = serde_wasm_bindgen::from_value(request).map_err(|e| Error::config("request", e.to_string()))?;
-    serde_path_to_error::deserialize(value).map_err(|e| Error::config(e.path().to_string(), e.inner().to_string()))
+    let value: Value = serde_wasm_bindgen::from_value(request)
+        .map_err(|e| Error::config("request", e.to_string()))?;
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| Error::config(e.path().to_string(), e.inner().to_string()))
 }
 
 /// Run a whole experiment; returns the same object as `slam-lab run --json`.
@@ -169,13 +211,19 @@ pub fn run_experiment(request: JsValue) -> Result<JsValue, JsError> {
 fn run_request(req: Request) -> crate::Result<Value> {
     let (cfg, source) = resolve_request(&req, None)?;
     let results = run_seeds(&cfg, &source, req.seeds.unwrap_or(1), &mut |_, _| {})?;
-    Ok(report::to_json(&cfg, source.name(), req.scenario.as_deref(), &results))
+    Ok(report::to_json(
+        &cfg,
+        source.name(),
+        req.scenario.as_deref(),
+        &results,
+    ))
 }
 
 /// Same as [`run_experiment`] but from and to JSON text (used by tests and workers that prefer text).
 #[wasm_bindgen(js_name = runExperimentJson)]
 pub fn run_experiment_json(request: &str) -> Result<String, JsError> {
-    let value: Value = serde_json::from_str(request).map_err(|e| JsError::new(&format!("request: invalid JSON: {e}")))?;
+    let value: Value = serde_json::from_str(request)
+        .map_err(|e| JsError::new(&format!("request: invalid JSON: {e}")))?;
     let req: Request = serde_path_to_error::deserialize(value)
         .map_err(|e| err(Error::config(e.path().to_string(), e.inner().to_string())))?;
     let report = run_request(req).map_err(err)?;
@@ -192,7 +240,9 @@ pub fn dataset_file(request: JsValue) -> Option<String> {
         return None; // an upload is its own data (and parsing it here would be wasted)
     }
     match resolve_request(&req, None).ok()?.1 {
-        DataSource::Builtin(name) if data::builtin::missing(&name) => data::builtin::file_name(&name),
+        DataSource::Builtin(name) if data::builtin::missing(&name) => {
+            data::builtin::file_name(&name)
+        }
         _ => None,
     }
 }
@@ -213,7 +263,10 @@ struct SweepKey {
 /// The keys the page offers for a sweep, `[{key, description}]` (any config key can be swept).
 #[wasm_bindgen(js_name = sweepKeys)]
 pub fn sweep_keys() -> Result<JsValue, JsError> {
-    let list: Vec<SweepKey> = crate::sweep::SUGGESTED.iter().map(|&(key, description)| SweepKey { key, description }).collect();
+    let list: Vec<SweepKey> = crate::sweep::SUGGESTED
+        .iter()
+        .map(|&(key, description)| SweepKey { key, description })
+        .collect();
     to_js(&list)
 }
 
@@ -223,7 +276,10 @@ pub fn sweep_keys() -> Result<JsValue, JsError> {
 pub fn sweep_values(request: JsValue, key: &str, list: &str) -> Result<JsValue, JsError> {
     let req = decode_request(request).map_err(err)?;
     let values = crate::sweep::parse_values(key, list).map_err(err)?;
-    let overrides = req.config.clone().unwrap_or(Value::Object(Default::default()));
+    let overrides = req
+        .config
+        .clone()
+        .unwrap_or(Value::Object(Default::default()));
     crate::sweep::configs(req.scenario.as_deref(), &overrides, key, &values).map_err(err)?;
     to_js(&values)
 }
@@ -231,25 +287,53 @@ pub fn sweep_values(request: JsValue, key: &str, list: &str) -> Result<JsValue, 
 /// The sweep report (same shape as `slam-lab sweep --json`) over per-seed results from
 /// [`run_seed_json`] with `vary` set: `results[v]` holds value `v`'s seeds, in any order.
 #[wasm_bindgen(js_name = summariseSweep)]
-pub fn summarise_sweep(request: JsValue, key: &str, values: JsValue, results: JsValue, pool: Option<Vec<u8>>) -> Result<JsValue, JsError> {
+pub fn summarise_sweep(
+    request: JsValue,
+    key: &str,
+    values: JsValue,
+    results: JsValue,
+    pool: Option<Vec<u8>>,
+) -> Result<JsValue, JsError> {
     let req = decode_request(request).map_err(err)?;
-    let values: Vec<Value> = serde_wasm_bindgen::from_value(values).map_err(|e| JsError::new(&format!("values: {e}")))?;
-    let texts: Vec<Vec<String>> = serde_wasm_bindgen::from_value(results).map_err(|e| JsError::new(&format!("results: {e}")))?;
+    let values: Vec<Value> = serde_wasm_bindgen::from_value(values)
+        .map_err(|e| JsError::new(&format!("values: {e}")))?;
+    let texts: Vec<Vec<String>> = serde_wasm_bindgen::from_value(results)
+        .map_err(|e| JsError::new(&format!("results: {e}")))?;
     if texts.len() != values.len() {
-        return Err(JsError::new(&format!("results: {} values but {} result lists", values.len(), texts.len())));
+        return Err(JsError::new(&format!(
+            "results: {} values but {} result lists",
+            values.len(),
+            texts.len()
+        )));
     }
-    let (base, source) = resolve_request(&Request { vary: None, ..req.clone() }, pool.as_deref()).map_err(err)?;
+    let (base, source) = resolve_request(
+        &Request {
+            vary: None,
+            ..req.clone()
+        },
+        pool.as_deref(),
+    )
+    .map_err(err)?;
     let mut points = Vec::with_capacity(values.len());
     for (vi, (value, list)) in values.into_iter().zip(texts).enumerate() {
         let mut parsed: Vec<SeedResult> = list
             .iter()
             .enumerate()
-            .map(|(i, text)| serde_json::from_str(text).map_err(|e| JsError::new(&format!("results[{vi}][{i}]: {e}"))))
+            .map(|(i, text)| {
+                serde_json::from_str(text)
+                    .map_err(|e| JsError::new(&format!("results[{vi}][{i}]: {e}")))
+            })
             .collect::<Result<_, _>>()?;
         parsed.sort_by_key(|r| r.seed.wrapping_sub(base.seed));
         points.push((value, parsed));
     }
-    to_js(&crate::sweep::to_json(&base, source.name(), req.scenario.as_deref(), key, &points))
+    to_js(&crate::sweep::to_json(
+        &base,
+        source.name(),
+        req.scenario.as_deref(),
+        key,
+        &points,
+    ))
 }
 
 /// An interactive training session (one seed, every method side by side), owned by a Web Worker.
@@ -275,17 +359,36 @@ impl Session {
         self.inner.step(batches as usize)
     }
 
-    /// Up to `units` units of method `index`'s work alone (minibatches and evaluation blocks);
-    /// returns true while it can go on.
+    /// Up to `units` units of method `index`'s work alone (minibatches and evaluation blocks),
+    /// stopping at epoch `until` (or the configured last); returns true while it is short of it.
     #[wasm_bindgen(js_name = stepMethod)]
-    pub fn step_method(&mut self, index: u32, units: u32) -> bool {
-        self.inner.step_method(index as usize, units as usize)
+    pub fn step_method(&mut self, index: u32, units: u32, until: u32) -> bool {
+        self.inner
+            .step_method(index as usize, units as usize, until as usize)
+    }
+
+    /// Epochs method `index` has completed.
+    #[wasm_bindgen(js_name = methodEpoch)]
+    pub fn method_epoch(&self, index: u32) -> u32 {
+        self.inner.method_epoch(index as usize) as u32
+    }
+
+    /// Rows of the data.
+    #[wasm_bindgen(js_name = rowCount)]
+    pub fn row_count(&self) -> u32 {
+        self.inner.row_count() as u32
     }
 
     /// About how many units of `stepMethod` one epoch of one method takes.
     #[wasm_bindgen(js_name = unitsPerEpoch)]
     pub fn units_per_epoch(&self) -> u32 {
         self.inner.units_per_epoch() as u32
+    }
+
+    /// Trainable parameters of student `method_index` (the page sizes its decision maps by them).
+    #[wasm_bindgen(js_name = parameterCount)]
+    pub fn parameter_count(&self, method_index: u32) -> u32 {
+        self.inner.parameter_count(method_index as usize) as u32
     }
 
     /// Train every method through its next epoch; returns true while training can go on.
@@ -337,7 +440,10 @@ impl Session {
         let mut map = serde_json::Map::new();
         for (name, hist) in self.inner.histories() {
             let part = hist.get(from as usize..).unwrap_or(&[]);
-            map.insert(name.to_string(), serde_json::to_value(part).map_err(|e| JsError::new(&e.to_string()))?);
+            map.insert(
+                name.to_string(),
+                serde_json::to_value(part).map_err(|e| JsError::new(&e.to_string()))?,
+            );
         }
         to_js(&map)
     }
@@ -363,7 +469,14 @@ impl Session {
     /// Teacher's label per row.
     #[wasm_bindgen(js_name = teacherLabels)]
     pub fn teacher_labels(&self) -> js_sys::Uint32Array {
-        let v: Vec<u32> = self.inner.prep.teacher.labels.iter().map(|&c| c as u32).collect();
+        let v: Vec<u32> = self
+            .inner
+            .prep
+            .teacher
+            .labels
+            .iter()
+            .map(|&c| c as u32)
+            .collect();
         js_sys::Uint32Array::from(v.as_slice())
     }
 
@@ -393,7 +506,14 @@ impl Session {
     /// The synthetic teacher's true alpha per row (empty for a trained teacher).
     #[wasm_bindgen(js_name = alphaTrue)]
     pub fn alpha_true(&self) -> js_sys::Float32Array {
-        js_sys::Float32Array::from(self.inner.prep.teacher.oracle_alpha.as_deref().unwrap_or(&[]))
+        js_sys::Float32Array::from(
+            self.inner
+                .prep
+                .teacher
+                .oracle_alpha
+                .as_deref()
+                .unwrap_or(&[]),
+        )
     }
 
     /// Which set each row is in: 0 = L, 1 = V, 2 = U, 3 = T.
@@ -409,13 +529,23 @@ impl Session {
     /// Student `method`'s predicted class for rows `first..first + rows`.
     #[wasm_bindgen(js_name = predictionsOf)]
     pub fn predictions_of(&mut self, method: u32, first: u32, rows: u32) -> js_sys::Uint32Array {
-        js_sys::Uint32Array::from(self.inner.predictions_of(method as usize, first as usize, rows as usize).as_slice())
+        js_sys::Uint32Array::from(
+            self.inner
+                .predictions_of(method as usize, first as usize, rows as usize)
+                .as_slice(),
+        )
     }
 
     /// Rows of U the teacher was asked to label by method `method` (RAD and its baselines; empty for
     /// methods that label all of U).
     pub fn queried(&self, method: u32) -> js_sys::Uint32Array {
-        let rows: Vec<u32> = self.inner.runs.get(method as usize).map_or(Vec::new(), |r| r.queried().iter().map(|&i| i as u32).collect());
+        let rows: Vec<u32> = self
+            .inner
+            .runs
+            .get(method as usize)
+            .map_or(Vec::new(), |r| {
+                r.queried().iter().map(|&i| i as u32).collect()
+            });
         js_sys::Uint32Array::from(rows.as_slice())
     }
 
@@ -426,14 +556,26 @@ impl Session {
 
     /// Class probabilities of student `method` on a `res x res` grid (empty unless the data is 2-D).
     pub fn grid(&mut self, method: u32, res: u32) -> js_sys::Float32Array {
-        let g = self.inner.grid(method as usize, res as usize).unwrap_or_default();
+        let g = self
+            .inner
+            .grid(method as usize, res as usize)
+            .unwrap_or_default();
         js_sys::Float32Array::from(g.as_slice())
     }
 
     /// Rows `first..first + rows` of `grid(method, res)`.
     #[wasm_bindgen(js_name = gridRows)]
-    pub fn grid_rows(&mut self, method: u32, res: u32, first: u32, rows: u32) -> js_sys::Float32Array {
-        let g = self.inner.grid_rows(method as usize, res as usize, first as usize, rows as usize).unwrap_or_default();
+    pub fn grid_rows(
+        &mut self,
+        method: u32,
+        res: u32,
+        first: u32,
+        rows: u32,
+    ) -> js_sys::Float32Array {
+        let g = self
+            .inner
+            .grid_rows(method as usize, res as usize, first as usize, rows as usize)
+            .unwrap_or_default();
         js_sys::Float32Array::from(g.as_slice())
     }
 }
@@ -458,16 +600,30 @@ impl MultiSeed {
         let (cfg, source) = resolve_request(&req, pool.as_deref()).map_err(err)?;
         let total = req.seeds.unwrap_or(10);
         if total == 0 || total > crate::config::caps::SEEDS {
-            return Err(err(Error::config("seeds", format!("must be between 1 and {}, got {total}", crate::config::caps::SEEDS))));
+            return Err(err(Error::config(
+                "seeds",
+                format!(
+                    "must be between 1 and {}, got {total}",
+                    crate::config::caps::SEEDS
+                ),
+            )));
         }
-        Ok(MultiSeed { cfg, source, scenario: req.scenario, points: req.points, total, results: Vec::new() })
+        Ok(MultiSeed {
+            cfg,
+            source,
+            scenario: req.scenario,
+            points: req.points,
+            total,
+            results: Vec::new(),
+        })
     }
 
     /// Run the next seed; returns the number done.
     pub fn next(&mut self) -> Result<u32, JsError> {
         if self.results.len() < self.total {
             let seed = self.cfg.seed.wrapping_add(self.results.len() as u64);
-            self.results.push(run_seed_with(&self.cfg, &self.source, seed, &self.points).map_err(err)?);
+            self.results
+                .push(run_seed_with(&self.cfg, &self.source, seed, &self.points).map_err(err)?);
         }
         Ok(self.results.len() as u32)
     }
@@ -479,7 +635,12 @@ impl MultiSeed {
 
     /// The report over the seeds done so far (same shape as `slam-lab run --json`).
     pub fn report(&self) -> Result<JsValue, JsError> {
-        to_js(&report::to_json(&self.cfg, self.source.name(), self.scenario.as_deref(), &self.results))
+        to_js(&report::to_json(
+            &self.cfg,
+            self.source.name(),
+            self.scenario.as_deref(),
+            &self.results,
+        ))
     }
 }
 
@@ -497,7 +658,8 @@ impl SessionBuilder {
     pub fn new(request: JsValue, pool: Option<Vec<u8>>) -> Result<SessionBuilder, JsError> {
         let req = decode_request(request).map_err(err)?;
         let (cfg, source) = resolve_request(&req, pool.as_deref()).map_err(err)?;
-        let inner = crate::session::SessionBuilder::start(cfg, &source, &req.points).map_err(err)?;
+        let inner =
+            crate::session::SessionBuilder::start(cfg, &source, &req.points).map_err(err)?;
         Ok(SessionBuilder { inner })
     }
 
@@ -513,7 +675,9 @@ impl SessionBuilder {
 
     /// The session (the rest of the preparation happens here).
     pub fn finish(self) -> Result<Session, JsError> {
-        Ok(Session { inner: self.inner.finish().map_err(err)? })
+        Ok(Session {
+            inner: self.inner.finish().map_err(err)?,
+        })
     }
 }
 
@@ -532,7 +696,14 @@ impl SeedRunner {
         let req = decode_request(request).map_err(err)?;
         let (cfg, source) = resolve_request(&req, pool.as_deref()).map_err(err)?;
         let seed = cfg.seed.wrapping_add(index as u64);
-        let run = crate::experiment::SeedRun::start(&cfg, &source, seed, &req.points, &crate::methods::Method::list(&cfg)).map_err(err)?;
+        let run = crate::experiment::SeedRun::start(
+            &cfg,
+            &source,
+            seed,
+            &req.points,
+            &crate::methods::Method::list(&cfg),
+        )
+        .map_err(err)?;
         Ok(SeedRunner { inner: Some(run) })
     }
 
@@ -554,7 +725,10 @@ impl SeedRunner {
 
     /// The seed's result as JSON text (the runner is spent).
     pub fn result(&mut self) -> Result<String, JsError> {
-        let run = self.inner.take().ok_or_else(|| JsError::new("internal: the seed's result was already taken"))?;
+        let run = self
+            .inner
+            .take()
+            .ok_or_else(|| JsError::new("internal: the seed's result was already taken"))?;
         let result = run.finish().map_err(err)?;
         serde_json::to_string(&result).map_err(|e| JsError::new(&format!("internal: {e}")))
     }
@@ -563,7 +737,11 @@ impl SeedRunner {
 /// Run one seed (`config.seed + index`) of a request and return its result as JSON text, so a pool
 /// of workers can share a multi-seed comparison; [`summarise_seeds`] combines them.
 #[wasm_bindgen(js_name = runSeed)]
-pub fn run_seed_json(request: JsValue, index: u32, pool: Option<Vec<u8>>) -> Result<String, JsError> {
+pub fn run_seed_json(
+    request: JsValue,
+    index: u32,
+    pool: Option<Vec<u8>>,
+) -> Result<String, JsError> {
     let req = decode_request(request).map_err(err)?;
     let (cfg, source) = resolve_request(&req, pool.as_deref()).map_err(err)?;
     let seed = cfg.seed.wrapping_add(index as u64);
@@ -574,14 +752,25 @@ pub fn run_seed_json(request: JsValue, index: u32, pool: Option<Vec<u8>>) -> Res
 /// The report (same shape as `slam-lab run --json`) over per-seed results from [`run_seed_json`], in
 /// seed order whatever order they arrive in.
 #[wasm_bindgen(js_name = summariseSeeds)]
-pub fn summarise_seeds(request: JsValue, results: Vec<String>, pool: Option<Vec<u8>>) -> Result<JsValue, JsError> {
+pub fn summarise_seeds(
+    request: JsValue,
+    results: Vec<String>,
+    pool: Option<Vec<u8>>,
+) -> Result<JsValue, JsError> {
     let req = decode_request(request).map_err(err)?;
     let (cfg, source) = resolve_request(&req, pool.as_deref()).map_err(err)?;
     let mut parsed: Vec<SeedResult> = results
         .iter()
         .enumerate()
-        .map(|(i, text)| serde_json::from_str(text).map_err(|e| JsError::new(&format!("results[{i}]: {e}"))))
+        .map(|(i, text)| {
+            serde_json::from_str(text).map_err(|e| JsError::new(&format!("results[{i}]: {e}")))
+        })
         .collect::<Result<_, _>>()?;
     parsed.sort_by_key(|r| r.seed.wrapping_sub(cfg.seed));
-    to_js(&report::to_json(&cfg, source.name(), req.scenario.as_deref(), &parsed))
+    to_js(&report::to_json(
+        &cfg,
+        source.name(),
+        req.scenario.as_deref(),
+        &parsed,
+    ))
 }

@@ -53,7 +53,12 @@ fn benchmark_training_steps_allocate_nothing() {
             for b in 1..20 {
                 t.batch(b * BATCH, (b + 1) * BATCH);
             }
-            assert_eq!(allocations() - before, 0, "{name} {}: a training step allocated", loss.name());
+            assert_eq!(
+                allocations() - before,
+                0,
+                "{name} {}: a training step allocated",
+                loss.name()
+            );
         }
     }
 }
@@ -61,11 +66,15 @@ fn benchmark_training_steps_allocate_nothing() {
 #[test]
 fn engine_steps_within_an_epoch_allocate_nothing() {
     use slam_lab::experiment::prepare;
-use slam_lab::run::StudentRun;
-use slam_lab::seed::DataSource;
-    let cfg = slam_lab::scenarios::resolve(Some("flagship"), serde_json::json!({"student": {"hidden": [32, 32], "batch_size": 64}}))
-        .expect("flagship resolves");
-    let prep = prepare(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 1).expect("flagship prepares");
+    use slam_lab::run::StudentRun;
+    use slam_lab::seed::DataSource;
+    let cfg = slam_lab::scenarios::resolve(
+        Some("flagship"),
+        serde_json::json!({"student": {"hidden": [32, 32], "batch_size": 64}}),
+    )
+    .expect("flagship resolves");
+    let prep =
+        prepare(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 1).expect("flagship prepares");
     let init = prep.initial_student(&cfg);
     for method in [m("vanilla"), m("slam"), m("slam_hard"), m("vanilla_hard")] {
         let mut run = StudentRun::new(&prep, &cfg, method, &init);
@@ -73,24 +82,32 @@ use slam_lab::seed::DataSource;
         run.step(&prep, &cfg); // the next epoch's start (shuffle in place)
         let before = allocations();
         for _ in 0..10 {
-            assert!(!run.step(&prep, &cfg), "the flagship epoch has more than 11 batches");
+            assert!(
+                !run.step(&prep, &cfg),
+                "the flagship epoch has more than 11 batches"
+            );
         }
-        assert_eq!(allocations() - before, 0, "{method:?}: a training step allocated");
+        assert_eq!(
+            allocations() - before,
+            0,
+            "{method:?}: a training step allocated"
+        );
     }
 }
 
 #[test]
 fn shifted_image_steps_and_the_baselines_allocate_nothing() {
     use slam_lab::experiment::prepare;
-use slam_lab::run::StudentRun;
-use slam_lab::seed::DataSource;
+    use slam_lab::run::StudentRun;
+    use slam_lab::seed::DataSource;
     // Digits 8x8 with 1-pixel shifts: every batch is shifted into the network's input buffer.
     let cfg = slam_lab::scenarios::resolve(
         Some("digits"),
         serde_json::json!({"labeled": 40, "teacher": {"epochs": 5}, "student": {"shift": 1, "batch_size": 32}}),
     )
     .expect("digits resolves");
-    let prep = prepare(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 2).expect("digits prepares");
+    let prep =
+        prepare(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 2).expect("digits prepares");
     let init = prep.initial_student(&cfg);
     for method in [m("vanilla"), m("slam"), m("vanilla_lv"), m("labels_only")] {
         let mut run = StudentRun::new(&prep, &cfg, method, &init);
@@ -98,9 +115,16 @@ use slam_lab::seed::DataSource;
         run.step(&prep, &cfg);
         let before = allocations();
         for _ in 0..10 {
-            assert!(!run.step(&prep, &cfg), "an epoch of digits has more than 11 batches");
+            assert!(
+                !run.step(&prep, &cfg),
+                "an epoch of digits has more than 11 batches"
+            );
         }
-        assert_eq!(allocations() - before, 0, "{method:?}: a shifted training step allocated");
+        assert_eq!(
+            allocations() - before,
+            0,
+            "{method:?}: a shifted training step allocated"
+        );
     }
 }
 

@@ -4,14 +4,20 @@ use std::io::Write;
 use std::process::{Command, Output};
 
 fn slam_lab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_slam-lab")).args(args).output().expect("binary runs")
+    Command::new(env!("CARGO_BIN_EXE_slam-lab"))
+        .args(args)
+        .output()
+        .expect("binary runs")
 }
 
 fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("slam-lab-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
-    std::fs::File::create(&path).unwrap().write_all(text.as_bytes()).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
     path
 }
 
@@ -21,23 +27,52 @@ fn assert_refused(args: &[&str], needle: &str) {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{args:?}: stderr {err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
-    assert!(err.contains(needle), "{args:?}: expected {needle:?} in {err}");
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    assert!(
+        err.contains(needle),
+        "{args:?}: expected {needle:?} in {err}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
 }
 
 #[test]
 fn json_report_has_the_contract_keys_and_consistent_numbers() {
-    let cfg = temp_file("small.json", r#"{"samples": 800, "student": {"epochs": 3}}"#);
-    let out = slam_lab(&["run", "--scenario", "flagship", "--config", cfg.to_str().unwrap(), "--seeds", "3", "--methods", "vanilla,slam", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cfg = temp_file(
+        "small.json",
+        r#"{"samples": 800, "student": {"epochs": 3}}"#,
+    );
+    let out = slam_lab(&[
+        "run",
+        "--scenario",
+        "flagship",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--seeds",
+        "3",
+        "--methods",
+        "vanilla,slam",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["teacher_accuracy"].as_f64().unwrap() > 0.5);
     assert!(v["k"].as_f64().unwrap() >= 2.0);
     let methods = v["methods"].as_object().unwrap();
     assert_eq!(methods.keys().collect::<Vec<_>>(), vec!["vanilla", "slam"]);
     for (name, m) in methods {
-        let per: Vec<f64> = m["per_seed"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        let per: Vec<f64> = m["per_seed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
         assert_eq!(per.len(), 3, "{name}");
         assert!(per.iter().all(|a| (0.0..=1.0).contains(a)));
         let mean = per.iter().sum::<f64>() / 3.0;
@@ -50,31 +85,77 @@ fn json_report_has_the_contract_keys_and_consistent_numbers() {
         serde_json::json!({"samples": 800, "student": {"epochs": 3}, "methods": ["vanilla", "slam"]}),
     )
     .unwrap();
-    let r = slam_lab::experiment::run_seed(&lib_cfg, &slam_lab::seed::DataSource::Builtin("moons".into()), 1).unwrap();
+    let r = slam_lab::experiment::run_seed(
+        &lib_cfg,
+        &slam_lab::seed::DataSource::Builtin("moons".into()),
+        1,
+    )
+    .unwrap();
     let lib = r.methods[1].1.last().unwrap().test_accuracy as f64;
     assert_eq!(methods["slam"]["per_seed"][1].as_f64().unwrap(), lib);
 }
 
 #[test]
 fn text_table_lists_every_method() {
-    let out = slam_lab(&["run", "--dataset", "xor", "--seeds", "1", "--config", temp_file("t.json", r#"{"samples": 400, "student": {"epochs": 2}, "teacher": {"epochs": 20}}"#).to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = slam_lab(&[
+        "run",
+        "--dataset",
+        "xor",
+        "--seeds",
+        "1",
+        "--config",
+        temp_file(
+            "t.json",
+            r#"{"samples": 400, "student": {"epochs": 2}, "teacher": {"epochs": 20}}"#,
+        )
+        .to_str()
+        .unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     for m in slam_lab::methods::Method::core() {
-        assert!(text.lines().any(|l| l.starts_with(m.name())), "{} missing in\n{text}", m.name());
+        assert!(
+            text.lines().any(|l| l.starts_with(m.name())),
+            "{} missing in\n{text}",
+            m.name()
+        );
     }
 }
 
 #[test]
 fn listings_name_the_built_ins() {
     let d = String::from_utf8(slam_lab(&["datasets"]).stdout).unwrap();
-    for name in ["moons", "circles", "spirals", "blobs", "xor", "checkerboard", "iris", "wine", "breast_cancer", "digits"] {
-        assert!(d.lines().any(|l| l.split_whitespace().next() == Some(name)), "{name} missing");
+    for name in [
+        "moons",
+        "circles",
+        "spirals",
+        "blobs",
+        "xor",
+        "checkerboard",
+        "iris",
+        "wine",
+        "breast_cancer",
+        "digits",
+    ] {
+        assert!(
+            d.lines().any(|l| l.split_whitespace().next() == Some(name)),
+            "{name} missing"
+        );
     }
     let s = String::from_utf8(slam_lab(&["scenarios"]).stdout).unwrap();
     // Every scenario's name stands alone as the first word of its line, however long it is.
-    let names: Vec<&str> = slam_lab::scenarios::all().iter().map(|sc| sc.name).collect();
-    let listed: Vec<&str> = s.lines().map(|l| l.split_whitespace().next().unwrap_or("")).collect();
+    let names: Vec<&str> = slam_lab::scenarios::all()
+        .iter()
+        .map(|sc| sc.name)
+        .collect();
+    let listed: Vec<&str> = s
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
     assert_eq!(listed, names, "{s}");
 }
 
@@ -86,13 +167,22 @@ fn bad_arguments_and_configs_are_refused_on_one_line() {
     assert_refused(&["run", "--seeds", "0"], "seeds");
     assert_refused(&["run", "--seeds", "many"], "many");
     assert_refused(&["run", "--bogus"], "--bogus");
-    assert_refused(&["run", "--config", "/no/such/file.json"], "/no/such/file.json");
+    assert_refused(
+        &["run", "--config", "/no/such/file.json"],
+        "/no/such/file.json",
+    );
     let bad_json = temp_file("bad.json", "{\"labeled\": ");
-    assert_refused(&["run", "--config", bad_json.to_str().unwrap()], "invalid JSON");
+    assert_refused(
+        &["run", "--config", bad_json.to_str().unwrap()],
+        "invalid JSON",
+    );
     let bad_key = temp_file("key.json", r#"{"student": {"epochz": 3}}"#);
     assert_refused(&["run", "--config", bad_key.to_str().unwrap()], "student");
     let bad_type = temp_file("type.json", r#"{"student": {"epochs": "ten"}}"#);
-    assert_refused(&["run", "--config", bad_type.to_str().unwrap()], "student.epochs");
+    assert_refused(
+        &["run", "--config", bad_type.to_str().unwrap()],
+        "student.epochs",
+    );
     let bad_value = temp_file("value.json", r#"{"labeled": 0}"#);
     assert_refused(&["run", "--config", bad_value.to_str().unwrap()], "labeled");
     let too_big = temp_file("big.json", r#"{"labeled": 100000, "samples": 500}"#);
@@ -111,7 +201,10 @@ fn bad_csv_files_are_refused_naming_row_and_column() {
     ];
     for (name, text, needle) in cases {
         let path = temp_file(name, text);
-        assert_refused(&["run", "--dataset", path.to_str().unwrap(), "--seeds", "1"], needle);
+        assert_refused(
+            &["run", "--dataset", path.to_str().unwrap(), "--seeds", "1"],
+            needle,
+        );
     }
 }
 
@@ -121,23 +214,68 @@ fn a_good_csv_runs_end_to_end() {
     let mut text = String::from("x,y,label\n");
     for i in 0..300 {
         let t = i as f32 / 300.0;
-        let (cx, name) = if i % 2 == 0 { (-2.0, "left") } else { (2.0, "right") };
-        text.push_str(&format!("{},{},{}\n", cx + (t * 37.0).sin(), (t * 91.0).cos(), name));
+        let (cx, name) = if i % 2 == 0 {
+            (-2.0, "left")
+        } else {
+            (2.0, "right")
+        };
+        text.push_str(&format!(
+            "{},{},{}\n",
+            cx + (t * 37.0).sin(),
+            (t * 91.0).cos(),
+            name
+        ));
     }
     let path = temp_file("good.csv", &text);
-    let cfg = temp_file("g.json", r#"{"labeled": 10, "validation": 40, "student": {"epochs": 3}, "teacher": {"epochs": 30}}"#);
-    let out = slam_lab(&["run", "--dataset", path.to_str().unwrap(), "--config", cfg.to_str().unwrap(), "--seeds", "1", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cfg = temp_file(
+        "g.json",
+        r#"{"labeled": 10, "validation": 40, "student": {"epochs": 3}, "teacher": {"epochs": 30}}"#,
+    );
+    let out = slam_lab(&[
+        "run",
+        "--dataset",
+        path.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+        "--seeds",
+        "1",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["dataset"], "good");
-    assert!(v["methods"]["slam"]["mean"].as_f64().unwrap() > 0.9, "{}", v["methods"]["slam"]);
+    assert!(
+        v["methods"]["slam"]["mean"].as_f64().unwrap() > 0.9,
+        "{}",
+        v["methods"]["slam"]
+    );
 }
 
 #[test]
 fn all_methods_run_from_a_config_and_report_their_own_numbers() {
-    let cfg = temp_file("all.json", r#"{"samples": 600, "student": {"epochs": 2}, "methods": "all"}"#);
-    let out = slam_lab(&["run", "--scenario", "flagship", "--config", cfg.to_str().unwrap(), "--seeds", "2", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cfg = temp_file(
+        "all.json",
+        r#"{"samples": 600, "student": {"epochs": 2}, "methods": "all"}"#,
+    );
+    let out = slam_lab(&[
+        "run",
+        "--scenario",
+        "flagship",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--seeds",
+        "2",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let methods = v["methods"].as_object().unwrap();
     // A synthetic teacher has no hidden layer: `all` leaves out vid and lelp.
@@ -146,38 +284,97 @@ fn all_methods_run_from_a_config_and_report_their_own_numbers() {
         .map(|m| m.name())
         .filter(|n| *n != "vid" && *n != "lelp")
         .collect();
-    assert_eq!(methods.keys().map(|k| k.as_str()).collect::<Vec<_>>(), expected);
+    assert_eq!(
+        methods.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+        expected
+    );
     for rule in ["rad", "rad_random", "rad_uncertainty"] {
         let acc = methods[rule]["queried_teacher_accuracy"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&acc), "{rule}: {acc}");
     }
-    assert!(methods["ups"]["selected_teacher_accuracy"].as_f64().is_some());
+    assert!(methods["ups"]["selected_teacher_accuracy"]
+        .as_f64()
+        .is_some());
     // Asking for a method the teacher cannot serve names the key to change.
     let vid = temp_file("vid.json", r#"{"methods": ["vid"]}"#);
-    assert_refused(&["run", "--scenario", "flagship", "--config", vid.to_str().unwrap()], "teacher.kind");
+    assert_refused(
+        &[
+            "run",
+            "--scenario",
+            "flagship",
+            "--config",
+            vid.to_str().unwrap(),
+        ],
+        "teacher.kind",
+    );
 }
 
 #[test]
 fn methods_all_on_the_command_line_runs_every_method_the_teacher_allows() {
     let cfg = temp_file("all.json", r#"{"samples": 600, "student": {"epochs": 2}}"#);
-    let out = slam_lab(&["run", "--scenario", "flagship", "--methods", "all", "--seeds", "1", "--json", "--config", cfg.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = slam_lab(&[
+        "run",
+        "--scenario",
+        "flagship",
+        "--methods",
+        "all",
+        "--seeds",
+        "1",
+        "--json",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let names: Vec<&String> = v["methods"].as_object().unwrap().keys().collect();
     // A synthetic teacher has no hidden layer: every method but vid and lelp.
-    let want: Vec<&str> = slam_lab::methods::Method::all().iter().map(|m| m.name()).filter(|n| *n != "vid" && *n != "lelp").collect();
+    let want: Vec<&str> = slam_lab::methods::Method::all()
+        .iter()
+        .map(|m| m.name())
+        .filter(|n| *n != "vid" && *n != "lelp")
+        .collect();
     assert_eq!(names, want);
     let listed = String::from_utf8(slam_lab(&["methods"]).stdout).unwrap();
     for m in slam_lab::methods::Method::all() {
-        assert!(listed.lines().any(|l| l.split_whitespace().next() == Some(m.name())), "{} not listed", m.name());
+        assert!(
+            listed
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(m.name())),
+            "{} not listed",
+            m.name()
+        );
     }
 }
 
 #[test]
 fn sweep_points_equal_runs_with_the_key_set_and_pair_with_vanilla() {
-    let base = temp_file("sweep-base.json", r#"{"samples": 600, "student": {"epochs": 3}}"#);
-    let out = slam_lab(&["sweep", "--scenario", "flagship", "--config", base.to_str().unwrap(), "--vary", "labeled=10,40", "--seeds", "3", "--methods", "slam", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let base = temp_file(
+        "sweep-base.json",
+        r#"{"samples": 600, "student": {"epochs": 3}}"#,
+    );
+    let out = slam_lab(&[
+        "sweep",
+        "--scenario",
+        "flagship",
+        "--config",
+        base.to_str().unwrap(),
+        "--vary",
+        "labeled=10,40",
+        "--seeds",
+        "3",
+        "--methods",
+        "slam",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["key"], "labeled");
     assert_eq!(v["values"], serde_json::json!([10, 40]));
@@ -185,33 +382,108 @@ fn sweep_points_equal_runs_with_the_key_set_and_pair_with_vanilla() {
     for (i, labeled) in [10, 40].iter().enumerate() {
         let point = &v["points"][i];
         let methods = point["methods"].as_object().unwrap();
-        assert_eq!(methods.keys().collect::<Vec<_>>(), vec!["vanilla", "slam"], "vanilla is always added, first");
-        let cfg = temp_file(&format!("sweep-{labeled}.json"), &format!(r#"{{"samples": 600, "student": {{"epochs": 3}}, "labeled": {labeled}}}"#));
-        let run = slam_lab(&["run", "--scenario", "flagship", "--config", cfg.to_str().unwrap(), "--seeds", "3", "--methods", "vanilla,slam", "--json"]);
+        assert_eq!(
+            methods.keys().collect::<Vec<_>>(),
+            vec!["vanilla", "slam"],
+            "vanilla is always added, first"
+        );
+        let cfg = temp_file(
+            &format!("sweep-{labeled}.json"),
+            &format!(r#"{{"samples": 600, "student": {{"epochs": 3}}, "labeled": {labeled}}}"#),
+        );
+        let run = slam_lab(&[
+            "run",
+            "--scenario",
+            "flagship",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--seeds",
+            "3",
+            "--methods",
+            "vanilla,slam",
+            "--json",
+        ]);
         let r: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
         assert_eq!(point["teacher_accuracy"], r["teacher_accuracy"]);
         for m in ["vanilla", "slam"] {
-            assert_eq!(methods[m]["per_seed"], r["methods"][m]["per_seed"], "labeled={labeled} {m}");
+            assert_eq!(
+                methods[m]["per_seed"], r["methods"][m]["per_seed"],
+                "labeled={labeled} {m}"
+            );
         }
         // The paired difference is computed from those per-seed numbers.
-        let (s, van) = (methods["slam"]["per_seed"].as_array().unwrap(), methods["vanilla"]["per_seed"].as_array().unwrap());
-        let d: Vec<f64> = s.iter().zip(van).map(|(a, b)| a.as_f64().unwrap() - b.as_f64().unwrap()).collect();
+        let (s, van) = (
+            methods["slam"]["per_seed"].as_array().unwrap(),
+            methods["vanilla"]["per_seed"].as_array().unwrap(),
+        );
+        let d: Vec<f64> = s
+            .iter()
+            .zip(van)
+            .map(|(a, b)| a.as_f64().unwrap() - b.as_f64().unwrap())
+            .collect();
         let mean = d.iter().sum::<f64>() / 3.0;
         assert!((methods["slam"]["vs_vanilla"]["mean"].as_f64().unwrap() - mean).abs() < 1e-12);
-        assert_eq!(methods["slam"]["vs_vanilla"]["wins"].as_u64().unwrap() as usize, d.iter().filter(|&&x| x > 0.0).count());
+        assert_eq!(
+            methods["slam"]["vs_vanilla"]["wins"].as_u64().unwrap() as usize,
+            d.iter().filter(|&&x| x > 0.0).count()
+        );
     }
-    let table = slam_lab(&["sweep", "--scenario", "flagship", "--config", base.to_str().unwrap(), "--vary", "teacher.rate=0.1,0.3", "--seeds", "2"]);
+    let table = slam_lab(&[
+        "sweep",
+        "--scenario",
+        "flagship",
+        "--config",
+        base.to_str().unwrap(),
+        "--vary",
+        "teacher.rate=0.1,0.3",
+        "--seeds",
+        "2",
+    ]);
     let text = String::from_utf8_lossy(&table.stdout);
-    assert!(text.contains("teacher.rate = 0.1") && text.contains("teacher.rate = 0.3") && text.contains("vs vanilla"), "{text}");
+    assert!(
+        text.contains("teacher.rate = 0.1")
+            && text.contains("teacher.rate = 0.3")
+            && text.contains("vs vanilla"),
+        "{text}"
+    );
 }
 
 #[test]
 fn bad_sweeps_are_refused_naming_the_key_or_value() {
-    assert_refused(&["sweep", "--scenario", "flagship", "--vary", "labeled"], "KEY=v1");
-    assert_refused(&["sweep", "--scenario", "flagship", "--vary", "labeled=ten"], "`labeled` value ten");
-    assert_refused(&["sweep", "--scenario", "flagship", "--vary", "teacher.rate=0.2,7"], "teacher.rate");
-    assert_refused(&["sweep", "--scenario", "flagship", "--vary", "no_such_key=1"], "no_such_key");
-    assert_refused(&["sweep", "--scenario", "flagship", "--vary", "student.shift=1", "--seeds", "1"], "student.shift");
+    assert_refused(
+        &["sweep", "--scenario", "flagship", "--vary", "labeled"],
+        "KEY=v1",
+    );
+    assert_refused(
+        &["sweep", "--scenario", "flagship", "--vary", "labeled=ten"],
+        "`labeled` value ten",
+    );
+    assert_refused(
+        &[
+            "sweep",
+            "--scenario",
+            "flagship",
+            "--vary",
+            "teacher.rate=0.2,7",
+        ],
+        "teacher.rate",
+    );
+    assert_refused(
+        &["sweep", "--scenario", "flagship", "--vary", "no_such_key=1"],
+        "no_such_key",
+    );
+    assert_refused(
+        &[
+            "sweep",
+            "--scenario",
+            "flagship",
+            "--vary",
+            "student.shift=1",
+            "--seeds",
+            "1",
+        ],
+        "student.shift",
+    );
 }
 
 #[test]
@@ -219,10 +491,16 @@ fn the_real_teacher_scenario_reads_mnist_and_lists_the_baselines() {
     let methods = slam_lab(&["methods"]);
     let text = String::from_utf8_lossy(&methods.stdout);
     for name in ["labels_only", "vanilla_lv"] {
-        assert!(text.lines().any(|l| l.starts_with(name)), "`slam-lab methods` lists {name}");
+        assert!(
+            text.lines().any(|l| l.starts_with(name)),
+            "`slam-lab methods` lists {name}"
+        );
     }
     let scenarios = String::from_utf8_lossy(&slam_lab(&["scenarios"]).stdout).to_string();
-    assert!(scenarios.contains("real-teacher") && scenarios.contains("real-teacher-matched"), "{scenarios}");
+    assert!(
+        scenarios.contains("real-teacher") && scenarios.contains("real-teacher-matched"),
+        "{scenarios}"
+    );
     // Without the MNIST file the scenario says where it looks (the file is built by `npm run build`).
     let out = Command::new(env!("CARGO_BIN_EXE_slam-lab"))
         .args(["run", "--scenario", "real-teacher", "--seeds", "1"])

@@ -3,10 +3,10 @@
 
 use serde_json::json;
 use slam_lab::experiment::{prepare, run_seed, run_seeds};
-use slam_lab::run::StudentRun;
-use slam_lab::seed::DataSource;
 use slam_lab::methods::Method;
+use slam_lab::run::StudentRun;
 use slam_lab::scenarios::resolve;
+use slam_lab::seed::DataSource;
 
 fn small_flagship(extra: serde_json::Value) -> slam_lab::config::Checked {
     let mut over = json!({"samples": 1200, "student": {"epochs": 8}});
@@ -23,7 +23,10 @@ fn same_seed_gives_identical_numbers() {
     assert_eq!(a.methods, b.methods);
     assert_eq!(a.teacher_accuracy.to_bits(), b.teacher_accuracy.to_bits());
     let c = run_seed(&cfg, &src, 4).unwrap();
-    assert_ne!(a.methods, c.methods, "a different seed must give different numbers");
+    assert_ne!(
+        a.methods, c.methods,
+        "a different seed must give different numbers"
+    );
 }
 
 #[test]
@@ -61,15 +64,32 @@ fn slam_beats_vanilla_when_the_noise_follows_its_model() {
     // seeds, SLaM must beat vanilla distillation, and the gain must come from the points the teacher
     // gets wrong.
     let cfg = resolve(Some("flagship"), json!({"methods": ["vanilla", "slam"]})).unwrap();
-    let runs = run_seeds(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 6, &mut |_, _| {}).unwrap();
+    let runs = run_seeds(
+        &cfg,
+        &DataSource::Builtin(cfg.dataset.clone()),
+        6,
+        &mut |_, _| {},
+    )
+    .unwrap();
     let mean = |m: usize, f: &dyn Fn(&slam_lab::run::EpochMetrics) -> f32| {
-        runs.iter().map(|r| f(r.methods[m].1.last().unwrap()) as f64).sum::<f64>() / runs.len() as f64
+        runs.iter()
+            .map(|r| f(r.methods[m].1.last().unwrap()) as f64)
+            .sum::<f64>()
+            / runs.len() as f64
     };
     let (vanilla, slam) = (mean(0, &|e| e.test_accuracy), mean(1, &|e| e.test_accuracy));
-    assert!(slam > vanilla + 0.02, "slam {slam:.3} vs vanilla {vanilla:.3}");
-    let wrong = |e: &slam_lab::run::EpochMetrics| e.teacher_wrong_accuracy.expect("the last epoch measures U");
+    assert!(
+        slam > vanilla + 0.02,
+        "slam {slam:.3} vs vanilla {vanilla:.3}"
+    );
+    let wrong = |e: &slam_lab::run::EpochMetrics| {
+        e.teacher_wrong_accuracy.expect("the last epoch measures U")
+    };
     let (vw, sw) = (mean(0, &wrong), mean(1, &wrong));
-    assert!(sw > vw + 0.1, "on teacher-wrong points: slam {sw:.3} vs vanilla {vw:.3}");
+    assert!(
+        sw > vw + 0.1,
+        "on teacher-wrong points: slam {sw:.3} vs vanilla {vw:.3}"
+    );
 }
 
 #[test]
@@ -87,7 +107,9 @@ fn estimated_alpha_tracks_the_oracle() {
 #[test]
 fn oracle_alpha_without_a_synthetic_teacher_is_refused() {
     let cfg = resolve(Some("digits"), json!({"alpha_estimator": "oracle"})).unwrap();
-    let err = prepare(&cfg, &DataSource::Builtin("digits".into()), 0).unwrap_err().to_string();
+    let err = prepare(&cfg, &DataSource::Builtin("digits".into()), 0)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("alpha_estimator"), "{err}");
 }
 
@@ -110,9 +132,19 @@ fn extreme_but_legal_settings_train_without_nan_or_warn() {
         for (m, hist) in &r.methods {
             let warned = r.warnings.iter().any(|w| w.starts_with(m.name()));
             for e in hist {
-                assert!(e.test_accuracy.is_finite() && (0.0..=1.0).contains(&e.test_accuracy), "{over}: {m:?}");
-                assert!(e.train_loss.is_finite() || warned, "{over}: {m:?} lost finiteness without a warning");
-                assert!(!warned || r.warnings.iter().all(|w| w.contains("student.lr")), "{over}: {:?}", r.warnings);
+                assert!(
+                    e.test_accuracy.is_finite() && (0.0..=1.0).contains(&e.test_accuracy),
+                    "{over}: {m:?}"
+                );
+                assert!(
+                    e.train_loss.is_finite() || warned,
+                    "{over}: {m:?} lost finiteness without a warning"
+                );
+                assert!(
+                    !warned || r.warnings.iter().all(|w| w.contains("student.lr")),
+                    "{over}: {:?}",
+                    r.warnings
+                );
             }
         }
         let k = r.k;
@@ -121,12 +153,24 @@ fn extreme_but_legal_settings_train_without_nan_or_warn() {
         }
     }
     // Adam with lr 10 kills the ReLUs of this small student: it must say so rather than show chance.
-    let cfg = resolve(None, json!({"samples": 600, "student": {"epochs": 4, "lr": 10.0}, "methods": ["vanilla"]})).unwrap();
+    let cfg = resolve(
+        None,
+        json!({"samples": 600, "student": {"epochs": 4, "lr": 10.0}, "methods": ["vanilla"]}),
+    )
+    .unwrap();
     let r = run_seed(&cfg, &DataSource::Builtin("moons".into()), 0).unwrap();
     let acc = r.methods[0].1.last().unwrap().test_accuracy;
-    assert!(acc > 0.6 || r.warnings.iter().any(|w| w.contains("collapsed")), "accuracy {acc}, warnings {:?}", r.warnings);
+    assert!(
+        acc > 0.6 || r.warnings.iter().any(|w| w.contains("collapsed")),
+        "accuracy {acc}, warnings {:?}",
+        r.warnings
+    );
     // Clamped losses keep even these rates finite; to see the warning path, poison the weights.
-    let cfg = resolve(Some("flagship"), json!({"samples": 600, "student": {"epochs": 2}, "methods": ["vanilla"]})).unwrap();
+    let cfg = resolve(
+        Some("flagship"),
+        json!({"samples": 600, "student": {"epochs": 2}, "methods": ["vanilla"]}),
+    )
+    .unwrap();
     let prep = prepare(&cfg, &DataSource::Builtin("moons".into()), 0).unwrap();
     let mut run = StudentRun::new(&prep, &cfg, m("vanilla"), &prep.initial_student(&cfg));
     run.train_epoch(&prep, &cfg);
@@ -134,7 +178,10 @@ fn extreme_but_legal_settings_train_without_nan_or_warn() {
     run.net.weights[0][[0, 0]] = f32::NAN;
     run.train_epoch(&prep, &cfg);
     let w = run.warning().expect("a NaN loss must be reported");
-    assert!(w.starts_with("vanilla") && w.contains("student.lr") && w.contains("epoch 2"), "{w}");
+    assert!(
+        w.starts_with("vanilla") && w.contains("student.lr") && w.contains("epoch 2"),
+        "{w}"
+    );
 }
 
 #[test]
@@ -154,7 +201,10 @@ fn a_constant_feature_and_duplicate_points_train_cleanly() {
     for (m, hist) in &r.methods {
         assert!(hist.iter().all(|e| e.train_loss.is_finite()), "{m:?}");
     }
-    assert!(r.methods.iter().any(|(_, h)| h.last().unwrap().test_accuracy > 0.9));
+    assert!(r
+        .methods
+        .iter()
+        .any(|(_, h)| h.last().unwrap().test_accuracy > 0.9));
 }
 
 #[test]
@@ -164,8 +214,11 @@ fn seed_results_survive_json_so_a_worker_pool_reports_the_same_numbers() {
     let cfg = small_flagship(json!({"methods": ["vanilla", "slam", "rad"]}));
     let src = DataSource::Builtin(cfg.dataset.clone());
     let direct = run_seeds(&cfg, &src, 3, &mut |_, _| {}).unwrap();
-    let mut via_json: Vec<slam_lab::experiment::SeedResult> =
-        direct.iter().rev().map(|r| serde_json::from_str(&serde_json::to_string(r).unwrap()).unwrap()).collect();
+    let mut via_json: Vec<slam_lab::experiment::SeedResult> = direct
+        .iter()
+        .rev()
+        .map(|r| serde_json::from_str(&serde_json::to_string(r).unwrap()).unwrap())
+        .collect();
     via_json.sort_by_key(|r| r.seed);
     let a = slam_lab::report::to_json(&cfg, "moons", Some("flagship"), &direct);
     let b = slam_lab::report::to_json(&cfg, "moons", Some("flagship"), &via_json);
@@ -185,18 +238,39 @@ fn batch_runs_measure_u_after_the_last_epoch_only_with_the_sessions_numbers() {
         assert_eq!(history.len(), 4);
         for (e, m) in history.iter().enumerate() {
             let last = e + 1 == history.len();
-            assert_eq!(m.teacher_wrong_accuracy.is_some(), last, "{method:?} epoch {e}");
-            assert_eq!(m.teacher_right_accuracy.is_some(), last, "{method:?} epoch {e}");
+            assert_eq!(
+                m.teacher_wrong_accuracy.is_some(),
+                last,
+                "{method:?} epoch {e}"
+            );
+            assert_eq!(
+                m.teacher_right_accuracy.is_some(),
+                last,
+                "{method:?} epoch {e}"
+            );
         }
         let mut run = slam_lab::run::StudentRun::new(&prep, &cfg, Method::list(&cfg)[mi], &init);
         for _ in 0..4 {
             run.train_epoch(&prep, &cfg);
         }
-        assert!(run.history.iter().all(|m| m.teacher_wrong_accuracy.is_some()), "the session measures U every epoch");
+        assert!(
+            run.history
+                .iter()
+                .all(|m| m.teacher_wrong_accuracy.is_some()),
+            "the session measures U every epoch"
+        );
         let (a, b) = (run.history.last().unwrap(), history.last().unwrap());
         assert_eq!(a, b, "{method:?}: same final metrics");
-        let curve = |h: &[slam_lab::run::EpochMetrics]| h.iter().map(|m| m.test_accuracy.to_bits()).collect::<Vec<_>>();
-        assert_eq!(curve(&run.history), curve(history), "{method:?}: same test curve");
+        let curve = |h: &[slam_lab::run::EpochMetrics]| {
+            h.iter()
+                .map(|m| m.test_accuracy.to_bits())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            curve(&run.history),
+            curve(history),
+            "{method:?}: same test curve"
+        );
     }
 }
 
@@ -212,27 +286,40 @@ fn a_seed_run_in_slices_equals_the_seed_run_at_once() {
     let cfg = resolve(Some("digits"), json!({"labeled": 40, "teacher": {"epochs": 7}, "student": {"epochs": 3}, "methods": ["vanilla", "slam", "ups"]})).unwrap();
     let src = DataSource::Builtin("digits".into());
     let whole = run_seed(&cfg, &src, 2).unwrap();
-    let mut run = slam_lab::experiment::SeedRun::start(&cfg, &src, 2, &[], &Method::list(&cfg)).unwrap();
+    let mut run =
+        slam_lab::experiment::SeedRun::start(&cfg, &src, 2, &[], &Method::list(&cfg)).unwrap();
     let (mut last, total) = run.progress();
     assert_eq!(total, 7 + 1 + 3 * 3);
     let (mut calls, mut rises) = (0, 0);
     while !run.advance(2).unwrap() {
         let (done, t) = run.progress();
-        assert!(done >= last && done <= total && t == total, "progress {last} -> {done} of {t}");
+        assert!(
+            done >= last && done <= total && t == total,
+            "progress {last} -> {done} of {t}"
+        );
         rises += (done > last) as usize;
         last = done;
         calls += 1;
     }
-    assert!(calls > rises && rises >= 10, "{calls} slices, progress rose {rises} times");
+    assert!(
+        calls > rises && rises >= 10,
+        "{calls} slices, progress rose {rises} times"
+    );
     let sliced = run.finish().unwrap();
-    assert_eq!(serde_json::to_value(&sliced).unwrap(), serde_json::to_value(&whole).unwrap());
+    assert_eq!(
+        serde_json::to_value(&sliced).unwrap(),
+        serde_json::to_value(&whole).unwrap()
+    );
 
     // A session built a minibatch and a block of rows at a time is the session built at once, and its
     // progress goes through the teacher's epochs, then its labels, then ready.
     use slam_lab::seed::BuildStage;
     let mut b = slam_lab::session::SessionBuilder::start(cfg.clone(), &src, &[]).unwrap();
     let p = b.progress();
-    assert_eq!((p.stage, p.done, p.total), (BuildStage::TeacherEpochs, 0, 7));
+    assert_eq!(
+        (p.stage, p.done, p.total),
+        (BuildStage::TeacherEpochs, 0, 7)
+    );
     let mut stages = vec![p.stage];
     let mut last = (p.stage, 0);
     while !b.advance(1) {
@@ -246,7 +333,14 @@ fn a_seed_run_in_slices_equals_the_seed_run_at_once() {
     }
     stages.push(b.progress().stage);
     stages.dedup();
-    assert_eq!(stages, [BuildStage::TeacherEpochs, BuildStage::TeacherLabels, BuildStage::Ready]);
+    assert_eq!(
+        stages,
+        [
+            BuildStage::TeacherEpochs,
+            BuildStage::TeacherLabels,
+            BuildStage::Ready
+        ]
+    );
     let mut a = b.finish().unwrap();
     let mut c = slam_lab::session::Session::new(cfg.clone(), &src, &[]).unwrap();
     assert_eq!(a.prep.teacher.probs, c.prep.teacher.probs);
@@ -262,9 +356,7 @@ fn a_seed_run_in_slices_equals_the_seed_run_at_once() {
         // In turns, starting from a different method each time.
         for k in 0..methods {
             let i = (k + turns) % methods;
-            if a.runs[i].epoch() < 2 {
-                a.step_method(i, 1);
-            }
+            a.step_method(i, 1, 2);
         }
         turns += 1;
     }
@@ -299,4 +391,71 @@ fn grids_and_predictions_in_blocks_equal_the_whole() {
     }
     assert_eq!(blocks, all);
     assert!(s.predictions_of(0, n + 5, 10).is_empty());
+}
+
+/// Messages say what to do: the separator a CSV seems to use, the split that would fit, and data too
+/// thin to learn from (a warning in the seed's result, before any method's).
+#[test]
+fn messages_name_the_fix() {
+    let e = slam_lab::data::csv::parse_csv("a;b;label\n1;2;x\n3;4;y\n", "semi.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("1 column") && e.contains("separator looks like `;`"),
+        "{e}"
+    );
+    let e = slam_lab::data::csv::parse_csv("a\tb\tlabel\n1\t2\tx\n", "tabs.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("separator looks like a tab"), "{e}");
+    let e = slam_lab::data::csv::parse_csv("label\nx\ny\n", "one.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("1 column") && !e.contains("separator"), "{e}");
+
+    // Moons with 200 rows: 60 go to T, 140 remain; at most 138 fit in L, and with 100 in L at most 39 in V.
+    let src = DataSource::Builtin("moons".into());
+    let cfg = resolve(
+        Some("flagship"),
+        json!({"samples": 200, "test_fraction": 0.3, "labeled": 139}),
+    )
+    .unwrap();
+    let e = run_seed(&cfg, &src, 0).unwrap_err().to_string();
+    assert!(e.contains("at most 138 fit"), "{e}");
+    let cfg = resolve(
+        Some("flagship"),
+        json!({"samples": 200, "test_fraction": 0.3, "labeled": 100, "validation": 40}),
+    )
+    .unwrap();
+    let e = run_seed(&cfg, &src, 0).unwrap_err().to_string();
+    assert!(e.contains("at most 39 validation rows fit"), "{e}");
+    let ok = resolve(Some("flagship"), json!({"samples": 200, "test_fraction": 0.3, "labeled": 100, "validation": 39, "student": {"epochs": 1}})).unwrap();
+    run_seed(&ok, &src, 0).unwrap();
+
+    // 50 classes of 2 rows each, a trained teacher with 10 labels: both warnings, and none on moons.
+    let mut text = String::from("a,b,label\n");
+    for c in 0..50 {
+        for r in 0..2 {
+            text += &format!(
+                "{},{},c{c}\n",
+                c as f32 * 0.1 + r as f32 * 0.01,
+                (c * 7 % 13) as f32 * 0.1
+            );
+        }
+    }
+    let csv = DataSource::Table(slam_lab::data::csv::parse_csv(&text, "c50.csv").unwrap());
+    let cfg = resolve(None, json!({"dataset": "csv", "labeled": 10, "validation": 10, "teacher": {"kind": "trained", "epochs": 3}, "student": {"epochs": 1}, "methods": ["vanilla"]})).unwrap();
+    let r = run_seed(&cfg, &csv, 0).unwrap();
+    assert!(
+        r.warnings[0].contains("2.0 rows per class") && r.warnings[0].contains("near chance (2%)"),
+        "{:?}",
+        r.warnings
+    );
+    assert!(
+        r.warnings[1].starts_with("40 of 50 classes have no row in L"),
+        "{:?}",
+        r.warnings
+    );
+    let fine = resolve(Some("flagship"), json!({"student": {"epochs": 1}})).unwrap();
+    assert!(run_seed(&fine, &src, 0).unwrap().warnings.is_empty());
 }

@@ -4,10 +4,10 @@
 use serde_json::json;
 use slam_lab::config::{switch_point, Checked, Config};
 use slam_lab::experiment::{prepare, run_seed};
-use slam_lab::run::StudentRun;
-use slam_lab::seed::{DataSource, PreparedSeed};
 use slam_lab::methods::Method;
+use slam_lab::run::StudentRun;
 use slam_lab::scenarios::resolve;
+use slam_lab::seed::{DataSource, PreparedSeed};
 
 fn digits(extra: serde_json::Value) -> Checked {
     let mut o = json!({"labeled": 30, "validation": 100, "teacher": {"epochs": 40}, "student": {"epochs": 3}});
@@ -24,7 +24,16 @@ fn src(cfg: &Checked) -> DataSource {
 #[test]
 fn scaling_is_fitted_on_l_v_and_u_never_on_t() {
     let cfg = resolve(None, json!({"dataset": "iris", "labeled": 15, "validation": 30, "methods": ["vanilla"], "student": {"epochs": 1}})).unwrap();
-    let table = slam_lab::data::load_builtin("iris", &slam_lab::data::GeneratorParams { samples: 0, noise: 0.0, classes: 3 }, &mut slam_lab::rng::Rng::new(0, slam_lab::rng::Stream::Data)).unwrap();
+    let table = slam_lab::data::load_builtin(
+        "iris",
+        &slam_lab::data::GeneratorParams {
+            samples: 0,
+            noise: 0.0,
+            classes: 3,
+        },
+        &mut slam_lab::rng::Rng::new(0, slam_lab::rng::Stream::Data),
+    )
+    .unwrap();
     let base = prepare(&cfg, &DataSource::Table(table.clone()), 5).unwrap();
     let inputs_of = |t: &slam_lab::data::Dataset, row: usize| {
         let p = prepare(&cfg, &DataSource::Table(t.clone()), 5).unwrap();
@@ -32,21 +41,43 @@ fn scaling_is_fitted_on_l_v_and_u_never_on_t() {
     };
     let keep = base.split.labeled[0];
     let mut moved_t = table.clone();
-    moved_t.x.row_mut(base.split.test[0]).mapv_inplace(|v| v * 50.0 + 9.0);
+    moved_t
+        .x
+        .row_mut(base.split.test[0])
+        .mapv_inplace(|v| v * 50.0 + 9.0);
     let (scaler_t, row_t) = inputs_of(&moved_t, keep);
-    assert_eq!(scaler_t, base.standardizer, "a test row's features changed the scaling");
+    assert_eq!(
+        scaler_t, base.standardizer,
+        "a test row's features changed the scaling"
+    );
     assert_eq!(row_t, base.data.x.row(keep).to_vec());
     let mut moved_u = table.clone();
-    moved_u.x.row_mut(base.split.unlabeled[0]).mapv_inplace(|v| v * 50.0 + 9.0);
+    moved_u
+        .x
+        .row_mut(base.split.unlabeled[0])
+        .mapv_inplace(|v| v * 50.0 + 9.0);
     let (scaler_u, _) = inputs_of(&moved_u, keep);
-    assert_ne!(scaler_u, base.standardizer, "an unlabeled row's features must count");
+    assert_ne!(
+        scaler_u, base.standardizer,
+        "an unlabeled row's features must count"
+    );
     // On the fitted rows the scaled features have mean 0 and sd 1.
-    let rows: Vec<usize> = base.split.labeled.iter().chain(&base.split.validation).chain(&base.split.unlabeled).copied().collect();
+    let rows: Vec<usize> = base
+        .split
+        .labeled
+        .iter()
+        .chain(&base.split.validation)
+        .chain(&base.split.unlabeled)
+        .copied()
+        .collect();
     for j in 0..4 {
         let col: Vec<f64> = rows.iter().map(|&i| base.data.x[[i, j]] as f64).collect();
         let (m, s) = slam_lab::report::mean_std(&col);
         let pop = s * (((col.len() - 1) as f64) / col.len() as f64).sqrt();
-        assert!(m.abs() < 1e-5 && (pop - 1.0).abs() < 1e-4, "column {j}: mean {m} sd {pop}");
+        assert!(
+            m.abs() < 1e-5 && (pop - 1.0).abs() < 1e-4,
+            "column {j}: mean {m} sd {pop}"
+        );
     }
 }
 
@@ -60,16 +91,30 @@ fn scaling_on_l_alone_blows_up_pixels_that_are_near_constant_in_l() {
         let p = prepare(&cfg, &src(&cfg), 1).unwrap();
         let u = &p.split.unlabeled;
         (0..p.data.dim())
-            .map(|j| u.iter().map(|&i| (p.data.x[[i, j]] as f64).powi(2)).sum::<f64>() / u.len() as f64)
+            .map(|j| {
+                u.iter()
+                    .map(|&i| (p.data.x[[i, j]] as f64).powi(2))
+                    .sum::<f64>()
+                    / u.len() as f64
+            })
             .fold(0.0f64, f64::max)
     };
     let (on_l, on_lvu) = (worst_mean_square("labeled"), worst_mean_square("always"));
-    assert!(on_lvu < 1.5, "fitted on L+V+U, the worst column's mean square on U is {on_lvu}");
-    assert!(on_l > 10.0 * on_lvu, "fitted on L: {on_l}, on L+V+U: {on_lvu}");
+    assert!(
+        on_lvu < 1.5,
+        "fitted on L+V+U, the worst column's mean square on U is {on_lvu}"
+    );
+    assert!(
+        on_l > 10.0 * on_lvu,
+        "fitted on L: {on_l}, on L+V+U: {on_lvu}"
+    );
     let cfg = digits(json!({"standardize": "auto"}));
     let p = prepare(&cfg, &src(&cfg), 1).unwrap();
     let auto = p.data.x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-    assert!(auto <= 1.0, "auto divides digits' pixels (0-16) by 16: {auto}");
+    assert!(
+        auto <= 1.0,
+        "auto divides digits' pixels (0-16) by 16: {auto}"
+    );
     let cfg = digits(json!({"standardize": "auto"}));
     let p = prepare(&cfg, &src(&cfg), 1).unwrap();
     assert_eq!(p.data.x[[3, 20]], p.raw_x[[3, 20]] / 16.0);
@@ -88,7 +133,10 @@ fn the_alpha_floor_follows_the_form() {
     assert!(q.k >= 3, "k = {}", q.k);
     assert_eq!(q.alpha_floor, 1.0 / q.k as f32);
     assert!(q.alpha.iter().all(|&a| a >= q.alpha_floor));
-    assert!(q.alpha.iter().any(|&a| a < 0.5), "with 1/k < 1/2 some alpha may sit below 1/2");
+    assert!(
+        q.alpha.iter().any(|&a| a < 0.5),
+        "with 1/k < 1/2 some alpha may sit below 1/2"
+    );
     let fixed = digits(json!({"methods": ["slam"], "normalize_k": true, "alpha_min": 0.7}));
     assert_eq!(prepare(&fixed, &src(&fixed), 2).unwrap().alpha_floor, 0.7);
     // The switch point, by finite differences of mix_1 in f_1 through the loss itself.
@@ -104,7 +152,10 @@ fn the_alpha_floor_follows_the_form() {
             let (mut s, mut g) = (vec![0.0; c], vec![0.0; c]);
             slam_lab::losses::slam(&f, &y, a, &top, k, normalize, &mut s, &mut g, 1.0)
         };
-        assert!((loss(alpha, 0.2) - loss(alpha, 0.8)).abs() < 1e-5, "normalize {normalize} k {k}: the loss still depends on f_1 at alpha {alpha}");
+        assert!(
+            (loss(alpha, 0.2) - loss(alpha, 0.8)).abs() < 1e-5,
+            "normalize {normalize} k {k}: the loss still depends on f_1 at alpha {alpha}"
+        );
         // Above the switch the loss falls as f_1 grows (pulls towards the label), below it rises.
         assert!(loss(alpha + 0.1, 0.8) < loss(alpha + 0.1, 0.2));
         assert!(loss(alpha - 0.1, 0.8) > loss(alpha - 0.1, 0.2));
@@ -131,18 +182,29 @@ fn vanilla_lv_learns_vs_labels_and_vanilla_does_not() {
         p.rows().into_iter().filter(|r| r[0] > r[1]).count() as f64 / p.nrows() as f64
     };
     let (plain, with_v) = (says_zero(m("vanilla")), says_zero(m("vanilla_lv")));
-    assert!(with_v > plain + 0.15, "share of V predicted as V's label: vanilla_lv {with_v:.3}, vanilla {plain:.3}");
+    assert!(
+        with_v > plain + 0.15,
+        "share of V predicted as V's label: vanilla_lv {with_v:.3}, vanilla {plain:.3}"
+    );
 }
 
 /// `labels_only` never reads the teacher (scrambling it changes nothing) and takes as many steps as
 /// the distilled students (one epoch moves its weights as far as vanilla's step count allows).
 #[test]
 fn labels_only_ignores_the_teacher_and_takes_the_same_steps() {
-    let cfg = resolve(Some("flagship"), json!({"samples": 800, "student": {"epochs": 2}, "methods": ["vanilla", "labels_only"]})).unwrap();
+    let cfg = resolve(
+        Some("flagship"),
+        json!({"samples": 800, "student": {"epochs": 2}, "methods": ["vanilla", "labels_only"]}),
+    )
+    .unwrap();
     let prep = prepare(&cfg, &src(&cfg), 4).unwrap();
     let mut scrambled = prep.clone();
     scrambled.teacher.probs.mapv_inplace(|v| 1.0 - v);
-    scrambled.teacher.labels.iter_mut().for_each(|l| *l = 1 - *l);
+    scrambled
+        .teacher
+        .labels
+        .iter_mut()
+        .for_each(|l| *l = 1 - *l);
     let init = prep.initial_student(&cfg);
     let trained = |p: &PreparedSeed, m: Method| {
         let mut run = StudentRun::new(p, &cfg, m, &init);
@@ -158,36 +220,62 @@ fn labels_only_ignores_the_teacher_and_takes_the_same_steps() {
     assert_eq!(a, b, "labels_only read the teacher");
     let (_, steps_vanilla) = trained(&prep, m("vanilla"));
     assert_eq!(steps_labels, steps_vanilla);
-    assert!(steps_labels > prep.split.labeled.len().div_ceil(cfg.student.batch_size), "more steps than one pass over L");
+    assert!(
+        steps_labels > prep.split.labeled.len().div_ceil(cfg.student.batch_size),
+        "more steps than one pass over L"
+    );
 }
 
 /// Methods that take gradient steps on V's labels are marked in the report and the text table.
 #[test]
 fn methods_training_on_v_are_marked() {
-    assert!(Method::all().iter().filter(|m| m.trains_on_validation_labels()).map(|m| m.name()).eq(["alm", "l2t", "vanilla_lv"]));
+    assert!(Method::all()
+        .iter()
+        .filter(|m| m.trains_on_validation_labels())
+        .map(|m| m.name())
+        .eq(["alm", "l2t", "vanilla_lv"]));
     let cfg = resolve(Some("flagship"), json!({"samples": 600, "student": {"epochs": 1}, "methods": ["vanilla", "slam", "vanilla_lv"]})).unwrap();
     let r = run_seed(&cfg, &src(&cfg), 0).unwrap();
     let v = slam_lab::report::to_json(&cfg, "moons", None, std::slice::from_ref(&r));
-    assert_eq!(v["methods"]["vanilla_lv"]["trains_on_validation_labels"], json!(true));
-    assert_eq!(v["methods"]["slam"]["trains_on_validation_labels"], json!(false));
+    assert_eq!(
+        v["methods"]["vanilla_lv"]["trains_on_validation_labels"],
+        json!(true)
+    );
+    assert_eq!(
+        v["methods"]["slam"]["trains_on_validation_labels"],
+        json!(false)
+    );
     assert!(v["methods"]["vanilla"]["vs_vanilla"].is_null());
     assert_eq!(v["methods"]["slam"]["vs_vanilla"]["n"], json!(1));
     let table = slam_lab::report::to_table("moons", None, &[r]);
-    assert!(table.lines().any(|l| l.starts_with("vanilla_lv *")), "{table}");
+    assert!(
+        table.lines().any(|l| l.starts_with("vanilla_lv *")),
+        "{table}"
+    );
     assert!(table.contains("* trains on V's true labels"), "{table}");
 }
 
 #[test]
 fn alpha_min_accepts_auto_and_numbers_and_names_itself_otherwise() {
-    for (v, ok) in [(json!("auto"), true), (json!(0.3), true), (json!(1), true), (json!("high"), false), (json!([0.5]), false)] {
-        let r = Config::from_value(json!({"alpha_min": v.clone()})).and_then(|c| c.check(&slam_lab::methods::catalogue()));
+    for (v, ok) in [
+        (json!("auto"), true),
+        (json!(0.3), true),
+        (json!(1), true),
+        (json!("high"), false),
+        (json!([0.5]), false),
+    ] {
+        let r = Config::from_value(json!({"alpha_min": v.clone()}))
+            .and_then(|c| c.check(&slam_lab::methods::catalogue()));
         assert_eq!(r.is_ok(), ok, "{v}");
         if let Err(e) = r {
             assert!(e.to_string().contains("alpha_min"), "{e}");
         }
     }
     let c = Config::from_value(json!({"alpha_min": "auto"})).unwrap();
-    assert_eq!(serde_json::to_value(&c).unwrap()["alpha_min"], json!("auto"));
+    assert_eq!(
+        serde_json::to_value(&c).unwrap()["alpha_min"],
+        json!("auto")
+    );
 }
 
 /// The built-in method called `name`.

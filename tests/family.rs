@@ -4,11 +4,11 @@
 use serde_json::json;
 use slam_lab::config::Checked;
 use slam_lab::experiment::{prepare, run_seed};
+use slam_lab::methods::Method;
 use slam_lab::model::{fold_subclasses, predict_rows};
 use slam_lab::run::StudentRun;
-use slam_lab::seed::{DataSource, PreparedSeed};
-use slam_lab::methods::Method;
 use slam_lab::scenarios::resolve;
+use slam_lab::seed::{DataSource, PreparedSeed};
 
 fn config(scenario: &str, extra: serde_json::Value) -> Checked {
     resolve(Some(scenario), extra).unwrap()
@@ -36,7 +36,11 @@ fn train(prep: &PreparedSeed, cfg: &Checked, method: Method) -> StudentRun {
 }
 
 fn stat(run: &mut StudentRun, prep: &PreparedSeed, key: &str) -> f64 {
-    run.stats(prep).into_iter().find(|(k, _)| *k == key).unwrap_or_else(|| panic!("no stat {key}")).1
+    run.stats(prep)
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .unwrap_or_else(|| panic!("no stat {key}"))
+        .1
 }
 
 #[test]
@@ -50,13 +54,29 @@ fn every_method_runs_deterministically_and_reports_its_numbers() {
     for ((m, hist), stats) in a.methods.iter().zip(&a.method_stats) {
         assert_eq!(hist.len(), cfg.student.epochs, "{}", m.name());
         let last = hist.last().unwrap();
-        assert!(last.test_accuracy > 0.5 && last.train_loss.is_finite(), "{}: {last:?}", m.name());
+        assert!(
+            last.test_accuracy > 0.5 && last.train_loss.is_finite(),
+            "{}: {last:?}",
+            m.name()
+        );
         let plain = Method::core().contains(m) || ["vanilla_lv", "labels_only"].contains(&m.name());
         assert_eq!(stats.is_empty(), plain, "{}: {stats:?}", m.name());
     }
     let report = slam_lab::report::to_json(&cfg, "spirals", None, &[a.clone(), b]);
-    assert!(report["methods"]["rad"]["queried_teacher_accuracy"].as_f64().is_some(), "{}", report["methods"]["rad"]);
-    assert_eq!(report["methods"]["rad_random"]["queried_teacher_accuracy_per_seed"].as_array().unwrap().len(), 2);
+    assert!(
+        report["methods"]["rad"]["queried_teacher_accuracy"]
+            .as_f64()
+            .is_some(),
+        "{}",
+        report["methods"]["rad"]
+    );
+    assert_eq!(
+        report["methods"]["rad_random"]["queried_teacher_accuracy_per_seed"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     // Only the selection methods query; the queried rows are distinct rows of U.
     let prep = prepare(&cfg, &source(&cfg), 2).unwrap();
     for (i, (m, _)) in a.methods.iter().enumerate() {
@@ -86,39 +106,70 @@ fn subset_and_side_loss_methods_reduce_to_their_baselines() {
                "ups": {"threshold_positive": 0.01, "threshold_negative": 0.0, "max_spread": 1.0}}),
     );
     let r = run_seed(&cfg, &source(&cfg), 1).unwrap();
-    assert_eq!(r.methods[0].1, r.methods[1].1, "ups with everything selected is vanilla_hard");
+    assert_eq!(
+        r.methods[0].1, r.methods[1].1,
+        "ups with everything selected is vanilla_hard"
+    );
     // VID with zero weight is vanilla distillation (on a trained teacher).
     let cfg = small_trained(json!(["vanilla", "vid"]));
     let mut raw = cfg.clone().into_config();
     raw.vid_weight = 0.0;
     let cfg0 = raw.check(&slam_lab::methods::catalogue()).unwrap();
     let r = run_seed(&cfg0, &source(&cfg0), 1).unwrap();
-    assert_eq!(r.methods[0].1, r.methods[1].1, "vid with weight 0 is vanilla");
+    assert_eq!(
+        r.methods[0].1, r.methods[1].1,
+        "vid with weight 0 is vanilla"
+    );
     let r = run_seed(&cfg, &source(&cfg), 1).unwrap();
-    assert_ne!(r.methods[0].1, r.methods[1].1, "vid with weight 1 changes the run");
+    assert_ne!(
+        r.methods[0].1, r.methods[1].1,
+        "vid with weight 1 changes the run"
+    );
 }
 
 #[test]
 fn ups_selected_labels_are_more_accurate_than_all_teacher_labels() {
     for scenario in ["flagship", "trained-spirals"] {
-        let cfg = config(scenario, json!({"samples": 1200, "teacher": {"epochs": 200}, "student": {"epochs": 1}, "methods": ["ups"]}));
+        let cfg = config(
+            scenario,
+            json!({"samples": 1200, "teacher": {"epochs": 200}, "student": {"epochs": 1}, "methods": ["ups"]}),
+        );
         let prep = prepare(&cfg, &source(&cfg), 0).unwrap();
         let mut run = train(&prep, &cfg, m("ups"));
         let selected = stat(&mut run, &prep, "selected_teacher_accuracy");
         let share = stat(&mut run, &prep, "selected_share");
         let all = prep.teacher_unlabeled_accuracy as f64;
-        assert!(share > 0.2 && share < 1.0, "{scenario}: selected share {share}");
-        assert!(selected > all + 0.02, "{scenario}: selected labels {selected:.3} vs all {all:.3}");
+        assert!(
+            share > 0.2 && share < 1.0,
+            "{scenario}: selected share {share}"
+        );
+        assert!(
+            selected > all + 0.02,
+            "{scenario}: selected labels {selected:.3} vs all {all:.3}"
+        );
         // A trained teacher's bootstrap siblings disagree more where it is wrong. (A synthetic
         // teacher's draws barely do: where it errs its confidence is near 1/2 in every draw.)
         if scenario == "trained-spirals" {
             let spread = prep.extras.spread.as_ref().unwrap();
             let mean_spread = |right: bool| {
-                let rows: Vec<usize> =
-                    prep.split.unlabeled.iter().copied().filter(|&i| (prep.teacher.labels[i] == prep.data.y[i]) == right).collect();
-                rows.iter().map(|&i| spread[[i, prep.teacher.labels[i]]] as f64).sum::<f64>() / rows.len() as f64
+                let rows: Vec<usize> = prep
+                    .split
+                    .unlabeled
+                    .iter()
+                    .copied()
+                    .filter(|&i| (prep.teacher.labels[i] == prep.data.y[i]) == right)
+                    .collect();
+                rows.iter()
+                    .map(|&i| spread[[i, prep.teacher.labels[i]]] as f64)
+                    .sum::<f64>()
+                    / rows.len() as f64
             };
-            assert!(mean_spread(false) > mean_spread(true) + 0.02, "spread wrong {} right {}", mean_spread(false), mean_spread(true));
+            assert!(
+                mean_spread(false) > mean_spread(true) + 0.02,
+                "spread wrong {} right {}",
+                mean_spread(false),
+                mean_spread(true)
+            );
         }
     }
 }
@@ -138,7 +189,10 @@ fn vid_loss_falls_and_unpredictable_teacher_units_get_larger_variances() {
         .map(|d| {
             let col = emb.column(d);
             let mean = col.iter().map(|&v| v as f64).sum::<f64>() / col.len() as f64;
-            col.iter().map(|&v| (v as f64 - mean) * (v as f64 - mean)).sum::<f64>() / col.len() as f64
+            col.iter()
+                .map(|&v| (v as f64 - mean) * (v as f64 - mean))
+                .sum::<f64>()
+                / col.len() as f64
         })
         .collect();
     for (d, v) in var.iter().enumerate() {
@@ -154,15 +208,25 @@ fn vid_loss_falls_and_unpredictable_teacher_units_get_larger_variances() {
     // Learned variance as a share of the unit's variance: near 1 for noise, lower for real units.
     let v = vid.variances();
     let ratio = |odd: bool| {
-        let idx: Vec<usize> = (0..units).filter(|d| (d % 2 == 1) == odd && var[*d] > 1e-3).collect();
+        let idx: Vec<usize> = (0..units)
+            .filter(|d| (d % 2 == 1) == odd && var[*d] > 1e-3)
+            .collect();
         idx.iter().map(|&d| v[d] as f64 / var[d]).sum::<f64>() / idx.len() as f64
     };
-    assert!(ratio(true) > ratio(false) + 0.2, "noise units {} vs real units {}", ratio(true), ratio(false));
+    assert!(
+        ratio(true) > ratio(false) + 0.2,
+        "noise units {} vs real units {}",
+        ratio(true),
+        ratio(false)
+    );
 }
 
 #[test]
 fn alm_learns_lower_weights_where_the_teacher_is_wrong() {
-    let cfg = config("flagship", json!({"samples": 1500, "student": {"epochs": 15}, "methods": ["alm"]}));
+    let cfg = config(
+        "flagship",
+        json!({"samples": 1500, "student": {"epochs": 15}, "methods": ["alm"]}),
+    );
     let (mut right, mut wrong) = (0.0, 0.0);
     for seed in 0..3 {
         let prep = prepare(&cfg, &source(&cfg), seed).unwrap();
@@ -171,26 +235,54 @@ fn alm_learns_lower_weights_where_the_teacher_is_wrong() {
         wrong += stat(&mut run, &prep, "weight_teacher_wrong");
         // The weights started at 1/2 everywhere: they moved.
         let alm = run.state::<slam_lab::methods::alm::Alm>().unwrap();
-        assert!(prep.split.unlabeled.iter().any(|&r| (alm.lambda(r) - 0.5).abs() > 0.2));
+        assert!(prep
+            .split
+            .unlabeled
+            .iter()
+            .any(|&r| (alm.lambda(r) - 0.5).abs() > 0.2));
     }
-    assert!(wrong + 0.3 < right, "mean weight on teacher-wrong U {wrong:.3} vs right {right:.3} (sums over 3 seeds)");
+    assert!(
+        wrong + 0.3 < right,
+        "mean weight on teacher-wrong U {wrong:.3} vs right {right:.3} (sums over 3 seeds)"
+    );
 }
 
 #[test]
 fn rad_queries_are_more_often_right_than_random_ones_at_equal_budget() {
-    let cfg = config("flagship", json!({"samples": 2000, "student": {"epochs": 10}, "methods": ["rad", "rad_random", "rad_uncertainty"]}));
+    let cfg = config(
+        "flagship",
+        json!({"samples": 2000, "student": {"epochs": 10}, "methods": ["rad", "rad_random", "rad_uncertainty"]}),
+    );
     let mut acc = [0.0f64; 3];
     let mut seen = Vec::new();
     for seed in 0..4 {
         let r = run_seed(&cfg, &source(&cfg), seed).unwrap();
         for (i, stats) in r.method_stats.iter().enumerate() {
-            acc[i] += stats.iter().find(|(k, _)| *k == "queried_teacher_accuracy").unwrap().1 / 4.0;
+            acc[i] += stats
+                .iter()
+                .find(|(k, _)| *k == "queried_teacher_accuracy")
+                .unwrap()
+                .1
+                / 4.0;
         }
-        assert!(r.queried.iter().all(|q| q.len() == r.queried[0].len()), "equal budgets");
+        assert!(
+            r.queried.iter().all(|q| q.len() == r.queried[0].len()),
+            "equal budgets"
+        );
         seen.push(r.queried[0].clone());
     }
-    assert!(acc[0] > acc[1] + 0.03, "rad {:.3} vs random {:.3}", acc[0], acc[1]);
-    assert!(acc[0] > acc[2] + 0.03, "rad {:.3} vs uncertainty {:.3}", acc[0], acc[2]);
+    assert!(
+        acc[0] > acc[1] + 0.03,
+        "rad {:.3} vs random {:.3}",
+        acc[0],
+        acc[1]
+    );
+    assert!(
+        acc[0] > acc[2] + 0.03,
+        "rad {:.3} vs uncertainty {:.3}",
+        acc[0],
+        acc[2]
+    );
     assert_ne!(seen[0], seen[1], "different seeds query different points");
 }
 
@@ -201,15 +293,28 @@ fn rad_queries_are_more_often_right_than_random_ones_at_equal_budget() {
 #[test]
 fn rad_beats_random_selection_on_teacher_correctness_with_real_noise() {
     for (scenario, epochs) in [("margin-noise", 10), ("digits", 8)] {
-        let cfg = config(scenario, json!({"student": {"epochs": epochs}, "methods": ["rad", "rad_random"]}));
+        let cfg = config(
+            scenario,
+            json!({"student": {"epochs": epochs}, "methods": ["rad", "rad_random"]}),
+        );
         let mut acc = [0.0f64; 2];
         for seed in 0..4 {
             let r = run_seed(&cfg, &source(&cfg), seed).unwrap();
             for (i, stats) in r.method_stats.iter().enumerate() {
-                acc[i] += stats.iter().find(|(k, _)| *k == "queried_teacher_accuracy").unwrap().1 / 4.0;
+                acc[i] += stats
+                    .iter()
+                    .find(|(k, _)| *k == "queried_teacher_accuracy")
+                    .unwrap()
+                    .1
+                    / 4.0;
             }
         }
-        assert!(acc[0] > acc[1] + 0.025, "{scenario}: rad {:.3} vs random {:.3}", acc[0], acc[1]);
+        assert!(
+            acc[0] > acc[1] + 0.025,
+            "{scenario}: rad {:.3} vs random {:.3}",
+            acc[0],
+            acc[1]
+        );
     }
 }
 
@@ -233,7 +338,10 @@ fn lelp_splits_each_class_and_predicts_through_summed_subclasses() {
         let floor = if subclasses == 2 { 0.2 } else { 0.01 };
         assert!(share > floor, "{scenario}: smallest subclass share {share}");
         // Targets on U sum per class to the teacher's probabilities.
-        let t = &run.state::<slam_lab::methods::lelp::Lelp>().unwrap().targets;
+        let t = &run
+            .state::<slam_lab::methods::lelp::Lelp>()
+            .unwrap()
+            .targets;
         let u = prep.split.unlabeled[0];
         for c in 0..classes {
             let sum: f32 = (0..subclasses).map(|j| t[[u, c * subclasses + j]]).sum();
@@ -247,8 +355,13 @@ fn lelp_splits_each_class_and_predicts_through_summed_subclasses() {
             .filter(|&&i| prep.teacher.probs[[i, 0]] > 0.2)
             .map(|&i| t[[i, 0]] / (0..subclasses).map(|j| t[[i, j]]).sum::<f32>())
             .collect();
-        let (lo, hi) = shares.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-        assert!(hi - lo > 0.3, "{scenario}: first subclass share ranges over [{lo}, {hi}] only");
+        let (lo, hi) = shares
+            .iter()
+            .fold((f32::MAX, f32::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        assert!(
+            hi - lo > 0.3,
+            "{scenario}: first subclass share ranges over [{lo}, {hi}] only"
+        );
         // Predictions are the summed subclass probabilities.
         let rows = &prep.split.test[..20];
         let raw = predict_rows(&mut run.net, prep.data.x.view(), rows);
@@ -256,13 +369,23 @@ fn lelp_splits_each_class_and_predicts_through_summed_subclasses() {
         assert_eq!(folded, fold_subclasses(raw.clone(), subclasses));
         assert_eq!(folded.ncols(), classes);
         assert!((folded.row(3).sum() - 1.0).abs() < 1e-5);
-        assert!((folded[[3, 1]] - (0..subclasses).map(|j| raw[[3, subclasses + j]]).sum::<f32>()).abs() < 1e-6);
+        assert!(
+            (folded[[3, 1]]
+                - (0..subclasses)
+                    .map(|j| raw[[3, subclasses + j]])
+                    .sum::<f32>())
+            .abs()
+                < 1e-6
+        );
     }
 }
 
 #[test]
 fn l2t_weights_respond_to_the_state() {
-    let cfg = config("flagship", json!({"samples": 1500, "student": {"epochs": 15}, "methods": ["l2t"]}));
+    let cfg = config(
+        "flagship",
+        json!({"samples": 1500, "student": {"epochs": 15}, "methods": ["l2t"]}),
+    );
     let (mut right, mut wrong) = (0.0, 0.0);
     for seed in 0..3 {
         let prep = prepare(&cfg, &source(&cfg), seed).unwrap();
@@ -273,22 +396,36 @@ fn l2t_weights_respond_to_the_state() {
         // The loss it sets changed during training...
         let (first, last) = (l2t.theta_history[0], *l2t.theta_history.last().unwrap());
         let moved: f32 = first.iter().zip(&last).map(|(a, b)| (a - b).abs()).sum();
-        assert!(moved > 0.5, "seed {seed}: coefficients barely moved: {first:?} -> {last:?}");
+        assert!(
+            moved > 0.5,
+            "seed {seed}: coefficients barely moved: {first:?} -> {last:?}"
+        );
         // ...and the training state reaches it through the memory (weakly: what the teacher learns
         // is mostly per-example, see the module doc).
         let early = l2t.coefficients_for(&[0.0, 0.7, 0.7, 0.0]);
         let late = l2t.coefficients_for(&[1.0, 0.1, 0.2, 1.0]);
         let diff: f32 = early.iter().zip(&late).map(|(a, b)| (a - b).abs()).sum();
-        assert!(diff > 1e-3, "seed {seed}: the state does not reach the loss: {early:?} vs {late:?}");
+        assert!(
+            diff > 1e-3,
+            "seed {seed}: the state does not reach the loss: {early:?} vs {late:?}"
+        );
     }
     // What it learned: distil less where the teacher is wrong.
-    assert!(wrong + 0.1 < right, "teacher-wrong {wrong:.3} vs right {right:.3}");
+    assert!(
+        wrong + 0.1 < right,
+        "teacher-wrong {wrong:.3} vs right {right:.3}"
+    );
 }
 
 #[test]
 fn methods_that_need_a_trained_teacher_say_so() {
-    let err = resolve(Some("flagship"), json!({"methods": ["vanilla", "lelp"]})).unwrap_err().to_string();
-    assert!(err.contains("`methods`") && err.contains("teacher.kind") && err.contains("lelp"), "{err}");
+    let err = resolve(Some("flagship"), json!({"methods": ["vanilla", "lelp"]}))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`methods`") && err.contains("teacher.kind") && err.contains("lelp"),
+        "{err}"
+    );
     // "all" keeps what the teacher allows.
     let cfg = config("flagship", json!({"methods": "all"}));
     assert!(!Method::list(&cfg).contains(&m("vid")) && Method::list(&cfg).contains(&m("rad")));
@@ -303,8 +440,14 @@ fn the_page_session_folds_lelp_and_exposes_rad_queries() {
     let classes = s.prep.data.n_classes;
     for m in 0..3 {
         let g = s.grid(m, 8).unwrap();
-        assert_eq!(g.len(), 8 * 8 * classes, "method {m}: one probability per class and cell");
-        assert!(g.chunks(classes).all(|cell| (cell.iter().sum::<f32>() - 1.0).abs() < 1e-4));
+        assert_eq!(
+            g.len(),
+            8 * 8 * classes,
+            "method {m}: one probability per class and cell"
+        );
+        assert!(g
+            .chunks(classes)
+            .all(|cell| (cell.iter().sum::<f32>() - 1.0).abs() < 1e-4));
         assert_eq!(s.predictions(m).len(), s.prep.data.len());
     }
     assert!(s.predictions(1).iter().all(|&c| (c as usize) < classes));

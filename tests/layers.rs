@@ -34,13 +34,20 @@ fn uses(text: &str) -> BTreeSet<String> {
         if let Some(group) = rest.strip_prefix('{') {
             let end = group.find('}').unwrap_or(group.len());
             for part in group[..end].split(',') {
-                let name: String = part.trim().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                let name: String = part
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
                 if !name.is_empty() {
                     out.insert(name);
                 }
             }
         } else {
-            let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
             if !name.is_empty() {
                 out.insert(name);
             }
@@ -65,8 +72,17 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
                 continue;
             }
             let rel = path.strip_prefix(&src).unwrap();
-            let first = rel.components().next().unwrap().as_os_str().to_string_lossy().trim_end_matches(".rs").to_string();
-            if path.extension().is_none_or(|e| e != "rs") || ["lib", "main", "bin"].contains(&first.as_str()) {
+            let first = rel
+                .components()
+                .next()
+                .unwrap()
+                .as_os_str()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_string();
+            if path.extension().is_none_or(|e| e != "rs")
+                || ["lib", "main", "bin"].contains(&first.as_str())
+            {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
@@ -81,7 +97,10 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
 fn every_module_is_in_a_layer() {
     let layered: BTreeSet<&str> = LAYERS.iter().flat_map(|l| l.iter().copied()).collect();
     for module in graph().keys() {
-        assert!(layered.contains(module.as_str()), "src/{module} is in no layer of tests/layers.rs");
+        assert!(
+            layered.contains(module.as_str()),
+            "src/{module} is in no layer of tests/layers.rs"
+        );
     }
 }
 
@@ -104,7 +123,12 @@ fn modules_only_use_lower_layers() {
 fn there_is_no_import_cycle() {
     let g = graph();
     // Depth-first search with colours: reaching a grey module again closes a cycle.
-    fn visit(m: &str, g: &BTreeMap<String, BTreeSet<String>>, colour: &mut BTreeMap<String, u8>, path: &mut Vec<String>) -> Option<Vec<String>> {
+    fn visit(
+        m: &str,
+        g: &BTreeMap<String, BTreeSet<String>>,
+        colour: &mut BTreeMap<String, u8>,
+        path: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
         match colour.get(m) {
             Some(2) => return None,
             Some(1) => {

@@ -18,15 +18,25 @@ fn probs(logits: &[f32]) -> Vec<f32> {
 
 fn logits_and_target() -> impl Strategy<Value = (Vec<f32>, Vec<f32>)> {
     (2usize..12).prop_flat_map(|c| {
-        (prop::collection::vec(-60.0f32..60.0, c), prop::collection::vec(0.0f32..1.0, c)).prop_map(|(z, t)| {
-            let s: f32 = t.iter().sum::<f32>() + 1e-3;
-            (z, t.iter().map(|v| (v + 1e-3 / t.len() as f32) / s).collect())
-        })
+        (
+            prop::collection::vec(-60.0f32..60.0, c),
+            prop::collection::vec(0.0f32..1.0, c),
+        )
+            .prop_map(|(z, t)| {
+                let s: f32 = t.iter().sum::<f32>() + 1e-3;
+                (
+                    z,
+                    t.iter().map(|v| (v + 1e-3 / t.len() as f32) / s).collect(),
+                )
+            })
     })
 }
 
 fn check_grad(grad: &[f32]) -> Result<(), TestCaseError> {
-    prop_assert!(grad.iter().all(|g| g.is_finite()), "non-finite gradient {grad:?}");
+    prop_assert!(
+        grad.iter().all(|g| g.is_finite()),
+        "non-finite gradient {grad:?}"
+    );
     // Softmax gradients live in the plane orthogonal to (1, ..., 1).
     let sum: f32 = grad.iter().sum();
     prop_assert!(sum.abs() < 1e-4, "gradient sums to {sum}");

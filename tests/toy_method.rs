@@ -18,22 +18,35 @@ struct Confident {
 }
 
 impl Distiller for Confident {
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         let threshold = self.threshold;
-        train_step(net, optimizer, rows.len(), |net| {
-            inputs.forward(net, seed, rows);
-        }, |r, f, g, scale| {
-            let row = rows[r];
-            let soft = seed.teacher.probs.row(row);
-            if seed.is_labeled[row] {
-                losses::cross_entropy_label(f, seed.data.y[row], g, scale)
-            } else if soft[seed.teacher.labels[row]] >= threshold {
-                losses::cross_entropy(f, soft.as_slice().expect("contiguous"), g, scale)
-            } else {
-                g.fill(0.0);
-                0.0
-            }
-        })
+        train_step(
+            net,
+            optimizer,
+            rows.len(),
+            |net| {
+                inputs.forward(net, seed, rows);
+            },
+            |r, f, g, scale| {
+                let row = rows[r];
+                let soft = seed.teacher.probs.row(row);
+                if seed.is_labeled[row] {
+                    losses::cross_entropy_label(f, seed.data.y[row], g, scale)
+                } else if soft[seed.teacher.labels[row]] >= threshold {
+                    losses::cross_entropy(f, soft.as_slice().expect("contiguous"), g, scale)
+                } else {
+                    g.fill(0.0);
+                    0.0
+                }
+            },
+        )
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
@@ -61,8 +74,12 @@ fn facts(name: &'static str, build: fn(&Build) -> Built) -> MethodFacts {
 #[test]
 fn a_method_registered_in_a_test_trains_beside_the_built_in_ones() {
     // Its row: the facts, leaked to 'static as the table's rows are.
-    let all: &'static MethodFacts = Box::leak(Box::new(facts("confident_all", |b| b.plain(Confident { threshold: 0.0 }))));
-    let sure: &'static MethodFacts = Box::leak(Box::new(facts("confident_90", |b| b.plain(Confident { threshold: 0.9 }))));
+    let all: &'static MethodFacts = Box::leak(Box::new(facts("confident_all", |b| {
+        b.plain(Confident { threshold: 0.0 })
+    })));
+    let sure: &'static MethodFacts = Box::leak(Box::new(facts("confident_90", |b| {
+        b.plain(Confident { threshold: 0.9 })
+    })));
     // The config check accepts it once it is in the catalogue it checks against.
     let mut catalogue = methods::catalogue();
     catalogue.extend([all.needs(), sure.needs()]);
@@ -70,13 +87,28 @@ fn a_method_registered_in_a_test_trains_beside_the_built_in_ones() {
         .unwrap()
         .check(&catalogue)
         .unwrap();
-    assert_eq!(cfg.method_names(), &["vanilla", "confident_all", "confident_90"]);
-    let unknown = resolve(None, json!({"methods": ["confident_all"]})).unwrap_err().to_string();
-    assert!(unknown.contains("confident_all"), "not in the built-in table: {unknown}");
+    assert_eq!(
+        cfg.method_names(),
+        &["vanilla", "confident_all", "confident_90"]
+    );
+    let unknown = resolve(None, json!({"methods": ["confident_all"]}))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        unknown.contains("confident_all"),
+        "not in the built-in table: {unknown}"
+    );
 
-    let list = [Method::named("vanilla").unwrap(), Method::new(all), Method::new(sure)];
+    let list = [
+        Method::named("vanilla").unwrap(),
+        Method::new(all),
+        Method::new(sure),
+    ];
     let r = run_methods(&cfg, &DataSource::Builtin("moons".into()), 5, &[], &list).unwrap();
-    assert_eq!(r.methods.iter().map(|(m, _)| m.name()).collect::<Vec<_>>(), ["vanilla", "confident_all", "confident_90"]);
+    assert_eq!(
+        r.methods.iter().map(|(m, _)| m.name()).collect::<Vec<_>>(),
+        ["vanilla", "confident_all", "confident_90"]
+    );
     // With every label kept it is vanilla distillation: it retraces vanilla step for step, which only
     // holds if it gets the shared initial weights, batch order and training loop.
     assert_eq!(r.methods[0].1, r.methods[1].1);
@@ -84,5 +116,9 @@ fn a_method_registered_in_a_test_trains_beside_the_built_in_ones() {
     assert_ne!(r.methods[0].1, r.methods[2].1);
     assert_eq!(r.methods[2].1.len(), 4);
     let report = slam_lab::report::to_json(&cfg, "moons", None, std::slice::from_ref(&r));
-    assert!(report["methods"]["confident_90"]["mean"].as_f64().is_some(), "{}", report["methods"]);
+    assert!(
+        report["methods"]["confident_90"]["mean"].as_f64().is_some(),
+        "{}",
+        report["methods"]
+    );
 }

@@ -51,12 +51,16 @@ fn method_names(v: &Value) -> Vec<String> {
 
 #[wasm_bindgen_test]
 fn flagship_seed1_matches_the_native_cli_exactly() {
-    let reference: Value = serde_json::from_str(REFERENCE).expect("the reference is the CLI's JSON");
+    let reference: Value =
+        serde_json::from_str(REFERENCE).expect("the reference is the CLI's JSON");
     let wasm = run(r#"{"scenario": "flagship", "seeds": 1}"#)
         .unwrap_or_else(|e| panic!("the flagship run failed: {e:?}"));
 
     let methods = method_names(&reference);
-    assert!(methods.len() >= 2, "the reference has at least two methods: {methods:?}");
+    assert!(
+        methods.len() >= 2,
+        "the reference has at least two methods: {methods:?}"
+    );
     assert_eq!(method_names(&wasm), methods, "same methods, same order");
 
     for key in ["dataset", "scenario"] {
@@ -65,24 +69,48 @@ fn flagship_seed1_matches_the_native_cli_exactly() {
     // Numbers compare by value: JSON.stringify writes 2.0 as `2`.
     for key in ["seeds", "k"] {
         let path = format!("/{key}");
-        assert_eq!(number(&wasm, &path), number(&reference, &path), "`{key}` differs");
+        assert_eq!(
+            number(&wasm, &path),
+            number(&reference, &path),
+            "`{key}` differs"
+        );
     }
     let teacher = number(&reference, "/teacher_accuracy");
-    assert!((0.0..=1.0).contains(&teacher), "teacher accuracy {teacher} is a fraction");
-    assert_eq!(number(&wasm, "/teacher_accuracy"), teacher, "teacher accuracy");
+    assert!(
+        (0.0..=1.0).contains(&teacher),
+        "teacher accuracy {teacher} is a fraction"
+    );
+    assert_eq!(
+        number(&wasm, "/teacher_accuracy"),
+        teacher,
+        "teacher accuracy"
+    );
 
     for m in &methods {
         let per_seed = format!("/methods/{m}/per_seed");
-        let r = reference.pointer(&per_seed).and_then(Value::as_array).expect("per_seed array");
-        let w = wasm.pointer(&per_seed).and_then(Value::as_array).expect("per_seed array");
+        let r = reference
+            .pointer(&per_seed)
+            .and_then(Value::as_array)
+            .expect("per_seed array");
+        let w = wasm
+            .pointer(&per_seed)
+            .and_then(Value::as_array)
+            .expect("per_seed array");
         assert_eq!(r.len(), 1, "{m}: one seed in the reference");
         assert_eq!(w.len(), 1, "{m}: one seed in wasm");
         let (rv, wv) = (r[0].as_f64().unwrap(), w[0].as_f64().unwrap());
-        assert!((0.0..=1.0).contains(&rv), "{m}: accuracy {rv} is a fraction");
+        assert!(
+            (0.0..=1.0).contains(&rv),
+            "{m}: accuracy {rv} is a fraction"
+        );
         assert_eq!(wv, rv, "{m}: wasm accuracy {wv} != native {rv}");
         for stat in ["mean", "std"] {
             let path = format!("/methods/{m}/{stat}");
-            assert_eq!(number(&wasm, &path), number(&reference, &path), "{m}: {stat}");
+            assert_eq!(
+                number(&wasm, &path),
+                number(&reference, &path),
+                "{m}: {stat}"
+            );
         }
     }
 }
@@ -124,7 +152,10 @@ fn bad_requests_throw_an_error_naming_the_field_and_the_module_keeps_working() {
     assert!(!methods.is_empty(), "no methods in {ok}");
     for m in &methods {
         let acc = number(&ok, &format!("/methods/{m}/per_seed/0"));
-        assert!((0.0..=1.0).contains(&acc), "{m}: accuracy {acc} outside [0, 1]");
+        assert!(
+            (0.0..=1.0).contains(&acc),
+            "{m}: accuracy {acc} outside [0, 1]"
+        );
     }
 }
 
@@ -141,8 +172,11 @@ fn kernel_heavy_runs_match_the_native_students_bit_for_bit() {
     use slam_lab::linalg::{set_kernels, Kernels};
 
     // W2 is the built-in digits, which a wasm build is handed (the page fetches data/digits.csv).
-    slam_lab::wasm::provide_dataset("digits", include_str!("../data/digits.csv")).map_err(JsValue::from).unwrap();
-    let reference: Value = serde_json::from_str(BENCH_REFERENCE).expect("the reference is slam-bench's JSON");
+    slam_lab::wasm::provide_dataset("digits", include_str!("../data/digits.csv"))
+        .map_err(JsValue::from)
+        .unwrap();
+    let reference: Value =
+        serde_json::from_str(BENCH_REFERENCE).expect("the reference is slam-bench's JSON");
     for kernels in [Kernels::Simd128, Kernels::Reference] {
         set_kernels(kernels);
         for name in ["W1", "W2"] {
@@ -155,9 +189,20 @@ fn kernel_heavy_runs_match_the_native_students_bit_for_bit() {
                     .pointer(&format!("/{name}/{}/fingerprint", loss.name()))
                     .and_then(Value::as_str)
                     .unwrap_or_else(|| panic!("no {name}/{} in the reference", loss.name()));
-                assert_eq!(got, want, "{name} {} with {kernels:?} kernels: wasm parameters differ from native", loss.name());
-                let native_bits = number(&reference, &format!("/{name}/{}/loss_bits", loss.name())) as u32;
-                assert_eq!(mean_loss.to_bits(), native_bits, "{name} {}: mean loss {mean_loss}", loss.name());
+                assert_eq!(
+                    got,
+                    want,
+                    "{name} {} with {kernels:?} kernels: wasm parameters differ from native",
+                    loss.name()
+                );
+                let native_bits =
+                    number(&reference, &format!("/{name}/{}/loss_bits", loss.name())) as u32;
+                assert_eq!(
+                    mean_loss.to_bits(),
+                    native_bits,
+                    "{name} {}: mean loss {mean_loss}",
+                    loss.name()
+                );
             }
         }
     }
@@ -168,8 +213,12 @@ fn kernel_heavy_runs_match_the_native_students_bit_for_bit() {
 fn built_in_csvs_are_fetched_files_checked_against_the_build() {
     // The .wasm does not hold the built-in CSVs: a request for iris says which file it needs, and
     // building it before the file is handed over fails naming that file.
-    let request = to_js_value(r#"{"config": {"dataset": "iris", "labeled": 15, "validation": 15}}"#);
-    assert_eq!(slam_lab::wasm::dataset_file(request.clone()).as_deref(), Some("iris.csv"));
+    let request =
+        to_js_value(r#"{"config": {"dataset": "iris", "labeled": 15, "validation": 15}}"#);
+    assert_eq!(
+        slam_lab::wasm::dataset_file(request.clone()).as_deref(),
+        Some("iris.csv")
+    );
     let err = match slam_lab::wasm::Session::new(request.clone(), None) {
         Ok(_) => panic!("iris trained without its file"),
         Err(e) => error_message(&e.into()),
@@ -177,16 +226,39 @@ fn built_in_csvs_are_fetched_files_checked_against_the_build() {
     assert!(err.contains("data/iris.csv"), "{err}");
     // A file that is not the one this engine was built with is refused, naming it.
     let text = include_str!("../data/iris.csv");
-    let err = error_message(&slam_lab::wasm::provide_dataset("iris", &text.replacen("5.1", "5.2", 1)).unwrap_err().into());
-    assert!(err.contains("data/iris.csv") && err.contains("not the file"), "{err}");
-    assert_eq!(slam_lab::wasm::dataset_file(request.clone()).as_deref(), Some("iris.csv"), "a refused file is not kept");
+    let err = error_message(
+        &slam_lab::wasm::provide_dataset("iris", &text.replacen("5.1", "5.2", 1))
+            .unwrap_err()
+            .into(),
+    );
+    assert!(
+        err.contains("data/iris.csv") && err.contains("not the file"),
+        "{err}"
+    );
+    assert_eq!(
+        slam_lab::wasm::dataset_file(request.clone()).as_deref(),
+        Some("iris.csv"),
+        "a refused file is not kept"
+    );
     // The real file is kept and the session trains on it; generators and uploads need no file.
-    slam_lab::wasm::provide_dataset("iris", text).map_err(JsValue::from).unwrap();
+    slam_lab::wasm::provide_dataset("iris", text)
+        .map_err(JsValue::from)
+        .unwrap();
     assert_eq!(slam_lab::wasm::dataset_file(request.clone()), None);
-    let mut s = slam_lab::wasm::Session::new(request, None).map_err(JsValue::from).unwrap();
+    let mut s = slam_lab::wasm::Session::new(request, None)
+        .map_err(JsValue::from)
+        .unwrap();
     assert!(s.step_epoch());
-    assert_eq!(slam_lab::wasm::dataset_file(to_js_value(r#"{"scenario": "flagship"}"#)), None);
-    assert_eq!(slam_lab::wasm::dataset_file(to_js_value(r#"{"csv": "a,label\n1,x\n2,y\n", "config": {"dataset": "iris"}}"#)), None);
+    assert_eq!(
+        slam_lab::wasm::dataset_file(to_js_value(r#"{"scenario": "flagship"}"#)),
+        None
+    );
+    assert_eq!(
+        slam_lab::wasm::dataset_file(to_js_value(
+            r#"{"csv": "a,label\n1,x\n2,y\n", "config": {"dataset": "iris"}}"#
+        )),
+        None
+    );
 }
 
 fn to_js_value(json: &str) -> JsValue {
@@ -195,12 +267,18 @@ fn to_js_value(json: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn metrics_from_gives_each_history_from_that_epoch_on() {
-    let request = to_js_value(r#"{"scenario": "flagship", "config": {"samples": 1200, "student": {"epochs": 4}, "methods": ["vanilla", "slam"]}}"#);
-    let mut s = slam_lab::wasm::Session::new(request, None).map_err(JsValue::from).unwrap();
+    let request = to_js_value(
+        r#"{"scenario": "flagship", "config": {"samples": 1200, "student": {"epochs": 4}, "methods": ["vanilla", "slam"]}}"#,
+    );
+    let mut s = slam_lab::wasm::Session::new(request, None)
+        .map_err(JsValue::from)
+        .unwrap();
     for _ in 0..3 {
         s.step_epoch();
     }
-    let json = |v: JsValue| -> Value { serde_json::from_str(&String::from(js_sys::JSON::stringify(&v).unwrap())).unwrap() };
+    let json = |v: JsValue| -> Value {
+        serde_json::from_str(&String::from(js_sys::JSON::stringify(&v).unwrap())).unwrap()
+    };
     let all = json(s.metrics().map_err(JsValue::from).unwrap());
     for from in 0..=4u32 {
         let part = json(s.metrics_from(from).map_err(JsValue::from).unwrap());

@@ -12,20 +12,31 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// `slam-lab run --scenario flagship --seeds 1 --json`, written by `npm test` just before.
-const REFERENCE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/target/reference/flagship-seed1.json"));
+const REFERENCE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/target/reference/flagship-seed1.json"
+));
 
 fn to_js(v: &Value) -> JsValue {
     js_sys::JSON::parse(&v.to_string()).expect("valid JSON")
 }
 
 fn error_text(e: JsValue) -> String {
-    js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| format!("{e:?}"))
+    js_sys::Reflect::get(&e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
 }
 
 #[wasm_bindgen_test]
 fn the_whole_flagship_report_is_bit_identical_to_native() {
     let native: Value = serde_json::from_str(REFERENCE).unwrap();
-    let wasm: Value = serde_json::from_str(&slam_lab::wasm::run_experiment_json(r#"{"scenario": "flagship", "seeds": 1}"#).map_err(|e| error_text(e.into())).unwrap()).unwrap();
+    let wasm: Value = serde_json::from_str(
+        &slam_lab::wasm::run_experiment_json(r#"{"scenario": "flagship", "seeds": 1}"#)
+            .map_err(|e| error_text(e.into()))
+            .unwrap(),
+    )
+    .unwrap();
     // serde_json compares f64 values exactly; both sides print the same shortest round-trip text.
     assert_eq!(wasm, native);
 }
@@ -34,7 +45,10 @@ fn the_whole_flagship_report_is_bit_identical_to_native() {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
@@ -104,15 +118,23 @@ fn set_path(obj: &mut Value, path: &str, v: Value) {
     let mut cur = obj;
     let parts: Vec<&str> = path.split('.').collect();
     for p in &parts[..parts.len() - 1] {
-        cur = cur.as_object_mut().unwrap().entry(p.to_string()).or_insert(json!({}));
+        cur = cur
+            .as_object_mut()
+            .unwrap()
+            .entry(p.to_string())
+            .or_insert(json!({}));
     }
-    cur.as_object_mut().unwrap().insert(parts[parts.len() - 1].to_string(), v);
+    cur.as_object_mut()
+        .unwrap()
+        .insert(parts[parts.len() - 1].to_string(), v);
 }
 
 #[wasm_bindgen_test]
 fn random_malformed_requests_are_refused_naming_the_field_and_the_module_keeps_working() {
     // The digits scenario's file, as the page hands it over (a wasm build does not embed it).
-    slam_lab::wasm::provide_dataset("digits", include_str!("../data/digits.csv")).map_err(JsValue::from).unwrap();
+    slam_lab::wasm::provide_dataset("digits", include_str!("../data/digits.csv"))
+        .map_err(JsValue::from)
+        .unwrap();
     let bad = bad_values();
     let mut rng = Lcg(12345);
     let mut tried = 0;
@@ -121,7 +143,12 @@ fn random_malformed_requests_are_refused_naming_the_field_and_the_module_keeps_w
         let (path, value) = rng.pick(&bad).clone();
         let mut config = json!({});
         for _ in 0..(rng.next() % 4) {
-            let good = [("seed", json!(3)), ("student.epochs", json!(1)), ("labeled", json!(30)), ("teacher.rate", json!(0.1))];
+            let good = [
+                ("seed", json!(3)),
+                ("student.epochs", json!(1)),
+                ("labeled", json!(30)),
+                ("teacher.rate", json!(0.1)),
+            ];
             let (p, v) = rng.pick(&good).clone();
             set_path(&mut config, p, v);
         }
@@ -134,11 +161,23 @@ fn random_malformed_requests_are_refused_naming_the_field_and_the_module_keeps_w
         };
         let leaf = path.rsplit('.').next().unwrap();
         let named = err.contains(leaf) || (path == "dataset" && err.contains("no_such_data"));
-        assert!(named, "round {round}: the error for {path} = {value} does not name it: {err}");
+        assert!(
+            named,
+            "round {round}: the error for {path} = {value} does not name it: {err}"
+        );
         tried += 1;
     }
     // Malformed request shapes, not just bad values.
-    for request in [json!(null), json!(7), json!("flagship"), json!([1]), json!({"scenario": 5}), json!({"seeds": -1, "scenario": "flagship"}), json!({"config": "x"}), json!({"csv": 42})] {
+    for request in [
+        json!(null),
+        json!(7),
+        json!("flagship"),
+        json!([1]),
+        json!({"scenario": 5}),
+        json!({"seeds": -1, "scenario": "flagship"}),
+        json!({"config": "x"}),
+        json!({"csv": 42}),
+    ] {
         if let Ok(_) = slam_lab::wasm::MultiSeed::new(to_js(&request), None) {
             if request.is_null() {
                 continue; // no request at all means the defaults
@@ -148,7 +187,12 @@ fn random_malformed_requests_are_refused_naming_the_field_and_the_module_keeps_w
         tried += 1;
     }
     // NaN and infinities cannot travel in JSON text; set them on a real JS object.
-    for (key, v) in [("lr", f64::NAN), ("lr", f64::INFINITY), ("epochs", f64::NAN), ("batch_size", -f64::INFINITY)] {
+    for (key, v) in [
+        ("lr", f64::NAN),
+        ("lr", f64::INFINITY),
+        ("epochs", f64::NAN),
+        ("batch_size", -f64::INFINITY),
+    ] {
         let student = js_sys::Object::new();
         js_sys::Reflect::set(&student, &key.into(), &JsValue::from_f64(v)).unwrap();
         let config = js_sys::Object::new();
@@ -164,9 +208,14 @@ fn random_malformed_requests_are_refused_naming_the_field_and_the_module_keeps_w
     }
     assert!(tried >= 300);
     // After all of that, a session still trains.
-    let mut s = slam_lab::wasm::Session::new(to_js(&json!({"scenario": "flagship", "config": {"samples": 800, "student": {"epochs": 2}}})), None)
-        .map_err(|e| error_text(e.into()))
-        .unwrap();
+    let mut s = slam_lab::wasm::Session::new(
+        to_js(
+            &json!({"scenario": "flagship", "config": {"samples": 800, "student": {"epochs": 2}}}),
+        ),
+        None,
+    )
+    .map_err(|e| error_text(e.into()))
+    .unwrap();
     while s.step(50) {}
     assert_eq!(s.epoch(), 2);
 }

@@ -1,5 +1,54 @@
 // Main-thread side of the worker protocol (the protocol itself is documented at the top of worker.js).
 
+/** How often a worker is asked whether it is still there, and how long an unanswered question may wait. */
+const PING_MS = 1000;
+const DEAD_MS = 6000;
+
+/**
+ * Notices a worker that stopped without a word (closed, or killed by the browser under memory
+ * pressure): it is pinged every second between its slices of work, and a ping unanswered for
+ * DEAD_MS (plus whatever the worker announced with 'busy') means it is gone. Timers of a hidden tab
+ * may run late; only a ping actually sent and left unanswered counts, so they cannot cause a false alarm.
+ */
+export class Heartbeat {
+  constructor(worker, onDead, { pingMs = PING_MS, deadMs = DEAD_MS } = {}) {
+    this.worker = worker;
+    this.onDead = onDead;
+    this.deadMs = deadMs;
+    this.waiting = null; // {id, sentAt} of the unanswered ping
+    this.lastHeard = performance.now();
+    this.grace = 0;
+    this.nextId = 1;
+    this.timer = setInterval(() => this.check(), pingMs);
+  }
+
+  /** Every message from the worker: it is alive; 'busy' says how long its next call may take. */
+  heard(msg) {
+    this.lastHeard = performance.now();
+    if (msg.type === 'busy') this.grace = msg.ms === null || msg.ms === undefined ? Infinity : 2 * msg.ms;
+    else this.grace = 0;
+    if (msg.type === 'pong' && this.waiting?.id === msg.id) this.waiting = null;
+  }
+
+  check() {
+    const now = performance.now();
+    if (this.waiting) {
+      const silent = this.lastHeard < this.waiting.sentAt;
+      if (silent && now - this.waiting.sentAt > this.deadMs + this.grace) {
+        this.stop();
+        this.onDead(Math.round((now - this.waiting.sentAt) / 1000));
+      }
+      return;
+    }
+    this.waiting = { id: this.nextId++, sentAt: now };
+    this.worker.postMessage({ type: 'ping', id: this.waiting.id });
+  }
+
+  stop() {
+    clearInterval(this.timer);
+  }
+}
+
 /** The interactive engine: one module worker holding the training session. */
 export class EngineClient {
   constructor(url) {
@@ -22,10 +71,20 @@ export class EngineClient {
   /** Starts the worker, or adopts `boot` ({worker, early}: the one boot.js started, and its events so far). */
   start(boot = null) {
     this.worker = boot ? boot.worker : new Worker(this.url, { type: 'module' });
+    const worker = this.worker;
+    this.heartbeat?.stop();
+    this.heartbeat = null;
     const onMessage = (event) => {
       const msg = event.data;
+      this.heartbeat?.heard(msg);
+      if (msg.type === 'ready') {
+        // Watched from the moment it is up (loading the engine is one long step of its own).
+        this.heartbeat = new Heartbeat(worker, (seconds) => {
+          if (this.worker === worker) this.emit('worker-dead', { seconds });
+        });
+      }
       if (msg.type === 'summary' || msg.type === 'summary-error') this.settle(msg);
-      else this.emit(msg.type, msg);
+      else if (msg.type !== 'pong') this.emit(msg.type, msg);
     };
     const onError = (event) => {
       event.preventDefault();
@@ -39,6 +98,8 @@ export class EngineClient {
   }
 
   restart() {
+    this.heartbeat?.stop();
+    this.heartbeat = null;
     if (this.worker) this.worker.terminate();
     this.start();
   }
@@ -96,38 +157,73 @@ export function poolSize(n, cores = navigator.hardwareConcurrency) {
  * turns them into the report, in seed order whatever order they finished in. `close()` terminates
  * every worker at once, even in the middle of a seed.
  *
+ * A worker that stops answering (or dies) is replaced and its seed runs again on the new one; a seed
+ * whose worker dies three times fails the run (it is the seed, not bad luck).
+ *
  * msg: {request, csv, needsPool, total, jobs?}; `jobs` ([{request, index}], a sweep: one per value
  * and seed) replaces the seed indices 0..total-1 of `request`. hooks: onSeed(done, total, results),
- * onDone(results), onError(message). `results` is the array of JSON texts finished so far, and
- * `byJob[j]` job j's text.
+ * onDone(results), onError(message), onNotice(message), onProgress(fraction). `results` is the array
+ * of JSON texts finished so far, and `byJob[j]` job j's text.
  */
 export class SeedPool {
-  constructor(url, msg, { workers, onSeed, onDone, onError }) {
+  constructor(url, msg, { workers, onSeed, onDone, onError, onNotice = () => {}, onProgress = () => {} }) {
+    this.url = url;
     this.msg = msg;
     this.jobs = msg.jobs ?? Array.from({ length: msg.total }, (_, index) => ({ request: msg.request, index }));
     this.total = this.jobs.length;
-    this.next = 0;
+    this.queue = Array.from({ length: this.total }, (_, j) => j);
     this.results = [];
     this.byJob = new Array(this.total).fill(null);
+    this.deaths = new Array(this.total).fill(0);
+    this.partial = new Map(); // job -> fraction of it done, for the progress bar
     this.finished = false;
-    this.hooks = { onSeed, onDone, onError };
+    this.hooks = { onSeed, onDone, onError, onNotice, onProgress };
     this.running = new Map(); // worker -> the job it is running
+    this.beats = new Map(); // worker -> its Heartbeat
     this.size = workers;
-    this.workers = Array.from({ length: workers }, () => {
-      const w = new Worker(url, { type: 'module', name: 'seeds' });
-      w.onmessage = (event) => this.onMessage(w, event.data);
-      w.onerror = (event) => {
-        event.preventDefault();
-        this.fail(`a seeds worker stopped unexpectedly${event.message ? ` (${event.message})` : ''}`);
-      };
-      return w;
-    });
+    this.workers = [];
+    for (let k = 0; k < workers; k++) this.spawn();
+  }
+
+  spawn() {
+    const w = new Worker(this.url, { type: 'module', name: 'seeds' });
+    w.onmessage = (event) => this.onMessage(w, event.data);
+    w.onerror = (event) => {
+      event.preventDefault();
+      this.lost(w, `stopped with an error${event.message ? ` (${event.message})` : ''}`);
+    };
+    this.workers.push(w);
+    this.beats.set(w, new Heartbeat(w, (seconds) => this.lost(w, `stopped answering for ${seconds} s`)));
+    return w;
+  }
+
+  /** Worker `w` is gone: a new one takes its place and its seed goes back to the front of the queue. */
+  lost(w, why) {
+    if (this.finished || !this.workers.includes(w)) return;
+    this.beats.get(w)?.stop();
+    this.beats.delete(w);
+    w.terminate();
+    this.workers = this.workers.filter((x) => x !== w);
+    const job = this.running.get(w);
+    this.running.delete(w);
+    if (job !== undefined) {
+      this.partial.delete(job);
+      this.deaths[job] += 1;
+      const { index } = this.jobs[job];
+      if (this.deaths[job] >= 3) {
+        this.fail(`seed ${index}: its worker ${why}, three times; the run stops here (the seeds done so far are kept)`);
+        return;
+      }
+      this.queue.unshift(job);
+      this.hooks.onNotice(`A seeds worker ${why} during seed ${index}; a new worker runs that seed again.`);
+    }
+    this.spawn();
   }
 
   /** Gives worker `w` the next seed index, if any is left. */
   feed(w) {
-    if (this.finished || this.next >= this.total) return;
-    const job = this.next++;
+    if (this.finished || !this.queue.length) return;
+    const job = this.queue.shift();
     const { csv, needsPool } = this.msg;
     const { request, index } = this.jobs[job];
     this.running.set(w, job);
@@ -136,10 +232,18 @@ export class SeedPool {
 
   onMessage(w, msg) {
     if (this.finished) return;
+    this.beats.get(w)?.heard(msg);
     if (msg.type === 'pool-ready') this.feed(w);
-    else if (msg.type === 'seed-done') {
+    else if (msg.type === 'seed-progress') {
+      const job = this.running.get(w);
+      if (job !== undefined && msg.total > 0) this.partial.set(job, msg.done / msg.total);
+      this.hooks.onProgress((this.results.length + [...this.partial.values()].reduce((a, b) => a + b, 0)) / this.total);
+    } else if (msg.type === 'seed-done') {
+      const job = this.running.get(w);
+      this.running.delete(w);
+      this.partial.delete(job);
       this.results.push(msg.result);
-      this.byJob[this.running.get(w)] = msg.result;
+      this.byJob[job] = msg.result;
       this.feed(w);
       const done = this.results.length;
       this.hooks.onSeed(done, this.total, this.results.slice());
@@ -160,6 +264,7 @@ export class SeedPool {
   close() {
     if (this.finished) return;
     this.finished = true;
+    for (const b of this.beats.values()) b.stop();
     for (const w of this.workers) w.terminate();
   }
 }

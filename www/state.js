@@ -19,8 +19,8 @@ export const SPEEDS = [
 ];
 export const DEFAULT_SPEED = 4; // 1-based index into SPEEDS: 5 epochs/s, flagship in about 6 s
 
-/** Points a link carries at most (a longer query string stops being shareable). */
-const MAX_POINTS = 200;
+/** Points a link carries at most: as many as the engine takes (its schema's limit, set by installSchema). */
+let MAX_POINTS = 1000;
 
 /** How the page names each config key in its notices. */
 const LABELS = {
@@ -78,6 +78,7 @@ export function installSchema(schema) {
     label: LABELS[k.key] ?? k.key,
   }));
   const page = PAGE_PARAMS.map((p) => (p.key === 'seeds' ? { ...p, max: schema.limits?.seeds ?? p.max } : p));
+  MAX_POINTS = schema.limits?.extra_points ?? MAX_POINTS;
   PARAMS = [page[0], ...config, ...page.slice(1)];
   PARAM = Object.fromEntries(PARAMS.map((p) => [p.key, p]));
   CONFIG_PARAMS = PARAMS.filter((p) => p.config);

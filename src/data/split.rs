@@ -71,7 +71,8 @@ pub fn split(
             "labeled",
             format!(
                 "{labeled} labeled rows do not fit: {n_rest} rows remain after the test set and at \
-                 least one each must go to validation and unlabeled"
+                 least one each must go to validation and unlabeled, so at most {} fit",
+                n_rest.saturating_sub(2)
             ),
         ));
     }
@@ -80,7 +81,8 @@ pub fn split(
             "validation",
             format!(
                 "{labeled} labeled + {validation} validation rows leave no unlabeled rows: only \
-                 {n_rest} rows remain after the test set"
+                 {n_rest} rows remain after the test set, so at most {} validation rows fit with {labeled} labeled",
+                n_rest.saturating_sub(labeled + 1)
             ),
         ));
     }
@@ -181,13 +183,25 @@ impl Standardizer {
 
     /// The scaling `mode` asks for. `observed` are the rows whose features the setting observes (L, V
     /// and U: never T), `labeled` the rows of L; `image` marks data in a fixed pixel range.
-    pub fn for_mode(mode: crate::config::Standardize, x: ArrayView2<f32>, image: Option<super::ImageShape>, observed: &[usize], labeled: &[usize]) -> Self {
+    pub fn for_mode(
+        mode: crate::config::Standardize,
+        x: ArrayView2<f32>,
+        image: Option<super::ImageShape>,
+        observed: &[usize],
+        labeled: &[usize],
+    ) -> Self {
         use crate::config::Standardize;
         let d = x.ncols();
         match (mode, image) {
-            (Standardize::Auto, Some(img)) => Standardizer { mean: vec![0.0; d], std: vec![if img.max > 0.0 { img.max } else { 1.0 }; d] },
+            (Standardize::Auto, Some(img)) => Standardizer {
+                mean: vec![0.0; d],
+                std: vec![if img.max > 0.0 { img.max } else { 1.0 }; d],
+            },
             (Standardize::Auto, None) | (Standardize::Always, _) => Standardizer::fit(x, observed),
-            (Standardize::Never, _) => Standardizer { mean: vec![0.0; d], std: vec![1.0; d] },
+            (Standardize::Never, _) => Standardizer {
+                mean: vec![0.0; d],
+                std: vec![1.0; d],
+            },
             (Standardize::Labeled, _) => Standardizer::fit(x, labeled),
         }
     }

@@ -35,7 +35,11 @@ pub fn pava(y: &[f64], w: &[f64]) -> Vec<f64> {
                 break;
             }
             let wt = w1 + w2;
-            let mean = if wt > 0.0 { (m1 * w1 + m2 * w2) / wt } else { (m1 + m2) / 2.0 };
+            let mean = if wt > 0.0 {
+                (m1 * w1 + m2 * w2) / wt
+            } else {
+                (m1 + m2) / 2.0
+            };
             blocks.truncate(n - 2);
             blocks.push((mean, wt, l1 + l2));
         }
@@ -60,7 +64,10 @@ pub struct IsotonicFit {
 impl IsotonicFit {
     /// Fit on pairs (x, y) with unit weights. Needs at least one pair.
     pub fn fit(x: &[f64], y: &[f64]) -> IsotonicFit {
-        assert!(!x.is_empty() && x.len() == y.len(), "callers pass matching non-empty inputs");
+        assert!(
+            !x.is_empty() && x.len() == y.len(),
+            "callers pass matching non-empty inputs"
+        );
         let mut order: Vec<usize> = (0..x.len()).collect();
         crate::order::sort_by(&mut order, &|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
         // Ties in x become one point with their mean y and their count as weight.
@@ -154,15 +161,22 @@ impl AlphaModel {
     /// Fit `estimator` on the validation margins and 0/1 correctness.
     pub fn fit(estimator: AlphaEstimator, margins: &[f64], correct: &[f64]) -> Result<AlphaModel> {
         if margins.is_empty() {
-            return Err(Error::config("validation", "needs at least one example to estimate alpha"));
+            return Err(Error::config(
+                "validation",
+                "needs at least one example to estimate alpha",
+            ));
         }
         Ok(match estimator {
             AlphaEstimator::Isotonic => AlphaModel::Isotonic(IsotonicFit::fit(margins, correct)),
             AlphaEstimator::Binned => {
-                let bins = ((margins.len() as f64).sqrt() / 2.0).ceil().clamp(2.0, 20.0) as usize;
+                let bins = ((margins.len() as f64).sqrt() / 2.0)
+                    .ceil()
+                    .clamp(2.0, 20.0) as usize;
                 AlphaModel::Binned(BinnedFit::fit(margins, correct, bins))
             }
-            AlphaEstimator::Constant => AlphaModel::Constant(correct.iter().sum::<f64>() / correct.len() as f64),
+            AlphaEstimator::Constant => {
+                AlphaModel::Constant(correct.iter().sum::<f64>() / correct.len() as f64)
+            }
             AlphaEstimator::Oracle => AlphaModel::Oracle,
         })
     }
@@ -207,7 +221,8 @@ mod tests {
                 best = Some((sse, fitted));
             }
         }
-        best.expect("the all-one-block partition is always monotone").1
+        best.expect("the all-one-block partition is always monotone")
+            .1
     }
 
     #[test]
@@ -216,12 +231,21 @@ mod tests {
         for trial in 0..300 {
             let n = 1 + trial % 9;
             let y: Vec<f64> = (0..n)
-                .map(|_| if trial % 2 == 0 { (r.below(2)) as f64 } else { r.uniform_f64() * 4.0 - 2.0 })
+                .map(|_| {
+                    if trial % 2 == 0 {
+                        (r.below(2)) as f64
+                    } else {
+                        r.uniform_f64() * 4.0 - 2.0
+                    }
+                })
                 .collect();
             let got = pava(&y, &vec![1.0; n]);
             let want = brute_force(&y);
             for (a, b) in got.iter().zip(&want) {
-                assert!((a - b).abs() < 1e-9, "y={y:?}: pava {got:?} vs brute {want:?}");
+                assert!(
+                    (a - b).abs() < 1e-9,
+                    "y={y:?}: pava {got:?} vs brute {want:?}"
+                );
             }
         }
     }
@@ -265,7 +289,12 @@ mod tests {
         }
         let fit = IsotonicFit::fit(&x, &y);
         for m in [0.1, 0.3, 0.5, 0.7, 0.9] {
-            assert!((fit.predict(m) - truth(m)).abs() < 0.08, "at {m}: {} vs {}", fit.predict(m), truth(m));
+            assert!(
+                (fit.predict(m) - truth(m)).abs() < 0.08,
+                "at {m}: {} vs {}",
+                fit.predict(m),
+                truth(m)
+            );
         }
     }
 

@@ -4,7 +4,10 @@ use ndarray::ArrayView2;
 
 /// Rank of `label` in `p` (0 = top), with ties broken towards the lower index as `top_k_mask` does.
 pub fn rank_of(p: &[f32], label: usize) -> usize {
-    p.iter().enumerate().filter(|&(i, &v)| v > p[label] || (v == p[label] && i < label)).count()
+    p.iter()
+        .enumerate()
+        .filter(|&(i, &v)| v > p[label] || (v == p[label] && i < label))
+        .count()
 }
 
 /// Smallest `k >= 2` whose top-k accuracy of the teacher on V is at least `coverage`
@@ -74,7 +77,9 @@ mod tests {
                     let hits = (0..n)
                         .filter(|&i| {
                             let mut idx: Vec<usize> = (0..c).collect();
-                            crate::order::sort_by(&mut idx, &|&a, &b| p[[i, b]].total_cmp(&p[[i, a]]).then(a.cmp(&b)));
+                            crate::order::sort_by(&mut idx, &|&a, &b| {
+                                p[[i, b]].total_cmp(&p[[i, a]]).then(a.cmp(&b))
+                            });
                             idx[..k].contains(&y[i])
                         })
                         .count();

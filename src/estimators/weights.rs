@@ -19,7 +19,10 @@ pub fn knn_correct_weights(
             (dx * dx + dy * dy, i)
         }));
         scratch.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let right = scratch[..k].iter().filter(|&&(_, i)| val_correct[i]).count();
+        let right = scratch[..k]
+            .iter()
+            .filter(|&&(_, i)| val_correct[i])
+            .count();
         *o = right as f32 / k as f32;
     }
 }
@@ -44,8 +47,11 @@ mod tests {
         let mut out = vec![0.0; 40];
         knn_correct_weights(&v, &c, &q, k, &mut Vec::new(), &mut out);
         for (qi, &got) in q.iter().zip(&out) {
-            let mut all: Vec<(f32, usize)> =
-                v.iter().enumerate().map(|(i, p)| ((p[0] - qi[0]).powi(2) + (p[1] - qi[1]).powi(2), i)).collect();
+            let mut all: Vec<(f32, usize)> = v
+                .iter()
+                .enumerate()
+                .map(|(i, p)| ((p[0] - qi[0]).powi(2) + (p[1] - qi[1]).powi(2), i))
+                .collect();
             crate::order::sort_by(&mut all, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             let want = all[..k].iter().filter(|(_, i)| c[*i]).count() as f32 / k as f32;
             assert_eq!(got, want);
@@ -58,7 +64,14 @@ mod tests {
         let v: Vec<[f32; 2]> = (0..100).map(|i| [i as f32 / 100.0, 0.5]).collect();
         let c: Vec<bool> = (0..100).map(|i| i >= 50).collect();
         let mut out = vec![0.0; 2];
-        knn_correct_weights(&v, &c, &[[0.1, 0.5], [0.9, 0.5]], 5, &mut Vec::new(), &mut out);
+        knn_correct_weights(
+            &v,
+            &c,
+            &[[0.1, 0.5], [0.9, 0.5]],
+            5,
+            &mut Vec::new(),
+            &mut out,
+        );
         assert_eq!(out, vec![0.0, 1.0]);
     }
 }

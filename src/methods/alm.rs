@@ -23,11 +23,11 @@
 use std::any::Any;
 
 use crate::config::Checked;
-use crate::seed::{Inputs, PreparedSeed};
 use crate::losses;
 use crate::methods::meta::{sigmoid, Lookahead};
 use crate::model::{Mlp, Optimizer};
 use crate::rng::Rng;
+use crate::seed::{Inputs, PreparedSeed};
 
 /// ALM's loss on one example with mixing logit `phi`: `lambda KD + (1 - lambda) CE` when `label` is
 /// given, `lambda KD` otherwise (`lambda = sigmoid(phi)`). Writes `scale * dloss/dz` into `grad` and
@@ -53,7 +53,10 @@ pub fn mixed_loss(
                 grad[j] = scale * (lambda * kd[j] + (1.0 - lambda) * diff[j]);
                 diff[j] = kd[j] - diff[j];
             }
-            (lambda * kd_loss + (1.0 - lambda) * ce_loss, kd_loss - ce_loss)
+            (
+                lambda * kd_loss + (1.0 - lambda) * ce_loss,
+                kd_loss - ce_loss,
+            )
         }
         None => {
             for j in 0..f.len() {
@@ -101,7 +104,14 @@ impl Alm {
     }
 
     /// One minibatch: student step on the mixed loss, then the meta step on the batch's weights.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &PreparedSeed, rows: &[usize]) -> f32 {
+    pub fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        prep: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         let n = rows.len();
         let c = net.classes();
         let scale = 1.0 / n as f32;
@@ -153,7 +163,10 @@ impl Alm {
 }
 
 /// Mean of `weight` over L, and over U split by whether the teacher is right.
-pub fn weight_stats(prep: &PreparedSeed, weight: impl Fn(usize) -> f32) -> Vec<(&'static str, f64)> {
+pub fn weight_stats(
+    prep: &PreparedSeed,
+    weight: impl Fn(usize) -> f32,
+) -> Vec<(&'static str, f64)> {
     let mean = |rows: &mut dyn Iterator<Item = usize>| {
         let (mut s, mut n) = (0.0f64, 0usize);
         for r in rows {
@@ -168,14 +181,30 @@ pub fn weight_stats(prep: &PreparedSeed, weight: impl Fn(usize) -> f32) -> Vec<(
     };
     let right = |r: &usize| prep.teacher.labels[*r] == prep.data.y[*r];
     vec![
-        ("weight_labeled", mean(&mut prep.split.labeled.iter().copied())),
-        ("weight_teacher_right", mean(&mut prep.split.unlabeled.iter().copied().filter(|r| right(r)))),
-        ("weight_teacher_wrong", mean(&mut prep.split.unlabeled.iter().copied().filter(|r| !right(r)))),
+        (
+            "weight_labeled",
+            mean(&mut prep.split.labeled.iter().copied()),
+        ),
+        (
+            "weight_teacher_right",
+            mean(&mut prep.split.unlabeled.iter().copied().filter(|r| right(r))),
+        ),
+        (
+            "weight_teacher_wrong",
+            mean(&mut prep.split.unlabeled.iter().copied().filter(|r| !right(r))),
+        ),
     ]
 }
 
 impl super::Distiller for Alm {
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         Alm::train_batch(self, net, optimizer, inputs, seed, rows)
     }
 
@@ -217,11 +246,22 @@ mod tests {
                     let (mut zp, mut zm) = (z.clone(), z.clone());
                     zp[j] += h;
                     zm[j] -= h;
-                    let fd = (eval(&zp, phi, &mut g2, &mut d2).0 - eval(&zm, phi, &mut g2, &mut d2).0) / (2.0 * h);
-                    assert!((fd - grad[j]).abs() < 2e-3 + 3e-2 * grad[j].abs(), "c={c} labeled={labeled} dz[{j}]: {fd} vs {}", grad[j]);
+                    let fd = (eval(&zp, phi, &mut g2, &mut d2).0
+                        - eval(&zm, phi, &mut g2, &mut d2).0)
+                        / (2.0 * h);
+                    assert!(
+                        (fd - grad[j]).abs() < 2e-3 + 3e-2 * grad[j].abs(),
+                        "c={c} labeled={labeled} dz[{j}]: {fd} vs {}",
+                        grad[j]
+                    );
                 }
-                let fd = (eval(&z, phi + h, &mut g2, &mut d2).0 - eval(&z, phi - h, &mut g2, &mut d2).0) / (2.0 * h);
-                assert!((fd - dphi).abs() < 1e-3 + 2e-2 * dphi.abs(), "dphi: {fd} vs {dphi}");
+                let fd = (eval(&z, phi + h, &mut g2, &mut d2).0
+                    - eval(&z, phi - h, &mut g2, &mut d2).0)
+                    / (2.0 * h);
+                assert!(
+                    (fd - dphi).abs() < 1e-3 + 2e-2 * dphi.abs(),
+                    "dphi: {fd} vs {dphi}"
+                );
                 // `diff` is the logit gradient of dloss/dlambda: check it by differencing in lambda.
                 let lam = sigmoid(phi);
                 let dl = 1e-2;
@@ -231,7 +271,11 @@ mod tests {
                 eval(&z, phi_of(lam - dl), &mut gm, &mut d2);
                 for j in 0..c {
                     let fd = (gp[j] - gm[j]) / (2.0 * dl);
-                    assert!((fd - diff[j]).abs() < 1e-3 + 1e-2 * diff[j].abs(), "diff[{j}]: {fd} vs {}", diff[j]);
+                    assert!(
+                        (fd - diff[j]).abs() < 1e-3 + 1e-2 * diff[j].abs(),
+                        "diff[{j}]: {fd} vs {}",
+                        diff[j]
+                    );
                 }
             }
         }

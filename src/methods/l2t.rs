@@ -26,12 +26,12 @@
 use std::any::Any;
 
 use crate::config::Checked;
-use crate::seed::{Inputs, PreparedSeed};
 use crate::losses;
 use crate::methods::meta::{sigmoid, Lookahead};
 use crate::model::mlp::argmax;
 use crate::model::{FlatAdam, Mlp, Optimizer};
 use crate::rng::Rng;
+use crate::seed::{Inputs, PreparedSeed};
 
 /// Memory width of the teacher.
 pub const MEMORY: usize = 8;
@@ -53,7 +53,13 @@ const C_AT: usize = W_AT + W_LEN;
 pub const PARAMS: usize = C_AT + FEATURES;
 
 /// The teacher network's forward pass: the next memory and the loss coefficients.
-pub fn teacher_forward(params: &[f32], h_prev: &[f32], state: &[f32], h: &mut [f32], theta: &mut [f32]) {
+pub fn teacher_forward(
+    params: &[f32],
+    h_prev: &[f32],
+    state: &[f32],
+    h: &mut [f32],
+    theta: &mut [f32],
+) {
     for i in 0..MEMORY {
         let mut z = params[D_AT + i];
         for j in 0..MEMORY {
@@ -75,7 +81,14 @@ pub fn teacher_forward(params: &[f32], h_prev: &[f32], state: &[f32], h: &mut [f
 
 /// Back-propagate `d_theta` (dJ/dtheta) through [`teacher_forward`] into `grads` (overwritten),
 /// holding `h_prev` fixed (truncated to one step of memory).
-pub fn teacher_backward(params: &[f32], h_prev: &[f32], state: &[f32], h: &[f32], d_theta: &[f32], grads: &mut [f32]) {
+pub fn teacher_backward(
+    params: &[f32],
+    h_prev: &[f32],
+    state: &[f32],
+    h: &[f32],
+    d_theta: &[f32],
+    grads: &mut [f32],
+) {
     grads.fill(0.0);
     let mut dh = [0.0f32; MEMORY];
     for f in 0..FEATURES {
@@ -100,7 +113,14 @@ pub fn teacher_backward(params: &[f32], h_prev: &[f32], state: &[f32], h: &[f32]
 /// L2T's loss on one U example: `w * KD` with `KD` the soft cross-entropy. Writes the unscaled
 /// `dKD/dz` into `kd` (what the meta-gradient reads) and `scale * w * dKD/dz` into `grad`; returns
 /// the loss and `dloss/dw` (= KD).
-pub fn weighted_distillation(f: &[f32], soft: &[f32], w: f32, kd: &mut [f32], grad: &mut [f32], scale: f32) -> (f32, f32) {
+pub fn weighted_distillation(
+    f: &[f32],
+    soft: &[f32],
+    w: f32,
+    kd: &mut [f32],
+    grad: &mut [f32],
+    scale: f32,
+) -> (f32, f32) {
     let loss = losses::cross_entropy(f, soft, kd, 1.0);
     for (g, &k) in grad.iter_mut().zip(kd.iter()) {
         *g = scale * w * k;
@@ -113,8 +133,19 @@ pub fn features(prep: &PreparedSeed, row: usize, f: &[f32]) -> [f32; FEATURES] {
     let t = prep.teacher.probs.row(row);
     let label = prep.teacher.labels[row];
     let conf = t[label];
-    let second = t.iter().enumerate().filter(|&(j, _)| j != label).map(|(_, &v)| v).fold(0.0f32, f32::max);
-    [1.0, conf, f[label], (argmax(f) == label) as u8 as f32, conf - second]
+    let second = t
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| j != label)
+        .map(|(_, &v)| v)
+        .fold(0.0f32, f32::max);
+    [
+        1.0,
+        conf,
+        f[label],
+        (argmax(f) == label) as u8 as f32,
+        conf - second,
+    ]
 }
 
 /// The teacher network, its memory and the look-ahead of one student.
@@ -193,7 +224,14 @@ impl L2t {
 
     /// One minibatch: the teacher sets the loss, the student steps, the teacher learns from the
     /// look-ahead validation gradient.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &PreparedSeed, rows: &[usize]) -> f32 {
+    pub fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        prep: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         let n = rows.len();
         let c = net.classes();
         let scale = 1.0 / n as f32;
@@ -212,7 +250,13 @@ impl L2t {
         ];
         self.h_prev = self.h;
         let mut h = [0.0; MEMORY];
-        teacher_forward(&self.params, &self.h_prev, &self.state, &mut h, &mut self.theta);
+        teacher_forward(
+            &self.params,
+            &self.h_prev,
+            &self.state,
+            &mut h,
+            &mut self.theta,
+        );
         self.h = h;
 
         inputs.forward(net, prep, rows);
@@ -229,10 +273,24 @@ impl L2t {
                     self.weights[r] = 1.0;
                 } else {
                     self.feats[r] = features(prep, row, f);
-                    let w = sigmoid(self.theta.iter().zip(&self.feats[r]).map(|(a, b)| a * b).sum());
+                    let w = sigmoid(
+                        self.theta
+                            .iter()
+                            .zip(&self.feats[r])
+                            .map(|(a, b)| a * b)
+                            .sum(),
+                    );
                     self.weights[r] = w;
                     let soft = prep.teacher.probs.row(row);
-                    total += weighted_distillation(f, soft.as_slice().expect("contiguous"), w, kd, g, scale).0;
+                    total += weighted_distillation(
+                        f,
+                        soft.as_slice().expect("contiguous"),
+                        w,
+                        kd,
+                        g,
+                        scale,
+                    )
+                    .0;
                 }
             }
         }
@@ -258,14 +316,29 @@ impl L2t {
                 }
             }
         }
-        teacher_backward(&self.params, &self.h_prev, &self.state, &self.h, &d_theta, &mut self.grads);
+        teacher_backward(
+            &self.params,
+            &self.h_prev,
+            &self.state,
+            &self.h,
+            &d_theta,
+            &mut self.grads,
+        );
         self.last_meta_norm = self.grads.iter().map(|g| g * g).sum::<f32>().sqrt();
         self.adam.step(&mut self.params, &self.grads);
 
         let batch_loss = total * scale;
         let first = self.step == 0;
-        self.train_ema = if first { batch_loss } else { 0.9 * self.train_ema + 0.1 * batch_loss };
-        self.val_ema = if first { self.look.val_loss } else { 0.9 * self.val_ema + 0.1 * self.look.val_loss };
+        self.train_ema = if first {
+            batch_loss
+        } else {
+            0.9 * self.train_ema + 0.1 * batch_loss
+        };
+        self.val_ema = if first {
+            self.look.val_loss
+        } else {
+            0.9 * self.val_ema + 0.1 * self.look.val_loss
+        };
         self.step += 1;
         if self.step.is_multiple_of(self.steps_per_epoch) {
             self.theta_history.push(self.theta);
@@ -283,14 +356,22 @@ impl L2t {
             let f = p.row(i);
             w[row] = self.weight(&features(prep, row, f.as_slice().expect("contiguous")));
         }
-        let mut out = super::alm::weight_stats(prep, |r| if prep.is_labeled[r] { 1.0 } else { w[r] });
+        let mut out =
+            super::alm::weight_stats(prep, |r| if prep.is_labeled[r] { 1.0 } else { w[r] });
         out.retain(|(k, _)| *k != "weight_labeled");
         out
     }
 }
 
 impl super::Distiller for L2t {
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         L2t::train_batch(self, net, optimizer, inputs, seed, rows)
     }
 
@@ -331,7 +412,11 @@ mod tests {
                 zp[j] += h;
                 zm[j] -= h;
                 let fd = (eval(&zp, w, &mut s).0 - eval(&zm, w, &mut s).0) / (2.0 * h);
-                assert!((fd - grad[j]).abs() < 2e-3 + 3e-2 * grad[j].abs(), "dz[{j}]: {fd} vs {}", grad[j]);
+                assert!(
+                    (fd - grad[j]).abs() < 2e-3 + 3e-2 * grad[j].abs(),
+                    "dz[{j}]: {fd} vs {}",
+                    grad[j]
+                );
             }
             let fd = (eval(&z, w + h, &mut s).0 - eval(&z, w - h, &mut s).0) / (2.0 * h);
             assert!((fd - dw).abs() < 1e-3 + 1e-2 * dw.abs(), "dw: {fd} vs {dw}");
@@ -358,7 +443,12 @@ mod tests {
         let objective = |p: &[f32]| -> f64 {
             let (mut h, mut theta) = ([0.0; MEMORY], [0.0; FEATURES]);
             teacher_forward(p, &h_prev, &state, &mut h, &mut theta);
-            examples.iter().map(|(phi, u)| (*u * sigmoid(theta.iter().zip(phi).map(|(a, b)| a * b).sum())) as f64).sum()
+            examples
+                .iter()
+                .map(|(phi, u)| {
+                    (*u * sigmoid(theta.iter().zip(phi).map(|(a, b)| a * b).sum())) as f64
+                })
+                .sum()
         };
         let (mut h, mut theta) = ([0.0; MEMORY], [0.0; FEATURES]);
         teacher_forward(&params, &h_prev, &state, &mut h, &mut theta);
@@ -377,7 +467,11 @@ mod tests {
             up[k] += step;
             dn[k] -= step;
             let fd = (objective(&up) - objective(&dn)) / (2.0 * step as f64);
-            assert!((fd - grads[k] as f64).abs() < 1e-3 + 2e-2 * (grads[k] as f64).abs(), "param {k}: fd {fd} vs {}", grads[k]);
+            assert!(
+                (fd - grads[k] as f64).abs() < 1e-3 + 2e-2 * (grads[k] as f64).abs(),
+                "param {k}: fd {fd} vs {}",
+                grads[k]
+            );
         }
         assert!(grads.iter().any(|g| g.abs() > 1e-3));
     }

@@ -21,7 +21,10 @@ pub struct LabelsOnly {
 impl LabelsOnly {
     /// Cycles through L with its own stream `rng`.
     pub fn new(seed: &PreparedSeed, rng: Rng) -> LabelsOnly {
-        LabelsOnly { labeled: seed.split.labeled.clone(), rng }
+        LabelsOnly {
+            labeled: seed.split.labeled.clone(),
+            rng,
+        }
     }
 }
 
@@ -36,10 +39,23 @@ impl Distiller for LabelsOnly {
         active.truncate(len);
     }
 
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
-        train_step(net, optimizer, rows.len(), |net| {
-            inputs.forward(net, seed, rows);
-        }, |r, f, g, scale| losses::cross_entropy_label(f, seed.data.y[rows[r]], g, scale))
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
+        train_step(
+            net,
+            optimizer,
+            rows.len(),
+            |net| {
+                inputs.forward(net, seed, rows);
+            },
+            |r, f, g, scale| losses::cross_entropy_label(f, seed.data.y[rows[r]], g, scale),
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

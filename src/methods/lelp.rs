@@ -23,10 +23,10 @@ use ndarray::Array2;
 use std::any::Any;
 
 use crate::config::Checked;
-use crate::seed::{Inputs, PreparedSeed};
 use crate::losses;
 use crate::model::{Mlp, Optimizer};
 use crate::rng::Rng;
+use crate::seed::{Inputs, PreparedSeed};
 
 /// Power-iteration steps per principal direction.
 const POWER_STEPS: usize = 100;
@@ -65,7 +65,9 @@ struct ClassSplit {
 /// Top `k` principal directions of the centred `rows` by power iteration with deflation, each with
 /// the standard deviation of the data along it. Directions with no spread are dropped.
 fn principal_directions(rows: &[Vec<f64>], k: usize) -> Vec<(Vec<f64>, f64)> {
-    let Some(first) = rows.first() else { return Vec::new() };
+    let Some(first) = rows.first() else {
+        return Vec::new();
+    };
     let d = first.len();
     let mut found: Vec<(Vec<f64>, f64)> = Vec::new();
     let orthogonalise = |v: &mut Vec<f64>, found: &[(Vec<f64>, f64)]| {
@@ -131,7 +133,11 @@ pub fn subclass_targets(prep: &PreparedSeed, s: usize) -> Array2<f32> {
         // No embedding (cannot happen after the config check): fall back to the class targets.
         for i in 0..n {
             for c in 0..classes {
-                let w = if prep.is_labeled[i] { (prep.data.y[i] == c) as u8 as f32 } else { prep.teacher.probs[[i, c]] };
+                let w = if prep.is_labeled[i] {
+                    (prep.data.y[i] == c) as u8 as f32
+                } else {
+                    prep.teacher.probs[[i, c]]
+                };
                 targets[[i, c * s]] = w;
             }
         }
@@ -146,29 +152,56 @@ pub fn subclass_targets(prep: &PreparedSeed, s: usize) -> Array2<f32> {
         }
         v
     };
-    let group = |i: usize| if prep.is_labeled[i] { prep.data.y[i] } else { prep.teacher.labels[i] };
+    let group = |i: usize| {
+        if prep.is_labeled[i] {
+            prep.data.y[i]
+        } else {
+            prep.teacher.labels[i]
+        }
+    };
     let residuals: Vec<Vec<f64>> = (0..n).map(residual).collect();
     let splits: Vec<ClassSplit> = (0..classes)
         .map(|c| {
-            let members: Vec<&Vec<f64>> = prep.train_rows.iter().filter(|&&i| group(i) == c).map(|&i| &residuals[i]).collect();
+            let members: Vec<&Vec<f64>> = prep
+                .train_rows
+                .iter()
+                .filter(|&&i| group(i) == c)
+                .map(|&i| &residuals[i])
+                .collect();
             let d = emb.ncols();
             let mut mean = vec![0.0; d];
             for r in &members {
                 mean.iter_mut().zip(r.iter()).for_each(|(m, a)| *m += a);
             }
-            mean.iter_mut().for_each(|m| *m /= members.len().max(1) as f64);
-            let centred: Vec<Vec<f64>> = members.iter().map(|r| r.iter().zip(&mean).map(|(a, m)| a - m).collect()).collect();
-            ClassSplit { mean, directions: principal_directions(&centred, s / 2) }
+            mean.iter_mut()
+                .for_each(|m| *m /= members.len().max(1) as f64);
+            let centred: Vec<Vec<f64>> = members
+                .iter()
+                .map(|r| r.iter().zip(&mean).map(|(a, m)| a - m).collect())
+                .collect();
+            ClassSplit {
+                mean,
+                directions: principal_directions(&centred, s / 2),
+            }
         })
         .collect();
     let mut logits = vec![0.0f32; s];
     for i in 0..n {
         let r = &residuals[i];
         for (c, split) in splits.iter().enumerate() {
-            let w = if prep.is_labeled[i] { (prep.data.y[i] == c) as u8 as f32 } else { prep.teacher.probs[[i, c]] };
+            let w = if prep.is_labeled[i] {
+                (prep.data.y[i] == c) as u8 as f32
+            } else {
+                prep.teacher.probs[[i, c]]
+            };
             for (k, pair) in logits.chunks_mut(2).enumerate() {
                 let z = split.directions.get(k).map_or(0.0, |(v, sd)| {
-                    r.iter().zip(&split.mean).zip(v).map(|((a, m), b)| (a - m) * b).sum::<f64>() / sd
+                    r.iter()
+                        .zip(&split.mean)
+                        .zip(v)
+                        .map(|((a, m), b)| (a - m) * b)
+                        .sum::<f64>()
+                        / sd
                 }) as f32;
                 pair[0] = z;
                 pair[1] = -z;
@@ -195,7 +228,10 @@ impl Lelp {
     /// Compute the subclass targets for this seed.
     pub fn new(prep: &PreparedSeed, cfg: &Checked) -> Lelp {
         let s = cfg.lelp_subclasses;
-        Lelp { subclasses: s, targets: subclass_targets(prep, s) }
+        Lelp {
+            subclasses: s,
+            targets: subclass_targets(prep, s),
+        }
     }
 
     /// The wider student: hidden layers and the first subclass of each class copied from the
@@ -211,24 +247,49 @@ impl Lelp {
             net.biases[l].assign(&init.biases[l]);
         }
         for c in 0..classes {
-            net.weights[last].column_mut(c * subclasses).assign(&init.weights[last].column(c));
+            net.weights[last]
+                .column_mut(c * subclasses)
+                .assign(&init.weights[last].column(c));
             net.biases[last][c * subclasses] = init.biases[last][c];
         }
         net
     }
 
     /// One minibatch of subclass cross-entropy.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &PreparedSeed, rows: &[usize]) -> f32 {
+    pub fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        prep: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         let targets = &self.targets;
-        crate::model::train_step(net, optimizer, rows.len(), |net| {
-            inputs.forward(net, prep, rows);
-        }, |r, f, g, scale| subclass_loss(f, targets.row(rows[r]).as_slice().expect("contiguous"), g, scale))
+        crate::model::train_step(
+            net,
+            optimizer,
+            rows.len(),
+            |net| {
+                inputs.forward(net, prep, rows);
+            },
+            |r, f, g, scale| {
+                subclass_loss(
+                    f,
+                    targets.row(rows[r]).as_slice().expect("contiguous"),
+                    g,
+                    scale,
+                )
+            },
+        )
     }
 
     /// Share of each class's training rows whose likeliest subclass is each subclass: the smallest
     /// such share over every (class, subclass) pair (0 would mean an empty subclass).
     pub fn stats(&self, prep: &PreparedSeed) -> Vec<(&'static str, f64)> {
-        vec![("smallest_subclass_share", smallest_subclass_share(&self.targets, prep, self.subclasses))]
+        vec![(
+            "smallest_subclass_share",
+            smallest_subclass_share(&self.targets, prep, self.subclasses),
+        )]
     }
 }
 
@@ -238,7 +299,11 @@ pub fn smallest_subclass_share(targets: &Array2<f32>, prep: &PreparedSeed, s: us
     let mut counts = vec![0usize; classes * s];
     let mut totals = vec![0usize; classes];
     for &i in &prep.train_rows {
-        let c = if prep.is_labeled[i] { prep.data.y[i] } else { prep.teacher.labels[i] };
+        let c = if prep.is_labeled[i] {
+            prep.data.y[i]
+        } else {
+            prep.teacher.labels[i]
+        };
         let part = targets.row(i);
         let part = &part.as_slice().expect("contiguous")[c * s..(c + 1) * s];
         counts[c * s + crate::model::mlp::argmax(part)] += 1;
@@ -254,12 +319,27 @@ pub fn smallest_subclass_share(targets: &Array2<f32>, prep: &PreparedSeed, s: us
 /// LELP's row of the method table: its distiller and its wider initial student.
 pub fn build(b: &super::Build) -> super::Built {
     let lelp = Lelp::new(b.seed, b.cfg);
-    let net = Lelp::initial_student(b.init, lelp.subclasses, b.cfg.student.batch_size, &mut b.rng());
-    super::Built { distiller: Box::new(lelp), net: Some(net) }
+    let net = Lelp::initial_student(
+        b.init,
+        lelp.subclasses,
+        b.cfg.student.batch_size,
+        &mut b.rng(),
+    );
+    super::Built {
+        distiller: Box::new(lelp),
+        net: Some(net),
+    }
 }
 
 impl super::Distiller for Lelp {
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         Lelp::train_batch(self, net, optimizer, inputs, seed, rows)
     }
 
@@ -305,7 +385,11 @@ mod tests {
                 zp[j] += h;
                 zm[j] -= h;
                 let fd = (loss(&zp, &mut s2) - loss(&zm, &mut s2)) / (2.0 * h);
-                assert!((fd - grad[j]).abs() < 2e-3 + 3e-2 * grad[j].abs(), "dz[{j}]: {fd} vs {}", grad[j]);
+                assert!(
+                    (fd - grad[j]).abs() < 2e-3 + 3e-2 * grad[j].abs(),
+                    "dz[{j}]: {fd} vs {}",
+                    grad[j]
+                );
             }
             let mut f = z.clone();
             softmax_in_place(&mut f);
@@ -330,8 +414,15 @@ mod tests {
         let dirs = principal_directions(&rows, 2);
         assert_eq!(dirs.len(), 2);
         let v = &dirs[0].0;
-        assert!((v[0].abs() - 0.5f64.sqrt()).abs() < 1e-2 && v[2].abs() < 0.05, "{v:?}");
-        assert!(dirs[0].1 > 3.0 && dirs[1].1 < 0.8, "{:?}", dirs.iter().map(|d| d.1).collect::<Vec<_>>());
+        assert!(
+            (v[0].abs() - 0.5f64.sqrt()).abs() < 1e-2 && v[2].abs() < 0.05,
+            "{v:?}"
+        );
+        assert!(
+            dirs[0].1 > 3.0 && dirs[1].1 < 0.8,
+            "{:?}",
+            dirs.iter().map(|d| d.1).collect::<Vec<_>>()
+        );
         // A basis of the classifier span removes those directions exactly.
         let w = Array2::from_shape_vec((3, 2), vec![1.0f32, 0.0, 1.0, 0.0, 0.0, 2.0]).unwrap();
         let b = span_basis(&w);

@@ -9,11 +9,11 @@
 //! `G_l . g_{l,i} = (a_{l,i}^T G_l) . delta_{l,i} + gb_l . delta_{l,i}`, one matrix product per layer
 //! for the whole batch.
 
-use crate::seed::PreparedSeed;
 use crate::linalg::matmul;
 use crate::losses;
 use crate::model::Mlp;
 use crate::rng::Rng;
+use crate::seed::PreparedSeed;
 
 /// The student's look-ahead copy and the validation batches it is scored on.
 #[derive(Clone, Debug)]
@@ -71,7 +71,12 @@ impl Lookahead {
         let (p, d) = self.net.probs_and_delta_mut();
         let mut loss = 0.0;
         for (r, &row) in rows.iter().enumerate() {
-            loss += losses::cross_entropy_label(&p[r * c..(r + 1) * c], prep.data.y[row], &mut d[r * c..(r + 1) * c], scale);
+            loss += losses::cross_entropy_label(
+                &p[r * c..(r + 1) * c],
+                prep.data.y[row],
+                &mut d[r * c..(r + 1) * c],
+                scale,
+            );
         }
         self.val_loss = loss * scale;
         self.net.backward();
@@ -115,8 +120,8 @@ pub fn sigmoid(x: f32) -> f32 {
 mod tests {
     use super::*;
     use crate::config::Checked;
-    use crate::seed::{DataSource, Needs, PreparedSeed};
     use crate::rng::Stream;
+    use crate::seed::{DataSource, Needs, PreparedSeed};
     use serde_json::json;
 
     fn small_prep() -> (Checked, PreparedSeed) {
@@ -125,7 +130,13 @@ mod tests {
             json!({"samples": 300, "validation": 40, "labeled": 20, "student": {"hidden": [5, 4], "batch_size": 8}}),
         )
         .unwrap();
-        let prep = PreparedSeed::new(&cfg, &DataSource::Builtin("moons".into()), 3, Needs::default()).unwrap();
+        let prep = PreparedSeed::new(
+            &cfg,
+            &DataSource::Builtin("moons".into()),
+            3,
+            Needs::default(),
+        )
+        .unwrap();
         (cfg, prep)
     }
 
@@ -145,12 +156,21 @@ mod tests {
         let eta = 0.5f32;
         let lambda: Vec<f32> = (0..n).map(|_| r.range(0.2, 1.0)).collect();
         // Per-example output deltas (unscaled) of soft CE against random targets.
-        let targets: Vec<[f32; 2]> = (0..n).map(|_| { let t = r.uniform(); [t, 1.0 - t] }).collect();
+        let targets: Vec<[f32; 2]> = (0..n)
+            .map(|_| {
+                let t = r.uniform();
+                [t, 1.0 - t]
+            })
+            .collect();
         let val_rows: Vec<usize> = prep.split.validation.clone();
         let val_loss = |w: &Mlp| -> f64 {
             let mut w = w.clone();
             let p = w.forward_rows(prep.data.x.view(), &val_rows).to_vec();
-            val_rows.iter().enumerate().map(|(i, &row)| -(p[i * c + prep.data.y[row]].max(1e-12) as f64).ln()).sum::<f64>()
+            val_rows
+                .iter()
+                .enumerate()
+                .map(|(i, &row)| -(p[i * c + prep.data.y[row]].max(1e-12) as f64).ln())
+                .sum::<f64>()
                 / val_rows.len() as f64
         };
         let stepped = |net: &Mlp, lam: &[f32]| -> Mlp {
@@ -201,11 +221,18 @@ mod tests {
             up[i] += h;
             let mut down = lambda.clone();
             down[i] -= h;
-            let fd = (val_loss(&stepped(&net, &up)) - val_loss(&stepped(&net, &down))) / (2.0 * h as f64);
+            let fd = (val_loss(&stepped(&net, &up)) - val_loss(&stepped(&net, &down)))
+                / (2.0 * h as f64);
             let analytic = -(eta as f64 / n as f64) * dots[i] as f64;
-            assert!((fd - analytic).abs() < 2e-4 + 3e-2 * analytic.abs(), "example {i}: fd {fd} vs analytic {analytic}");
+            assert!(
+                (fd - analytic).abs() < 2e-4 + 3e-2 * analytic.abs(),
+                "example {i}: fd {fd} vs analytic {analytic}"
+            );
         }
-        assert!(dots.iter().any(|d| d.abs() > 1e-3), "degenerate case: {dots:?}");
+        assert!(
+            dots.iter().any(|d| d.abs() > 1e-3),
+            "degenerate case: {dots:?}"
+        );
     }
 
     #[test]

@@ -45,7 +45,14 @@ pub trait Distiller: std::fmt::Debug + Send {
     }
 
     /// Train one minibatch of `rows`, their inputs through `inputs`; returns the summed loss.
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32;
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32;
 
     /// Called when an epoch completes.
     fn finish_epoch(&mut self) {}
@@ -153,7 +160,10 @@ impl Build<'_> {
 
     /// A distiller that trains the shared initial student.
     pub fn plain(&self, d: impl Distiller + 'static) -> Built {
-        Built { distiller: Box::new(d), net: None }
+        Built {
+            distiller: Box::new(d),
+            net: None,
+        }
     }
 }
 
@@ -407,16 +417,23 @@ impl Method {
 
     /// The built-in method called `name`.
     pub fn named(name: &str) -> crate::Result<Method> {
-        TABLE.iter().find(|f| f.name == name.trim()).map(Method).ok_or_else(|| crate::Error::Unknown {
-            kind: "method",
-            name: name.to_string(),
-            known: TABLE.iter().map(|f| f.name).collect::<Vec<_>>().join(", "),
-        })
+        TABLE
+            .iter()
+            .find(|f| f.name == name.trim())
+            .map(Method)
+            .ok_or_else(|| crate::Error::Unknown {
+                kind: "method",
+                name: name.to_string(),
+                known: TABLE.iter().map(|f| f.name).collect::<Vec<_>>().join(", "),
+            })
     }
 
     /// The methods a checked config runs, in order (its names were checked against [`TABLE`]).
     pub fn list(cfg: &Checked) -> Vec<Method> {
-        cfg.method_names().iter().map(|n| Method::named(n).expect("the check knows every built-in method")).collect()
+        cfg.method_names()
+            .iter()
+            .map(|n| Method::named(n).expect("the check knows every built-in method"))
+            .collect()
     }
 
     /// Every built-in method, in display order.
@@ -426,7 +443,11 @@ impl Method {
 
     /// The six core methods: a config's default.
     pub fn core() -> Vec<Method> {
-        TABLE.iter().filter(|f| f.group == Group::Core).map(Method).collect()
+        TABLE
+            .iter()
+            .filter(|f| f.group == Group::Core)
+            .map(Method)
+            .collect()
     }
 
     /// Its facts.
@@ -474,13 +495,20 @@ impl Method {
     pub fn index(self) -> u64 {
         match TABLE.iter().position(|f| f.name == self.0.name) {
             Some(i) => i as u64,
-            None => TABLE.len() as u64 + crate::data::builtin::fnv1a(self.0.name.as_bytes()) % 1_000_000,
+            None => {
+                TABLE.len() as u64 + crate::data::builtin::fnv1a(self.0.name.as_bytes()) % 1_000_000
+            }
         }
     }
 
     /// Build this method's distiller for one seed; `init` is the shared initial student.
     pub fn build(self, seed: &PreparedSeed, cfg: &Checked, init: &Mlp) -> Built {
-        (self.0.build)(&Build { seed, cfg, init, stream: self.index() })
+        (self.0.build)(&Build {
+            seed,
+            cfg,
+            init,
+            stream: self.index(),
+        })
     }
 
     /// Parse a comma-separated list as given to `--methods`, as the JSON value of the config key
@@ -557,7 +585,13 @@ pub(crate) fn train_distilled(
 
 /// The baseline loss of one training row: cross-entropy on the true label for a row of L, on the
 /// teacher's soft label otherwise (vanilla distillation). Returns the loss; writes `scale * dL/dz`.
-pub(crate) fn distill_row(prep: &PreparedSeed, row: usize, f: &[f32], grad: &mut [f32], scale: f32) -> f32 {
+pub(crate) fn distill_row(
+    prep: &PreparedSeed,
+    row: usize,
+    f: &[f32],
+    grad: &mut [f32],
+    scale: f32,
+) -> f32 {
     if prep.is_labeled[row] {
         losses::cross_entropy_label(f, prep.data.y[row], grad, scale)
     } else {
@@ -575,9 +609,19 @@ mod tests {
     fn names_round_trip_and_match_serde() {
         for m in Method::all() {
             assert_eq!(Method::named(m.name()).unwrap(), m);
-            assert_eq!(serde_json::to_string(&m).unwrap(), format!("\"{}\"", m.name()));
-            assert_eq!(serde_json::from_str::<Method>(&format!("\"{}\"", m.name())).unwrap(), m);
-            assert!(!m.description().is_empty() && !m.source().is_empty(), "{}", m.name());
+            assert_eq!(
+                serde_json::to_string(&m).unwrap(),
+                format!("\"{}\"", m.name())
+            );
+            assert_eq!(
+                serde_json::from_str::<Method>(&format!("\"{}\"", m.name())).unwrap(),
+                m
+            );
+            assert!(
+                !m.description().is_empty() && !m.source().is_empty(),
+                "{}",
+                m.name()
+            );
         }
         for (i, m) in Method::all().iter().enumerate() {
             assert_eq!(m.index(), i as u64);
@@ -586,7 +630,10 @@ mod tests {
         assert_eq!(core.len(), 6);
         assert_eq!(&Method::all()[..6], &core[..], "the core six come first");
         let err = Method::named("slamm").unwrap_err().to_string();
-        assert!(err.contains("slamm") && err.contains("vanilla") && err.contains("l2t"), "{err}");
+        assert!(
+            err.contains("slamm") && err.contains("vanilla") && err.contains("l2t"),
+            "{err}"
+        );
         let names: Vec<&str> = TABLE.iter().map(|f| f.name).collect();
         let mut unique = names.clone();
         unique.sort_unstable();
@@ -601,7 +648,9 @@ mod tests {
             for key in f.settings {
                 let mut v = &defaults;
                 for p in key.split('.') {
-                    v = v.get(p).unwrap_or_else(|| panic!("{}: {key} is not a config key", f.name));
+                    v = v
+                        .get(p)
+                        .unwrap_or_else(|| panic!("{}: {key} is not a config key", f.name));
                 }
             }
         }
@@ -610,7 +659,13 @@ mod tests {
     #[test]
     fn lists_parse_to_config_values() {
         assert_eq!(Method::parse_list("all").unwrap(), serde_json::json!("all"));
-        assert_eq!(Method::parse_list("vanilla, rad_random,").unwrap(), serde_json::json!(["vanilla", "rad_random"]));
-        assert!(Method::parse_list("vanilla,magic").unwrap_err().to_string().contains("magic"));
+        assert_eq!(
+            Method::parse_list("vanilla, rad_random,").unwrap(),
+            serde_json::json!(["vanilla", "rad_random"])
+        );
+        assert!(Method::parse_list("vanilla,magic")
+            .unwrap_err()
+            .to_string()
+            .contains("magic"));
     }
 }

@@ -26,12 +26,12 @@
 use std::any::Any;
 
 use crate::config::Checked;
-use crate::model::predict_rows;
-use crate::seed::{Inputs, PreparedSeed};
 use crate::methods::distill_row;
 use crate::model::mlp::argmax;
+use crate::model::predict_rows;
 use crate::model::{Mlp, Optimizer};
 use crate::rng::Rng;
+use crate::seed::{Inputs, PreparedSeed};
 
 /// How the queried points are chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +53,13 @@ pub enum Rule {
 /// the highest gains first, each up to `min(1, t / g_i)` (value `min(g_i, t)` per point), until the
 /// budget is spent; the resulting value is concave in `t`, so a golden-section search finds the
 /// level. Points above the level get `p_i = t / g_i` (equal values: hedging), points below it `1`.
-pub fn robust_probabilities(gains: &[f32], k: f32, budget: usize, order: &mut Vec<usize>, out: &mut [f32]) {
+pub fn robust_probabilities(
+    gains: &[f32],
+    k: f32,
+    budget: usize,
+    order: &mut Vec<usize>,
+    out: &mut [f32],
+) {
     let n = gains.len();
     out[..n].fill(0.0);
     let budget = budget.min(n);
@@ -63,7 +69,9 @@ pub fn robust_probabilities(gains: &[f32], k: f32, budget: usize, order: &mut Ve
     order.clear();
     order.extend(0..n);
     // Highest gain first; ties by index so the result is deterministic.
-    crate::order::sort_by(order, &|&a, &b| gains[b].total_cmp(&gains[a]).then(a.cmp(&b)));
+    crate::order::sort_by(order, &|&a, &b| {
+        gains[b].total_cmp(&gains[a]).then(a.cmp(&b))
+    });
     const FLOOR: f64 = 1e-9;
     let g = |i: usize| (gains[order[i]] as f64).max(FLOOR);
     let b = budget as f64;
@@ -146,7 +154,9 @@ pub fn systematic_sample(p: &[f32], rng: &mut Rng, out: &mut Vec<usize>) {
     }
     // Rounding can leave the last draw just short: take the likeliest point not yet drawn.
     while out.len() < target {
-        let best = (0..p.len()).filter(|i| !out.contains(i)).max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a)));
+        let best = (0..p.len())
+            .filter(|i| !out.contains(i))
+            .max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a)));
         match best {
             Some(i) => out.push(i),
             None => break,
@@ -175,7 +185,9 @@ impl Rad {
     /// Budget and schedule from the config; the method's randomness comes from `rng`.
     pub fn new(prep: &PreparedSeed, cfg: &Checked, rule: Rule, rng: Rng) -> Rad {
         let u = prep.split.unlabeled.len();
-        let budget = ((cfg.query_budget as f64 * u as f64).round() as usize).clamp(1, u.max(1)).min(u);
+        let budget = ((cfg.query_budget as f64 * u as f64).round() as usize)
+            .clamp(1, u.max(1))
+            .min(u);
         let rounds = cfg.query_rounds.max(1);
         let epochs = cfg.student.epochs.max(1);
         let schedule = (0..rounds)
@@ -202,12 +214,23 @@ impl Rad {
     /// Spend the rounds due at the start of `epoch` with the student `net`; true if any point was
     /// queried.
     pub fn start_epoch(&mut self, net: &mut Mlp, prep: &PreparedSeed, epoch: usize) -> bool {
-        let due: usize = self.schedule.iter().filter(|(e, _)| *e == epoch).map(|(_, p)| p).sum();
+        let due: usize = self
+            .schedule
+            .iter()
+            .filter(|(e, _)| *e == epoch)
+            .map(|(_, p)| p)
+            .sum();
         if due == 0 {
             return false;
         }
         self.candidates.clear();
-        self.candidates.extend(prep.split.unlabeled.iter().copied().filter(|&r| !self.include[r]));
+        self.candidates.extend(
+            prep.split
+                .unlabeled
+                .iter()
+                .copied()
+                .filter(|&r| !self.include[r]),
+        );
         let due = due.min(self.candidates.len());
         if due == 0 {
             return false;
@@ -228,7 +251,12 @@ impl Rad {
                 for (idx, p) in probs.rows().into_iter().enumerate() {
                     let p = p.as_slice().expect("contiguous");
                     let top = argmax(p);
-                    let second = p.iter().enumerate().filter(|&(j, _)| j != top).map(|(_, &v)| v).fold(0.0f32, f32::max);
+                    let second = p
+                        .iter()
+                        .enumerate()
+                        .filter(|&(j, _)| j != top)
+                        .map(|(_, &v)| v)
+                        .fold(0.0f32, f32::max);
                     let uncertainty = 1.0 - (p[top] - second);
                     let row = self.candidates[idx];
                     self.gains.push(match self.rule {
@@ -241,7 +269,9 @@ impl Rad {
                     self.scratch.extend(0..self.candidates.len());
                     let g = &self.gains;
                     let c = &self.candidates;
-                    crate::order::sort_by(&mut self.scratch, &|&a, &b| g[b].total_cmp(&g[a]).then(c[a].cmp(&c[b])));
+                    crate::order::sort_by(&mut self.scratch, &|&a, &b| {
+                        g[b].total_cmp(&g[a]).then(c[a].cmp(&c[b]))
+                    });
                     self.picks.extend_from_slice(&self.scratch[..due]);
                 } else {
                     // The adversary spoils as many points as the teacher is expected to get wrong
@@ -252,10 +282,21 @@ impl Rad {
                     self.scratch.clear();
                     self.scratch.extend(0..self.candidates.len());
                     let g = &self.gains;
-                    crate::order::sort_by(&mut self.scratch, &|&a, &b| g[b].total_cmp(&g[a]).then(a.cmp(&b)));
-                    let k: f32 = self.scratch[..due].iter().map(|&i| 1.0 - prep.alpha_raw[self.candidates[i]].clamp(0.0, 1.0)).sum();
+                    crate::order::sort_by(&mut self.scratch, &|&a, &b| {
+                        g[b].total_cmp(&g[a]).then(a.cmp(&b))
+                    });
+                    let k: f32 = self.scratch[..due]
+                        .iter()
+                        .map(|&i| 1.0 - prep.alpha_raw[self.candidates[i]].clamp(0.0, 1.0))
+                        .sum();
                     let m = self.candidates.len();
-                    robust_probabilities(&self.gains, k, due, &mut self.scratch, &mut self.probs[..m]);
+                    robust_probabilities(
+                        &self.gains,
+                        k,
+                        due,
+                        &mut self.scratch,
+                        &mut self.probs[..m],
+                    );
                     systematic_sample(&self.probs[..m], &mut self.rng, &mut self.picks);
                 }
             }
@@ -269,17 +310,41 @@ impl Rad {
     }
 
     /// One minibatch of soft cross-entropy on L and the queried points.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &PreparedSeed, rows: &[usize]) -> f32 {
-        crate::model::train_step(net, optimizer, rows.len(), |net| {
-            inputs.forward(net, prep, rows);
-        }, |r, f, g, scale| distill_row(prep, rows[r], f, g, scale))
+    pub fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        prep: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
+        crate::model::train_step(
+            net,
+            optimizer,
+            rows.len(),
+            |net| {
+                inputs.forward(net, prep, rows);
+            },
+            |r, f, g, scale| distill_row(prep, rows[r], f, g, scale),
+        )
     }
 
     /// Queries spent and the share of queried points the teacher labels correctly.
     pub fn stats(&self, prep: &PreparedSeed) -> Vec<(&'static str, f64)> {
-        let right = self.queried.iter().filter(|&&r| prep.teacher.labels[r] == prep.data.y[r]).count();
-        let acc = if self.queried.is_empty() { 0.0 } else { right as f64 / self.queried.len() as f64 };
-        vec![("queried", self.queried.len() as f64), ("queried_teacher_accuracy", acc)]
+        let right = self
+            .queried
+            .iter()
+            .filter(|&&r| prep.teacher.labels[r] == prep.data.y[r])
+            .count();
+        let acc = if self.queried.is_empty() {
+            0.0
+        } else {
+            right as f64 / self.queried.len() as f64
+        };
+        vec![
+            ("queried", self.queried.len() as f64),
+            ("queried_teacher_accuracy", acc),
+        ]
     }
 }
 
@@ -292,7 +357,14 @@ impl super::Distiller for Rad {
         active.extend(order.iter().copied().filter(|&r| self.include[r]));
     }
 
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         Rad::train_batch(self, net, optimizer, inputs, seed, rows)
     }
 
@@ -316,7 +388,11 @@ mod tests {
 
     /// The learner's worst-case value of inclusion probabilities p against k spoiled points.
     fn worst_case(p: &[f32], g: &[f32], k: usize) -> f64 {
-        let mut v: Vec<f64> = p.iter().zip(g).map(|(a, b)| (*a as f64) * (*b as f64)).collect();
+        let mut v: Vec<f64> = p
+            .iter()
+            .zip(g)
+            .map(|(a, b)| (*a as f64) * (*b as f64))
+            .collect();
         crate::order::sort_by(&mut v, &|a, b| b.total_cmp(a));
         v.iter().skip(k).sum()
     }
@@ -332,12 +408,28 @@ mod tests {
             let (mut order, mut p) = (Vec::new(), vec![0.0; n]);
             robust_probabilities(&gains, k as f32, budget, &mut order, &mut p);
             let total: f32 = p.iter().sum();
-            assert!((total - budget as f32).abs() < 1e-3, "case {case}: sum {total} vs {budget}");
+            assert!(
+                (total - budget as f32).abs() < 1e-3,
+                "case {case}: sum {total} vs {budget}"
+            );
             assert!(p.iter().all(|&v| (0.0..=1.0 + 1e-6).contains(&v)));
             // The support is the top gains.
-            let min_in = gains.iter().zip(&p).filter(|(_, &q)| q > 0.0).map(|(g, _)| *g).fold(f32::MAX, f32::min);
-            let max_out = gains.iter().zip(&p).filter(|(_, &q)| q == 0.0).map(|(g, _)| *g).fold(f32::MIN, f32::max);
-            assert!(min_in >= max_out, "case {case}: support is not the top gains");
+            let min_in = gains
+                .iter()
+                .zip(&p)
+                .filter(|(_, &q)| q > 0.0)
+                .map(|(g, _)| *g)
+                .fold(f32::MAX, f32::min);
+            let max_out = gains
+                .iter()
+                .zip(&p)
+                .filter(|(_, &q)| q == 0.0)
+                .map(|(g, _)| *g)
+                .fold(f32::MIN, f32::max);
+            assert!(
+                min_in >= max_out,
+                "case {case}: support is not the top gains"
+            );
             // Worst case at least that of greedy top-b, uniform, and random feasible choices.
             let ours = worst_case(&p, &gains, k);
             let mut idx: Vec<usize> = (0..n).collect();
@@ -345,14 +437,23 @@ mod tests {
             let mut greedy = vec![0.0f32; n];
             idx[..budget].iter().for_each(|&i| greedy[i] = 1.0);
             let uniform = vec![budget as f32 / n as f32; n];
-            assert!(ours + 1e-4 >= worst_case(&greedy, &gains, k), "case {case}: greedy wins");
-            assert!(ours + 1e-4 >= worst_case(&uniform, &gains, k), "case {case}: uniform wins");
+            assert!(
+                ours + 1e-4 >= worst_case(&greedy, &gains, k),
+                "case {case}: greedy wins"
+            );
+            assert!(
+                ours + 1e-4 >= worst_case(&uniform, &gains, k),
+                "case {case}: uniform wins"
+            );
             for _ in 0..50 {
                 let raw: Vec<f32> = (0..n).map(|_| r.uniform()).collect();
                 let s: f32 = raw.iter().sum();
                 let q: Vec<f32> = raw.iter().map(|v| v * budget as f32 / s).collect();
                 if q.iter().all(|&v| v <= 1.0) {
-                    assert!(ours + 1e-4 >= worst_case(&q, &gains, k), "case {case}: a random choice wins");
+                    assert!(
+                        ours + 1e-4 >= worst_case(&q, &gains, k),
+                        "case {case}: a random choice wins"
+                    );
                 }
             }
         }

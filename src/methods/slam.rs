@@ -23,28 +23,51 @@ pub struct Slam {
 impl Slam {
     /// SLaM for `classes` classes.
     pub fn new(hard: bool, normalize_k: bool, classes: usize) -> Slam {
-        Slam { hard, normalize_k, scratch: vec![0.0; classes] }
+        Slam {
+            hard,
+            normalize_k,
+            scratch: vec![0.0; classes],
+        }
     }
 }
 
 impl Distiller for Slam {
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         let (hard, normalize_k, scratch) = (self.hard, self.normalize_k, &mut self.scratch);
-        train_distilled(net, optimizer, inputs, seed, rows, &seed.is_labeled, |row, f, g, scale| {
-            let target = if hard { seed.hard.row(row) } else { seed.teacher.probs.row(row) };
-            let top = seed.top.row(row);
-            losses::slam(
-                f,
-                target.as_slice().expect("contiguous"),
-                seed.alpha[row],
-                top.as_slice().expect("contiguous"),
-                seed.k,
-                normalize_k,
-                scratch,
-                g,
-                scale,
-            )
-        })
+        train_distilled(
+            net,
+            optimizer,
+            inputs,
+            seed,
+            rows,
+            &seed.is_labeled,
+            |row, f, g, scale| {
+                let target = if hard {
+                    seed.hard.row(row)
+                } else {
+                    seed.teacher.probs.row(row)
+                };
+                let top = seed.top.row(row);
+                losses::slam(
+                    f,
+                    target.as_slice().expect("contiguous"),
+                    seed.alpha[row],
+                    top.as_slice().expect("contiguous"),
+                    seed.k,
+                    normalize_k,
+                    scratch,
+                    g,
+                    scale,
+                )
+            },
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

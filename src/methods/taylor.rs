@@ -20,16 +20,34 @@ pub struct TaylorCe {
 impl TaylorCe {
     /// Taylor-CE of order `order` for `classes` classes.
     pub fn new(order: usize, classes: usize) -> TaylorCe {
-        TaylorCe { order, scratch: vec![0.0; classes] }
+        TaylorCe {
+            order,
+            scratch: vec![0.0; classes],
+        }
     }
 }
 
 impl Distiller for TaylorCe {
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         let (order, scratch) = (self.order, &mut self.scratch);
-        train_distilled(net, optimizer, inputs, seed, rows, &seed.is_labeled, |row, f, g, scale| {
-            losses::taylor_ce(f, seed.teacher.labels[row], order, scratch, g, scale)
-        })
+        train_distilled(
+            net,
+            optimizer,
+            inputs,
+            seed,
+            rows,
+            &seed.is_labeled,
+            |row, f, g, scale| {
+                losses::taylor_ce(f, seed.teacher.labels[row], order, scratch, g, scale)
+            },
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -31,10 +31,23 @@ impl Distiller for Ups {
         active.extend(order.iter().copied().filter(|&r| self.include[r]));
     }
 
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
-        train_step(net, optimizer, rows.len(), |net| {
-            inputs.forward(net, seed, rows);
-        }, |r, f, g, scale| self.loss_row(seed, rows[r], f, g, scale))
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
+        train_step(
+            net,
+            optimizer,
+            rows.len(),
+            |net| {
+                inputs.forward(net, seed, rows);
+            },
+            |r, f, g, scale| self.loss_row(seed, rows[r], f, g, scale),
+        )
     }
 
     fn stats(&self, seed: &PreparedSeed, _net: &mut Mlp) -> Vec<(&'static str, f64)> {
@@ -96,20 +109,30 @@ impl Ups {
         let mut include = prep.is_labeled.clone();
         for &row in &prep.split.unlabeled {
             let p = prep.teacher.probs.row(row);
-            let spread = |class: usize| prep.extras.spread.as_ref().map_or(0.0, |s| s[[row, class]]);
+            let spread =
+                |class: usize| prep.extras.spread.as_ref().map_or(0.0, |s| s[[row, class]]);
             let label = prep.teacher.labels[row];
             if p[label] >= u.threshold_positive && spread(label) <= u.max_spread {
                 positive[row] = label;
                 include[row] = true;
             }
             for class in 0..c {
-                if class != label && p[class] <= u.threshold_negative && spread(class) <= u.max_spread {
+                if class != label
+                    && p[class] <= u.threshold_negative
+                    && spread(class) <= u.max_spread
+                {
                     negative[[row, class]] = 1.0;
                     include[row] = true;
                 }
             }
         }
-        Ups { positive, negative, include, scratch: vec![0.0; c], scratch_grad: vec![0.0; c] }
+        Ups {
+            positive,
+            negative,
+            include,
+            scratch: vec![0.0; c],
+            scratch_grad: vec![0.0; c],
+        }
     }
 
     /// The positive pseudo-label of `row`, if one was selected.
@@ -119,7 +142,14 @@ impl Ups {
 
     /// The loss of one training row: CE on the true label (L), or CE on the positive pseudo-label
     /// plus the negative-learning loss (U).
-    pub fn loss_row(&mut self, prep: &PreparedSeed, row: usize, f: &[f32], grad: &mut [f32], scale: f32) -> f32 {
+    pub fn loss_row(
+        &mut self,
+        prep: &PreparedSeed,
+        row: usize,
+        f: &[f32],
+        grad: &mut [f32],
+        scale: f32,
+    ) -> f32 {
         if prep.is_labeled[row] {
             return losses::cross_entropy_label(f, prep.data.y[row], grad, scale);
         }
@@ -143,8 +173,15 @@ impl Ups {
     /// and the share of negative labels that are right (the true class is not among them).
     pub fn stats(&self, prep: &PreparedSeed) -> Vec<(&'static str, f64)> {
         let u = &prep.split.unlabeled;
-        let selected: Vec<usize> = u.iter().copied().filter(|&r| self.positive(r).is_some()).collect();
-        let right = selected.iter().filter(|&&r| self.positive[r] == prep.data.y[r]).count();
+        let selected: Vec<usize> = u
+            .iter()
+            .copied()
+            .filter(|&r| self.positive(r).is_some())
+            .collect();
+        let right = selected
+            .iter()
+            .filter(|&&r| self.positive[r] == prep.data.y[r])
+            .count();
         let (mut neg_total, mut neg_right) = (0usize, 0usize);
         for &r in u {
             for (class, &v) in self.negative.row(r).iter().enumerate() {
@@ -195,13 +232,20 @@ mod tests {
                     zp[j] += h;
                     zm[j] -= h;
                     let fd = (loss(&zp, &mut s) - loss(&zm, &mut s)) / (2.0 * h);
-                    assert!((fd - grad[j]).abs() < 2e-3 + 3e-2 * grad[j].abs(), "c={c} dz[{j}]: fd {fd} vs {}", grad[j]);
+                    assert!(
+                        (fd - grad[j]).abs() < 2e-3 + 3e-2 * grad[j].abs(),
+                        "c={c} dz[{j}]: fd {fd} vs {}",
+                        grad[j]
+                    );
                 }
             }
         }
         // No negatives: no loss, no gradient.
         let mut grad = vec![1.0; 3];
-        assert_eq!(negative_labels(&[0.2, 0.3, 0.5], &[0.0; 3], &mut [0.0; 3], &mut grad, 1.0), 0.0);
+        assert_eq!(
+            negative_labels(&[0.2, 0.3, 0.5], &[0.0; 3], &mut [0.0; 3], &mut grad, 1.0),
+            0.0
+        );
         assert_eq!(grad, vec![0.0; 3]);
     }
 
@@ -219,7 +263,10 @@ mod tests {
         let a = Array2::from_shape_vec((1, 2), vec![0.2f32, 0.8]).unwrap();
         let b = Array2::from_shape_vec((1, 2), vec![0.6f32, 0.4]).unwrap();
         let s = crate::teacher::spread(&[a.clone(), b]).unwrap();
-        assert!((s[[0, 0]] - 0.2).abs() < 1e-6 && (s[[0, 1]] - 0.2).abs() < 1e-6, "{s:?}");
+        assert!(
+            (s[[0, 0]] - 0.2).abs() < 1e-6 && (s[[0, 1]] - 0.2).abs() < 1e-6,
+            "{s:?}"
+        );
         assert_eq!(crate::teacher::spread(&[a.clone(), a]).unwrap().sum(), 0.0);
         assert!(crate::teacher::spread(&[]).is_none());
     }

@@ -17,15 +17,35 @@ pub struct Vanilla {
 }
 
 impl Distiller for Vanilla {
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         let hard = self.hard;
-        train_distilled(net, optimizer, inputs, seed, rows, &seed.is_labeled, |row, f, g, scale| {
-            if hard {
-                losses::cross_entropy_label(f, seed.teacher.labels[row], g, scale)
-            } else {
-                losses::cross_entropy(f, seed.teacher.probs.row(row).as_slice().expect("contiguous"), g, scale)
-            }
-        })
+        train_distilled(
+            net,
+            optimizer,
+            inputs,
+            seed,
+            rows,
+            &seed.is_labeled,
+            |row, f, g, scale| {
+                if hard {
+                    losses::cross_entropy_label(f, seed.teacher.labels[row], g, scale)
+                } else {
+                    losses::cross_entropy(
+                        f,
+                        seed.teacher.probs.row(row).as_slice().expect("contiguous"),
+                        g,
+                        scale,
+                    )
+                }
+            },
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -32,10 +32,30 @@ impl Distiller for VanillaLv {
         rows
     }
 
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
-        train_distilled(net, optimizer, inputs, seed, rows, &self.truth, |row, f, g, scale| {
-            losses::cross_entropy(f, seed.teacher.probs.row(row).as_slice().expect("contiguous"), g, scale)
-        })
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
+        train_distilled(
+            net,
+            optimizer,
+            inputs,
+            seed,
+            rows,
+            &self.truth,
+            |row, f, g, scale| {
+                losses::cross_entropy(
+                    f,
+                    seed.teacher.probs.row(row).as_slice().expect("contiguous"),
+                    g,
+                    scale,
+                )
+            },
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -20,9 +20,9 @@
 use std::any::Any;
 
 use crate::config::Checked;
-use crate::seed::{Inputs, PreparedSeed};
 use crate::methods::{distill_row, meta::sigmoid};
 use crate::model::{FlatAdam, Mlp, Optimizer};
+use crate::seed::{Inputs, PreparedSeed};
 
 /// Floor on each learned variance (the paper's epsilon).
 pub const MIN_VARIANCE: f32 = 1e-3;
@@ -143,10 +143,16 @@ impl Vid {
         if let Some(e) = emb {
             let rows = &prep.train_rows;
             for d in 0..t_dim {
-                let mean = rows.iter().map(|&r| e[[r, d]] as f64).sum::<f64>() / rows.len().max(1) as f64;
-                let var = rows.iter().map(|&r| (e[[r, d]] as f64 - mean) * (e[[r, d]] as f64 - mean)).sum::<f64>() / rows.len().max(1) as f64;
+                let mean =
+                    rows.iter().map(|&r| e[[r, d]] as f64).sum::<f64>() / rows.len().max(1) as f64;
+                let var = rows
+                    .iter()
+                    .map(|&r| (e[[r, d]] as f64 - mean) * (e[[r, d]] as f64 - mean))
+                    .sum::<f64>()
+                    / rows.len().max(1) as f64;
                 params[s_dim * t_dim + d] = mean as f32;
-                params[s_dim * t_dim + t_dim + d] = softplus_inverse((var as f32).max(MIN_VARIANCE));
+                params[s_dim * t_dim + t_dim + d] =
+                    softplus_inverse((var as f32).max(MIN_VARIANCE));
             }
         }
         let len = params.len();
@@ -174,7 +180,14 @@ impl Vid {
     }
 
     /// One minibatch: the baseline loss at the output plus `vid_weight *` VID at the hidden layer.
-    pub fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, prep: &PreparedSeed, rows: &[usize]) -> f32 {
+    pub fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        prep: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         let n = rows.len();
         let c = net.classes();
         let scale = 1.0 / n as f32;
@@ -183,7 +196,13 @@ impl Vid {
         {
             let (p, d) = net.probs_and_delta_mut();
             for (r, &row) in rows.iter().enumerate() {
-                total += distill_row(prep, row, &p[r * c..(r + 1) * c], &mut d[r * c..(r + 1) * c], scale);
+                total += distill_row(
+                    prep,
+                    row,
+                    &p[r * c..(r + 1) * c],
+                    &mut d[r * c..(r + 1) * c],
+                    scale,
+                );
             }
         }
         // Without the teacher's embedding (only when called past the config check) VID is vanilla.
@@ -209,7 +228,17 @@ impl Vid {
             let t = t.as_slice().expect("contiguous");
             let s = &hidden[r * sd..(r + 1) * sd];
             let d_s = &mut self.inject[r * sd..(r + 1) * sd];
-            vid_total += vid_loss(s, t, &side, &mut self.mu, d_s, gw, gb, ga, scale * self.weight);
+            vid_total += vid_loss(
+                s,
+                t,
+                &side,
+                &mut self.mu,
+                d_s,
+                gw,
+                gb,
+                ga,
+                scale * self.weight,
+            );
         }
         net.backward_with(self.layer, &self.inject[..n * sd]);
         optimizer.step(net);
@@ -227,7 +256,8 @@ impl Vid {
 
     /// Close an epoch: record its mean VID loss.
     pub fn finish_epoch(&mut self) {
-        self.loss_history.push((self.epoch_sum / self.epoch_count.max(1) as f64) as f32);
+        self.loss_history
+            .push((self.epoch_sum / self.epoch_count.max(1) as f64) as f32);
         self.epoch_sum = 0.0;
         self.epoch_count = 0;
     }
@@ -236,12 +266,22 @@ impl Vid {
     pub fn stats(&self) -> Vec<(&'static str, f64)> {
         let first = self.loss_history.first().copied().unwrap_or(0.0) as f64;
         let last = self.loss_history.last().copied().unwrap_or(0.0) as f64;
-        vec![("vid_loss_first_epoch", first), ("vid_loss_last_epoch", last)]
+        vec![
+            ("vid_loss_first_epoch", first),
+            ("vid_loss_last_epoch", last),
+        ]
     }
 }
 
 impl super::Distiller for Vid {
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         Vid::train_batch(self, net, optimizer, inputs, seed, rows)
     }
 
@@ -274,43 +314,101 @@ mod tests {
         let b: Vec<f32> = (0..td).map(|_| r.range(-0.5, 0.5)).collect();
         let a: Vec<f32> = (0..td).map(|_| r.range(-1.0, 1.0)).collect();
         let eval = |s: &[f32], w: &[f32], b: &[f32], a: &[f32]| -> f64 {
-            let (mut mu, mut ds, mut gw, mut gb, mut ga) = (vec![0.0; td], vec![0.0; sd], vec![0.0; sd * td], vec![0.0; td], vec![0.0; td]);
-            vid_loss(s, &t, &Side { w, b, a }, &mut mu, &mut ds, &mut gw, &mut gb, &mut ga, 1.0) as f64
+            let (mut mu, mut ds, mut gw, mut gb, mut ga) = (
+                vec![0.0; td],
+                vec![0.0; sd],
+                vec![0.0; sd * td],
+                vec![0.0; td],
+                vec![0.0; td],
+            );
+            vid_loss(
+                s,
+                &t,
+                &Side { w, b, a },
+                &mut mu,
+                &mut ds,
+                &mut gw,
+                &mut gb,
+                &mut ga,
+                1.0,
+            ) as f64
         };
-        let (mut mu, mut ds, mut gw, mut gb, mut ga) = (vec![0.0; td], vec![0.0; sd], vec![0.0; sd * td], vec![0.0; td], vec![0.0; td]);
-        vid_loss(&s, &t, &Side { w: &w, b: &b, a: &a }, &mut mu, &mut ds, &mut gw, &mut gb, &mut ga, 1.0);
+        let (mut mu, mut ds, mut gw, mut gb, mut ga) = (
+            vec![0.0; td],
+            vec![0.0; sd],
+            vec![0.0; sd * td],
+            vec![0.0; td],
+            vec![0.0; td],
+        );
+        vid_loss(
+            &s,
+            &t,
+            &Side {
+                w: &w,
+                b: &b,
+                a: &a,
+            },
+            &mut mu,
+            &mut ds,
+            &mut gw,
+            &mut gb,
+            &mut ga,
+            1.0,
+        );
         let h = 1e-2f32;
         let close = |name: &str, fd: f64, g: f32| {
-            assert!((fd - g as f64).abs() < 1e-3 + 2e-2 * (g as f64).abs(), "{name}: fd {fd} vs {g}");
+            assert!(
+                (fd - g as f64).abs() < 1e-3 + 2e-2 * (g as f64).abs(),
+                "{name}: fd {fd} vs {g}"
+            );
         };
         for k in 0..sd {
             let (mut up, mut dn) = (s.clone(), s.clone());
             up[k] += h;
             dn[k] -= h;
-            close(&format!("ds[{k}]"), (eval(&up, &w, &b, &a) - eval(&dn, &w, &b, &a)) / (2.0 * h as f64), ds[k]);
+            close(
+                &format!("ds[{k}]"),
+                (eval(&up, &w, &b, &a) - eval(&dn, &w, &b, &a)) / (2.0 * h as f64),
+                ds[k],
+            );
         }
         for k in 0..sd * td {
             let (mut up, mut dn) = (w.clone(), w.clone());
             up[k] += h;
             dn[k] -= h;
-            close(&format!("dW[{k}]"), (eval(&s, &up, &b, &a) - eval(&s, &dn, &b, &a)) / (2.0 * h as f64), gw[k]);
+            close(
+                &format!("dW[{k}]"),
+                (eval(&s, &up, &b, &a) - eval(&s, &dn, &b, &a)) / (2.0 * h as f64),
+                gw[k],
+            );
         }
         for d in 0..td {
             let (mut up, mut dn) = (b.clone(), b.clone());
             up[d] += h;
             dn[d] -= h;
-            close(&format!("db[{d}]"), (eval(&s, &w, &up, &a) - eval(&s, &w, &dn, &a)) / (2.0 * h as f64), gb[d]);
+            close(
+                &format!("db[{d}]"),
+                (eval(&s, &w, &up, &a) - eval(&s, &w, &dn, &a)) / (2.0 * h as f64),
+                gb[d],
+            );
             let (mut up, mut dn) = (a.clone(), a.clone());
             up[d] += h;
             dn[d] -= h;
-            close(&format!("da[{d}]"), (eval(&s, &w, &b, &up) - eval(&s, &w, &b, &dn)) / (2.0 * h as f64), ga[d]);
+            close(
+                &format!("da[{d}]"),
+                (eval(&s, &w, &b, &up) - eval(&s, &w, &b, &dn)) / (2.0 * h as f64),
+                ga[d],
+            );
         }
     }
 
     #[test]
     fn softplus_inverse_round_trips() {
         for y in [1e-3f32, 0.1, 1.0, 7.5, 30.0] {
-            assert!((softplus(softplus_inverse(y)) - y).abs() < 1e-3 * y.max(1.0), "{y}");
+            assert!(
+                (softplus(softplus_inverse(y)) - y).abs() < 1e-3 * y.max(1.0),
+                "{y}"
+            );
         }
     }
 }

@@ -23,7 +23,10 @@ pub struct Weighted {
 impl Weighted {
     /// Weights of 1 for a dataset of `rows` rows.
     pub fn new(rows: usize) -> Weighted {
-        Weighted { weights: vec![1.0; rows], scratch: Vec::new() }
+        Weighted {
+            weights: vec![1.0; rows],
+            scratch: Vec::new(),
+        }
     }
 }
 
@@ -35,29 +38,62 @@ impl Distiller for Weighted {
                 .zip(p.rows())
                 .map(|(&i, r)| {
                     let t = seed.teacher.probs.row(i);
-                    [t[seed.teacher.labels[i]], r.iter().copied().fold(0.0, f32::max)]
+                    [
+                        t[seed.teacher.labels[i]],
+                        r.iter().copied().fold(0.0, f32::max),
+                    ]
                 })
                 .collect()
         };
         let v = &seed.split.validation;
         let u = &seed.split.unlabeled;
         let val_points = plane(net, v);
-        let val_correct: Vec<bool> = v.iter().map(|&i| seed.teacher.labels[i] == seed.data.y[i]).collect();
+        let val_correct: Vec<bool> = v
+            .iter()
+            .map(|&i| seed.teacher.labels[i] == seed.data.y[i])
+            .collect();
         let queries = plane(net, u);
         let mut out = vec![0.0; u.len()];
         let k = estimators::weights::neighbour_count(v.len());
-        estimators::knn_correct_weights(&val_points, &val_correct, &queries, k, &mut self.scratch, &mut out);
+        estimators::knn_correct_weights(
+            &val_points,
+            &val_correct,
+            &queries,
+            k,
+            &mut self.scratch,
+            &mut out,
+        );
         for (&i, w) in u.iter().zip(out) {
             self.weights[i] = w;
         }
     }
 
-    fn train_batch(&mut self, net: &mut Mlp, optimizer: &mut Optimizer, inputs: &mut Inputs, seed: &PreparedSeed, rows: &[usize]) -> f32 {
+    fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        seed: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
         let weights = &self.weights;
-        train_distilled(net, optimizer, inputs, seed, rows, &seed.is_labeled, |row, f, g, scale| {
-            let w = weights[row];
-            w * losses::cross_entropy(f, seed.teacher.probs.row(row).as_slice().expect("contiguous"), g, scale * w)
-        })
+        train_distilled(
+            net,
+            optimizer,
+            inputs,
+            seed,
+            rows,
+            &seed.is_labeled,
+            |row, f, g, scale| {
+                let w = weights[row];
+                w * losses::cross_entropy(
+                    f,
+                    seed.teacher.probs.row(row).as_slice().expect("contiguous"),
+                    g,
+                    scale * w,
+                )
+            },
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -34,14 +34,19 @@ pub struct Mlp {
 impl Mlp {
     /// A network with He-normal weights drawn from `rng` and zero biases, buffers for `batch` rows.
     pub fn new(sizes: &[usize], batch: usize, rng: &mut Rng) -> Self {
-        assert!(sizes.len() >= 2 && sizes.iter().all(|&s| s > 0), "layer sizes are validated by config");
+        assert!(
+            sizes.len() >= 2 && sizes.iter().all(|&s| s > 0),
+            "layer sizes are validated by config"
+        );
         let layers = sizes.len() - 1;
         let mut weights = Vec::with_capacity(layers);
         let mut biases = Vec::with_capacity(layers);
         for l in 0..layers {
             let (fan_in, fan_out) = (sizes[l], sizes[l + 1]);
             let scale = (2.0 / fan_in as f32).sqrt();
-            weights.push(Array2::from_shape_fn((fan_in, fan_out), |_| rng.normal() * scale));
+            weights.push(Array2::from_shape_fn((fan_in, fan_out), |_| {
+                rng.normal() * scale
+            }));
             biases.push(Array1::zeros(fan_out));
         }
         let grad_weights = weights.iter().map(|w| Array2::zeros(w.raw_dim())).collect();
@@ -66,8 +71,15 @@ impl Mlp {
         if rows <= self.capacity {
             return;
         }
-        self.acts = self.sizes.iter().map(|&s| Array2::zeros((rows, s))).collect();
-        self.deltas = self.sizes[1..].iter().map(|&s| Array2::zeros((rows, s))).collect();
+        self.acts = self
+            .sizes
+            .iter()
+            .map(|&s| Array2::zeros((rows, s)))
+            .collect();
+        self.deltas = self.sizes[1..]
+            .iter()
+            .map(|&s| Array2::zeros((rows, s)))
+            .collect();
         self.capacity = rows;
     }
 
@@ -88,7 +100,8 @@ impl Mlp {
 
     /// Number of trainable parameters.
     pub fn parameter_count(&self) -> usize {
-        self.weights.iter().map(|w| w.len()).sum::<usize>() + self.biases.iter().map(|b| b.len()).sum::<usize>()
+        self.weights.iter().map(|w| w.len()).sum::<usize>()
+            + self.biases.iter().map(|b| b.len()).sum::<usize>()
     }
 
     /// Copy the given rows of `x` into the input buffer and run the forward pass; returns the
@@ -143,7 +156,10 @@ impl Mlp {
             // One sweep: the product, `+ bias`, and on hidden layers the ReLU (`x > 0 ? x : +0`, the
             // same bits as `x.max(0.0)` here: a sum that starts at +0 is never -0).
             let hidden = l + 1 < layers;
-            let (w, b) = (self.weights[l].as_slice().expect("contiguous"), self.biases[l].as_slice().expect("contiguous"));
+            let (w, b) = (
+                self.weights[l].as_slice().expect("contiguous"),
+                self.biases[l].as_slice().expect("contiguous"),
+            );
             matmul_bias(input, w, b, out, n, fan_in, fan_out, hidden);
             if !hidden && softmax {
                 for row in out.chunks_exact_mut(fan_out) {
@@ -158,7 +174,9 @@ impl Mlp {
     /// Softmax outputs of the last forward pass.
     pub fn probabilities(&self) -> &[f32] {
         let c = self.classes();
-        &self.acts[self.weights.len()].as_slice().expect("contiguous")[..self.rows * c]
+        &self.acts[self.weights.len()]
+            .as_slice()
+            .expect("contiguous")[..self.rows * c]
     }
 
     /// Activations of hidden layer `l` (1-based: 1 is the first hidden layer) of the last forward pass.
@@ -211,7 +229,14 @@ impl Mlp {
             let delta = &self.deltas[l].as_slice().expect("contiguous")[..n * fan_out];
             let input = &self.acts[l].as_slice().expect("contiguous")[..n * fan_in];
             if grads {
-                matmul_at_b(input, delta, self.grad_weights[l].as_slice_mut().expect("contiguous"), n, fan_in, fan_out);
+                matmul_at_b(
+                    input,
+                    delta,
+                    self.grad_weights[l].as_slice_mut().expect("contiguous"),
+                    n,
+                    fan_in,
+                    fan_out,
+                );
                 let gb = self.grad_biases[l].as_slice_mut().expect("contiguous");
                 gb.fill(0.0);
                 for row in delta.chunks_exact(fan_out) {
@@ -224,7 +249,14 @@ impl Mlp {
                 let (lower, upper) = self.deltas.split_at_mut(l);
                 let d_in = &mut lower[l - 1].as_slice_mut().expect("contiguous")[..n * fan_in];
                 let d_out = &upper[0].as_slice().expect("contiguous")[..n * fan_out];
-                matmul_a_bt(d_out, self.weights[l].as_slice().expect("contiguous"), d_in, n, fan_out, fan_in);
+                matmul_a_bt(
+                    d_out,
+                    self.weights[l].as_slice().expect("contiguous"),
+                    d_in,
+                    n,
+                    fan_out,
+                    fan_in,
+                );
                 if let Some((layer, extra)) = inject {
                     if layer == l {
                         for (d, &e) in d_in.iter_mut().zip(extra) {
@@ -298,7 +330,10 @@ impl Mlp {
     /// Index of the largest probability per row of `x`.
     pub fn predict(&mut self, x: ArrayView2<f32>) -> Vec<usize> {
         let p = self.predict_proba(x);
-        p.rows().into_iter().map(|r| argmax(r.as_slice().expect("contiguous"))).collect()
+        p.rows()
+            .into_iter()
+            .map(|r| argmax(r.as_slice().expect("contiguous")))
+            .collect()
     }
 
     /// Fraction of rows of `x` whose predicted class equals `y`.
@@ -335,7 +370,10 @@ fn copy_row(x: ArrayView2<f32>, i: usize, dst: &mut [f32]) {
 /// Numerically stable softmax of one row, in place (libm `expf` for identical bits on every target).
 pub fn softmax_in_place(row: &mut [f32]) {
     // Comparisons rather than `f32::max` (a call per element in wasm); NaNs are skipped as before.
-    let max = row.iter().copied().fold(f32::NEG_INFINITY, |m, v| if v > m { v } else { m });
+    let max = row
+        .iter()
+        .copied()
+        .fold(f32::NEG_INFINITY, |m, v| if v > m { v } else { m });
     for v in row.iter_mut() {
         *v -= max;
     }
@@ -431,7 +469,10 @@ mod tests {
                 let down = loss(&mut net, &x, &t);
                 net.weights[l].as_slice_mut().unwrap()[idx] = orig;
                 let fd = (up - down) / (2.0 * h as f64);
-                assert!((fd - g).abs() < 2e-3 + 2e-2 * g.abs(), "layer {l} w[{idx}]: fd {fd} vs {g}");
+                assert!(
+                    (fd - g).abs() < 2e-3 + 2e-2 * g.abs(),
+                    "layer {l} w[{idx}]: fd {fd} vs {g}"
+                );
                 checked += 1;
             }
             for idx in 0..net.biases[l].len() {
@@ -443,7 +484,10 @@ mod tests {
                 let down = loss(&mut net, &x, &t);
                 net.biases[l][idx] = orig;
                 let fd = (up - down) / (2.0 * h as f64);
-                assert!((fd - g).abs() < 2e-3 + 2e-2 * g.abs(), "layer {l} b[{idx}]: fd {fd} vs {g}");
+                assert!(
+                    (fd - g).abs() < 2e-3 + 2e-2 * g.abs(),
+                    "layer {l} b[{idx}]: fd {fd} vs {g}"
+                );
                 checked += 1;
             }
         }
@@ -498,7 +542,10 @@ mod tests {
                 let down = total(&mut net);
                 net.weights[l].as_slice_mut().unwrap()[idx] = orig;
                 let fd = (up - down) / (2.0 * h as f64);
-                assert!((fd - g).abs() < 3e-3 + 2e-2 * g.abs(), "layer {l} w[{idx}]: fd {fd} vs {g}");
+                assert!(
+                    (fd - g).abs() < 3e-3 + 2e-2 * g.abs(),
+                    "layer {l} w[{idx}]: fd {fd} vs {g}"
+                );
             }
         }
         // The injection changed the first layer's gradient (else the test proves nothing).
@@ -506,7 +553,9 @@ mod tests {
         set_delta(&mut net);
         let with = net.grad_weights[0].clone();
         net.backward();
-        assert!((&with - &net.grad_weights[0]).iter().any(|v| v.abs() > 1e-3));
+        assert!((&with - &net.grad_weights[0])
+            .iter()
+            .any(|v| v.abs() > 1e-3));
     }
 
     #[test]

@@ -43,8 +43,18 @@ const FLUSH: f32 = 1e-30;
 impl Optimizer {
     /// Fresh state for `net`.
     pub fn new(kind: OptimizerKind, lr: f32, weight_decay: f32, net: &Mlp) -> Self {
-        let zw = || net.weights.iter().map(|w| Array2::zeros(w.raw_dim())).collect::<Vec<_>>();
-        let zb = || net.biases.iter().map(|b| Array1::zeros(b.raw_dim())).collect::<Vec<_>>();
+        let zw = || {
+            net.weights
+                .iter()
+                .map(|w| Array2::zeros(w.raw_dim()))
+                .collect::<Vec<_>>()
+        };
+        let zb = || {
+            net.biases
+                .iter()
+                .map(|b| Array1::zeros(b.raw_dim()))
+                .collect::<Vec<_>>()
+        };
         let adam = kind == OptimizerKind::Adam;
         Optimizer {
             kind,
@@ -184,7 +194,13 @@ pub struct FlatAdam {
 impl FlatAdam {
     /// Fresh state for `len` parameters.
     pub fn new(len: usize, lr: f32) -> Self {
-        FlatAdam { lr, m: vec![0.0; len], v: vec![0.0; len], beta1_t: 1.0, beta2_t: 1.0 }
+        FlatAdam {
+            lr,
+            m: vec![0.0; len],
+            v: vec![0.0; len],
+            beta1_t: 1.0,
+            beta2_t: 1.0,
+        }
     }
 
     /// One update of `params` from `grads` (same length as at construction).
@@ -220,7 +236,11 @@ mod tests {
     fn trains(kind: OptimizerKind, lr: f32) -> (f32, f32) {
         let mut rng = Rng::new(3, Stream::StudentInit);
         let x = Array2::from_shape_fn((64, 2), |_| rng.range(-1.0, 1.0));
-        let y: Vec<usize> = x.rows().into_iter().map(|r| (r[0] + r[1] > 0.0) as usize).collect();
+        let y: Vec<usize> = x
+            .rows()
+            .into_iter()
+            .map(|r| (r[0] + r[1] > 0.0) as usize)
+            .collect();
         let mut net = Mlp::new(&[2, 8, 2], 64, &mut rng);
         let mut opt = Optimizer::new(kind, lr, 0.0, &net);
         let rows: Vec<usize> = (0..64).collect();
@@ -270,12 +290,20 @@ mod tests {
     fn weight_decay_shrinks_weights_without_gradient() {
         let mut rng = Rng::new(4, Stream::StudentInit);
         let mut net = Mlp::new(&[3, 4, 2], 1, &mut rng);
-        let before: f32 = net.weights.iter().map(|w| w.iter().map(|v| v * v).sum::<f32>()).sum();
+        let before: f32 = net
+            .weights
+            .iter()
+            .map(|w| w.iter().map(|v| v * v).sum::<f32>())
+            .sum();
         let mut opt = Optimizer::new(OptimizerKind::Sgd, 0.1, 0.5, &net);
         for _ in 0..10 {
             opt.step(&mut net); // gradients are zero: only decay acts
         }
-        let after: f32 = net.weights.iter().map(|w| w.iter().map(|v| v * v).sum::<f32>()).sum();
+        let after: f32 = net
+            .weights
+            .iter()
+            .map(|w| w.iter().map(|v| v * v).sum::<f32>())
+            .sum();
         assert!(after < 0.5 * before, "{before} -> {after}");
     }
 }

@@ -57,7 +57,11 @@ pub fn fold_subclasses(p: Array2<f32>, s: usize) -> Array2<f32> {
     let classes = p.ncols() / s;
     let mut out = Array2::zeros((p.nrows(), classes));
     for (src, mut dst) in p.rows().into_iter().zip(out.rows_mut()) {
-        fold(src.as_slice().expect("contiguous"), s, dst.as_slice_mut().expect("contiguous"));
+        fold(
+            src.as_slice().expect("contiguous"),
+            s,
+            dst.as_slice_mut().expect("contiguous"),
+        );
     }
     out
 }

@@ -104,9 +104,16 @@ test('a long multi-seed run shows its progress and can be cancelled; a new run w
     assert.equal(await page.getByTestId('cancel-seeds').isDisabled(), true);
     await page.waitForTimeout(1500);
     assert.deepEqual(await progressOf(page), stopped, 'nothing runs after Cancel');
-    assert.equal(await page.getByTestId('export-json').isDisabled(), true, 'a cancelled run is not exported');
     const summary = await page.getByTestId('results-summary').textContent();
     assert.match(summary, new RegExp(`^flagship, ${stopped.value} seeds? \\(the run was cancelled\\)`), `summary: ${summary}`);
+    // The seeds that finished can be downloaded, named and marked as a cancelled run's.
+    const [partial] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    assert.equal(partial.suggestedFilename(), `slam-lab-flagship-${stopped.value}-of-40-seeds-cancelled.json`);
+    const kept = JSON.parse(fs.readFileSync(await partial.path(), 'utf8'));
+    assert.deepEqual(kept.cancelled, { seeds_run: stopped.value, seeds_asked: 40 });
+    assert.equal(kept.seeds, stopped.value, 'the file holds the seeds the page shows');
+    const [partialCsv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    assert.equal(partialCsv.suggestedFilename(), `slam-lab-flagship-${stopped.value}-of-40-seeds-cancelled.csv`);
 
     // A new, short run completes.
     await setSeeds(page, 1);

@@ -1,15 +1,17 @@
-// The engine side of the page: builds (debounced, one at a time, an upload kept across them), the
-// worker's answers (ready, built, snapshots, errors) and restarting a worker that crashed.
+// The engine side of the page: builds (debounced, one at a time, an upload kept across them, with
+// progress and Cancel), the worker's answers (ready, built, snapshots, errors) and restarting a worker
+// that crashed or stopped answering, with the current settings.
 
 import { defaultState, readUrl, withConfig, installSchema } from '../state.js';
 
 const BUILD_DEBOUNCE_MS = 120;
 
-/** Wires `engine` (an EngineClient) to `app`: adds app.requestBuild, buildPending and setCsv. */
+/** Wires `engine` (an EngineClient) to `app`: adds app.requestBuild, buildPending, cancelBuild and setCsv. */
 export function installSession(app, engine) {
   let buildGen = 0;
   let buildTimer = null;
-  let buildInFlight = null; // {gen, initial, csvBefore}
+  let buildInFlight = null; // {gen, initial, freshCsv, state, csv}
+  let cancelling = null; // {gen, timer}: a Cancel waiting for the worker to confirm
   let csvSent = false;
   let crashes = 0;
   let initialBuild = true;
@@ -23,6 +25,7 @@ export function installSession(app, engine) {
   };
 
   app.buildPending = () => buildTimer !== null || buildInFlight !== null;
+  app.cancelPending = () => cancelling !== null;
 
   function sendBuild() {
     buildTimer = null;
@@ -33,7 +36,8 @@ export function installSession(app, engine) {
       csv = csvSent ? 'keep' : { name: app.csv.name, text: app.csv.text };
       csvSent = true;
     }
-    buildInFlight = { gen, initial: initialBuild, freshCsv: csv !== null && csv !== 'keep' };
+    buildInFlight = { gen, initial: initialBuild, freshCsv: csv !== null && csv !== 'keep', state: app.state, csv: app.csv };
+    app.buildProgress = null;
     engine.send({
       type: 'build',
       gen,
@@ -42,6 +46,54 @@ export function installSession(app, engine) {
       needsPool: !app.csv && cfg.dataset === 'mnist',
     });
     app.updateStatus();
+  }
+
+  /**
+   * Abandons the build under way: the settings go back to those of the session on screen (or, with
+   * none yet, to the flagship). A worker stuck in one long step does not confirm within a second and
+   * a half; it is then restarted with those settings.
+   */
+  app.cancelBuild = () => {
+    if (!app.buildPending()) return;
+    clearTimeout(buildTimer);
+    buildTimer = null;
+    app.pendingAutoplay = false;
+    const gen = buildGen;
+    if (!buildInFlight) return revertSettings();
+    clearTimeout(cancelling?.timer);
+    cancelling = {
+      gen,
+      timer: setTimeout(() => {
+        if (cancelling?.gen !== gen) return;
+        cancelling = null;
+        buildInFlight = null;
+        revertSettings({ rebuild: false });
+        restartEngine('The build did not stop at once (the engine was in one long step), so the engine was restarted.', { count: false });
+      }, 1500),
+    };
+    engine.send({ type: 'cancel-build', gen });
+    app.updateStatus();
+  };
+
+  /** The settings of the session on screen come back (the link too), or the flagship's when there is none. */
+  function revertSettings({ rebuild = true } = {}) {
+    app.buildProgress = null;
+    if (app.viewSettings) {
+      app.csv = app.viewSettings.csv;
+      csvSent = false;
+      app.state = app.viewSettings.state;
+      app.writeUrl();
+      for (const p of app.panels) p.syncState?.(app.state, app.config());
+      app.notice('Build cancelled: the settings are back to those of the run on screen.');
+      app.updateStatus();
+      app.scheduleDraw();
+    } else {
+      app.notice('Build cancelled: showing the flagship scenario instead.');
+      app.csv = null;
+      initialBuild = true;
+      app.setState(defaultState('flagship'), { rebuild: false });
+      if (rebuild) sendBuild();
+    }
   }
 
   /**
@@ -120,7 +172,9 @@ export function installSession(app, engine) {
     if (buildInFlight?.freshCsv) {
       app.notice('Links cannot carry uploaded data: a copied link opens the built-in data with the same settings.');
     }
+    app.viewSettings = { state: buildInFlight?.state ?? app.state, csv: buildInFlight?.csv ?? app.csv };
     buildInFlight = null;
+    app.buildProgress = null;
     initialBuild = false;
     crashes = 0;
     // Whether the worker had this session ready before it was asked (boot.js); the tests check a plain
@@ -130,6 +184,7 @@ export function installSession(app, engine) {
     app.view = { gen: msg.gen, overview: msg.overview, config: msg.config, arrays: msg.arrays, bounds };
     app.snap = null;
     for (const p of app.panels) p.onBuilt?.(app.view);
+    for (const w of msg.overview.data_warnings ?? []) app.notice(`This data: ${w}.`);
     if (app.pendingAutoplay) {
       app.pendingAutoplay = false;
       engine.send({ type: 'play' });
@@ -138,10 +193,29 @@ export function installSession(app, engine) {
     app.scheduleDraw();
   });
 
+  engine.on('build-progress', (msg) => {
+    if (msg.gen !== buildGen || !buildInFlight) return;
+    app.buildProgress = msg;
+    app.updateStatus();
+  });
+
+  engine.on('build-cancelled', (msg) => {
+    if (!cancelling || msg.gen > cancelling.gen) return;
+    clearTimeout(cancelling.timer);
+    cancelling = null;
+    buildInFlight = null;
+    revertSettings();
+  });
+
+  engine.on('busy', (msg) => {
+    app.slowStep = msg.ms ?? null;
+  });
+
   engine.on('build-error', (msg) => {
     if (msg.gen !== buildGen) return;
     const attempt = buildInFlight;
     buildInFlight = null;
+    app.buildProgress = null;
     app.pendingAutoplay = false;
     if (msg.crashed) {
       restartEngine(`The engine crashed while building (${msg.message}).`);
@@ -183,19 +257,28 @@ export function installSession(app, engine) {
     return out;
   }
 
+  /** The per-method grids or predictions the page has, with those a snapshot brings (by method index). */
+  function mergeParts(prev, part) {
+    if (!part) return prev ?? null;
+    const out = prev ? prev.slice() : [];
+    for (const [m, value] of Object.entries(part)) out[Number(m)] = value;
+    return out;
+  }
+
   engine.on('snapshot', (msg) => {
     if (!app.view || msg.gen !== app.view.gen) return;
-    engine.send({ type: 'ack' });
+    const frame = Boolean(msg.grids || msg.preds);
+    if (frame) engine.send({ type: 'ack' });
     const prev = app.snap ?? {};
     app.snap = {
       ...msg,
       metrics: msg.metrics ? mergeMetrics(prev.metrics, msg.metrics, msg.metricsFrom ?? 0) : prev.metrics ?? {},
       freshMetrics: Boolean(msg.metrics),
-      grids: msg.grids ?? prev.grids ?? null,
-      preds: msg.preds ?? prev.preds ?? null,
+      grids: mergeParts(prev.grids, msg.grids),
+      preds: mergeParts(prev.preds, msg.preds),
       queried: msg.queried ?? prev.queried ?? null,
       warnings: msg.warnings ?? prev.warnings ?? [],
-      freshGrids: Boolean(msg.grids || msg.preds),
+      freshGrids: frame,
     };
     for (const p of app.panels) p.onSnapshot?.(app.snap);
     app.updateStatus();
@@ -208,6 +291,10 @@ export function installSession(app, engine) {
   });
 
   engine.on('crash', (msg) => restartEngine(`The engine stopped unexpectedly (${msg.message}).`));
+
+  engine.on('worker-dead', (msg) => {
+    restartEngine(`The engine stopped answering (no reply for ${msg.seconds} s: the browser may have closed it to free memory).`, { count: false });
+  });
 
   engine.on('worker-error', (msg) => {
     if (!app.engineReady) {
@@ -239,16 +326,21 @@ export function installSession(app, engine) {
     return [x0, x1, y0, y1];
   }
 
-  function restartEngine(reason) {
-    crashes += 1;
+  /** A new worker, with the current settings (`count`: a crash these settings caused, three of which fall back to the flagship). */
+  function restartEngine(reason, { count = true } = {}) {
+    if (count) crashes += 1;
     buildInFlight = null;
+    clearTimeout(cancelling?.timer);
+    cancelling = null;
+    app.buildProgress = null;
+    app.slowStep = null;
     if (crashes > 2) {
       app.showError(`${reason} It keeps failing with these settings; back to the flagship scenario.`);
       app.csv = null;
       app.state = defaultState('flagship');
       crashes = 0;
     } else {
-      app.showError(`${reason} It has been restarted.`);
+      app.showError(`${reason} It has been restarted with the current settings.`);
     }
     app.engineReady = false;
     csvSent = false;

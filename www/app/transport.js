@@ -34,6 +34,9 @@ export function installTransport(app, engine) {
   buttons.step.addEventListener('click', () => engine.send({ type: 'step' }));
   buttons.reset.addEventListener('click', () => engine.send({ type: 'reset' }));
   buttons.newInit.addEventListener('click', () => engine.send({ type: 'new-init' }));
+  const cancelBuild = byTestId('cancel-build');
+  cancelBuild.addEventListener('click', () => app.cancelBuild());
+  const buildProgress = byTestId('build-progress');
 
   const speedSelect = byTestId('speed');
   SPEEDS.forEach((s, i) => speedSelect.append(new Option(s.label, String(i + 1), false, i + 1 === app.state.speed)));
@@ -80,9 +83,25 @@ export function installTransport(app, engine) {
     setText(byTestId('epoch'), app.snap ? app.snap.epoch : 0);
     setText($('#epoch-total'), app.view ? ` / ${app.view.overview.epochs}` : '');
     const sps = app.snap?.playing ? app.snap.stepsPerSec : 0;
-    setText($('#steps-per-sec'), sps > 0 ? `${Math.round(sps)} steps/s` : '');
+    // A network so large that one step takes seconds: say so, since Pause waits for the step under way.
+    const slow = app.slowStep && app.slowStep > 1000 && playing ? ` (one step takes about ${Math.round(app.slowStep / 1000)} s)` : '';
+    setText($('#steps-per-sec'), sps > 0 ? `${sps >= 10 ? Math.round(sps) : sps.toFixed(1)} steps/s${slow}` : slow);
+    const building = status === 'building' && app.engineReady;
+    cancelBuild.hidden = !building;
+    cancelBuild.disabled = Boolean(app.cancelPending?.());
+    buildProgress.hidden = !building;
+    setText(buildProgress, building ? buildText(app.buildProgress, app.cancelPending?.()) : '');
     for (const p of app.panels) p.onStatus?.(status);
   }
+  /** "teacher epoch 120 / 10,000", "teacher labels 50,000 / 200,000 points", ... */
+  function buildText(p, cancelling) {
+    if (cancelling) return 'cancelling…';
+    const n = (v) => v.toLocaleString('en');
+    if (p?.stage === 'teacher_epochs') return `training the teacher: epoch ${n(p.done)} / ${n(p.total)}`;
+    if (p?.stage === 'teacher_labels') return `the teacher labels the data: ${n(p.done)} / ${n(p.total)} points`;
+    return 'preparing the data';
+  }
+
   // Speed follows the state (the URL may set it).
   app.panels.push({
     syncState(state) {

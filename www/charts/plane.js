@@ -64,6 +64,18 @@ export function drawHeatmap(ctx, grid, res, C, w, hgt) {
   ctx.restore();
 }
 
+/**
+ * Most points a plot draws one by one: beyond it, every k-th point of U and T is drawn (L, and every
+ * added point, always). 200,000 markers took the main thread 2-3 s per plot; the picture of the data
+ * is the same from a regular sample, and the panels say that it is one.
+ */
+export const MAX_DRAWN = 6000;
+
+/** The k of "every k-th point" for `n` points. */
+export function drawStride(n) {
+  return Math.max(1, Math.ceil(n / MAX_DRAWN));
+}
+
 /** A marker. shape: 'dot' | 'square' | 'diamond' | 'cross'. */
 export function marker(ctx, x, y, shape, r, fill, stroke, lineWidth = 1) {
   ctx.beginPath();

@@ -5,7 +5,7 @@
 import { h, setText } from '../dom.js';
 import { classColor, rgbCss, classRgb } from '../palette.js';
 import { PlanePlot } from '../charts/scatter.js';
-import { marker } from '../charts/plane.js';
+import { marker, drawStride } from '../charts/plane.js';
 
 export function createLabelsPanel(app, root) {
   let colorBy = 'teacher';
@@ -55,11 +55,22 @@ export function createLabelsPanel(app, root) {
     h('div', { className: 'visual' }, [counts, classLegend, holder, legend]),
   );
 
+  // A click adds a point even while the session rebuilds (the newest build carries every point), but
+  // not onto data that is about to be replaced, and never past the engine's limit: both say so.
   plot.canvas.addEventListener('click', (event) => {
     const v = app.view;
-    if (!v || v.overview.projected || app.buildPending()) return;
+    if (!v || v.overview.projected) return;
     const xy = plot.eventToData(event);
     if (!xy) return;
+    if (app.config().dataset !== v.config.dataset || app.csv !== (app.viewSettings?.csv ?? null)) {
+      app.showError('The data is being replaced: add points once the new data is on screen.');
+      return;
+    }
+    const max = app.schema?.limits?.extra_points ?? Infinity;
+    if (app.state.points.length >= max) {
+      app.showError(`At most ${max.toLocaleString('en')} points can be added (the engine's limit); this click added nothing. Undo or remove some first.`);
+      return;
+    }
     const C = v.overview.class_names.length;
     const label = Math.min(chosenClass, C - 1);
     app.clearError();
@@ -91,8 +102,9 @@ export function createLabelsPanel(app, root) {
     const r = Math.max(2, w / 170);
     const floor = 1 / C;
     const nAdded = v.overview.projected ? 0 : app.state.points.length;
+    const stride = drawStride(n);
     const drawU = (wrongPass) => {
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < n; i += stride) {
         if (roles[i] !== 2) continue;
         const wrong = teacherLabels[i] !== labels[i];
         if (wrong !== wrongPass) continue;
@@ -122,7 +134,8 @@ export function createLabelsPanel(app, root) {
       buildPicker(o.class_names);
       const u = o.sizes[2];
       const wrong = o.confusion.reduce((a, row, t) => a + row.reduce((b, x, p) => b + (p === t ? 0 : x), 0), 0);
-      setText(counts, `${u} unlabeled points; the teacher labels ${wrong} of them wrongly (${((100 * wrong) / Math.max(1, u)).toFixed(1)}%).`);
+      const stride = drawStride(view.arrays.roles.length);
+      setText(counts, `${u.toLocaleString('en')} unlabeled points; the teacher labels ${wrong.toLocaleString('en')} of them wrongly (${((100 * wrong) / Math.max(1, u)).toFixed(1)}%).${stride > 1 ? ` So many points would hide each other: the plots draw one in ${stride}.` : ''}`);
       pickerBox.hidden = o.projected;
       pointsBox.hidden = o.projected; // nothing can be added to a projection
       addedItem.hidden = o.projected;

@@ -6,7 +6,7 @@ import { h, setText, fixed, formula } from '../dom.js';
 import { field } from '../controls.js';
 import { LineChart, toPx } from '../charts/line.js';
 import { PlanePlot } from '../charts/scatter.js';
-import { marker, colorBar } from '../charts/plane.js';
+import { marker, colorBar, drawStride } from '../charts/plane.js';
 import { sequential, rgbCss, methodColor } from '../palette.js';
 import { drawMixBars, mixVector, crossEntropy, topK, MIX_COLORS } from '../charts/mixbars.js';
 
@@ -299,7 +299,8 @@ export function createMixingPanel(app, root) {
       const { ctx, w } = plot.begin(v.bounds);
       const { points, roles } = v.arrays;
       const r = Math.max(1.8, w / 160);
-      for (let i = 0; i < roles.length; i++) {
+      const stride = drawStride(roles.length);
+      for (let i = 0; i < roles.length; i += stride) {
         if (roles[i] !== 2) continue;
         marker(ctx, plot.proj.x(points[2 * i]), plot.proj.y(points[2 * i + 1]), 'dot', r, rgbCss(sequential(values[i])), null);
       }

@@ -66,6 +66,8 @@ export function createResultsPanel(app, root) {
   let reportKey = '';
   let reportLabel = '';
   let reportIsThisRun = false; // whether `report` came from the run going on (not an earlier one)
+  let reportAsked = 0; // seeds the run that made `report` asked for (more than it has when cancelled)
+  let reportCancelled = false;
 
   const settingKey = () => JSON.stringify([app.state.scenario, app.state.over, app.csv?.name ?? null]);
 
@@ -115,6 +117,10 @@ export function createResultsPanel(app, root) {
     };
     thisRun.pool = new SeedPool(new URL('../worker.js', import.meta.url), job, {
       workers,
+      onNotice: (message) => app.notice(message),
+      onProgress(fraction) {
+        if (run === thisRun) progress.value = fraction * progress.max;
+      },
       onSeed(done, total, results) {
         thisRun.done = done;
         progress.max = total;
@@ -170,8 +176,11 @@ export function createResultsPanel(app, root) {
     report = r;
     reportKey = key;
     reportLabel = label;
-    exportCsv.disabled = !done;
-    exportJson.disabled = !done;
+    reportAsked = latest?.job.total ?? r.seeds;
+    reportCancelled = cancelled;
+    // A cancelled run's seeds are a report too (its file says how many of how many).
+    exportCsv.disabled = !(done || cancelled);
+    exportJson.disabled = !(done || cancelled);
     stale.hidden = key === settingKey();
     const methods = Object.entries(r.methods ?? {});
     const seeds = r.seeds ?? 0;
@@ -264,13 +273,16 @@ export function createResultsPanel(app, root) {
     });
   }
 
+  /** `slam-lab-flagship-10-seeds`, or `slam-lab-flagship-4-of-10-seeds-cancelled` for a cancelled run. */
+  const reportName = () => `slam-lab-${fileSafe(reportLabel)}-${reportCancelled ? `${report.seeds}-of-${reportAsked}-seeds-cancelled` : `${report.seeds}-seeds`}`;
   exportCsv.addEventListener('click', () => {
     if (!report) return;
-    download(new Blob([reportToCsv(report)], { type: 'text/csv' }), `slam-lab-${fileSafe(reportLabel)}-${report.seeds}-seeds.csv`);
+    download(new Blob([reportToCsv(report)], { type: 'text/csv' }), `${reportName()}.csv`);
   });
   exportJson.addEventListener('click', () => {
     if (!report) return;
-    download(new Blob([JSON.stringify(report, null, 2) + '\n'], { type: 'application/json' }), `slam-lab-${fileSafe(reportLabel)}-${report.seeds}-seeds.json`);
+    const body = reportCancelled ? { ...report, cancelled: { seeds_run: report.seeds, seeds_asked: reportAsked } } : report;
+    download(new Blob([JSON.stringify(body, null, 2) + '\n'], { type: 'application/json' }), `${reportName()}.json`);
   });
   exportPng.addEventListener('click', async () => {
     const training = app.panels.find((p) => p.exportParts);

@@ -5,7 +5,7 @@ import { h, byTestId, setText } from '../dom.js';
 import { field } from '../controls.js';
 import { defaultState, PARAM, parseValue, withConfig, overridesObject } from '../state.js';
 import { PlanePlot } from '../charts/scatter.js';
-import { marker } from '../charts/plane.js';
+import { marker, drawStride } from '../charts/plane.js';
 import { classColor } from '../palette.js';
 import { IMAGES } from './teacher.js';
 
@@ -190,8 +190,9 @@ export function createScenarioPanel(app, root) {
     const { ctx, w } = rolePlot.begin(v.bounds);
     const { points, roles, labels } = v.arrays;
     const r = Math.max(1.5, w / 190);
+    const stride = drawStride(roles.length);
     for (const role of [2, 3, 1]) {
-      for (let i = 0; i < roles.length; i++) {
+      for (let i = 0; i < roles.length; i += stride) {
         if (roles[i] !== role) continue;
         marker(ctx, rolePlot.proj.x(points[2 * i]), rolePlot.proj.y(points[2 * i + 1]), 'dot', r, ROLE_STYLE[role].color, null);
       }

@@ -174,6 +174,10 @@ export function createSweepView(app, root) {
     let lastValueDone = -1;
     thisRun.pool = new SeedPool(new URL('../worker.js', import.meta.url), { ...base, jobs }, {
       workers,
+      onNotice: (message) => app.notice(message),
+      onProgress(fraction) {
+        if (!thisRun.cancelled) progress.value = fraction * progress.max;
+      },
       onSeed(done, total) {
         progress.value = done;
         if (done < total) {

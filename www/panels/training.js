@@ -8,7 +8,7 @@ import { PARAM, parseValue } from '../state.js';
 import { methodColor, methodLabel, METHOD_DASH, METHOD_HELP, classColor, rgbCss, classRgb } from '../palette.js';
 import { LineChart } from '../charts/line.js';
 import { PlanePlot } from '../charts/scatter.js';
-import { drawHeatmap, marker } from '../charts/plane.js';
+import { drawHeatmap, marker, drawStride } from '../charts/plane.js';
 import { IMAGES } from './teacher.js';
 
 const NUMBERS_MS = 100;
@@ -357,8 +357,9 @@ export function createTrainingPanel(app, root) {
 
   /** The chosen overlay's markers ('mistakes': U points the teacher got wrong and L; 'test': T). */
   function drawOverlay(ctx, proj, r, points, labels, teacherLabels, roles) {
+    const stride = drawStride(roles.length);
     if (overlay === 'mistakes') {
-      for (let i = 0; i < roles.length; i++) {
+      for (let i = 0; i < roles.length; i += stride) {
         if (roles[i] !== 2 || teacherLabels[i] === labels[i]) continue;
         marker(ctx, proj.x(points[2 * i]), proj.y(points[2 * i + 1]), 'cross', r * 0.7, null, 'rgba(0,0,0,0.5)', 1);
       }
@@ -367,7 +368,7 @@ export function createTrainingPanel(app, root) {
         marker(ctx, proj.x(points[2 * i]), proj.y(points[2 * i + 1]), 'square', r * 1.3, classColor(labels[i]), '#000', 1.2);
       }
     } else if (overlay === 'test') {
-      for (let i = 0; i < roles.length; i++) {
+      for (let i = 0; i < roles.length; i += stride) {
         if (roles[i] !== 3) continue;
         marker(ctx, proj.x(points[2 * i]), proj.y(points[2 * i + 1]), 'dot', r * 0.9, classColor(labels[i]), 'rgba(255,255,255,0.9)', 0.8);
       }
@@ -380,12 +381,14 @@ export function createTrainingPanel(app, root) {
     if (!v) return;
     const C = v.overview.class_names.length;
     const { points, labels, teacherLabels, roles } = v.arrays;
+    const stride = drawStride(roles.length);
     cards.forEach((c, m) => {
       const { ctx, w, h: hh } = c.plot.begin(v.bounds);
       const r = Math.max(1.6, w / 150);
       if (!v.overview.projected) {
         const grid = s?.grids?.[m];
-        if (grid && grid.length) drawHeatmap(ctx, grid, s.res, C, w, hh);
+        // Each grid's resolution is its own (a large network's is coarser): it follows from its length.
+        if (grid && grid.length) drawHeatmap(ctx, grid, Math.round(Math.sqrt(grid.length / C)), C, w, hh);
         // The points over the map do not move while the student trains: drawn once per size and
         // overlay choice into a canvas of their own, then copied over each new heatmap.
         const dpr = ctx.getTransform().a;
@@ -402,7 +405,7 @@ export function createTrainingPanel(app, root) {
         ctx.drawImage(c.overlay, 0, 0, w, hh);
       } else {
         const pred = s?.preds?.[m];
-        for (let i = 0; i < roles.length; i++) {
+        for (let i = 0; i < roles.length; i += stride) {
           if (roles[i] !== 3) continue;
           const x = c.plot.proj.x(points[2 * i]);
           const y = c.plot.proj.y(points[2 * i + 1]);
