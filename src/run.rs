@@ -58,6 +58,11 @@ pub struct StudentRun {
     pub unlabeled_every_epoch: bool,
     /// The evaluation that ends the current epoch, while it is under way.
     evaluating: Option<Evaluation>,
+    /// The student's probabilities the method reads at the start of the next epoch, while they are
+    /// being predicted.
+    predicting: Option<Prediction>,
+    /// Minibatches trained so far.
+    batches: usize,
     /// Whether the last evaluation found one class predicted for every test point (while the truth
     /// has several).
     collapsed: bool,
@@ -93,6 +98,8 @@ impl StudentRun {
             diverged_at: None,
             unlabeled_every_epoch: true,
             evaluating: None,
+            predicting: None,
+            batches: 0,
             collapsed: false,
         }
     }
@@ -139,19 +146,20 @@ impl StudentRun {
     /// evaluation under way); returns true when it completed an epoch (metrics then in `history`).
     pub fn step(&mut self, prep: &PreparedSeed, cfg: &Checked) -> bool {
         loop {
-            let training = self.evaluating.is_none();
+            let batches = self.batches;
             if self.work(prep, cfg) {
                 return true;
             }
-            if training && self.evaluating.is_none() {
+            if self.batches > batches && self.evaluating.is_none() {
                 return false;
             }
         }
     }
 
-    /// One unit of work, the smallest a front end can interleave with others: a minibatch, or a block
-    /// of the evaluation that ends an epoch. Returns true when it completed an epoch. Any sequence of
-    /// units trains exactly as [`StudentRun::step`] does.
+    /// One unit of work, the smallest a front end can interleave with others: a minibatch, a block
+    /// of the predictions a method reads at the start of an epoch, or a block of the evaluation that
+    /// ends an epoch. Returns true when it completed an epoch. Any sequence of units trains exactly
+    /// as [`StudentRun::step`] does.
     pub fn work(&mut self, prep: &PreparedSeed, cfg: &Checked) -> bool {
         if let Some(ev) = self.evaluating.as_mut() {
             let s = self.distiller.subclasses();
@@ -163,7 +171,18 @@ impl StudentRun {
             return true;
         }
         if self.cursor >= self.active.len() {
-            self.start_epoch(prep);
+            let epoch = self.epoch;
+            let p = self.predicting.get_or_insert_with(|| {
+                Prediction::new(
+                    self.distiller.rows_to_predict(prep, epoch),
+                    self.net.classes(),
+                )
+            });
+            if !p.advance(&mut self.net, prep) {
+                return false;
+            }
+            let p = self.predicting.take().expect("under way");
+            self.start_epoch(prep, p.out.view());
         }
         let batch = cfg.student.batch_size;
         let end = (self.cursor + batch).min(self.active.len());
@@ -180,6 +199,7 @@ impl StudentRun {
             );
             self.loss_sum += loss as f64;
             self.loss_count += end - start;
+            self.batches += 1;
         }
         if end == self.active.len() {
             self.distiller.finish_epoch();
@@ -231,6 +251,11 @@ impl StudentRun {
         })
     }
 
+    /// Minibatches trained so far.
+    pub fn minibatches(&self) -> usize {
+        self.batches
+    }
+
     /// Train until the current epoch completes.
     pub fn train_epoch(&mut self, prep: &PreparedSeed, cfg: &Checked) -> EpochMetrics {
         while !self.step(prep, cfg) {}
@@ -238,12 +263,13 @@ impl StudentRun {
     }
 
     /// Shuffle the shared order, let the method look at its student, and take this epoch's rows.
-    fn start_epoch(&mut self, prep: &PreparedSeed) {
+    fn start_epoch(&mut self, prep: &PreparedSeed, predicted: ArrayView2<f32>) {
         self.order_rng.shuffle(&mut self.order);
         self.cursor = 0;
         self.loss_sum = 0.0;
         self.loss_count = 0;
-        self.distiller.start_epoch(&mut self.net, prep, self.epoch);
+        self.distiller
+            .start_epoch(&mut self.net, prep, self.epoch, predicted);
         self.active.clear();
         self.distiller.select(&self.order, &mut self.active);
     }
@@ -251,6 +277,35 @@ impl StudentRun {
 
 /// Rows one block of an evaluation predicts (the blocks [`predict_rows`] uses).
 const EVAL_BLOCK: usize = 256;
+
+/// The student's probabilities on the rows a method reads at the start of an epoch, a block of
+/// [`EVAL_BLOCK`] rows at a time (the blocks of [`predict_rows`], so the numbers are the same).
+#[derive(Debug)]
+struct Prediction {
+    rows: Vec<usize>,
+    out: Array2<f32>,
+    pos: usize,
+}
+
+impl Prediction {
+    fn new(rows: Vec<usize>, classes: usize) -> Prediction {
+        let out = Array2::zeros((rows.len(), classes));
+        Prediction { rows, out, pos: 0 }
+    }
+
+    /// Predicts the next block; true once every row is predicted (at once when there are none).
+    fn advance(&mut self, net: &mut Mlp, prep: &PreparedSeed) -> bool {
+        if self.pos >= self.rows.len() {
+            return true;
+        }
+        let end = (self.pos + EVAL_BLOCK).min(self.rows.len());
+        let p = net.forward_rows(prep.data.x.view(), &self.rows[self.pos..end]);
+        let c = self.out.ncols();
+        self.out.as_slice_mut().expect("contiguous")[self.pos * c..end * c].copy_from_slice(p);
+        self.pos = end;
+        false
+    }
+}
 
 /// An epoch's evaluation, a block of rows at a time: test accuracy, and (when `unlabeled`) accuracy
 /// on the U points the teacher labels rightly and wrongly, of a student whose output has

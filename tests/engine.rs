@@ -459,3 +459,35 @@ fn messages_name_the_fix() {
     let fine = resolve(Some("flagship"), json!({"student": {"epochs": 1}})).unwrap();
     assert!(run_seed(&fine, &src, 0).unwrap().warnings.is_empty());
 }
+
+/// A method that reads its student's predictions on all of U at the start of an epoch (weighted)
+/// gets them a block of 256 rows per unit of work, so no unit grows with U; and the epoch it then
+/// trains is exactly the one trained in one go.
+#[test]
+fn predictions_read_at_the_start_of_an_epoch_come_a_block_per_unit() {
+    let cfg =
+        small_flagship(json!({"samples": 6000, "methods": ["weighted"], "student": {"epochs": 2}}));
+    let source = DataSource::Builtin(cfg.dataset.clone());
+    let prep = prepare(&cfg, &source, 1).unwrap();
+    let init = prep.initial_student(&cfg);
+    let rows = prep.split.validation.len() + prep.split.unlabeled.len();
+    let mut by_units = StudentRun::new(&prep, &cfg, m("weighted"), &init);
+    let mut units = 0;
+    while by_units.minibatches() == 0 {
+        by_units.work(&prep, &cfg);
+        units += 1;
+    }
+    assert_eq!(
+        units,
+        rows.div_ceil(256) + 1,
+        "one unit per block of {rows} rows, then the first minibatch"
+    );
+    while by_units.history.len() < 2 {
+        by_units.work(&prep, &cfg);
+    }
+    let mut whole = StudentRun::new(&prep, &cfg, m("weighted"), &init);
+    whole.train_epoch(&prep, &cfg);
+    whole.train_epoch(&prep, &cfg);
+    assert_eq!(by_units.history, whole.history);
+    assert_eq!(by_units.net.weights, whole.net.weights);
+}

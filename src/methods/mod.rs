@@ -18,6 +18,7 @@ pub mod weighted;
 
 use std::any::Any;
 
+use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Checked, MethodNeeds};
@@ -34,9 +35,24 @@ pub trait Distiller: std::fmt::Debug + Send {
         seed.train_rows.clone()
     }
 
-    /// Called at the start of every epoch with the current student (re-estimate weights, query the
-    /// teacher, ...).
-    fn start_epoch(&mut self, _net: &mut Mlp, _seed: &PreparedSeed, _epoch: usize) {}
+    /// The rows whose student probabilities [`Distiller::start_epoch`] reads at the start of `epoch`,
+    /// in the order it reads them. The run predicts them beforehand, a block at a time, so that a
+    /// large network over a large U never becomes one long call.
+    fn rows_to_predict(&self, _seed: &PreparedSeed, _epoch: usize) -> Vec<usize> {
+        Vec::new()
+    }
+
+    /// Called at the start of every epoch with the current student and its probabilities on
+    /// [`Distiller::rows_to_predict`] (row i of `predicted` is that list's i-th row): re-estimate
+    /// weights, query the teacher, ...
+    fn start_epoch(
+        &mut self,
+        _net: &mut Mlp,
+        _seed: &PreparedSeed,
+        _epoch: usize,
+        _predicted: ArrayView2<f32>,
+    ) {
+    }
 
     /// This epoch's rows from the shared shuffled `order` (appended to the empty `active`): all of
     /// them unless the method trains on a subset.

@@ -28,10 +28,10 @@ use std::any::Any;
 use crate::config::Checked;
 use crate::methods::distill_row;
 use crate::model::mlp::argmax;
-use crate::model::predict_rows;
 use crate::model::{Mlp, Optimizer};
 use crate::rng::Rng;
 use crate::seed::{Inputs, PreparedSeed};
+use ndarray::ArrayView2;
 
 /// How the queried points are chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,26 +211,49 @@ impl Rad {
         }
     }
 
-    /// Spend the rounds due at the start of `epoch` with the student `net`; true if any point was
-    /// queried.
-    pub fn start_epoch(&mut self, net: &mut Mlp, prep: &PreparedSeed, epoch: usize) -> bool {
-        let due: usize = self
-            .schedule
+    /// Queries due at the start of `epoch`.
+    fn due(&self, epoch: usize) -> usize {
+        self.schedule
             .iter()
             .filter(|(e, _)| *e == epoch)
             .map(|(_, p)| p)
-            .sum();
+            .sum()
+    }
+
+    /// U's rows not queried yet.
+    fn candidates<'a>(&'a self, prep: &'a PreparedSeed) -> impl Iterator<Item = usize> + 'a {
+        prep.split
+            .unlabeled
+            .iter()
+            .copied()
+            .filter(|&r| !self.include[r])
+    }
+
+    /// The rows whose student probabilities the rule reads at the start of `epoch`: the candidates,
+    /// in a round of the uncertainty-based rules.
+    pub fn rows_to_predict(&self, prep: &PreparedSeed, epoch: usize) -> Vec<usize> {
+        if self.rule == Rule::Random || self.due(epoch) == 0 {
+            return Vec::new();
+        }
+        self.candidates(prep).collect()
+    }
+
+    /// Spend the rounds due at the start of `epoch`, with the student's probabilities `predicted` on
+    /// [`Rad::rows_to_predict`]; true if any point was queried.
+    pub fn start_epoch(
+        &mut self,
+        prep: &PreparedSeed,
+        epoch: usize,
+        predicted: ArrayView2<f32>,
+    ) -> bool {
+        let due = self.due(epoch);
         if due == 0 {
             return false;
         }
-        self.candidates.clear();
-        self.candidates.extend(
-            prep.split
-                .unlabeled
-                .iter()
-                .copied()
-                .filter(|&r| !self.include[r]),
-        );
+        let mut candidates = std::mem::take(&mut self.candidates);
+        candidates.clear();
+        candidates.extend(self.candidates(prep));
+        self.candidates = candidates;
         let due = due.min(self.candidates.len());
         if due == 0 {
             return false;
@@ -246,9 +269,9 @@ impl Rad {
                 self.picks.extend(0..due);
             }
             Rule::Uncertainty | Rule::Robust => {
-                let probs = predict_rows(net, prep.data.x.view(), &self.candidates);
+                debug_assert_eq!(predicted.nrows(), self.candidates.len());
                 self.gains.clear();
-                for (idx, p) in probs.rows().into_iter().enumerate() {
+                for (idx, p) in predicted.rows().into_iter().enumerate() {
                     let p = p.as_slice().expect("contiguous");
                     let top = argmax(p);
                     let second = p
@@ -349,8 +372,18 @@ impl Rad {
 }
 
 impl super::Distiller for Rad {
-    fn start_epoch(&mut self, net: &mut Mlp, seed: &PreparedSeed, epoch: usize) {
-        Rad::start_epoch(self, net, seed, epoch);
+    fn rows_to_predict(&self, seed: &PreparedSeed, epoch: usize) -> Vec<usize> {
+        Rad::rows_to_predict(self, seed, epoch)
+    }
+
+    fn start_epoch(
+        &mut self,
+        _net: &mut Mlp,
+        seed: &PreparedSeed,
+        epoch: usize,
+        predicted: ArrayView2<f32>,
+    ) {
+        Rad::start_epoch(self, seed, epoch, predicted);
     }
 
     fn select(&mut self, order: &[usize], active: &mut Vec<usize>) {

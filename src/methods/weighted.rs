@@ -7,7 +7,9 @@ use std::any::Any;
 
 use crate::estimators;
 use crate::losses;
-use crate::model::{predict_rows, Mlp, Optimizer};
+use ndarray::{s, ArrayView2};
+
+use crate::model::{Mlp, Optimizer};
 use crate::seed::{Inputs, PreparedSeed};
 
 use super::{train_distilled, Distiller};
@@ -31,9 +33,20 @@ impl Weighted {
 }
 
 impl Distiller for Weighted {
-    fn start_epoch(&mut self, net: &mut Mlp, seed: &PreparedSeed, _epoch: usize) {
-        let plane = |net: &mut Mlp, rows: &[usize]| -> Vec<[f32; 2]> {
-            let p = predict_rows(net, seed.data.x.view(), rows);
+    fn rows_to_predict(&self, seed: &PreparedSeed, _epoch: usize) -> Vec<usize> {
+        let s = &seed.split;
+        s.validation.iter().chain(&s.unlabeled).copied().collect()
+    }
+
+    fn start_epoch(
+        &mut self,
+        _net: &mut Mlp,
+        seed: &PreparedSeed,
+        _epoch: usize,
+        predicted: ArrayView2<f32>,
+    ) {
+        // Each row's point in the plane (teacher confidence, student confidence).
+        let plane = |rows: &[usize], p: ArrayView2<f32>| -> Vec<[f32; 2]> {
             rows.iter()
                 .zip(p.rows())
                 .map(|(&i, r)| {
@@ -47,12 +60,12 @@ impl Distiller for Weighted {
         };
         let v = &seed.split.validation;
         let u = &seed.split.unlabeled;
-        let val_points = plane(net, v);
+        let val_points = plane(v, predicted.slice(s![..v.len(), ..]));
         let val_correct: Vec<bool> = v
             .iter()
             .map(|&i| seed.teacher.labels[i] == seed.data.y[i])
             .collect();
-        let queries = plane(net, u);
+        let queries = plane(u, predicted.slice(s![v.len().., ..]));
         let mut out = vec![0.0; u.len()];
         let k = estimators::weights::neighbour_count(v.len());
         estimators::knn_correct_weights(
