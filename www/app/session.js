@@ -253,7 +253,15 @@ export function installSession(app, engine) {
   function mergeMetrics(prev, part, from) {
     if (!from || !prev) return part;
     const out = {};
-    for (const [m, h] of Object.entries(part)) out[m] = (prev[m] ?? []).slice(0, from).concat(h);
+    for (const [m, h] of Object.entries(part)) {
+      const kept = prev[m] ?? [];
+      // The usual case, new epochs after those the page has: appended in place (a long run's
+      // history is not copied at every snapshot).
+      if (kept.length === from) {
+        for (const e of h) kept.push(e);
+        out[m] = kept;
+      } else out[m] = kept.slice(0, from).concat(h);
+    }
     return out;
   }
 

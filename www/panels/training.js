@@ -12,6 +12,8 @@ import { drawHeatmap, marker, drawStride } from '../charts/plane.js';
 import { IMAGES } from './teacher.js';
 
 const NUMBERS_MS = 100;
+/** Epochs a curve plots at most (every k-th beyond that). */
+const CHART_POINTS = 1000;
 
 /** The settings of the family shown in this panel, by config key (the methods that read each, from the engine). */
 const SETTING_LABELS = {
@@ -212,6 +214,8 @@ export function createTrainingPanel(app, root) {
   let cards = []; // {name, plot, acc}
   let cardsDirty = false;
   let numbersAt = -Infinity;
+  let chartsAt = -Infinity; // when the charts were last drawn, and what it took
+  let chartsMs = 0;
   let chartsDirty = false;
 
   function buildCards(view) {
@@ -346,8 +350,16 @@ export function createTrainingPanel(app, root) {
     const metrics = app.snap?.metrics ?? {};
     const methods = app.view.overview.methods;
     const n = Math.max(0, ...methods.map((m) => metrics[m]?.length ?? 0));
-    const xs = Array.from({ length: n }, (_, i) => i + 1);
-    const col = (m, key) => xs.map((_, i) => {
+    // A long run plots every k-th epoch (k a power of two, so the points stay put as it grows) and
+    // the last: a chart is at most a few hundred pixels wide, and drawing 10,000 epochs per method
+    // every frame would take the main thread.
+    let k = 1;
+    while (n / k > CHART_POINTS) k *= 2;
+    const epochs = [];
+    for (let i = k - 1; i < n; i += k) epochs.push(i);
+    if (n && epochs[epochs.length - 1] !== n - 1) epochs.push(n - 1);
+    const xs = epochs.map((i) => i + 1);
+    const col = (m, key) => epochs.map((i) => {
       const v = metrics[m]?.[i]?.[key];
       return typeof v === 'number' && Number.isFinite(v) ? v : null;
     });
@@ -506,9 +518,13 @@ export function createTrainingPanel(app, root) {
         cardsDirty = false;
         drawCards();
       }
-      if (chartsDirty) {
+      // While training, the charts redraw no more often than keeps them under a quarter of the time.
+      const now = performance.now();
+      if (chartsDirty && (!app.snap?.playing || now - chartsAt >= 3 * chartsMs)) {
         chartsDirty = false;
         drawCharts();
+        chartsAt = performance.now();
+        chartsMs = chartsAt - now;
       }
     },
     onResize() {
