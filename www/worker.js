@@ -135,6 +135,23 @@ class Cost {
   }
 }
 
+/**
+ * Calls `advance(units)`, each call sized to CALL_MS by `cost`, until it returns true (done), `end`
+ * passes, or `leave()` says to stop early; returns whether it is done.
+ */
+function advanceFor(cost, advance, end, leave = () => false) {
+  let done = false;
+  while (!done && performance.now() < end) {
+    const units = cost.fit(CALL_MS);
+    announce(cost, units);
+    const t0 = performance.now();
+    done = advance(units);
+    cost.add(performance.now() - t0, units);
+    if (leave()) break;
+  }
+  return done;
+}
+
 /** Tells the page when a call of `units` units is expected to be slow (its heartbeat then waits longer). */
 function announce(cost, units) {
   if (cost.ms !== null && cost.ms * units > SLOW_CALL_MS) post({ type: 'busy', ms: Math.round(cost.ms * units) });
@@ -240,17 +257,8 @@ async function build(job) {
           lastReport = now;
         }
         if (p.stage === 'ready') break;
-        const cost = teacherCost[p.stage];
-        const end = now + SLICE_MS;
-        let ready = false;
-        while (!ready && performance.now() < end) {
-          const units = cost.fit(CALL_MS);
-          announce(cost, units);
-          const t0 = performance.now();
-          ready = builder.advance(units);
-          cost.add(performance.now() - t0, units);
-          if (builder.progress().stage !== p.stage) break;
-        }
+        // Each stage has its own cost per unit (a teacher minibatch, a block of labels).
+        advanceFor(teacherCost[p.stage], (units) => builder.advance(units), now + SLICE_MS, () => builder.progress().stage !== p.stage);
         await nextTask();
         if (job.abandoned) return abandon(job, builder);
       }
@@ -656,16 +664,7 @@ async function runOneSeed(msg) {
     runner = bytes ? new slam.SeedRunner(request, msg.index, bytes) : new slam.SeedRunner(request, msg.index);
     let lastReport = -Infinity;
     for (;;) {
-      const end = performance.now() + SLICE_MS;
-      let finished = false;
-      while (!finished && performance.now() < end) {
-        const units = seedCost.fit(CALL_MS);
-        announce(seedCost, units);
-        const t0 = performance.now();
-        finished = runner.advance(units);
-        seedCost.add(performance.now() - t0, units);
-      }
-      if (finished) break;
+      if (advanceFor(seedCost, (units) => runner.advance(units), performance.now() + SLICE_MS)) break;
       if (performance.now() - lastReport > 250) {
         const [done, total] = runner.progress();
         post({ type: 'seed-progress', index: msg.index, done, total });
