@@ -6,6 +6,7 @@
 //! [`report`], [`sweep`], [`session`] -> the CLI and [`wasm`], the thin browser surface; everything
 //! else is plain Rust tested natively.
 
+pub mod anatomy;
 pub mod bench;
 pub mod config;
 pub mod data;

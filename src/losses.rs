@@ -58,6 +58,21 @@ pub fn cross_entropy_label(f: &[f32], label: usize, grad: &mut [f32], scale: f32
     -libm::logf(clamp_eps(f[label]))
 }
 
+/// SLaM's mixing of the student's probabilities `f` through the teacher's noise channel:
+/// `mix(f)_i = alpha f_i + c (1 - f_i) top_i`, with `c = 1 - alpha` (or `(1 - alpha) / (k - 1)`
+/// normalised) and `top` the indicator of the teacher's top k classes; what [`slam`] compares with
+/// the teacher's label.
+pub fn mix(f: &[f32], alpha: f32, top: &[f32], k: usize, normalize_k: bool, out: &mut [f32]) {
+    let c = if normalize_k && k > 1 {
+        (1.0 - alpha) / (k as f32 - 1.0)
+    } else {
+        1.0 - alpha
+    };
+    for i in 0..f.len() {
+        out[i] = alpha * f[i] + c * (1.0 - f[i]) * top[i];
+    }
+}
+
 /// Student-Label Mixing: fit `mix(f)` to the teacher label `y`, where
 /// `mix_i = alpha f_i + c (1 - f_i) t_i`, `t` marks the teacher's top-k classes and
 /// `c = 1 - alpha` (the paper's experiments) or `(1 - alpha) / (k - 1)` when `normalize_k`.
@@ -84,10 +99,9 @@ pub fn slam(
     // mix(f) into `g`, and the logs of what the loss reads (m, or EPS where m is not above it) into
     // `grad`, four at a time: libm's bits. Both buffers are overwritten below.
     let n = f.len();
+    mix(f, alpha, top, k, normalize_k, g);
     for i in 0..n {
-        let m = alpha * f[i] + c * (1.0 - f[i]) * top[i];
-        g[i] = m;
-        grad[i] = if m > EPS { m } else { EPS };
+        grad[i] = if g[i] > EPS { g[i] } else { EPS };
     }
     crate::expf::logf_in_place(&mut grad[..n]);
     let mut loss = 0.0;

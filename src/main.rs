@@ -40,6 +40,29 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Take one method's next minibatch step apart and print it as JSON (the page's slow motion):
+    /// its rows, the teacher's labels, alpha and k, the student's probabilities, what the loss
+    /// compared, each row's loss and push, and the test accuracy before and after.
+    Explain {
+        /// The method whose step to take apart (added to the scenario's methods if absent).
+        #[arg(long)]
+        method: String,
+        /// Minibatches of that method to train first (0: its very first step).
+        #[arg(long, default_value_t = 0)]
+        skip: usize,
+        /// Resolution of the decision maps before and after (2-D data).
+        #[arg(long, default_value_t = 64)]
+        res: usize,
+        /// Built-in dataset name, or a path to a CSV file.
+        #[arg(long)]
+        dataset: Option<String>,
+        /// Start from a named scenario (see `slam-lab scenarios`).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// JSON file of config keys, applied over the scenario.
+        #[arg(long)]
+        config: Option<String>,
+    },
     /// Run the comparison at each value of one config key (e.g. --vary labeled=50,100,200).
     Sweep {
         /// The key and its values: KEY=v1,v2,... (dotted keys such as teacher.rate; list values in brackets).
@@ -187,6 +210,56 @@ fn execute(command: Command) -> slam_lab::Result<()> {
                     report::to_table(source.name(), scenario.as_deref(), &results)
                 );
             }
+        }
+        Command::Explain {
+            method,
+            skip,
+            res,
+            dataset,
+            scenario,
+            config,
+        } => {
+            let method = Method::named(&method)?;
+            let (mut overrides, source) =
+                overrides_and_source(config.as_deref(), dataset.as_deref(), None)?;
+            let listed = scenarios::resolve(scenario.as_deref(), overrides.clone())?;
+            let mut names: Vec<String> = Method::list(&listed)
+                .iter()
+                .map(|m| m.name().to_string())
+                .collect();
+            if !names.iter().any(|m| m == method.name()) {
+                names.push(method.name().to_string());
+            }
+            overrides["methods"] = serde_json::json!(names);
+            let cfg = scenarios::resolve(scenario.as_deref(), overrides)?;
+            let source = match source {
+                Some(s) => s,
+                None => builtin_source(&cfg.dataset)?,
+            };
+            let mut session = slam_lab::session::Session::new(cfg, &source, &[])?;
+            let index = session
+                .methods
+                .iter()
+                .position(|&m| m == method)
+                .expect("the method was added to the list");
+            let mut step = None;
+            for _ in 0..=skip {
+                step = session.explain_step(index, res);
+            }
+            let Some(step) = step else {
+                return Err(slam_lab::Error::Config {
+                    field: "student.epochs".into(),
+                    reason: format!(
+                        "{} has no step left after {skip} (raise `student.epochs` or lower --skip)",
+                        method.name()
+                    ),
+                });
+            };
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&step).expect("JSON values serialise")
+            );
         }
         Command::Sweep {
             vary,

@@ -170,20 +170,35 @@ impl StudentRun {
             self.end_epoch(prep, ev);
             return true;
         }
-        if self.cursor >= self.active.len() {
-            let epoch = self.epoch;
-            let p = self.predicting.get_or_insert_with(|| {
-                Prediction::new(
-                    self.distiller.rows_to_predict(prep, epoch),
-                    self.net.classes(),
-                )
-            });
-            if !p.advance(&mut self.net, prep) {
-                return false;
-            }
-            let p = self.predicting.take().expect("under way");
-            self.start_epoch(prep, p.out.view());
+        if self.batch_ready(prep) {
+            self.train_next_batch(prep, cfg);
         }
+        false
+    }
+
+    /// Whether a minibatch is next; if not, does one unit towards it (a block of the predictions
+    /// the method reads at the start of an epoch; once they are in, the epoch starts).
+    fn batch_ready(&mut self, prep: &PreparedSeed) -> bool {
+        if self.cursor < self.active.len() {
+            return true;
+        }
+        let epoch = self.epoch;
+        let p = self.predicting.get_or_insert_with(|| {
+            Prediction::new(
+                self.distiller.rows_to_predict(prep, epoch),
+                self.net.classes(),
+            )
+        });
+        if !p.advance(&mut self.net, prep) {
+            return false;
+        }
+        let p = self.predicting.take().expect("under way");
+        self.start_epoch(prep, p.out.view());
+        true
+    }
+
+    /// Trains the next minibatch of the epoch under way; the last one starts the evaluation.
+    fn train_next_batch(&mut self, prep: &PreparedSeed, cfg: &Checked) {
         let batch = cfg.student.batch_size;
         let end = (self.cursor + batch).min(self.active.len());
         let start = self.cursor;
@@ -206,7 +221,65 @@ impl StudentRun {
             let unlabeled = self.unlabeled_every_epoch || self.epoch + 1 >= cfg.student.epochs;
             self.evaluating = Some(Evaluation::new(prep, unlabeled));
         }
-        false
+    }
+
+    /// Does the units [`StudentRun::work`] would do before the next minibatch (an evaluation under
+    /// way, the predictions and start of an epoch), so that a minibatch is next; None once the
+    /// configured epochs are done.
+    pub fn prepare_next_batch(&mut self, prep: &PreparedSeed, cfg: &Checked) -> Option<()> {
+        loop {
+            if self.evaluating.is_some() {
+                self.work(prep, cfg);
+                continue;
+            }
+            if self.epoch >= cfg.student.epochs {
+                return None;
+            }
+            if self.batch_ready(prep) {
+                return Some(());
+            }
+        }
+    }
+
+    /// Takes the next minibatch apart: brings the run to where a minibatch is next (the units
+    /// [`StudentRun::work`] would do first), then trains it as `work` would, recording what the
+    /// step saw. None once the configured epochs are done.
+    pub fn explain_next_batch(
+        &mut self,
+        prep: &PreparedSeed,
+        cfg: &Checked,
+    ) -> Option<BatchRecord> {
+        self.prepare_next_batch(prep, cfg)?;
+        let end = (self.cursor + cfg.student.batch_size).min(self.active.len());
+        let rows = self.active[self.cursor..end].to_vec();
+        let batch = self.cursor / cfg.student.batch_size.max(1);
+        let epoch = self.epoch;
+        let before = self.predict_rows(prep.data.x.view(), &rows);
+        let ((), trace) = crate::model::traced(|| self.train_next_batch(prep, cfg));
+        Some(BatchRecord {
+            epoch,
+            batch,
+            rows,
+            before,
+            trace,
+        })
+    }
+
+    /// What the method trains a row towards, as class probabilities: its own target (the teacher's
+    /// soft or hard label, or the true label for a row of L).
+    pub fn target_of(&self, prep: &PreparedSeed, row: usize) -> Vec<f32> {
+        let mut out = vec![0.0; prep.data.n_classes];
+        self.distiller.target(prep, row, &mut out);
+        out
+    }
+
+    /// What the method's loss compares with the target in place of the student's probabilities
+    /// `f` (SLaM's mix(f)); None when it compares `f` itself.
+    pub fn compared_of(&self, prep: &PreparedSeed, row: usize, f: &[f32]) -> Option<Vec<f32>> {
+        let mut out = vec![0.0; f.len()];
+        self.distiller
+            .compared(prep, row, f, &mut out)
+            .then_some(out)
     }
 
     /// Record the epoch the evaluation `ev` closed.
@@ -273,6 +346,21 @@ impl StudentRun {
         self.active.clear();
         self.distiller.select(&self.order, &mut self.active);
     }
+}
+
+/// One minibatch as [`StudentRun::explain_next_batch`] took it.
+#[derive(Clone, Debug)]
+pub struct BatchRecord {
+    /// The epoch it belongs to (0 for the first) and its index in that epoch.
+    pub epoch: usize,
+    pub batch: usize,
+    /// Its dataset rows.
+    pub rows: Vec<usize>,
+    /// The student's class probabilities on them before the step (`rows x classes`).
+    pub before: Array2<f32>,
+    /// What the shared minibatch step recorded (each row's probabilities as trained, loss and
+    /// output gradient); None for the methods with a step of their own (ALM, L2T, VID).
+    pub trace: Option<crate::model::StepTrace>,
 }
 
 /// Rows one block of an evaluation predicts (the blocks [`predict_rows`] uses).

@@ -4,6 +4,7 @@
 use ndarray::{Array2, ArrayView2};
 use serde::Serialize;
 
+use crate::anatomy::{explain_next_step, StepAnatomy};
 use crate::config::Checked;
 use crate::data::pca::pca_2d;
 use crate::estimators::AlphaModel;
@@ -29,6 +30,16 @@ pub struct Session {
     init: Mlp,
     init_draw: u64,
     points: Array2<f32>,
+}
+
+/// One step taken apart ([`StepAnatomy`]) with the decision map before and after it.
+#[derive(Clone, Debug, Serialize)]
+pub struct SlowStep {
+    #[serde(flatten)]
+    pub step: StepAnatomy,
+    pub grid_res: usize,
+    pub grid_before: Option<Vec<f32>>,
+    pub grid_after: Option<Vec<f32>>,
 }
 
 /// Everything the panels show that does not change during training.
@@ -181,6 +192,23 @@ impl Session {
         self.runs
             .get(method_index)
             .map_or(0, |r| r.net.parameter_count())
+    }
+
+    /// Takes student `method_index`'s next minibatch apart and trains it (the step it would take
+    /// next anyway), with its decision map at `res x res` just before and just after (2-D data).
+    /// None past the configured epochs or the methods.
+    pub fn explain_step(&mut self, method_index: usize, res: usize) -> Option<SlowStep> {
+        let run = self.runs.get_mut(method_index)?;
+        run.prepare_next_batch(&self.prep, &self.cfg)?;
+        let grid_before = self.grid(method_index, res);
+        let step = explain_next_step(&mut self.runs[method_index], &self.prep, &self.cfg)?;
+        let grid_after = self.grid(method_index, res);
+        Some(SlowStep {
+            step,
+            grid_res: res.clamp(2, 256),
+            grid_before,
+            grid_after,
+        })
     }
 
     /// Train `batches` minibatches of every method that has not reached the configured epochs;

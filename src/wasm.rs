@@ -563,6 +563,17 @@ impl Session {
         js_sys::Float32Array::from(g.as_slice())
     }
 
+    /// Student `method`'s next minibatch taken apart, and trained (the step it takes next anyway):
+    /// the engine's `SlowStep` with the decision map at `res x res` before and after; null past
+    /// the configured epochs.
+    #[wasm_bindgen(js_name = explainStep)]
+    pub fn explain_step(&mut self, method: u32, res: u32) -> Result<JsValue, JsError> {
+        match self.inner.explain_step(method as usize, res as usize) {
+            Some(step) => to_js(&step),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
     /// Rows `first..first + rows` of `grid(method, res)`.
     #[wasm_bindgen(js_name = gridRows)]
     pub fn grid_rows(
@@ -619,6 +630,8 @@ impl MultiSeed {
     }
 
     /// Run the next seed; returns the number done.
+    // The JavaScript name a worker calls; an Iterator would not cross the boundary.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<u32, JsError> {
         if self.results.len() < self.total {
             let seed = self.cfg.seed.wrapping_add(self.results.len() as u64);

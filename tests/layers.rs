@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["seed"],
     &["methods"],
     &["run"],
-    &["experiment"],
+    &["experiment", "anatomy"],
     &["report", "scenarios", "bench"],
     &["sweep", "session"],
     &["schema"],

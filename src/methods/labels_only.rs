@@ -58,6 +58,11 @@ impl Distiller for LabelsOnly {
         )
     }
 
+    fn target(&self, seed: &PreparedSeed, row: usize, out: &mut [f32]) {
+        out.fill(0.0);
+        out[seed.data.y[row]] = 1.0;
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -73,6 +73,18 @@ pub trait Distiller: std::fmt::Debug + Send {
     /// Called when an epoch completes.
     fn finish_epoch(&mut self) {}
 
+    /// What the method trains `row` towards, as class probabilities in `out` (for the slow-motion
+    /// view): by default the true label on a row of L, the teacher's soft label elsewhere.
+    fn target(&self, seed: &PreparedSeed, row: usize, out: &mut [f32]) {
+        default_target(seed, row, out);
+    }
+
+    /// What the loss compares with the target in place of the student's probabilities `f`, written
+    /// to `out` (SLaM's mix(f)); false (the default) when it compares `f` itself.
+    fn compared(&self, _seed: &PreparedSeed, _row: usize, _f: &[f32], _out: &mut [f32]) -> bool {
+        false
+    }
+
     /// The method's own numbers for the report (e.g. RAD's `queried_teacher_accuracy`).
     fn stats(&self, _seed: &PreparedSeed, _net: &mut Mlp) -> Vec<(&'static str, f64)> {
         Vec::new()
@@ -597,6 +609,16 @@ pub(crate) fn train_distilled(
             }
         },
     )
+}
+
+/// [`Distiller::target`]'s default: the true label on a row of L, the teacher's soft label elsewhere.
+pub(crate) fn default_target(seed: &PreparedSeed, row: usize, out: &mut [f32]) {
+    out.fill(0.0);
+    if seed.is_labeled[row] {
+        out[seed.data.y[row]] = 1.0;
+    } else {
+        out.copy_from_slice(seed.teacher.probs.row(row).as_slice().expect("contiguous"));
+    }
 }
 
 /// The baseline loss of one training row: cross-entropy on the true label for a row of L, on the

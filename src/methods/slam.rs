@@ -70,6 +70,30 @@ impl Distiller for Slam {
         )
     }
 
+    fn target(&self, seed: &PreparedSeed, row: usize, out: &mut [f32]) {
+        if self.hard && !seed.is_labeled[row] {
+            out.copy_from_slice(seed.hard.row(row).as_slice().expect("contiguous"));
+        } else {
+            super::default_target(seed, row, out);
+        }
+    }
+
+    fn compared(&self, seed: &PreparedSeed, row: usize, f: &[f32], out: &mut [f32]) -> bool {
+        if seed.is_labeled[row] {
+            return false;
+        }
+        let top = seed.top.row(row);
+        losses::mix(
+            f,
+            seed.alpha[row],
+            top.as_slice().expect("contiguous"),
+            seed.k,
+            self.normalize_k,
+            out,
+        );
+        true
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }

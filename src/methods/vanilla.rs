@@ -48,6 +48,14 @@ impl Distiller for Vanilla {
         )
     }
 
+    fn target(&self, seed: &PreparedSeed, row: usize, out: &mut [f32]) {
+        if self.hard && !seed.is_labeled[row] {
+            out.copy_from_slice(seed.hard.row(row).as_slice().expect("contiguous"));
+        } else {
+            super::default_target(seed, row, out);
+        }
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }

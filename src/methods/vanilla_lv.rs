@@ -58,6 +58,15 @@ impl Distiller for VanillaLv {
         )
     }
 
+    fn target(&self, seed: &PreparedSeed, row: usize, out: &mut [f32]) {
+        out.fill(0.0);
+        if self.truth[row] {
+            out[seed.data.y[row]] = 1.0;
+        } else {
+            out.copy_from_slice(seed.teacher.probs.row(row).as_slice().expect("contiguous"));
+        }
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -1,9 +1,39 @@
 //! What every network's training shares: one minibatch step, predictions on chosen rows, and summing a
 //! wider output's subclass units per class.
 
+use std::cell::RefCell;
+
 use ndarray::{Array2, ArrayView2};
 
 use super::{Mlp, Optimizer};
+
+/// What one minibatch step saw, row by row (for the slow-motion view): the output probabilities the
+/// loss read, each row's loss, and its gradient with respect to the logits (the row's own, before
+/// the 1 / rows of the batch mean).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StepTrace {
+    pub classes: usize,
+    /// `rows x classes`.
+    pub probs: Vec<f32>,
+    pub loss: Vec<f32>,
+    /// `rows x classes`.
+    pub grad: Vec<f32>,
+}
+
+thread_local! {
+    // The step being recorded by [`traced`]. A thread-local keeps the recording out of every
+    // method's signature; an idle step pays one check per minibatch.
+    static TRACE: RefCell<Option<StepTrace>> = const { RefCell::new(None) };
+}
+
+/// Runs `f`, recording the last [`train_step`] it takes; returns `f`'s result and that record (None
+/// when it took no step).
+pub fn traced<R>(f: impl FnOnce() -> R) -> (R, Option<StepTrace>) {
+    TRACE.with(|t| *t.borrow_mut() = Some(StepTrace::default()));
+    let out = f();
+    let trace = TRACE.with(|t| t.borrow_mut().take());
+    (out, trace.filter(|t| t.classes > 0))
+}
 
 /// One minibatch of `rows` rows: `forward` fills the network's input and runs the forward pass,
 /// `loss(r, f, grad, scale)` writes row `r`'s output gradient (times `scale = 1 / rows`) and returns its
@@ -19,10 +49,29 @@ pub fn train_step(
     let scale = 1.0 / rows as f32;
     forward(net);
     let mut total = 0.0;
+    let tracing = TRACE.with(|t| t.borrow().is_some());
     {
         let (p, d) = net.probs_and_delta_mut();
-        for r in 0..rows {
-            total += loss(r, &p[r * c..(r + 1) * c], &mut d[r * c..(r + 1) * c], scale);
+        if tracing {
+            let mut trace = StepTrace {
+                classes: c,
+                probs: p[..rows * c].to_vec(),
+                loss: Vec::with_capacity(rows),
+                grad: Vec::with_capacity(rows * c),
+            };
+            for r in 0..rows {
+                let l = loss(r, &p[r * c..(r + 1) * c], &mut d[r * c..(r + 1) * c], scale);
+                total += l;
+                trace.loss.push(l);
+                trace
+                    .grad
+                    .extend(d[r * c..(r + 1) * c].iter().map(|g| g / scale));
+            }
+            TRACE.with(|t| *t.borrow_mut() = Some(trace));
+        } else {
+            for r in 0..rows {
+                total += loss(r, &p[r * c..(r + 1) * c], &mut d[r * c..(r + 1) * c], scale);
+            }
         }
     }
     net.backward();
