@@ -126,6 +126,11 @@ export class EngineClient {
     return this.ask({ type: 'sweep-values', request, csv, key, text });
   }
 
+  /** Method `method`'s next minibatch taken apart and trained (the engine's SlowStep), or null past the last epoch. */
+  explainStep(method) {
+    return this.ask({ type: 'explain', method });
+  }
+
   /** Sends `msg` with a fresh id; resolves with the worker's 'summary' answer, rejects on 'summary-error'. */
   ask(fields) {
     const id = this.nextId++;

@@ -49,6 +49,16 @@ export const STEPS = [
   },
   {
     panel: 'panel-training',
+    title: 'One step in slow motion',
+    setup: { scenario: 'flagship' },
+    text: [
+      'Before watching the whole run, take one training step apart. Under the students\' maps, press "Slow motion": SLaM\'s next minibatch of 32 points is ringed, and Next walks through what the step does with them: the teacher\'s labels (crossed where wrong), SLaM\'s trust α(x) in each, what the student predicts, what the loss compares, and how hard each point pushes.',
+      'At stage 6, look at the crossed points, where the teacher is wrong: their α(x) sits at its floor, ½ here, where mix(f) is ½ whatever the student predicts, so they do not push at all. Choose vanilla instead and compare: it pushes the student towards those wrong labels too.',
+    ],
+    formula: 'push = ‖∂loss/∂logits‖        mix(f)ᵢ = α·fᵢ + (1 − α)·(1 − fᵢ)·top_k(y)ᵢ',
+  },
+  {
+    panel: 'panel-training',
     title: 'Watch them learn',
     setup: { scenario: 'flagship' },
     autoplay: true,

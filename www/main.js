@@ -18,6 +18,8 @@ import { createLabelsPanel } from './panels/labels.js';
 import { createMixingPanel } from './panels/mixing.js';
 import { createTrainingPanel } from './panels/training.js';
 import { createResultsPanel } from './panels/results.js';
+import { createSlowMotion } from './panels/slowmo.js';
+import { createCommandBox } from './panels/command.js';
 import { createLesson } from './lesson.js';
 
 const app = {
@@ -52,7 +54,9 @@ for (const [create, body] of [
   [createLabelsPanel, '#labels-body'],
   [createMixingPanel, '#mixing-body'],
   [createTrainingPanel, '#training-body'],
+  [createSlowMotion, '#slowmo-body'],
   [createResultsPanel, '#results-body'],
+  [createCommandBox, '#command-body'],
 ]) {
   const panel = create(app, $(body));
   panel.section = $(body).closest('section');

@@ -714,6 +714,27 @@ async function sweepValues(msg) {
   }
 }
 
+/**
+ * Slow motion: method `msg.method`'s next minibatch taken apart and trained (the step it takes next
+ * anyway, so the run goes on from there with the same numbers), with its map before and after at
+ * the resolution the page draws it. Training pauses first; the page then gets the new state.
+ */
+function explain(msg) {
+  const wasTraining = playing || stepping;
+  stop();
+  if (wasTraining) snapshot({ metrics: true });
+  let step;
+  try {
+    post({ type: 'busy', ms: null });
+    step = session.explainStep(msg.method, twoD ? gridResolution(msg.method) : 8);
+  } catch (e) {
+    post({ type: 'summary-error', id: msg.id, message: messageOf(e) });
+    return;
+  }
+  post({ type: 'summary', id: msg.id, report: step });
+  snapshot({ metrics: true, frame: true });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 let seedQueue = Promise.resolve();
@@ -752,6 +773,10 @@ function handle(msg) {
       return;
     case 'prebuild':
       prebuild(msg);
+      return;
+    case 'explain':
+      if (!session || building) post({ type: 'summary-error', id: msg.id, message: 'the session is being rebuilt; try again when it is ready' });
+      else explain(msg);
       return;
     default:
       break;

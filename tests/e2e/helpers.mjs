@@ -364,6 +364,11 @@ function cliJson(args, config) {
   }
 }
 
+/** Runs `slam-lab explain --scenario S --method M --skip K --res R [--config FILE]`: one step taken apart. */
+export function cliExplain({ scenario = 'flagship', method = 'slam', skip = 0, res = 64, config } = {}) {
+  return cliJson(['explain', '--scenario', scenario, '--method', method, '--skip', String(skip), '--res', String(res)], config);
+}
+
 /** Runs `slam-lab sweep --scenario S --vary KEY=VALUES --seeds N --json [--config FILE]` and parses it. */
 export function cliSweep({ scenario = 'flagship', vary, seeds = 1, config } = {}) {
   return cliJson(['sweep', '--scenario', scenario, '--vary', vary, '--seeds', String(seeds), '--json'], config);

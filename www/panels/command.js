@@ -1,0 +1,73 @@
+// The bridge to the command line: the exact `slam-lab run` command and config file for the setup on
+// screen (the same engine, so the same numbers as "Run N seeds"), to copy or download.
+
+import { h, setText } from '../dom.js';
+
+const CONFIG_FILE = 'slam-lab-config.json';
+
+export function createCommandBox(app, root) {
+  const text = h('pre', { className: 'command-text', testid: 'command-text' });
+  const copy = h('button', { type: 'button', className: 'small', text: 'Copy the command', testid: 'copy-command' });
+  const download = h('button', { type: 'button', className: 'small', text: `Download ${CONFIG_FILE}`, testid: 'download-config' });
+  const status = h('span', { className: 'help', attrs: { role: 'status', 'aria-live': 'polite' } });
+  const note = h('p', { className: 'help', testid: 'command-note' });
+  root.append(
+    h('h3', { text: 'The same run from the command line' }),
+    h('p', { className: 'help', text: 'The page runs the engine the command line runs. In a shell, this writes the settings on screen to a config file and runs as many seeds as "Run N seeds" above: the same numbers, to the last digit.' }),
+    text,
+    h('div', { className: 'button-row' }, [copy, download, status]),
+    note,
+  );
+
+  /** {config, args, snippet} for the current setup. */
+  function command() {
+    const config = app.requestOverrides();
+    const args = ['run', '--scenario', app.state.scenario];
+    if (app.csv) args.push('--dataset', app.csv.name);
+    args.push('--seeds', String(app.state.seeds));
+    const hasConfig = Object.keys(config).length > 0;
+    if (hasConfig) args.push('--config', CONFIG_FILE);
+    const json = JSON.stringify(config, null, 2);
+    const line = ['slam-lab', ...args.map(quote)].join(' ');
+    const snippet = hasConfig ? `cat > ${CONFIG_FILE} <<'EOF'\n${json}\nEOF\n${line}` : line;
+    return { config, args, snippet, json };
+  }
+
+  function refresh() {
+    const c = command();
+    setText(text, c.snippet);
+    const k = app.state.points.length;
+    setText(note, [
+      k ? `The ${k} point${k === 1 ? '' : 's'} you added by clicking are not part of the command: the command line runs the data without them.` : '',
+      app.csv ? `Put ${app.csv.name} beside the config file.` : '',
+    ].filter(Boolean).join(' '));
+  }
+
+  copy.addEventListener('click', async () => {
+    const c = command();
+    try {
+      await navigator.clipboard.writeText(c.snippet);
+      setText(status, 'Command copied.');
+    } catch {
+      setText(status, 'Select the text above to copy it.');
+    }
+  });
+  download.addEventListener('click', () => {
+    const blob = new Blob([`${command().json}\n`], { type: 'application/json' });
+    const a = h('a', { href: URL.createObjectURL(blob), download: CONFIG_FILE });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  });
+
+  return {
+    onBuilt: refresh,
+    syncState: refresh,
+  };
+}
+
+/** A shell word: plain when it is safe, else in single quotes. */
+function quote(word) {
+  return /^[A-Za-z0-9_./=,:-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
