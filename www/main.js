@@ -20,6 +20,7 @@ import { createTrainingPanel } from './panels/training.js';
 import { createResultsPanel } from './panels/results.js';
 import { createSlowMotion } from './panels/slowmo.js';
 import { createCommandBox } from './panels/command.js';
+import { createPredictExercise } from './panels/predict.js';
 import { createLesson } from './lesson.js';
 
 const app = {
@@ -52,6 +53,7 @@ for (const [create, body] of [
   [createScenarioPanel, '#scenario-body'],
   [createTeacherPanel, '#teacher-body'],
   [createLabelsPanel, '#labels-body'],
+  [createPredictExercise, '#predict-body'],
   [createMixingPanel, '#mixing-body'],
   [createTrainingPanel, '#training-body'],
   [createSlowMotion, '#slowmo-body'],
