@@ -32,6 +32,27 @@ pub struct Session {
     points: Array2<f32>,
 }
 
+/// One dataset row as [`Session::point`] describes it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PointFacts {
+    pub row: usize,
+    /// 0 L, 1 V, 2 U, 3 T (as [`Session::roles`]).
+    pub role: u8,
+    pub true_class: usize,
+    pub teacher_class: usize,
+    pub teacher_confidence: f32,
+    /// The teacher's margin (top logit minus the next, computed in f64): the alpha curve's x.
+    pub teacher_margin: f64,
+    /// SLaM's alpha there, as clamped and as fitted, and the truth for a synthetic teacher.
+    pub alpha: f32,
+    pub alpha_raw: f32,
+    pub alpha_true: Option<f32>,
+    pub k: usize,
+    /// Per method (in order): the student's probabilities now and its predicted class.
+    pub probs: Vec<Vec<f32>>,
+    pub predicted: Vec<usize>,
+}
+
 /// One step taken apart ([`StepAnatomy`]) with the decision map before and after it.
 #[derive(Clone, Debug, Serialize)]
 pub struct SlowStep {
@@ -192,6 +213,54 @@ impl Session {
         self.runs
             .get(method_index)
             .map_or(0, |r| r.net.parameter_count())
+    }
+
+    /// What the page shows about one dataset row: its set, true class, the teacher's label,
+    /// confidence and margin, SLaM's alpha there (and the truth for a synthetic teacher), and every
+    /// student's probabilities for it now. None past the rows.
+    pub fn point(&mut self, row: usize) -> Option<PointFacts> {
+        let p = &self.prep;
+        if row >= p.data.len() {
+            return None;
+        }
+        let t = &p.teacher;
+        let x = p.data.x.view();
+        let probs: Vec<Vec<f32>> = self
+            .runs
+            .iter_mut()
+            .map(|r| r.predict_rows(x, &[row]).row(0).to_vec())
+            .collect();
+        let roles = self.roles();
+        Some(PointFacts {
+            row,
+            role: roles[row],
+            true_class: p.data.y[row],
+            teacher_class: t.labels[row],
+            teacher_confidence: t.probs[[row, t.labels[row]]],
+            teacher_margin: t.margins[row],
+            alpha: p.alpha[row],
+            alpha_raw: p.alpha_raw[row],
+            alpha_true: t.oracle_alpha.as_ref().map(|o| o[row]),
+            k: p.k,
+            predicted: probs
+                .iter()
+                .map(|q| argmax(q))
+                .collect(),
+            probs,
+        })
+    }
+
+    /// Every student's predicted class for `row` now (what a front end records epoch by epoch for
+    /// the point it follows).
+    pub fn point_classes(&mut self, row: usize) -> Vec<u32> {
+        if row >= self.prep.data.len() {
+            return Vec::new();
+        }
+        let x = self.prep.data.x.view();
+        self.runs
+            .iter_mut()
+            .map(|r| argmax(r.predict_rows(x, &[row]).row(0).as_slice().expect("contiguous")) as u32)
+            .collect()
     }
 
     /// Takes student `method_index`'s next minibatch apart and trains it (the step it would take

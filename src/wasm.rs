@@ -563,6 +563,21 @@ impl Session {
         js_sys::Float32Array::from(g.as_slice())
     }
 
+    /// One dataset row: the engine's `PointFacts` (set, true class, teacher label, confidence and
+    /// margin, alpha, every student's probabilities now); null past the rows.
+    pub fn point(&mut self, row: u32) -> Result<JsValue, JsError> {
+        match self.inner.point(row as usize) {
+            Some(p) => to_js(&p),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Every student's predicted class for `row` now.
+    #[wasm_bindgen(js_name = pointClasses)]
+    pub fn point_classes(&mut self, row: u32) -> Vec<u32> {
+        self.inner.point_classes(row as usize)
+    }
+
     /// Student `method`'s next minibatch taken apart, and trained (the step it takes next anyway):
     /// the engine's `SlowStep` with the decision map at `res x res` before and after; null past
     /// the configured epochs.

@@ -12,6 +12,7 @@ import { installSession } from './app/session.js';
 import { installTransport } from './app/transport.js';
 import { installDrawing } from './app/drawing.js';
 import { installShare } from './app/share.js';
+import { installSelection } from './app/selection.js';
 import { createScenarioPanel } from './panels/scenario.js';
 import { createTeacherPanel } from './panels/teacher.js';
 import { createLabelsPanel } from './panels/labels.js';
@@ -48,6 +49,7 @@ installSettings(app);
 installSession(app, engine);
 const drawing = installDrawing(app);
 installShare(app);
+app.selection = installSelection(app, engine); // before the panels: their plots pick points too
 
 for (const [create, body] of [
   [createScenarioPanel, '#scenario-body'],

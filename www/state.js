@@ -1,6 +1,7 @@
 // The page's whole state, and the one typed table of URL parameters that carries it (in the manner of
 // TensorFlow Playground's state.ts). A link rebuilds the same run: scenario, every changed config key,
-// the seed, hand-added points, speed, seeds for the results panel, the lesson step and the sweep.
+// the seed, hand-added points, speed, seeds for the results panel, the lesson step, the selected
+// point and the sweep.
 //
 // The config keys, their kinds, limits, options and defaults come from the engine (its schema, read
 // when the worker starts: installSchema); this file adds only their labels and the page's own keys.
@@ -48,6 +49,7 @@ const PAGE_PARAMS = [
   { key: 'speed', kind: 'int', min: 1, max: SPEEDS.length, default: DEFAULT_SPEED, label: 'speed' },
   { key: 'seeds', kind: 'int', min: 1, max: Infinity, default: 10, label: 'seeds' }, // max: the engine's
   { key: 'lesson', kind: 'int', min: 0, max: 50, default: 0, label: 'lesson step' },
+  { key: 'sel', kind: 'int', min: -1, max: 10_000_000, default: -1, label: 'selected point' },
   { key: 'sweep', kind: 'text', pattern: /^[a-z_]+(\.[a-z_]+)?$/, maxLen: 40, default: 'labeled', label: 'sweep setting' },
   { key: 'sweep_values', kind: 'text', pattern: /^[\w.,\[\] -]*$/, maxLen: 200, default: '', label: 'sweep values' },
 ];
@@ -86,7 +88,7 @@ export function installSchema(schema) {
 
 /** A fresh page state for a scenario: no overrides, no points. */
 export function defaultState(scenario = 'flagship') {
-  return { scenario, over: {}, points: [], speed: DEFAULT_SPEED, seeds: 10, lesson: 0, sweep: 'labeled', sweep_values: '' };
+  return { scenario, over: {}, points: [], speed: DEFAULT_SPEED, seeds: 10, lesson: 0, sel: -1, sweep: 'labeled', sweep_values: '' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,7 +315,7 @@ export function toQuery(state, scenarioConfigs) {
     parts.push([p.key, formatValue(p, state.over[p.key])]);
   }
   if (state.points.length) parts.push(['points', formatValue(PARAM.points, state.points)]);
-  for (const key of ['speed', 'seeds', 'lesson', 'sweep', 'sweep_values']) {
+  for (const key of ['speed', 'seeds', 'lesson', 'sel', 'sweep', 'sweep_values']) {
     if (state[key] !== PARAM[key].default) parts.push([key, formatValue(PARAM[key], state[key])]);
   }
   // `,` and `;` are legal in a query and keep lists readable, so they are not escaped.

@@ -336,6 +336,33 @@ let cellCost = [];
 let predCost = [];
 /** Whether one minibatch may take long enough to announce before its cost is known. */
 let largeStep = false;
+/**
+ * The point the page follows: {row, classes} with `classes[m][e]` method m's predicted class for it
+ * after epoch e (0: before training), recorded as each epoch ends; null when none is followed.
+ */
+let watch = null;
+
+function watchRow(row) {
+  watch = row === null || row === undefined || row < 0 || !session || row >= rows ? null : { row, classes: [] };
+  if (watch) recordWatch();
+}
+
+/** Records each method's class for the followed point at its current epoch. */
+function recordWatch(only = null) {
+  const now = session.pointClasses(watch.row);
+  for (let m = 0; m < nMethods; m++) {
+    if (only !== null && m !== only) continue;
+    (watch.classes[m] ??= [])[session.methodEpoch(m)] = now[m];
+  }
+}
+
+/** The followed point for the page: the engine's facts and the per-epoch history. */
+function pointMessage() {
+  if (!watch) return null;
+  const facts = session.point(watch.row);
+  return facts ? { row: watch.row, facts, history: watch.classes.map((h) => Array.from(h ?? [], (c) => (c === undefined ? null : c))) } : null;
+}
+
 /** Step: train every method to the end of epoch `target`, then stop. */
 let stepping = null;
 /** Units owed at a paced speed (epochs per second x units per epoch x time). */
@@ -372,6 +399,7 @@ function play() {
 
 /** The session's history starts over (a new session, reset, new init): the page gets it whole. */
 function restartHistory() {
+  if (watch) watchRow(watch.row);
   metricsBase = 0;
   lastMetricsEpoch = -1;
   turn = { units: 0, next: 0 };
@@ -425,8 +453,11 @@ function train(deadline) {
     if (methodCost[m].ms === null && largeStep) post({ type: 'busy', ms: null });
     else announce(methodCost[m], turn.units);
     const t0 = performance.now();
-    session.stepMethod(m, turn.units, end);
+    // A followed point's class is recorded at every epoch: a call then stops at the next one.
+    const before = session.methodEpoch(m);
+    session.stepMethod(m, turn.units, watch ? Math.min(end, before + 1) : end);
     methodCost[m].add(performance.now() - t0, turn.units);
+    if (watch && session.methodEpoch(m) !== before) recordWatch(m);
     trained += turn.units;
   }
   // A machine that cannot keep the pace does not build up a debt.
@@ -521,6 +552,7 @@ function snapshot({ metrics = false, frame: wantFrame = false }) {
     msg.metrics = session.metricsFrom(msg.metricsFrom);
     metricsBase = epoch;
     msg.warnings = epoch > 0 ? session.warnings() : [];
+    if (watch) msg.point = pointMessage();
     lastMetricsEpoch = epoch;
     post(msg);
   }
@@ -773,6 +805,12 @@ function handle(msg) {
       return;
     case 'prebuild':
       prebuild(msg);
+      return;
+    case 'watch':
+      if (session && !building) {
+        watchRow(msg.row);
+        post({ type: 'point', gen, point: pointMessage() });
+      }
       return;
     case 'explain':
       if (!session || building) post({ type: 'summary-error', id: msg.id, message: 'the session is being rebuilt; try again when it is ready' });

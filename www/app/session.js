@@ -184,6 +184,7 @@ export function installSession(app, engine) {
     app.view = { gen: msg.gen, overview: msg.overview, config: msg.config, arrays: msg.arrays, bounds };
     app.snap = null;
     for (const p of app.panels) p.onBuilt?.(app.view);
+    app.selection?.onBuilt();
     for (const w of msg.overview.data_warnings ?? []) app.notice(`This data: ${w}.`);
     if (app.pendingAutoplay) {
       app.pendingAutoplay = false;
@@ -288,6 +289,7 @@ export function installSession(app, engine) {
       warnings: msg.warnings ?? prev.warnings ?? [],
       freshGrids: frame,
     };
+    if (msg.point !== undefined) app.onPointSnapshot?.(msg.point);
     for (const p of app.panels) p.onSnapshot?.(app.snap);
     app.updateStatus();
     app.scheduleDraw();

@@ -4,7 +4,19 @@
 import { fitCanvas } from '../dom.js';
 import { projector, frame } from './plane.js';
 
+/**
+ * What every plane plot shares beyond its own drawing (the followed point's ring, picking a point):
+ * `created(plot)` runs for each plot, `drawn(plot, ctx)` at the end of each of its frames.
+ */
+export const planeHooks = { created: null, drawn: null };
+const allPlots = new Set();
+
 export class PlanePlot {
+  /** Every plot made so far (the selection attaches to those made before it). */
+  static get all() {
+    return allPlots;
+  }
+
   /** `holder` is the element the canvas fills (square, its width decides). */
   constructor(holder, { ariaLabel, maxSize = 520, aspect = 1 } = {}) {
     this.holder = holder;
@@ -16,6 +28,8 @@ export class PlanePlot {
     holder.append(this.canvas);
     this.w = 0;
     this.h = 0;
+    allPlots.add(this);
+    planeHooks.created?.(this);
   }
 
   /** Prepares a frame: sizes the canvas, clears it, returns {ctx, w, h, proj}. */
@@ -34,6 +48,7 @@ export class PlanePlot {
 
   end(ctx) {
     frame(ctx, this.w, this.h);
+    planeHooks.drawn?.(this, ctx);
   }
 
   /** Data coordinates of a pointer event, or null. */

@@ -28,6 +28,17 @@ export function createLabelsPanel(app, root) {
   const clear = h('button', { type: 'button', className: 'small', text: 'Remove all added points', testid: 'clear-points' });
   undo.addEventListener('click', () => app.setState({ ...app.state, points: app.state.points.slice(0, -1) }));
   clear.addEventListener('click', () => app.setState({ ...app.state, points: [] }));
+  // On this plot a click adds a labeled point; the toggle makes it select a point instead (as on
+  // every other plot).
+  let clickMode = 'add';
+  const addMode = h('input', { type: 'radio', name: 'labels-click', id: 'labels-click-add', value: 'add', checked: true, testid: 'click-add' });
+  const selectMode = h('input', { type: 'radio', name: 'labels-click', id: 'labels-click-select', value: 'select', testid: 'click-select' });
+  for (const r of [addMode, selectMode]) r.addEventListener('change', () => { clickMode = r.value; });
+  const clickBox = h('fieldset', { className: 'picker-box click-mode' }, [
+    h('legend', { text: 'A click on the plot' }),
+    h('span', {}, [addMode, h('label', { htmlFor: 'labels-click-add', text: ' adds a labeled point' })]),
+    h('span', {}, [selectMode, h('label', { htmlFor: 'labels-click-select', text: ' selects a point to follow' })]),
+  ]);
   const pointsNote = h('p', { className: 'help', testid: 'points-note' });
   const projectedNote = h('p', { className: 'help note', hidden: true });
   const counts = h('p', { className: 'counts', testid: 'labels-counts' });
@@ -48,6 +59,7 @@ export function createLabelsPanel(app, root) {
   root.append(
     h('div', { className: 'controls' }, [
       h('div', { className: 'field' }, [h('label', { htmlFor: 'labels-color', text: 'Colour points by' }), colorSelect]),
+      clickBox,
       pickerBox,
       pointsBox,
       projectedNote,
@@ -57,9 +69,10 @@ export function createLabelsPanel(app, root) {
 
   // A click adds a point even while the session rebuilds (the newest build carries every point), but
   // not onto data that is about to be replaced, and never past the engine's limit: both say so.
+  app.pickHandlers?.set(plot.canvas, () => clickMode === 'select' || Boolean(app.view?.overview.projected));
   plot.canvas.addEventListener('click', (event) => {
     const v = app.view;
-    if (!v || v.overview.projected) return;
+    if (!v || v.overview.projected || clickMode === 'select') return;
     const xy = plot.eventToData(event);
     if (!xy) return;
     if (app.config().dataset !== v.config.dataset || app.csv !== (app.viewSettings?.csv ?? null)) {
@@ -138,6 +151,7 @@ export function createLabelsPanel(app, root) {
       setText(counts, `${u.toLocaleString('en')} unlabeled points; the teacher labels ${wrong.toLocaleString('en')} of them wrongly (${((100 * wrong) / Math.max(1, u)).toFixed(1)}%).${stride > 1 ? ` So many points would hide each other: the plots draw one in ${stride}.` : ''}`);
       pickerBox.hidden = o.projected;
       pointsBox.hidden = o.projected; // nothing can be added to a projection
+      clickBox.hidden = o.projected;
       addedItem.hidden = o.projected;
       classLegend.hidden = !o.projected;
       classLegend.replaceChildren(

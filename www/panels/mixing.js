@@ -38,6 +38,7 @@ export function createMixingPanel(app, root) {
 
   // α(margin) with the validation rug.
   let overview = null;
+  let tickRow = null; // the followed point whose tick the curve shows
   let config = null;
   const curveHolder = h('div', { className: 'chart', testid: 'alpha-curve' });
   const curveNote = h('p', { className: 'help note', hidden: true });
@@ -63,6 +64,24 @@ export function createMixingPanel(app, root) {
       ctx.beginPath();
       ctx.moveTo(x, yTop);
       ctx.lineTo(x, right ? yTop + tick : yTop - tick);
+      ctx.stroke();
+    }
+    // The followed point: a tick at its margin, up to its alpha.
+    const f = app.point?.facts;
+    if (f) {
+      const margin = Math.min(1, Math.max(0, f.teacher_margin));
+      const [x, y] = toPx(u, margin, f.alpha);
+      const [, y0] = toPx(u, margin, -0.02);
+      ctx.strokeStyle = '#000';
+      ctx.lineWidth = 2 * devicePixelRatio;
+      ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+      ctx.beginPath();
+      ctx.moveTo(x, y0);
+      ctx.lineTo(x, y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.beginPath();
+      ctx.arc(x, y, 5 * devicePixelRatio, 0, Math.PI * 2);
       ctx.stroke();
     }
     ctx.restore();
@@ -397,6 +416,12 @@ export function createMixingPanel(app, root) {
     onResize() {
       mapsDirty = true;
       mixDirty = true;
+    },
+    /** The followed point changed: its tick on the alpha curve. */
+    onPoint(point) {
+      if ((point?.row ?? null) === tickRow) return;
+      tickRow = point?.row ?? null;
+      curve.redraw();
     },
     get config() {
       return config;

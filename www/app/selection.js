@@ -1,0 +1,240 @@
+// One point, followed everywhere. Clicking (or tapping) a point on any plane plot selects it: it is
+// ringed on every map, its card shows what the teacher, SLaM and every student make of it, with each
+// student's predicted class epoch by epoch, and the link keeps it (`sel`). Hovering shows a preview
+// without selecting; the card's buttons step through the points with the keyboard.
+
+import { h, setText } from '../dom.js';
+import { classColor, methodLabel } from '../palette.js';
+import { PlanePlot, planeHooks } from '../charts/scatter.js';
+import { marker } from '../charts/plane.js';
+
+const PICK_PX = 12;
+const ROLE_NAMES = ['L (labeled)', 'V (validation)', 'U (unlabeled)', 'T (test)'];
+
+/** Adds app.select(row | null) and app.selectedRow(); `engine` carries the watch to the worker. */
+export function installSelection(app, engine) {
+  app.point = null; // the worker's {row, facts, history} for the followed point
+  app.selectedRow = () => (app.state?.sel >= 0 ? app.state.sel : null);
+
+  // Plots where a click already means something else ask first (the labels plot adds points).
+  app.pickHandlers = new Map(); // canvas -> () => boolean (true: this click selects)
+
+  const card = h('aside', { className: 'point-card', testid: 'point-card', hidden: true, attrs: { 'aria-label': 'The selected point', 'aria-live': 'polite' } });
+  const tip = h('div', { className: 'point-tip', testid: 'point-tip', attrs: { role: 'tooltip' }, hidden: true });
+  document.body.append(card, tip);
+
+  app.select = (row) => {
+    const sel = row === null || row === undefined ? -1 : row;
+    if (sel === app.state.sel) return;
+    app.setPageKey('sel', sel);
+    sendWatch();
+    repaint();
+  };
+
+  function sendWatch() {
+    engine.send({ type: 'watch', row: app.selectedRow() });
+    if (app.selectedRow() === null) {
+      app.point = null;
+      for (const p of app.panels) p.onPoint?.(null);
+      renderCard();
+    }
+  }
+
+  function repaint() {
+    for (const p of app.panels) p.onResize?.();
+    app.scheduleDraw();
+  }
+
+  engine.on('point', (msg) => {
+    if (app.view && msg.gen !== app.view.gen) return;
+    takePoint(msg.point);
+  });
+
+  app.onPointSnapshot = (point) => takePoint(point);
+
+  function takePoint(point) {
+    const row = app.selectedRow();
+    if (point === undefined) return;
+    if (row !== null && !point) {
+      // The link's point is not in this data.
+      app.notice(`Point ${row} is not in this data: nothing is selected.`);
+      app.setPageKey('sel', -1);
+    }
+    app.point = point && point.row === app.selectedRow() ? point : null;
+    for (const p of app.panels) p.onPoint?.(app.point);
+    renderCard();
+  }
+
+  /** The nearest row of `roles`-filtered points within PICK_PX of the event, or null. */
+  function pick(plot, event) {
+    const v = app.view;
+    if (!v || !plot.proj) return null;
+    const r = plot.canvas.getBoundingClientRect();
+    const px = ((event.clientX - r.left) / r.width) * plot.w;
+    const py = ((event.clientY - r.top) / r.height) * plot.h;
+    const pts = v.arrays.points;
+    let best = null;
+    let bestD = PICK_PX * PICK_PX;
+    for (let i = 0; i < v.arrays.roles.length; i++) {
+      const dx = plot.proj.x(pts[2 * i]) - px;
+      const dy = plot.proj.y(pts[2 * i + 1]) - py;
+      const d = dx * dx + dy * dy;
+      if (d <= bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  function attach(plot) {
+    if (plot.canvas.dataset.picking) return;
+    plot.canvas.dataset.picking = '1';
+    plot.canvas.addEventListener('click', (event) => {
+      const decide = app.pickHandlers.get(plot.canvas);
+      if (decide && !decide()) return;
+      const row = pick(plot, event);
+      if (row !== null) app.select(row);
+    });
+    plot.canvas.addEventListener('pointermove', (event) => {
+      if (event.pointerType === 'touch') return;
+      const row = pick(plot, event);
+      if (row === null) {
+        tip.hidden = true;
+        return;
+      }
+      const a = app.view.arrays;
+      const names = app.view.overview.class_names;
+      setText(tip, `point ${row}: ${ROLE_NAMES[a.roles[row]]}; true class ${names[a.labels[row]]}; teacher says ${names[a.teacherLabels[row]]} (${(100 * a.teacherConfidence[row]).toFixed(0)}%). Click to follow it.`);
+      tip.style.left = `${Math.min(window.innerWidth - 260, event.clientX + 14)}px`;
+      tip.style.top = `${event.clientY + 14}px`;
+      tip.hidden = false;
+    });
+    plot.canvas.addEventListener('pointerleave', () => {
+      tip.hidden = true;
+    });
+  }
+  for (const plot of PlanePlot.all) attach(plot);
+  planeHooks.created = attach;
+
+  // The ring on every plot.
+  planeHooks.drawn = (plot, ctx) => {
+    const row = app.selectedRow();
+    const v = app.view;
+    if (row === null || !v || row >= v.arrays.roles.length || !plot.proj) return;
+    const x = plot.proj.x(v.arrays.points[2 * row]);
+    const y = plot.proj.y(v.arrays.points[2 * row + 1]);
+    const r = Math.max(7, plot.w / 40);
+    marker(ctx, x, y, 'dot', r + 2, null, '#fff', 4);
+    marker(ctx, x, y, 'dot', r, null, '#000', 2);
+  };
+
+  // The card.
+  function renderCard() {
+    const row = app.selectedRow();
+    const v = app.view;
+    if (row === null || !v) {
+      card.hidden = true;
+      delete card.dataset.point;
+      return;
+    }
+    card.hidden = false;
+    card.dataset.point = String(row);
+    const names = v.overview.class_names;
+    const swatch = (c) => {
+      const sw = h('span', { className: 'swatch' });
+      sw.style.backgroundColor = classColor(c);
+      return h('span', { className: 'class-tag' }, [sw, String(names[c] ?? c)]);
+    };
+    const f = app.point?.facts;
+    const a = v.arrays;
+    const trueClass = f?.true_class ?? a.labels[row];
+    const teacherClass = f?.teacher_class ?? a.teacherLabels[row];
+    const wrong = teacherClass !== trueClass;
+    const rows = [
+      ['set', ROLE_NAMES[a.roles[row]]],
+      ['true class', swatch(trueClass)],
+      ['teacher says', [swatch(teacherClass), ` ${(100 * (f?.teacher_confidence ?? a.teacherConfidence[row])).toFixed(1)}% sure${wrong ? ', wrong' : ', right'}`]],
+    ];
+    if (f) {
+      rows.push(['alpha (SLaM\'s trust)', h('span', { testid: 'point-alpha', dataset: { value: String(f.alpha) }, text: f.alpha.toFixed(3) })]);
+      if (f.alpha_true !== null && f.alpha_true !== undefined) rows.push(['true alpha', f.alpha_true.toFixed(3)]);
+      rows.push(['k', String(f.k)]);
+    }
+    const facts = h('dl', { className: 'point-facts' }, rows.flatMap(([k, val]) => [h('dt', { text: k }), h('dd', {}, val)]));
+    const methods = v.overview.methods;
+    const students = h('table', { className: 'point-students' }, [
+      h('thead', {}, h('tr', {}, [h('th', { text: 'student' }), h('th', { text: 'now' }), h('th', { text: 'epoch by epoch' })])),
+      h('tbody', {}, methods.map((m, i) => {
+        const hist = app.point?.history?.[i] ?? [];
+        const now = f?.predicted?.[i];
+        return h('tr', { testid: `point-method-${m}`, dataset: { predicted: now === undefined ? '' : String(now) } }, [
+          h('th', { scope: 'row', text: methodLabel(m) }),
+          h('td', {}, now === undefined ? '–' : [swatch(now), ` ${(100 * f.probs[i][now]).toFixed(0)}%`]),
+          h('td', {}, [strip(hist), h('span', { className: 'help', text: story(hist, trueClass, teacherClass) })]),
+        ]);
+      })),
+    ]);
+    const close = h('button', { type: 'button', className: 'small', text: '\u00d7', attrs: { 'aria-label': 'Stop following this point' } });
+    close.addEventListener('click', () => app.select(null));
+    const nextWrong = h('button', { type: 'button', className: 'small', text: 'Next point the teacher gets wrong', testid: 'point-next-wrong' });
+    nextWrong.addEventListener('click', () => app.select(nextMistake(row)));
+    card.replaceChildren(
+      h('div', { className: 'point-head' }, [h('strong', { text: `Point ${row}` }), close]),
+      facts,
+      students,
+      h('div', { className: 'button-row' }, [nextWrong]),
+    );
+  }
+
+  /** The next U row after `row` whose teacher label is wrong (wrapping), for keyboard selection. */
+  function nextMistake(row) {
+    const a = app.view.arrays;
+    const n = a.roles.length;
+    for (let k = 1; k <= n; k++) {
+      const i = (row + k) % n;
+      if (a.roles[i] === 2 && a.teacherLabels[i] !== a.labels[i]) return i;
+    }
+    return row;
+  }
+
+  /** A strip of cells, one per epoch, in the colour of the class predicted then. */
+  function strip(hist) {
+    const n = hist.length;
+    const c = h('canvas', { className: 'point-strip', attrs: { 'aria-hidden': 'true' } });
+    const w = 120;
+    c.width = w * 2;
+    c.height = 20;
+    c.style.width = `${w}px`;
+    c.style.height = '10px';
+    const ctx = c.getContext('2d');
+    for (let e = 0; e < n; e++) {
+      if (hist[e] === null || hist[e] === undefined) continue;
+      ctx.fillStyle = classColor(hist[e]);
+      ctx.fillRect(Math.floor((e / n) * c.width), 0, Math.ceil(c.width / n), c.height);
+    }
+    return c;
+  }
+
+  /** What a student's history says about this point: when it changed its mind, and whether it copies the teacher's mistake. */
+  function story(hist, truth, teacher) {
+    const known = hist.map((c, e) => [e, c]).filter(([, c]) => c !== null && c !== undefined);
+    if (!known.length) return '';
+    const changes = [];
+    for (let k = 1; k < known.length; k++) if (known[k][1] !== known[k - 1][1]) changes.push(known[k][0]);
+    const last = known[known.length - 1][1];
+    const parts = [];
+    if (changes.length) parts.push(`changed its mind at epoch ${changes.slice(-3).join(', ')}`);
+    if (teacher !== truth) parts.push(last === teacher ? 'copies the teacher\'s mistake' : last === truth ? 'right where the teacher is wrong' : '');
+    return ` ${parts.filter(Boolean).join('; ')}`;
+  }
+
+  return {
+    /** A new session: the followed row is sent again (the worker forgets it with the old session). */
+    onBuilt() {
+      app.point = null;
+      sendWatch();
+      renderCard();
+    },
+  };
+}
