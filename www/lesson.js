@@ -38,6 +38,16 @@ export const STEPS = [
   },
   {
     panel: 'panel-mixing',
+    title: 'Your turn: where is the teacher wrong?',
+    setup: { scenario: 'flagship' },
+    text: [
+      'Before SLaM answers, answer yourself. Press "Spot the mistakes yourself first": the plots that would give it away are blurred, and you see only what the student sees, the teacher\'s labels. Brush over the points you think it got wrong, then press Reveal.',
+      'The page crosses the teacher\'s real mistakes and rings, in dashes, the points SLaM\'s α distrusts, and scores both of you: mistakes found, and false alarms. SLaM only has the teacher\'s confidence and 300 checked points in V to go on.',
+    ],
+    formula: 'found = |marked ∩ mistakes|        false alarms = |marked \\ mistakes|',
+  },
+  {
+    panel: 'panel-mixing',
     title: 'How much to trust each label: α(x)',
     setup: { scenario: 'flagship' },
     text: [

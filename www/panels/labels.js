@@ -34,7 +34,7 @@ export function createLabelsPanel(app, root) {
   const addMode = h('input', { type: 'radio', name: 'labels-click', id: 'labels-click-add', value: 'add', checked: true, testid: 'click-add' });
   const selectMode = h('input', { type: 'radio', name: 'labels-click', id: 'labels-click-select', value: 'select', testid: 'click-select' });
   for (const r of [addMode, selectMode]) r.addEventListener('change', () => { clickMode = r.value; });
-  const clickBox = h('fieldset', { className: 'picker-box click-mode' }, [
+  const clickBox = h('fieldset', { className: 'click-mode' }, [
     h('legend', { text: 'A click on the plot' }),
     h('span', {}, [addMode, h('label', { htmlFor: 'labels-click-add', text: ' adds a labeled point' })]),
     h('span', {}, [selectMode, h('label', { htmlFor: 'labels-click-select', text: ' selects a point to follow' })]),

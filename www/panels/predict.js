@@ -39,7 +39,7 @@ export function createPredictExercise(app, root) {
   const vanillaGuess = h('input', { type: 'radio', name: 'predict-winner', id: 'predict-vanilla', value: 'vanilla', testid: 'predict-vanilla' });
   const slamGuess = h('input', { type: 'radio', name: 'predict-winner', id: 'predict-slam', value: 'slam', testid: 'predict-slam' });
   const verdict = h('p', { className: 'help', testid: 'predict-verdict', attrs: { 'aria-live': 'polite' } });
-  const winnerBox = h('fieldset', { className: 'picker-box predict-winner' }, [
+  const winnerBox = h('fieldset', { className: 'predict-winner' }, [
     h('legend', { text: 'Before you press Play: which student will end with the better test accuracy here?' }),
     h('span', {}, [vanillaGuess, h('label', { htmlFor: 'predict-vanilla', text: ' vanilla' })]),
     h('span', {}, [slamGuess, h('label', { htmlFor: 'predict-slam', text: ' SLaM' })]),
