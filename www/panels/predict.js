@@ -27,6 +27,8 @@ export function createPredictExercise(app, root) {
   const holder = h('div', { className: 'plot-holder' });
   const plot = new PlanePlot(holder, { ariaLabel: 'The unlabeled points in the colour of the teacher\'s label; your marks ringed. Arrow keys move the brush, Space marks under it.', maxSize: 460 });
   plot.canvas.tabIndex = 0;
+  // While the learner marks points, a click marks; it does not select a point to follow.
+  app.pickHandlers?.set(plot.canvas, () => !active || revealed);
   plot.canvas.classList.add('clickable');
   const score = h('div', { className: 'predict-score', testid: 'predict-score', hidden: true });
   const box = h('div', { className: 'predict-box', hidden: true }, [
@@ -212,10 +214,10 @@ export function createPredictExercise(app, root) {
         if (alpha[i] <= floor + 1e-6) {
           ctx.save();
           ctx.setLineDash([3, 2]);
-          marker(ctx, x, y, 'dot', r * 2.1, null, '#555', 1.2);
+          marker(ctx, x, y, 'dot', r * 1.9, null, 'rgba(80,80,80,0.55)', 0.8);
           ctx.restore();
         }
-        if (teacherLabels[i] !== labels[i]) marker(ctx, x, y, 'cross', r * 1.1, null, '#000', 1.6);
+        if (teacherLabels[i] !== labels[i]) marker(ctx, x, y, 'cross', r * 0.9, null, '#000', 1.1);
       }
     }
     if (cursor && !revealed && document.activeElement === plot.canvas) {

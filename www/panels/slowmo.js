@@ -270,9 +270,9 @@ export function createSlowMotion(app, root) {
         const c = m.indexOf(Math.max(...m));
         fill = rgbCss(classRgb(c), 0.25 + 0.75 * m[c]);
       }
-      if (stage === 6 && s.push) r = r0 * (0.6 + 1.8 * Math.sqrt(s.push[i] / maxPush));
-      marker(ctx, x, y, shape, r, fill, '#000', 1.6);
-      if (wrong && stage >= 2) marker(ctx, x, y, 'cross', r * 0.7, null, '#000', 1.6);
+      if (stage === 6 && s.push) r = r0 * (0.8 + 1.6 * Math.sqrt(s.push[i] / maxPush));
+      marker(ctx, x, y, shape, r, fill, '#000', 1.4);
+      if (wrong && stage >= 2) marker(ctx, x, y, 'cross', r * 0.6, null, '#000', 1.2);
     });
     plot.end(ctx);
   }
