@@ -242,10 +242,7 @@ impl Session {
             alpha_raw: p.alpha_raw[row],
             alpha_true: t.oracle_alpha.as_ref().map(|o| o[row]),
             k: p.k,
-            predicted: probs
-                .iter()
-                .map(|q| argmax(q))
-                .collect(),
+            predicted: probs.iter().map(|q| argmax(q)).collect(),
             probs,
         })
     }
@@ -259,7 +256,14 @@ impl Session {
         let x = self.prep.data.x.view();
         self.runs
             .iter_mut()
-            .map(|r| argmax(r.predict_rows(x, &[row]).row(0).as_slice().expect("contiguous")) as u32)
+            .map(|r| {
+                argmax(
+                    r.predict_rows(x, &[row])
+                        .row(0)
+                        .as_slice()
+                        .expect("contiguous"),
+                ) as u32
+            })
             .collect()
     }
 

@@ -72,6 +72,18 @@ test('a point followed everywhere: the link\'s point carries the engine\'s numbe
     await page.waitForFunction((r) => document.querySelector('[data-testid="point-card"]').dataset.point === String(r), onLabels.row);
     assert.equal(new URL(page.url()).searchParams.get('points'), null, 'selecting adds no point');
 
+    // With the keyboard alone, from no selection: the labels panel's button follows a mistake.
+    await page.getByRole('button', { name: 'Stop following this point' }).click();
+    assert.equal(await page.getByTestId('point-card').isVisible(), false);
+    assert.equal(selInUrl(page), null);
+    await page.getByTestId('follow-mistake').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid="point-card"]').dataset.point !== undefined);
+    assert.match(await page.getByTestId('point-card').textContent(), /sure, wrong/);
+    await page.getByTestId('click-select').check();
+    await page.mouse.click(onLabels.x, onLabels.y);
+    await page.waitForFunction((r) => document.querySelector('[data-testid="point-card"]').dataset.point === String(r), onLabels.row);
+
     // Reopening the link shows the same point.
     const link = page.url();
     await page.goto(link);

@@ -178,7 +178,7 @@ export function installSelection(app, engine) {
     const close = h('button', { type: 'button', className: 'small', text: '\u00d7', attrs: { 'aria-label': 'Stop following this point' } });
     close.addEventListener('click', () => app.select(null));
     const nextWrong = h('button', { type: 'button', className: 'small', text: 'Next point the teacher gets wrong', testid: 'point-next-wrong' });
-    nextWrong.addEventListener('click', () => app.select(nextMistake(row)));
+    nextWrong.addEventListener('click', () => app.followNextMistake());
     card.replaceChildren(
       h('div', { className: 'point-head' }, [h('strong', { text: `Point ${row}` }), close]),
       facts,
@@ -187,15 +187,20 @@ export function installSelection(app, engine) {
     );
   }
 
+  /** Selects the next point the teacher gets wrong (the first one when none is selected). */
+  app.followNextMistake = () => {
+    if (app.view) app.select(nextMistake(app.selectedRow() ?? -1));
+  };
+
   /** The next U row after `row` whose teacher label is wrong (wrapping), for keyboard selection. */
   function nextMistake(row) {
     const a = app.view.arrays;
     const n = a.roles.length;
     for (let k = 1; k <= n; k++) {
-      const i = (row + k) % n;
+      const i = (((row + k) % n) + n) % n;
       if (a.roles[i] === 2 && a.teacherLabels[i] !== a.labels[i]) return i;
     }
-    return row;
+    return row >= 0 ? row : null;
   }
 
   /** A strip of cells, one per epoch, in the colour of the class predicted then. */

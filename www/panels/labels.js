@@ -39,6 +39,8 @@ export function createLabelsPanel(app, root) {
     h('span', {}, [addMode, h('label', { htmlFor: 'labels-click-add', text: ' adds a labeled point' })]),
     h('span', {}, [selectMode, h('label', { htmlFor: 'labels-click-select', text: ' selects a point to follow' })]),
   ]);
+  const follow = h('button', { type: 'button', className: 'small', text: 'Follow a point the teacher gets wrong', testid: 'follow-mistake' });
+  follow.addEventListener('click', () => app.followNextMistake?.());
   const pointsNote = h('p', { className: 'help', testid: 'points-note' });
   const projectedNote = h('p', { className: 'help note', hidden: true });
   const counts = h('p', { className: 'counts', testid: 'labels-counts' });
@@ -60,6 +62,7 @@ export function createLabelsPanel(app, root) {
     h('div', { className: 'controls' }, [
       h('div', { className: 'field' }, [h('label', { htmlFor: 'labels-color', text: 'Colour points by' }), colorSelect]),
       clickBox,
+      follow,
       pickerBox,
       pointsBox,
       projectedNote,
