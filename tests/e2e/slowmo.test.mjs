@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   useBrowser, openPage, assertCleanAndLocal, assertNoHorizontalOverflow, assertNoBadNumbers, cli, cliExplain,
-  pct, shownAccuracies, shownMeans, screenshot, cliBinary, PHONE,
+  pct, shownAccuracies, shownMeans, screenshot, cliBinary, ROOT, PHONE,
 } from './helpers.mjs';
 
 useBrowser();
@@ -115,7 +115,7 @@ test('copy the command: the shell snippet the page gives, run as it is, prints t
     // Run it in a shell, with the release binary as `slam-lab`.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slam-command-'));
     try {
-      fs.symlinkSync(cliBinary(), path.join(dir, 'slam-lab'));
+      fs.symlinkSync(path.resolve(ROOT, cliBinary()), path.join(dir, 'slam-lab'));
       const out = execFileSync('bash', ['-c', `${snippet} --json`], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
       const ref = JSON.parse(out);
       const config = JSON.parse(fs.readFileSync(path.join(dir, 'slam-lab-config.json'), 'utf8'));
