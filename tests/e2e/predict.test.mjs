@@ -27,9 +27,11 @@ test('spot the teacher\'s mistakes: marks by brush and keyboard, the plots blurr
     // One stroke of the brush, zigzagging over the whole plot, marks every unlabeled point.
     await page.mouse.move(box.x + 1, box.y + 2);
     await page.mouse.down();
-    for (let y = 2, right = true; y < box.height; y += 10, right = !right) {
-      await page.mouse.move(box.x + (right ? box.width - 1 : 1), box.y + y, { steps: 60 });
-      await page.mouse.move(box.x + (right ? box.width - 1 : 1), Math.min(box.y + box.height - 1, box.y + y + 10));
+    // Rows 18 px apart, a move every ~18 px: every point is within 13 px of the brush's centre
+    // (the brush is a 28th of the plot, 16 px at this size).
+    for (let y = 2, right = true; y < box.height; y += 18, right = !right) {
+      await page.mouse.move(box.x + (right ? box.width - 1 : 1), box.y + y, { steps: Math.ceil(box.width / 18) });
+      await page.mouse.move(box.x + (right ? box.width - 1 : 1), Math.min(box.y + box.height - 1, box.y + y + 18));
     }
     await page.mouse.up();
     assert.equal(await page.getByTestId('predict-count').textContent(), `${u} points marked`);
