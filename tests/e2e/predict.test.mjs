@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useBrowser, openPage, assertCleanAndLocal, playToEnd, shownAccuracies, screenshot, assertNoBadNumbers,
+  assertNoHorizontalOverflow, PHONE,
 } from './helpers.mjs';
 
 useBrowser();
@@ -76,6 +77,27 @@ test('which student ends better? the guess is checked against the run when it en
     const text = await page.getByTestId('predict-verdict').textContent();
     assert.match(text, winner === 'slam' ? /^Right/ : winner === 'vanilla' ? /^Not this time/ : /^A tie/);
     assert.ok(text.includes(`SLaM ${acc.slam}%`) && text.includes(`vanilla ${acc.vanilla}%`), text);
+    assertCleanAndLocal(log);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the exercise at phone width: a tap marks, the score fits the screen', async () => {
+  const { context, page, log } = await openPage({ viewport: PHONE });
+  try {
+    await page.getByTestId('predict-start').scrollIntoViewIfNeeded();
+    await page.getByTestId('predict-start').click();
+    const canvas = page.locator('.predict-box canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.8);
+    assert.ok(Number(await page.locator('.predict-box').getAttribute('data-marked')) > 0, 'a tap marks the points under it');
+    await page.getByTestId('predict-reveal').click();
+    const table = page.locator('[data-testid="predict-score"] table');
+    const [t, vw] = [await table.boundingBox(), PHONE.width];
+    assert.ok(t.x >= 0 && t.x + t.width <= vw, `the score table fits: ${JSON.stringify(t)}`);
+    await assertNoHorizontalOverflow(page);
     assertCleanAndLocal(log);
   } finally {
     await context.close();

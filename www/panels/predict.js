@@ -179,8 +179,8 @@ export function createPredictExercise(app, root) {
     ]);
     const better = s.learner.found - s.learner.falseAlarms > s.slam.found - s.slam.falseAlarms;
     score.replaceChildren(
-      h('table', { className: 'slowmo-table' }, [
-        h('thead', {}, h('tr', {}, [h('th', { text: '' }), h('th', { scope: 'col', text: 'teacher mistakes found' }), h('th', { scope: 'col', text: 'false alarms (marked, but the teacher was right)' })])),
+      h('table', { className: 'score-table' }, [
+        h('thead', {}, h('tr', {}, [h('th', { text: '' }), h('th', { scope: 'col', text: 'teacher mistakes found' }), h('th', { scope: 'col', text: 'false alarms (the teacher was right)' })])),
         h('tbody', {}, [row('you', s.learner, 'predict-score-you'), row(`SLaM (α at its floor, ${v.overview.alpha_floor.toFixed(2)})`, s.slam, 'predict-score-slam')]),
       ]),
       h('p', { className: 'help', text: `The teacher is wrong on ${s.mistakes} of the ${s.unlabeled} unlabeled points (crossed on the plot). SLaM's α comes from the teacher's confidence, fitted on V's ${v.overview.sizes[1]} labelled points; the points it distrusts are ringed in dashes. ${better ? 'You did better than SLaM\'s α here: more mistakes found for the false alarms.' : 'SLaM\'s α did at least as well as you here.'} Open panel 3 and colour the points by the true label to see where they are.` }),
@@ -201,7 +201,7 @@ export function createPredictExercise(app, root) {
       marker(ctx, proj.x(points[2 * i]), proj.y(points[2 * i + 1]), 'dot', r, classColor(teacherLabels[i]), null);
     }
     // Marked points are all drawn, whatever the stride: they are the learner's answer.
-    for (const i of marked) marker(ctx, proj.x(points[2 * i]), proj.y(points[2 * i + 1]), 'dot', r * 1.3, classColor(teacherLabels[i]), '#000', 2);
+    for (const i of marked) marker(ctx, proj.x(points[2 * i]), proj.y(points[2 * i + 1]), 'dot', r * 1.25, classColor(teacherLabels[i]), '#000', 1.3);
     for (let i = 0; i < n; i++) {
       if (roles[i] !== 0) continue;
       marker(ctx, proj.x(points[2 * i]), proj.y(points[2 * i + 1]), 'square', r * 1.4, classColor(labels[i]), '#000', 1.2);
