@@ -55,15 +55,16 @@ pub fn explain_next_step(
     prep: &PreparedSeed,
     cfg: &Checked,
 ) -> Option<StepAnatomy> {
+    let test = &prep.split.test;
+    let truth: Vec<usize> = test.iter().map(|&i| prep.data.y[i]).collect();
     let accuracy = |run: &mut StudentRun| {
-        let test = &prep.split.test;
         let p = run.predict_rows(prep.data.x.view(), test);
-        let hits = test
-            .iter()
-            .zip(p.rows())
-            .filter(|(&i, r)| argmax(r.as_slice().expect("contiguous")) == prep.data.y[i])
-            .count();
-        hits as f32 / test.len().max(1) as f32
+        let predicted: Vec<usize> = p
+            .rows()
+            .into_iter()
+            .map(|r| argmax(r.as_slice().expect("contiguous")))
+            .collect();
+        crate::model::mlp::accuracy(&predicted, &truth)
     };
     // Bring the run to its next minibatch first, so the accuracy before is the step's own.
     run.prepare_next_batch(prep, cfg)?;

@@ -198,9 +198,13 @@ impl StudentRun {
     }
 
     /// Trains the next minibatch of the epoch under way; the last one starts the evaluation.
+    /// Where the next minibatch of the epoch under way ends in `active`.
+    fn next_batch_end(&self, cfg: &Checked) -> usize {
+        (self.cursor + cfg.student.batch_size).min(self.active.len())
+    }
+
     fn train_next_batch(&mut self, prep: &PreparedSeed, cfg: &Checked) {
-        let batch = cfg.student.batch_size;
-        let end = (self.cursor + batch).min(self.active.len());
+        let end = self.next_batch_end(cfg);
         let start = self.cursor;
         self.cursor = end;
         if end > start {
@@ -250,7 +254,7 @@ impl StudentRun {
         cfg: &Checked,
     ) -> Option<BatchRecord> {
         self.prepare_next_batch(prep, cfg)?;
-        let end = (self.cursor + cfg.student.batch_size).min(self.active.len());
+        let end = self.next_batch_end(cfg);
         let rows = self.active[self.cursor..end].to_vec();
         let batch = self.cursor / cfg.student.batch_size.max(1);
         let epoch = self.epoch;

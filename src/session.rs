@@ -36,8 +36,6 @@ pub struct Session {
 #[derive(Clone, Debug, Serialize)]
 pub struct PointFacts {
     pub row: usize,
-    /// 0 L, 1 V, 2 U, 3 T (as [`Session::roles`]).
-    pub role: u8,
     pub true_class: usize,
     pub teacher_class: usize,
     pub teacher_confidence: f32,
@@ -215,25 +213,20 @@ impl Session {
             .map_or(0, |r| r.net.parameter_count())
     }
 
-    /// What the page shows about one dataset row: its set, true class, the teacher's label,
+    /// What the page shows about one dataset row (its set is in [`Session::roles`]): its true class, the teacher's label,
     /// confidence and margin, SLaM's alpha there (and the truth for a synthetic teacher), and every
     /// student's probabilities for it now. None past the rows.
     pub fn point(&mut self, row: usize) -> Option<PointFacts> {
-        let p = &self.prep;
-        if row >= p.data.len() {
+        if row >= self.prep.data.len() {
             return None;
         }
-        let t = &p.teacher;
-        let x = p.data.x.view();
-        let probs: Vec<Vec<f32>> = self
-            .runs
-            .iter_mut()
-            .map(|r| r.predict_rows(x, &[row]).row(0).to_vec())
+        let probs: Vec<Vec<f32>> = (0..self.runs.len())
+            .map(|m| self.probs_at(m, row))
             .collect();
-        let roles = self.roles();
+        let p = &self.prep;
+        let t = &p.teacher;
         Some(PointFacts {
             row,
-            role: roles[row],
             true_class: p.data.y[row],
             teacher_class: t.labels[row],
             teacher_confidence: t.probs[[row, t.labels[row]]],
@@ -247,24 +240,19 @@ impl Session {
         })
     }
 
-    /// Every student's predicted class for `row` now (what a front end records epoch by epoch for
-    /// the point it follows).
-    pub fn point_classes(&mut self, row: usize) -> Vec<u32> {
-        if row >= self.prep.data.len() {
-            return Vec::new();
+    /// Student `method_index`'s predicted class for `row` now (what a front end records at each of
+    /// its epochs for the point it follows). None past the methods or the rows.
+    pub fn point_class(&mut self, method_index: usize, row: usize) -> Option<u32> {
+        if method_index >= self.runs.len() || row >= self.prep.data.len() {
+            return None;
         }
+        Some(argmax(&self.probs_at(method_index, row)) as u32)
+    }
+
+    /// Student `m`'s class probabilities for dataset row `row` (both in range).
+    fn probs_at(&mut self, m: usize, row: usize) -> Vec<f32> {
         let x = self.prep.data.x.view();
-        self.runs
-            .iter_mut()
-            .map(|r| {
-                argmax(
-                    r.predict_rows(x, &[row])
-                        .row(0)
-                        .as_slice()
-                        .expect("contiguous"),
-                ) as u32
-            })
-            .collect()
+        self.runs[m].predict_rows(x, &[row]).row(0).to_vec()
     }
 
     /// Takes student `method_index`'s next minibatch apart and trains it (the step it would take

@@ -563,7 +563,7 @@ impl Session {
         js_sys::Float32Array::from(g.as_slice())
     }
 
-    /// One dataset row: the engine's `PointFacts` (set, true class, teacher label, confidence and
+    /// One dataset row: the engine's `PointFacts` (true class, teacher label, confidence and
     /// margin, alpha, every student's probabilities now); null past the rows.
     pub fn point(&mut self, row: u32) -> Result<JsValue, JsError> {
         match self.inner.point(row as usize) {
@@ -572,10 +572,12 @@ impl Session {
         }
     }
 
-    /// Every student's predicted class for `row` now.
-    #[wasm_bindgen(js_name = pointClasses)]
-    pub fn point_classes(&mut self, row: u32) -> Vec<u32> {
-        self.inner.point_classes(row as usize)
+    /// Student `method`'s predicted class for `row` now; -1 past the methods or rows.
+    #[wasm_bindgen(js_name = pointClass)]
+    pub fn point_class(&mut self, method: u32, row: u32) -> i32 {
+        self.inner
+            .point_class(method as usize, row as usize)
+            .map_or(-1, |c| c as i32)
     }
 
     /// Student `method`'s next minibatch taken apart, and trained (the step it takes next anyway):

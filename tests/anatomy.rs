@@ -173,13 +173,12 @@ fn a_points_facts_are_the_engines_own() {
     let mut s = session(&cfg);
     s.step_epoch();
     let n = s.prep.data.len();
-    let roles = s.roles();
     for row in [0, n / 3, n / 2, n - 1] {
         let f = s.point(row).unwrap();
         let t = &s.prep.teacher;
         assert_eq!(
-            (f.role, f.true_class, f.teacher_class),
-            (roles[row], s.prep.data.y[row], t.labels[row])
+            (f.true_class, f.teacher_class),
+            (s.prep.data.y[row], t.labels[row])
         );
         assert_eq!(f.teacher_margin, t.margins[row]);
         assert_eq!(
@@ -187,17 +186,17 @@ fn a_points_facts_are_the_engines_own() {
             (s.prep.alpha[row], s.prep.alpha_raw[row])
         );
         assert_eq!(f.alpha_true, t.oracle_alpha.as_ref().map(|o| o[row]));
-        let classes = s.point_classes(row);
         for m in 0..s.runs.len() {
             assert_eq!(
                 f.predicted[m] as u32,
                 s.predictions_of(m, row, 1)[0],
                 "method {m}, row {row}"
             );
-            assert_eq!(classes[m], f.predicted[m] as u32);
+            assert_eq!(s.point_class(m, row), Some(f.predicted[m] as u32));
             assert!((f.probs[m].iter().sum::<f32>() - 1.0).abs() < 1e-5);
         }
     }
     assert!(s.point(n).is_none());
-    assert!(s.point_classes(n).is_empty());
+    assert_eq!(s.point_class(0, n), None);
+    assert_eq!(s.point_class(s.runs.len(), 0), None);
 }
