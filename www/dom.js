@@ -37,6 +37,13 @@ export function h(tag, props = {}, children = []) {
   return node;
 }
 
+/** A small square of `color` (a class's or a method's), for legends, tables and cards. */
+export function swatch(color) {
+  const sw = h('span', { className: 'swatch' });
+  sw.style.backgroundColor = color;
+  return sw;
+}
+
 /** Sets textContent only when it changes (avoids layout work and screen-reader chatter). */
 export function setText(node, text) {
   const s = String(text);

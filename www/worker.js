@@ -347,12 +347,11 @@ function watchRow(row) {
   if (watch) recordWatch();
 }
 
-/** Records each method's class for the followed point at its current epoch. */
+/** Records method `only`'s class for the followed point at its current epoch (every method's when null). */
 function recordWatch(only = null) {
-  const now = session.pointClasses(watch.row);
   for (let m = 0; m < nMethods; m++) {
     if (only !== null && m !== only) continue;
-    (watch.classes[m] ??= [])[session.methodEpoch(m)] = now[m];
+    (watch.classes[m] ??= [])[session.methodEpoch(m)] = session.pointClass(m, watch.row);
   }
 }
 
@@ -752,9 +751,7 @@ async function sweepValues(msg) {
  * the resolution the page draws it. Training pauses first; the page then gets the new state.
  */
 function explain(msg) {
-  const wasTraining = playing || stepping;
   stop();
-  if (wasTraining) snapshot({ metrics: true });
   let step;
   try {
     post({ type: 'busy', ms: null });

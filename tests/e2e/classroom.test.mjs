@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   useBrowser, openPage, assertCleanAndLocal, waitReady, waitRebuilt, statusOf, shownEpoch, shownAccuracies, shownMeans,
-  cli, pct, report, uploadCsv, startFrameMeter, stopFrameMeter, pageUrl,
+  cli, pct, report, uploadCsv, startFrameMeter, stopFrameMeter, pageUrl, mapFingerprints,
 } from './helpers.mjs';
 
 useBrowser();
@@ -17,12 +17,7 @@ const WIDE8 = 'student.hidden=1024,1024,1024,1024,1024,1024,1024,1024';
 const BIG_TEACHER = 'teacher.kind=trained&teacher.hidden=1024,1024,1024,1024,1024,1024,1024,1024&teacher.epochs=10000&samples=200000';
 
 /** A fingerprint of the first method's map: it changes when a new frame is drawn. */
-const firstMap = (page) => page.$eval('[data-testid="method-cards"] canvas', (c) => {
-  const png = c.toDataURL();
-  let h = 0x811c9dc5;
-  for (let i = 0; i < png.length; i++) h = Math.imul(h ^ png.charCodeAt(i), 16777619) >>> 0;
-  return h;
-});
+const firstMap = async (page) => (await mapFingerprints(page, 1))[0];
 
 /** Waits until the maps have not changed for `quietMs` (the first frame after a build is drawn in parts). */
 async function mapsSettle(page, quietMs = 1000, timeoutMs = 60_000) {

@@ -4,20 +4,15 @@ import assert from 'node:assert/strict';
 import {
   useBrowser, openPage, assertCleanAndLocal, playToEnd, shownAccuracies, statusOf, cli, pct,
   cliAccuracies, fastest, assertNoHorizontalOverflow, assertNoBadNumbers, uploadCsv, screenshot, waitReady,
-  PHONE, pageUrl,
+  PHONE, pageUrl, mapFingerprints,
 } from './helpers.mjs';
 
 useBrowser();
 
 const EPOCHS = 4;
 
-/** A fingerprint of every method's map (FNV-1a of its PNG): equal pictures, equal student weights. */
-const maps = (page) => page.$$eval('[data-testid="method-cards"] canvas', (cs) => cs.map((c) => {
-  const png = c.toDataURL();
-  let h = 0x811c9dc5;
-  for (let i = 0; i < png.length; i++) h = Math.imul(h ^ png.charCodeAt(i), 16777619) >>> 0;
-  return `${png.length}:${h.toString(16)}`;
-}));
+/** Every method's map fingerprint: equal pictures, equal student weights. */
+const maps = (page) => mapFingerprints(page);
 
 const dashes = (accs) => Object.values(accs).every((v) => v === '–');
 

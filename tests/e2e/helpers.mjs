@@ -386,6 +386,17 @@ export function cliAccuracies(report, i = 0) {
 // Screenshots.
 
 /**
+ * A fingerprint of each student's map (FNV-1a of its PNG): equal pictures, equal fingerprints.
+ * `count` limits it to the first maps (a poll of the first map stays cheap).
+ */
+export const mapFingerprints = (page, count = Infinity) => page.$$eval('[data-testid="method-cards"] canvas', (cs, n) => cs.slice(0, n).map((c) => {
+  const png = c.toDataURL();
+  let h = 0x811c9dc5;
+  for (let i = 0; i < png.length; i++) h = Math.imul(h ^ png.charCodeAt(i), 16777619) >>> 0;
+  return `${png.length}:${h.toString(16)}`;
+}), count === Infinity ? 1e9 : count);
+
+/**
  * Saves a screenshot to test-results/NAME.png (the viewport, or the full page with `fullPage`, or one
  * element with `locator`). Returns the path.
  */

@@ -3,7 +3,7 @@
 // student's predicted class epoch by epoch, and the link keeps it (`sel`). Hovering shows a preview
 // without selecting; the card's buttons step through the points with the keyboard.
 
-import { h, setText } from '../dom.js';
+import { h, setText, swatch } from '../dom.js';
 import { classColor, methodLabel } from '../palette.js';
 import { PlanePlot, planeHooks } from '../charts/scatter.js';
 import { marker } from '../charts/plane.js';
@@ -65,25 +65,19 @@ export function installSelection(app, engine) {
     renderCard();
   }
 
-  /** The nearest row of `roles`-filtered points within PICK_PX of the event, or null. */
+  /** The nearest point within PICK_PX of the event, or null. */
   function pick(plot, event) {
     const v = app.view;
     if (!v || !plot.proj) return null;
-    const r = plot.canvas.getBoundingClientRect();
-    const px = ((event.clientX - r.left) / r.width) * plot.w;
-    const py = ((event.clientY - r.top) / r.height) * plot.h;
-    const pts = v.arrays.points;
+    const [px, py] = plot.eventToPixel(event);
     let best = null;
-    let bestD = PICK_PX * PICK_PX;
-    for (let i = 0; i < v.arrays.roles.length; i++) {
-      const dx = plot.proj.x(pts[2 * i]) - px;
-      const dy = plot.proj.y(pts[2 * i + 1]) - py;
-      const d = dx * dx + dy * dy;
+    let bestD = Infinity;
+    plot.forEachNear(v.arrays.points, px, py, PICK_PX, (i, d) => {
       if (d <= bestD) {
         bestD = d;
         best = i;
       }
-    }
+    });
     return best;
   }
 
@@ -141,11 +135,7 @@ export function installSelection(app, engine) {
     card.hidden = false;
     card.dataset.point = String(row);
     const names = v.overview.class_names;
-    const swatch = (c) => {
-      const sw = h('span', { className: 'swatch' });
-      sw.style.backgroundColor = classColor(c);
-      return h('span', { className: 'class-tag' }, [sw, String(names[c] ?? c)]);
-    };
+    const classTag = (c) => h('span', { className: 'class-tag' }, [swatch(classColor(c)), String(names[c] ?? c)]);
     const f = app.point?.facts;
     const a = v.arrays;
     const trueClass = f?.true_class ?? a.labels[row];
@@ -153,8 +143,8 @@ export function installSelection(app, engine) {
     const wrong = teacherClass !== trueClass;
     const rows = [
       ['set', ROLE_NAMES[a.roles[row]]],
-      ['true class', swatch(trueClass)],
-      ['teacher says', [swatch(teacherClass), ` ${(100 * (f?.teacher_confidence ?? a.teacherConfidence[row])).toFixed(1)}% sure${wrong ? ', wrong' : ', right'}`]],
+      ['true class', classTag(trueClass)],
+      ['teacher says', [classTag(teacherClass), ` ${(100 * (f?.teacher_confidence ?? a.teacherConfidence[row])).toFixed(1)}% sure${wrong ? ', wrong' : ', right'}`]],
     ];
     if (f) {
       rows.push(['alpha (SLaM\'s trust)', h('span', { testid: 'point-alpha', dataset: { value: String(f.alpha) }, text: f.alpha.toFixed(3) })]);
@@ -170,7 +160,7 @@ export function installSelection(app, engine) {
         const now = f?.predicted?.[i];
         return h('tr', { testid: `point-method-${m}`, dataset: { predicted: now === undefined ? '' : String(now) } }, [
           h('th', { scope: 'row', text: methodLabel(m) }),
-          h('td', {}, now === undefined ? '–' : [swatch(now), ` ${(100 * f.probs[i][now]).toFixed(0)}%`]),
+          h('td', {}, now === undefined ? '–' : [classTag(now), ` ${(100 * f.probs[i][now]).toFixed(0)}%`]),
           h('td', {}, [strip(hist), h('span', { className: 'help', text: story(hist, trueClass, teacherClass) })]),
         ]);
       })),

@@ -51,12 +51,31 @@ export class PlanePlot {
     planeHooks.drawn?.(this, ctx);
   }
 
+  /** Plot pixel coordinates [x, y] of a pointer event. */
+  eventToPixel(event) {
+    const r = this.canvas.getBoundingClientRect();
+    return [((event.clientX - r.left) / r.width) * this.w, ((event.clientY - r.top) / r.height) * this.h];
+  }
+
   /** Data coordinates of a pointer event, or null. */
   eventToData(event) {
     if (!this.proj) return null;
-    const r = this.canvas.getBoundingClientRect();
-    const px = ((event.clientX - r.left) / r.width) * this.w;
-    const py = ((event.clientY - r.top) / r.height) * this.h;
+    const [px, py] = this.eventToPixel(event);
     return this.proj.invert(px, py);
+  }
+
+  /**
+   * Calls `fn(row, squaredDistance)`, in row order, for each point of `points` (x0, y0, x1, y1, ...
+   * in data coordinates) drawn within `radius` pixels of (px, py).
+   */
+  forEachNear(points, px, py, radius, fn) {
+    if (!this.proj) return;
+    const r2 = radius * radius;
+    for (let i = 0, n = points.length / 2; i < n; i++) {
+      const dx = this.proj.x(points[2 * i]) - px;
+      const dy = this.proj.y(points[2 * i + 1]) - py;
+      const d = dx * dx + dy * dy;
+      if (d <= r2) fn(i, d);
+    }
   }
 }

@@ -2,7 +2,7 @@
 // opacity; L as squares. PCA projection for wide data. On 2-D data, a click adds a labeled point of the
 // chosen class (kept in the URL) and rebuilds the session.
 
-import { h, setText } from '../dom.js';
+import { h, setText, swatch } from '../dom.js';
 import { classColor, rgbCss, classRgb } from '../palette.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { marker, drawStride } from '../charts/plane.js';
@@ -101,8 +101,7 @@ export function createLabelsPanel(app, root) {
         input.addEventListener('change', () => {
           chosenClass = c;
         });
-        const sw = h('span', { className: 'swatch' });
-        sw.style.backgroundColor = classColor(c);
+        const sw = swatch(classColor(c));
         return h('label', { htmlFor: id, className: 'pick' }, [input, sw, String(name)]);
       }),
     );
@@ -159,8 +158,7 @@ export function createLabelsPanel(app, root) {
       classLegend.hidden = !o.projected;
       classLegend.replaceChildren(
         ...o.class_names.slice(0, 12).map((name, c) => {
-          const sw = h('span', { className: 'swatch' });
-          sw.style.backgroundColor = classColor(c);
+          const sw = swatch(classColor(c));
           return h('li', {}, [sw, `class ${name}`]);
         }),
       );

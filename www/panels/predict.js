@@ -58,19 +58,24 @@ export function createPredictExercise(app, root) {
 
   const inExercise = (on) => document.body.classList.toggle('predicting', on);
 
-  start.addEventListener('click', () => {
-    if (!app.view) return;
-    active = true;
-    revealed = false;
+  /** No marks, nothing revealed: the exercise from its start. */
+  function clearMarks() {
     marked = new Set();
-    box.hidden = false;
+    revealed = false;
     score.hidden = true;
     reveal.disabled = false;
-    start.disabled = true;
     inExercise(true);
     updateCount();
     dirty = true;
     app.scheduleDraw();
+  }
+
+  start.addEventListener('click', () => {
+    if (!app.view) return;
+    active = true;
+    box.hidden = false;
+    start.disabled = true;
+    clearMarks();
     plot.canvas.focus({ preventScroll: true });
   });
   close.addEventListener('click', () => {
@@ -79,16 +84,7 @@ export function createPredictExercise(app, root) {
     start.disabled = false;
     inExercise(false);
   });
-  clear.addEventListener('click', () => {
-    marked = new Set();
-    revealed = false;
-    score.hidden = true;
-    reveal.disabled = false;
-    inExercise(true);
-    updateCount();
-    dirty = true;
-    app.scheduleDraw();
-  });
+  clear.addEventListener('click', clearMarks);
   reveal.addEventListener('click', () => {
     revealed = true;
     reveal.disabled = true;
@@ -105,16 +101,18 @@ export function createPredictExercise(app, root) {
 
   /** U's rows within `radius` pixels of (px, py). */
   function rowsNear(px, py, radius) {
-    const v = app.view;
-    const { points, roles } = v.arrays;
+    const roles = app.view.arrays.roles;
     const out = [];
-    for (let i = 0; i < roles.length; i++) {
-      if (roles[i] !== 2) continue;
-      const dx = plot.proj.x(points[2 * i]) - px;
-      const dy = plot.proj.y(points[2 * i + 1]) - py;
-      if (dx * dx + dy * dy <= radius * radius) out.push(i);
-    }
+    plot.forEachNear(app.view.arrays.points, px, py, radius, (i) => {
+      if (roles[i] === 2) out.push(i);
+    });
     return out;
+  }
+
+  /** A stroke starting at (px, py) unmarks when every point under the brush is marked, else marks. */
+  function modeAt(px, py) {
+    const near = rowsNear(px, py, brush());
+    return near.length && near.every((i) => marked.has(i)) ? 'unmark' : 'mark';
   }
 
   const brush = () => Math.max(8, plot.w / 28);
@@ -131,21 +129,16 @@ export function createPredictExercise(app, root) {
     app.scheduleDraw();
   }
 
-  const toPx = (event) => {
-    const r = plot.canvas.getBoundingClientRect();
-    return [((event.clientX - r.left) / r.width) * plot.w, ((event.clientY - r.top) / r.height) * plot.h];
-  };
   plot.canvas.addEventListener('pointerdown', (event) => {
     if (!active || revealed) return;
-    const [px, py] = toPx(event);
-    const near = rowsNear(px, py, brush());
-    painting = near.length && near.every((i) => marked.has(i)) ? 'unmark' : 'mark';
+    const [px, py] = plot.eventToPixel(event);
+    painting = modeAt(px, py);
     plot.canvas.setPointerCapture?.(event.pointerId);
     paint(px, py, painting);
   });
   plot.canvas.addEventListener('pointermove', (event) => {
     if (!painting) return;
-    const [px, py] = toPx(event);
+    const [px, py] = plot.eventToPixel(event);
     paint(px, py, painting);
   });
   const endPaint = () => {
@@ -161,8 +154,7 @@ export function createPredictExercise(app, root) {
     if (moves[event.key]) {
       cursor = [Math.min(plot.w, Math.max(0, cursor[0] + moves[event.key][0])), Math.min(plot.h, Math.max(0, cursor[1] + moves[event.key][1]))];
     } else if (event.key === ' ' || event.key === 'Enter') {
-      const near = rowsNear(cursor[0], cursor[1], brush());
-      paint(cursor[0], cursor[1], near.length && near.every((i) => marked.has(i)) ? 'unmark' : 'mark');
+      paint(cursor[0], cursor[1], modeAt(cursor[0], cursor[1]));
     } else return;
     event.preventDefault();
     dirty = true;

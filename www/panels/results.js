@@ -3,7 +3,7 @@
 // cancel is immediate), a table of mean ± std per method, a strip plot of every seed, the engine's
 // warnings, and CSV / JSON / PNG exports.
 
-import { h, setText, percent, fitCanvas, showWarnings, vMark, pairedText } from '../dom.js';
+import { h, setText, percent, fitCanvas, showWarnings, vMark, pairedText, swatch } from '../dom.js';
 import { methodColor, methodLabel } from '../palette.js';
 import { overridesObject, PARAM } from '../state.js';
 import { SeedPool, poolSize } from '../engine.js';
@@ -205,8 +205,7 @@ export function createResultsPanel(app, root) {
         h('th', { scope: 'col', className: 'num', text: 'vs vanilla, seed by seed' }),
       ])),
       h('tbody', {}, methods.map(([name, m]) => {
-        const sw = h('span', { className: 'swatch' });
-        sw.style.backgroundColor = methodColor(name);
+        const sw = swatch(methodColor(name));
         const per = m.per_seed ?? [];
         const d = m.vs_vanilla;
         const usesV = vMark(m.trains_on_validation_labels, `uses-v-${name}`);

@@ -4,7 +4,7 @@
 // push, and the update. The numbers are the engine's own step (explainStep): the run then goes on
 // from exactly there.
 
-import { h, setText, percent } from '../dom.js';
+import { h, setText, percent, swatch } from '../dom.js';
 import { classColor, classRgb, rgbCss, methodLabel } from '../palette.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { drawHeatmap, marker, drawStride } from '../charts/plane.js';
@@ -188,8 +188,7 @@ export function createSlowMotion(app, root) {
     const C = s.classes;
     const names = app.view?.overview.class_names ?? [];
     const cls = (c) => {
-      const sw = h('span', { className: 'swatch' });
-      sw.style.backgroundColor = classColor(c);
+      const sw = swatch(classColor(c));
       return [sw, String(names[c] ?? c)];
     };
     const head = ['#', 'set'];

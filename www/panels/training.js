@@ -2,7 +2,7 @@
 // data) or a prediction scatter (wide data), test-accuracy curves, and accuracy on U split into the
 // points the teacher got right and wrong. Play/pause/step/reset live in the sticky transport bar.
 
-import { h, setText, percent, showWarnings, vMark } from '../dom.js';
+import { h, setText, percent, showWarnings, vMark, swatch } from '../dom.js';
 import { field } from '../controls.js';
 import { PARAM, parseValue } from '../state.js';
 import { methodColor, methodLabel, METHOD_DASH, METHOD_HELP, classColor, rgbCss, classRgb } from '../palette.js';
@@ -85,8 +85,7 @@ export function createTrainingPanel(app, root) {
       if (!chosen.length) input.checked = true;
       setMethods(chosen);
     });
-    const sw = h('span', { className: 'swatch' });
-    sw.style.backgroundColor = methodColor(m);
+    const sw = swatch(methodColor(m));
     const description = info?.description || METHOD_HELP[m] || '';
     const short = METHOD_HELP[m] || description;
     const aboutId = `about-${m}`;
@@ -223,8 +222,7 @@ export function createTrainingPanel(app, root) {
     cards = methods.map((name) => {
       const holder = h('div', { className: 'plot-holder' });
       const acc = h('span', { className: 'card-acc', testid: `accuracy-${name}`, text: '–' });
-      const sw = h('span', { className: 'swatch' });
-      sw.style.backgroundColor = methodColor(name);
+      const sw = swatch(methodColor(name));
       const card = h('figure', { className: 'method-card', dataset: { method: name } }, [
         h('figcaption', {}, [sw, h('span', { className: 'card-name', text: methodLabel(name), title: METHOD_HELP[name] }), h('span', { className: 'card-acc-wrap' }, [acc, h('span', { className: 'unit', text: '%' })])]),
         holder,
@@ -258,8 +256,7 @@ export function createTrainingPanel(app, root) {
         h('th', { scope: 'col', className: 'num', text: 'train loss' }),
       ])),
       h('tbody', {}, methods.map((m) => {
-        const sw = h('span', { className: 'swatch' });
-        sw.style.backgroundColor = methodColor(m);
+        const sw = swatch(methodColor(m));
         const barCell = (key) => {
           const bar = h('span', { className: 'cell-bar' });
           bar.style.backgroundColor = methodColor(m);
@@ -287,8 +284,7 @@ export function createTrainingPanel(app, root) {
         h('th', { scope: 'col', className: 'num', text: 'teacher right on them' }),
       ])),
       h('tbody', {}, rows.map((m) => {
-        const sw = h('span', { className: 'swatch' });
-        sw.style.backgroundColor = methodColor(m);
+        const sw = swatch(methodColor(m));
         return h('tr', { dataset: { method: m } }, [
           h('th', { scope: 'row' }, [sw, methodLabel(m)]),
           h('td', { className: 'num', testid: `queried-count-${m}`, text: '0' }),
@@ -484,8 +480,7 @@ export function createTrainingPanel(app, root) {
       const names = view.overview.class_names.slice(0, 12);
       classLegend.replaceChildren(
         ...names.map((n, c) => {
-          const sw = h('span', { className: 'swatch' });
-          sw.style.backgroundColor = classColor(c);
+          const sw = swatch(classColor(c));
           return h('li', {}, [sw, `class ${n}`]);
         }),
         view.overview.projected ? h('li', { text: 'ringed: predicted wrongly' }) : h('li', { text: 'pale: the student is unsure' }),
