@@ -217,10 +217,12 @@ export function installSelection(app, engine) {
     if (!known.length) return '';
     const changes = [];
     for (let k = 1; k < known.length; k++) if (known[k][1] !== known[k - 1][1]) changes.push(known[k][0]);
-    const last = known[known.length - 1][1];
+    const [lastEpoch, last] = known[known.length - 1];
     const parts = [];
     if (changes.length) parts.push(`changed its mind at epoch ${changes.slice(-3).join(', ')}`);
-    if (teacher !== truth) parts.push(last === teacher ? 'copies the teacher\'s mistake' : last === truth ? 'right where the teacher is wrong' : '');
+    // Before any training the class is the initial weights', not something learned.
+    if (lastEpoch === 0) parts.push('not trained yet');
+    else if (teacher !== truth) parts.push(last === teacher ? 'copies the teacher\'s mistake' : last === truth ? 'right where the teacher is wrong' : '');
     return ` ${parts.filter(Boolean).join('; ')}`;
   }
 
