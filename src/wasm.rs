@@ -19,6 +19,29 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+thread_local! {
+    static BEAT: std::cell::RefCell<Option<js_sys::Function>> = const { std::cell::RefCell::new(None) };
+}
+
+fn call_beat() {
+    BEAT.with(|b| {
+        if let Some(f) = b.borrow().as_ref() {
+            // A hook that throws must not stop the engine's call; the page only loses one beat.
+            let _ = f.call0(&JsValue::NULL);
+        }
+    });
+}
+
+/// Sets the function called from inside long engine calls every few milliseconds of work (see
+/// `beat`): a worker posts a sign of life from it, so its page can tell a long call from a dead
+/// worker. `undefined` removes it.
+#[wasm_bindgen(js_name = onBeat)]
+pub fn on_beat(hook: Option<js_sys::Function>) {
+    let on = hook.is_some();
+    BEAT.with(|b| *b.borrow_mut() = hook);
+    crate::beat::set_hook(if on { Some(call_beat as fn()) } else { None });
+}
+
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -359,18 +382,34 @@ impl Session {
         self.inner.step(batches as usize)
     }
 
-    /// Up to `units` units of method `index`'s work alone (minibatches and evaluation blocks),
-    /// stopping at epoch `until` (or the configured last); returns true while it is short of it.
-    #[wasm_bindgen(js_name = stepMethod)]
-    pub fn step_method(&mut self, index: u32, units: u32, until: u32) -> bool {
+    /// Up to `units` units of work for the next method in turn, on the session's one clock (no
+    /// method starts epoch e + 1 before all have completed e), never past epoch `until`; returns
+    /// the method worked, or -1 once every method has reached `until` (or the last epoch).
+    pub fn advance(&mut self, units: u32, until: u32) -> i32 {
         self.inner
-            .step_method(index as usize, units as usize, until as usize)
+            .advance(units as usize, until as usize)
+            .map_or(-1, |m| m as i32)
     }
 
-    /// Epochs method `index` has completed.
-    #[wasm_bindgen(js_name = methodEpoch)]
-    pub fn method_epoch(&self, index: u32) -> u32 {
-        self.inner.method_epoch(index as usize) as u32
+    /// The method `advance(_, until)` works next, or -1 when none is short of `until`.
+    #[wasm_bindgen(js_name = nextInTurn)]
+    pub fn next_in_turn(&self, until: u32) -> i32 {
+        self.inner
+            .next_in_turn(until as usize)
+            .map_or(-1, |m| m as i32)
+    }
+
+    /// Whether a student has trained past the clock's epoch (its map is a little ahead of the
+    /// numbers, which are the clock's).
+    #[wasm_bindgen(js_name = betweenEpochs)]
+    pub fn between_epochs(&self) -> bool {
+        self.inner.between_epochs()
+    }
+
+    /// Rows in one block of `predictionsOf` (and of an evaluation).
+    #[wasm_bindgen(js_name = blockRows)]
+    pub fn block_rows(&self) -> u32 {
+        self.inner.block_rows() as u32
     }
 
     /// Rows of the data.
@@ -379,7 +418,7 @@ impl Session {
         self.inner.row_count() as u32
     }
 
-    /// About how many units of `stepMethod` one epoch of one method takes.
+    /// About how many units of `advance` one epoch of one method takes.
     #[wasm_bindgen(js_name = unitsPerEpoch)]
     pub fn units_per_epoch(&self) -> u32 {
         self.inner.units_per_epoch() as u32
@@ -389,12 +428,6 @@ impl Session {
     #[wasm_bindgen(js_name = parameterCount)]
     pub fn parameter_count(&self, method_index: u32) -> u32 {
         self.inner.parameter_count(method_index as usize) as u32
-    }
-
-    /// Train every method through its next epoch; returns true while training can go on.
-    #[wasm_bindgen(js_name = stepEpoch)]
-    pub fn step_epoch(&mut self) -> bool {
-        self.inner.step_epoch()
     }
 
     /// Restart from the same initial weights.
@@ -408,7 +441,7 @@ impl Session {
         self.inner.new_init()
     }
 
-    /// Epochs completed (slowest method).
+    /// The clock: epochs every method has completed.
     pub fn epoch(&self) -> u32 {
         self.inner.epoch() as u32
     }
@@ -433,18 +466,18 @@ impl Session {
         self.metrics_from(0)
     }
 
-    /// As [`Session::metrics`], each method's history from epoch index `from` on: the page keeps
-    /// what it has and asks only for the new epochs, so a message stays small however long the run.
+    /// As [`Session::metrics`], each method's history from epoch index `from` up to the clock: the
+    /// page keeps what it has and asks only for the new epochs, so a message stays small however
+    /// long the run, and every method's numbers are at one epoch.
     #[wasm_bindgen(js_name = metricsFrom)]
     pub fn metrics_from(&self, from: u32) -> Result<JsValue, JsError> {
-        let mut map = serde_json::Map::new();
-        for (name, hist) in self.inner.histories() {
-            let part = hist.get(from as usize..).unwrap_or(&[]);
-            map.insert(
-                name.to_string(),
-                serde_json::to_value(part).map_err(|e| JsError::new(&e.to_string()))?,
-            );
-        }
+        let map: serde_json::Map<String, Value> = self
+            .inner
+            .metrics_from(from as usize)
+            .into_iter()
+            .map(|(name, part)| Ok((name.to_string(), serde_json::to_value(part)?)))
+            .collect::<Result<_, serde_json::Error>>()
+            .map_err(|e| JsError::new(&e.to_string()))?;
         to_js(&map)
     }
 
@@ -521,11 +554,6 @@ impl Session {
         js_sys::Uint8Array::from(self.inner.roles().as_slice())
     }
 
-    /// Student `method`'s predicted class per row.
-    pub fn predictions(&mut self, method: u32) -> js_sys::Uint32Array {
-        js_sys::Uint32Array::from(self.inner.predictions(method as usize).as_slice())
-    }
-
     /// Student `method`'s predicted class for rows `first..first + rows`.
     #[wasm_bindgen(js_name = predictionsOf)]
     pub fn predictions_of(&mut self, method: u32, first: u32, rows: u32) -> js_sys::Uint32Array {
@@ -572,12 +600,18 @@ impl Session {
         }
     }
 
-    /// Student `method`'s predicted class for `row` now; -1 past the methods or rows.
-    #[wasm_bindgen(js_name = pointClass)]
-    pub fn point_class(&mut self, method: u32, row: u32) -> i32 {
-        self.inner
-            .point_class(method as usize, row as usize)
-            .map_or(-1, |c| c as i32)
+    /// Follow dataset row `row` (-1, or a row past the data: none): the engine records every
+    /// student's class for it as each epoch ends.
+    pub fn follow(&mut self, row: i32) {
+        self.inner.follow(usize::try_from(row).ok());
+    }
+
+    /// The followed point (`{row, facts, history}`: the engine's `FollowedPoint`), or null.
+    pub fn followed(&mut self) -> Result<JsValue, JsError> {
+        match self.inner.followed() {
+            Some(p) => to_js(&p),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// Student `method`'s next minibatch taken apart, and trained (the step it takes next anyway):

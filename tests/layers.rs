@@ -6,7 +6,8 @@ use std::path::Path;
 
 /// The pipeline, bottom first: a module may use the modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
-    &["error", "rng", "order", "expf", "linalg"],
+    &["error", "rng", "order", "expf", "beat"],
+    &["linalg"],
     &["model", "losses"],
     &["config"],
     &["data"],

@@ -248,7 +248,9 @@ fn built_in_csvs_are_fetched_files_checked_against_the_build() {
     let mut s = slam_lab::wasm::Session::new(request, None)
         .map_err(JsValue::from)
         .unwrap();
-    assert!(s.step_epoch());
+    while s.advance(1000, 1) >= 0 {}
+    assert_eq!(s.epoch(), 1);
+    assert!(!s.finished());
     assert_eq!(
         slam_lab::wasm::dataset_file(to_js_value(r#"{"scenario": "flagship"}"#)),
         None
@@ -273,9 +275,7 @@ fn metrics_from_gives_each_history_from_that_epoch_on() {
     let mut s = slam_lab::wasm::Session::new(request, None)
         .map_err(JsValue::from)
         .unwrap();
-    for _ in 0..3 {
-        s.step_epoch();
-    }
+    while s.advance(5, 3) >= 0 {}
     let json = |v: JsValue| -> Value {
         serde_json::from_str(&String::from(js_sys::JSON::stringify(&v).unwrap())).unwrap()
     };

@@ -1,14 +1,15 @@
-// Main-thread side of the worker protocol (the protocol itself is documented at the top of worker.js).
+// Main-thread side of the worker protocol (every message is listed in worker/protocol.js).
 
 /** How often a worker is asked whether it is still there, and how long an unanswered question may wait. */
 const PING_MS = 1000;
-const DEAD_MS = 6000;
+const DEAD_MS = 4000;
 
 /**
  * Notices a worker that stopped without a word (closed, or killed by the browser under memory
- * pressure): it is pinged every second between its slices of work, and a ping unanswered for
- * DEAD_MS (plus whatever the worker announced with 'busy') means it is gone. Timers of a hidden tab
- * may run late; only a ping actually sent and left unanswered counts, so they cannot cause a false alarm.
+ * pressure): it is pinged every second and answers between its slices of work; inside a long engine
+ * call it beats instead (worker/slices.js), so a worker that neither answers nor beats for DEAD_MS
+ * is gone, whatever call it was in. Timers of a hidden tab may run late; only a ping actually sent
+ * and left unanswered counts, so they cannot cause a false alarm.
  */
 export class Heartbeat {
   constructor(worker, onDead, { pingMs = PING_MS, deadMs = DEAD_MS } = {}) {
@@ -17,26 +18,24 @@ export class Heartbeat {
     this.deadMs = deadMs;
     this.waiting = null; // {id, sentAt} of the unanswered ping
     this.lastHeard = performance.now();
-    this.grace = 0;
     this.nextId = 1;
     this.timer = setInterval(() => this.check(), pingMs);
   }
 
-  /** Every message from the worker: it is alive; 'busy' says how long its next call may take. */
+  /** Every message from the worker (a beat from inside a long call too): it is alive. */
   heard(msg) {
     this.lastHeard = performance.now();
-    if (msg.type === 'busy') this.grace = msg.ms === null || msg.ms === undefined ? Infinity : 2 * msg.ms;
-    else this.grace = 0;
     if (msg.type === 'pong' && this.waiting?.id === msg.id) this.waiting = null;
   }
 
   check() {
     const now = performance.now();
     if (this.waiting) {
-      const silent = this.lastHeard < this.waiting.sentAt;
-      if (silent && now - this.waiting.sentAt > this.deadMs + this.grace) {
+      // Silent since the ping was sent, or since the last beat of a long call.
+      const since = Math.max(this.waiting.sentAt, this.lastHeard);
+      if (now - since > this.deadMs) {
         this.stop();
-        this.onDead(Math.round((now - this.waiting.sentAt) / 1000));
+        this.onDead(Math.round((now - since) / 1000));
       }
       return;
     }
@@ -84,7 +83,7 @@ export class EngineClient {
         });
       }
       if (msg.type === 'summary' || msg.type === 'summary-error') this.settle(msg);
-      else if (msg.type !== 'pong') this.emit(msg.type, msg);
+      else if (msg.type !== 'pong' && msg.type !== 'beat') this.emit(msg.type, msg);
     };
     const onError = (event) => {
       event.preventDefault();
@@ -93,8 +92,15 @@ export class EngineClient {
     this.worker.onmessage = onMessage;
     this.worker.onerror = onError;
     for (const [kind, event] of boot?.early ?? []) (kind === 'message' ? onMessage : onError)(event);
-    // Summaries asked of a worker that crashed are asked again of the new one.
-    for (const p of this.pending.values()) this.worker.postMessage(p.msg);
+    // Summaries asked of a worker that crashed are asked again of the new one; a question about the
+    // lost session (slow motion) has no answer any more.
+    for (const [id, p] of this.pending) {
+      if (p.resend) this.worker.postMessage(p.msg);
+      else {
+        this.pending.delete(id);
+        p.reject(new Error('the engine was restarted before it answered'));
+      }
+    }
   }
 
   restart() {
@@ -128,15 +134,18 @@ export class EngineClient {
 
   /** Method `method`'s next minibatch taken apart and trained (the engine's SlowStep), or null past the last epoch. */
   explainStep(method) {
-    return this.ask({ type: 'explain', method });
+    return this.ask({ type: 'explain', method }, { resend: false });
   }
 
-  /** Sends `msg` with a fresh id; resolves with the worker's 'summary' answer, rejects on 'summary-error'. */
-  ask(fields) {
+  /**
+   * Sends `msg` with a fresh id; resolves with the worker's 'summary' answer, rejects on
+   * 'summary-error'. `resend`: asked again of a restarted worker (else rejected then).
+   */
+  ask(fields, { resend = true } = {}) {
     const id = this.nextId++;
     const msg = { ...fields, id };
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { msg, resolve, reject });
+      this.pending.set(id, { msg, resolve, reject, resend });
       this.send(msg);
     });
   }
@@ -155,15 +164,22 @@ export function poolSize(n, cores = navigator.hardwareConcurrency) {
   return Math.max(1, Math.min(cores || 2, n, 8));
 }
 
+/** The pool's worker script. */
+const SEEDS_WORKER = new URL('./seeds-worker.js', import.meta.url);
+/** Workers that fail to start, one after another, before a run gives up (offline, say). */
+const START_FAILURES = 2;
+
 /**
- * A multi-seed run spread over a pool of workers (this same worker.js, named 'seeds'), each pulling
- * the next seed index from a queue, so the page's own session keeps training and drawing meanwhile.
- * Results come back as JSON text; `summarise(results)` (the page's engine worker, summariseSeeds)
- * turns them into the report, in seed order whatever order they finished in. `close()` terminates
- * every worker at once, even in the middle of a seed.
+ * A multi-seed run spread over a pool of workers (seeds-worker.js), each pulling the next seed index
+ * from a queue, so the page's own session keeps training and drawing meanwhile. Results come back as
+ * JSON text; `summarise(results)` (the page's engine worker, summariseSeeds) turns them into the
+ * report, in seed order whatever order they finished in. `close()` terminates every worker at once,
+ * even in the middle of a seed.
  *
  * A worker that stops answering (or dies) is replaced and its seed runs again on the new one; a seed
- * whose worker dies three times fails the run (it is the seed, not bad luck).
+ * whose worker dies three times fails the run (it is the seed, not bad luck). Workers that cannot
+ * start at all (the page is offline and not saved for offline use, say) fail the run at once with
+ * that reason, rather than being replaced forever.
  *
  * msg: {request, csv, needsPool, total, jobs?}; `jobs` ([{request, index}], a sweep: one per value
  * and seed) replaces the seed indices 0..total-1 of `request`. hooks: onSeed(done, total, results),
@@ -171,8 +187,7 @@ export function poolSize(n, cores = navigator.hardwareConcurrency) {
  * of JSON texts finished so far, and `byJob[j]` job j's text.
  */
 export class SeedPool {
-  constructor(url, msg, { workers, onSeed, onDone, onError, onNotice = () => {}, onProgress = () => {} }) {
-    this.url = url;
+  constructor(msg, { workers, onSeed, onDone, onError, onNotice = () => {}, onProgress = () => {} }) {
     this.msg = msg;
     this.jobs = msg.jobs ?? Array.from({ length: msg.total }, (_, index) => ({ request: msg.request, index }));
     this.total = this.jobs.length;
@@ -184,31 +199,39 @@ export class SeedPool {
     this.finished = false;
     this.hooks = { onSeed, onDone, onError, onNotice, onProgress };
     this.running = new Map(); // worker -> the job it is running
-    this.beats = new Map(); // worker -> its Heartbeat
+    this.beats = new Map(); // worker -> its Heartbeat, once it is up
+    this.startFailures = 0; // workers in a row that never came up
     this.size = workers;
     this.workers = [];
     for (let k = 0; k < workers; k++) this.spawn();
   }
 
   spawn() {
-    const w = new Worker(this.url, { type: 'module', name: 'seeds' });
+    const w = new Worker(SEEDS_WORKER, { type: 'module', name: 'seeds' });
     w.onmessage = (event) => this.onMessage(w, event.data);
     w.onerror = (event) => {
       event.preventDefault();
       this.lost(w, `stopped with an error${event.message ? ` (${event.message})` : ''}`);
     };
     this.workers.push(w);
-    this.beats.set(w, new Heartbeat(w, (seconds) => this.lost(w, `stopped answering for ${seconds} s`)));
     return w;
   }
 
   /** Worker `w` is gone: a new one takes its place and its seed goes back to the front of the queue. */
   lost(w, why) {
     if (this.finished || !this.workers.includes(w)) return;
+    const wasUp = this.beats.has(w);
     this.beats.get(w)?.stop();
     this.beats.delete(w);
     w.terminate();
     this.workers = this.workers.filter((x) => x !== w);
+    if (!wasUp) {
+      this.startFailures += 1;
+      if (this.startFailures >= START_FAILURES) {
+        this.fail(`the seeds' workers could not start (a worker ${why}): the page may be offline before it was saved for offline use; the seeds done so far are kept`);
+        return;
+      }
+    }
     const job = this.running.get(w);
     this.running.delete(w);
     if (job !== undefined) {
@@ -238,7 +261,11 @@ export class SeedPool {
   onMessage(w, msg) {
     if (this.finished) return;
     this.beats.get(w)?.heard(msg);
-    if (msg.type === 'pool-ready') this.feed(w);
+    if (msg.type === 'pool-ready') {
+      this.startFailures = 0;
+      this.beats.set(w, new Heartbeat(w, (seconds) => this.lost(w, `stopped answering for ${seconds} s`)));
+      this.feed(w);
+    }
     else if (msg.type === 'seed-progress') {
       const job = this.running.get(w);
       if (job !== undefined && msg.total > 0) this.partial.set(job, msg.done / msg.total);

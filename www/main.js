@@ -74,3 +74,4 @@ $('#lesson-start').addEventListener('click', () => lesson.start(1));
 
 engine.start(takeBootWorker()); // the worker boot.js started while these modules loaded
 app.updateStatus();
+

@@ -281,11 +281,12 @@ export function readUrl(search, catalogue, scenarioConfigs) {
     }
   }
   const state = defaultState(scenario);
+  const unknown = [];
   for (const [key, text] of q) {
     if (key === 'scenario') continue;
     const param = PARAM[key];
     if (!param) {
-      notices.push(`Ignored the link's unknown setting "${key}".`);
+      unknown.push(key);
       continue;
     }
     let value;
@@ -302,7 +303,20 @@ export function readUrl(search, catalogue, scenarioConfigs) {
       state[key] = value;
     }
   }
+  if (unknown.length) notices.unshift(unknownNotice(unknown));
   return { state, notices };
+}
+
+/** One sentence for every unknown key of a link, however many: the first few named, the rest counted. */
+function unknownNotice(keys) {
+  const SHOWN = 5;
+  const clip = (k) => JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k);
+  const named = keys.slice(0, SHOWN).map(clip).join(', ');
+  const rest = keys.length - SHOWN;
+  const tail = rest > 0 ? ` and ${rest.toLocaleString('en')} more` : '';
+  return keys.length === 1
+    ? `Ignored the link's unknown setting ${named}.`
+    : `Ignored the link's ${keys.length.toLocaleString('en')} unknown settings: ${named}${tail}.`;
 }
 
 /** URL query text for `state`: scenario and seed always, then only what differs from the defaults. */

@@ -64,6 +64,7 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
     let mut labels: Vec<String> = Vec::new();
     for record in records {
         let record = record.map_err(read_error)?;
+        crate::beat::tick(record.as_slice().len() * 16);
         let line = line_of(&record);
         // A line holding only spaces is as blank as an empty one (which the reader already skips).
         if record.len() == 1 && record[0].is_empty() {

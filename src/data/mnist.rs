@@ -33,6 +33,7 @@ pub fn parse(bytes: &[u8]) -> Result<Dataset> {
         if rec[0] > 9 {
             return Err(bad(&format!("digit {i} has label {}", rec[0])));
         }
+        crate::beat::tick(dim * 4);
         y.push(rec[0] as usize);
         for (j, &p) in rec[1..].iter().enumerate() {
             x[[i, j]] = p as f32 / 255.0;

@@ -42,6 +42,7 @@ impl Pca2d {
                 return 0.0;
             }
             let mut s = 0.0;
+            crate::beat::tick(n * d * 2);
             for row in centred.rows() {
                 let p: f64 = row.iter().zip(v).map(|(a, b)| a * b).sum();
                 s += p * p;
@@ -83,6 +84,7 @@ impl Pca2d {
         );
         let mut out = Array2::zeros((x.nrows(), 2));
         for (i, row) in x.rows().into_iter().enumerate() {
+            crate::beat::tick(x.ncols() * 4);
             for (k, component) in self.components.iter().enumerate() {
                 let p: f64 = row
                     .iter()
@@ -121,6 +123,7 @@ fn top_direction(centred: &Array2<f64>, found: &[Vec<f64>]) -> Vec<f64> {
     let mut scores = vec![0.0f64; n];
     let mut next = vec![0.0f64; d];
     for _ in 0..MAX_ITERATIONS {
+        crate::beat::tick(n * d * 4);
         // next = X^T (X v): the covariance times v, up to the factor 1/n.
         for (s, row) in scores.iter_mut().zip(centred.rows()) {
             *s = row.iter().zip(&v).map(|(a, b)| a * b).sum();

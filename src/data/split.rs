@@ -162,6 +162,7 @@ impl Standardizer {
         }
         let count = rows.len() as f64;
         for j in 0..d {
+            crate::beat::tick(rows.len() * 4);
             let column = x.column(j);
             let m = rows.iter().map(|&i| f64::from(column[i])).sum::<f64>() / count;
             let var = rows
@@ -216,6 +217,7 @@ impl Standardizer {
             x.ncols()
         );
         for mut row in x.rows_mut() {
+            crate::beat::tick(row.len() * 4);
             for ((v, &m), &s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
                 *v = (*v - m) / s;
             }

@@ -13,6 +13,7 @@ pub fn knn_correct_weights(
 ) {
     let k = k.clamp(1, val_points.len().max(1));
     for (q, o) in queries.iter().zip(out.iter_mut()) {
+        crate::beat::tick(val_points.len() * 8);
         scratch.clear();
         scratch.extend(val_points.iter().enumerate().map(|(i, p)| {
             let (dx, dy) = (p[0] - q[0], p[1] - q[1]);

@@ -119,7 +119,7 @@ test('the real datasets (iris, wine, breast cancer, the MNIST subset) build, tra
       for (const [m, v] of Object.entries(await shownAccuracies(page))) assert.match(v, /^\d{1,3}\.\d$/, `${name}: ${m} = "${v}"`);
       await assertNoBadNumbers(page, name);
     }
-    assert.ok(log.requests.includes(`${origin()}/data/mnist.bin`), 'the MNIST subset comes from the page\'s own origin');
+    assert.ok(log.requests.includes(`${origin()}/data/mnist.bin.gz`), 'the MNIST subset comes from the page\'s own origin');
     // Back to moons after iris & co.: the flagship's own budgets and size, none of theirs left over.
     await page.getByTestId('dataset-select').selectOption('iris');
     await waitRebuilt(page);

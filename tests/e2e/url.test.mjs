@@ -143,7 +143,7 @@ const BAD_LINKS = [
   { query: '?methods=vanilla,no_such_method', notice: /methods.*no_such_method/ },
   { query: '?speed=0&seeds=0&lesson=-2', notice: /speed[\s\S]*seeds[\s\S]*lesson/ },
   // Keys of older versions of the page, or typos.
-  { query: '?noise_rate=0.3&teacher_rate=0.2', notice: /unknown setting "noise_rate"[\s\S]*unknown setting "teacher_rate"/ },
+  { query: '?noise_rate=0.3&teacher_rate=0.2', notice: /2 unknown settings: "noise_rate", "teacher_rate"\./ },
   // Values the URL table accepts but the engine refuses: the whole link falls back to the flagship.
   { query: '?scenario=digits&points=1,2,0', notice: /could not be used.*Showing the flagship/ },
   { query: '?samples=10', notice: /could not be used.*labeled.*Showing the flagship/ },

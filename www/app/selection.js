@@ -23,9 +23,13 @@ export function installSelection(app, engine) {
   const tip = h('div', { className: 'point-tip', testid: 'point-tip', attrs: { role: 'tooltip' }, hidden: true });
   document.body.append(card, tip);
 
+  /** The rows (engine's data_id) the selection belongs to; null: not known yet (a link's `sel`). */
+  let selectedOn = null;
+
   app.select = (row) => {
     const sel = row === null || row === undefined ? -1 : row;
     if (sel === app.state.sel) return;
+    selectedOn = sel >= 0 ? app.view?.overview.data_id ?? null : null;
     app.setPageKey('sel', sel);
     sendWatch();
     repaint();
@@ -227,9 +231,20 @@ export function installSelection(app, engine) {
   }
 
   return {
-    /** A new session: the followed row is sent again (the worker forgets it with the old session). */
+    /**
+     * A new session: the followed row is sent again (the worker forgets it with the old session),
+     * unless the rows changed (another dataset, seed or upload), where the same row number is
+     * another point: then nothing is followed, and the learner is told.
+     */
     onBuilt() {
       app.point = null;
+      const id = app.view.overview.data_id;
+      const row = app.selectedRow();
+      if (row !== null && selectedOn !== null && selectedOn !== id) {
+        app.notice(`The point you followed (row ${row}) was in the data before this change: nothing is followed now.`);
+        app.setPageKey('sel', -1);
+      }
+      selectedOn = app.selectedRow() !== null ? id : null;
       sendWatch();
       renderCard();
     },

@@ -6,6 +6,17 @@ import { defaultState, readUrl, withConfig, installSchema } from '../state.js';
 
 const BUILD_DEBOUNCE_MS = 120;
 
+/**
+ * After a first visit the page works offline: sw.js keeps its files (the workers keep the data a
+ * learner opens). Registered once the engine is up, so that keeping the files never competes with
+ * the first load for a slow network. No service workers (an old browser, a file: page): none.
+ */
+function keepOffline() {
+  if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+    navigator.serviceWorker.register(new URL('../sw.js', import.meta.url)).catch(() => {});
+  }
+}
+
 /** Wires `engine` (an EngineClient) to `app`: adds app.requestBuild, buildPending, cancelBuild and setCsv. */
 export function installSession(app, engine) {
   let buildGen = 0;
@@ -153,8 +164,10 @@ export function installSession(app, engine) {
     };
     app.scenarioConfigs = msg.scenarioConfigs;
     app.engineReady = true;
+    app.loadProgress = null;
     const { state, notices: problems } = readUrl(location.search, app.catalogue, app.scenarioConfigs);
     for (const n of problems) app.notice(n);
+    keepOffline();
     for (const p of app.panels) p.onCatalogue?.(app.catalogue, app.scenarioConfigs);
     app.setState(state, { rebuild: false });
     sendBuild();
@@ -162,10 +175,24 @@ export function installSession(app, engine) {
   });
 
 
-  engine.on('fatal', (msg) => {
-    app.updateStatus('error');
-    app.showError(msg.message);
+  engine.on('load-progress', (msg) => {
+    app.loadProgress = msg;
+    app.updateStatus();
   });
+
+  engine.on('fatal', (msg) => {
+    app.loadProgress = null;
+    app.updateStatus('error');
+    app.showError(msg.message, { retry: () => retryEngine() });
+  });
+
+  /** After a failed start (the network, say): try again with the same settings. */
+  function retryEngine() {
+    app.clearError();
+    app.engineReady = false;
+    app.updateStatus('loading');
+    engine.restart();
+  }
 
   engine.on('built', (msg) => {
     if (msg.gen !== buildGen) return;
@@ -222,6 +249,13 @@ export function installSession(app, engine) {
       restartEngine(`The engine crashed while building (${msg.message}).`);
       return;
     }
+    if (attempt?.initial && /^points\[\d+\]/.test(msg.message) && app.state.points.length) {
+      // Added points the engine refuses (far outside the data, say): drop them, keep the rest of the link.
+      app.notice(`The link's added points could not be used (${msg.message}): they were left out.`);
+      app.setState({ ...app.state, points: [] }, { rebuild: false });
+      sendBuild();
+      return;
+    }
     if (attempt?.initial) {
       // A link whose settings the engine refuses: say so, and show the defaults rather than nothing.
       initialBuild = true;
@@ -231,23 +265,28 @@ export function installSession(app, engine) {
       sendBuild();
       return;
     }
-    let message = msg.message;
+    // The session on screen stays (the worker still has it): the settings, the URL and Copy link go
+    // back to it, so what the page says and shows agree; nothing is lost.
+    let message;
     if (attempt?.freshCsv) {
-      // A refused upload: go back to the data and settings that were there (the worker still has that
-      // session); nothing is lost.
       message = `${app.csv?.name ?? 'The file'} was not loaded: ${msg.message}. The data and settings shown are unchanged.`;
       app.csv = app.csvPrevious ?? null;
-      csvSent = false;
-      if (app.statePrevious) {
-        app.state = app.statePrevious;
-        app.statePrevious = null;
-        app.writeUrl();
-      }
       app.csvBudget = app.csvBudgetPrevious ?? null;
+    } else {
+      message = `These settings could not be used: ${msg.message}. The settings are back to those of the run on screen.`;
+      app.csv = app.viewSettings?.csv ?? app.csv;
+    }
+    csvSent = false;
+    const back = app.viewSettings?.state ?? app.statePrevious;
+    app.statePrevious = null;
+    if (back) {
+      app.state = back;
+      app.writeUrl();
       for (const p of app.panels) p.syncState?.(app.state, app.config());
     }
     app.showError(message);
     app.updateStatus();
+    app.scheduleDraw();
   });
 
   /** The histories the page has (`prev`) with a snapshot's new epochs (`part`, from epoch index `from`). */

@@ -15,8 +15,8 @@ export function installTransport(app, engine) {
   };
 
   app.play = () => {
-    if (!app.engineReady) return;
-    if (app.buildPending()) {
+    // Before the engine is up or while a build is pending, Play waits for the session and then plays.
+    if (!app.engineReady || app.buildPending()) {
       app.pendingAutoplay = true;
       return;
     }
@@ -65,12 +65,14 @@ export function installTransport(app, engine) {
     else if (app.buildPending()) status = 'building';
     else if (!app.snap) status = app.view ? 'ready' : 'building';
     else if (app.snap.playing) status = 'training';
+    else if (app.snap.pausing) status = 'pausing';
+    else if (app.snap.stepping !== null && app.snap.stepping !== undefined) status = 'stepping';
     else if (app.snap.finished) status = 'finished';
     else if (app.snap.epoch === 0) status = 'ready';
     else status = 'paused';
     app.status = status;
     const node = byTestId('status');
-    setText(node, status);
+    setText(node, statusText(status));
     node.dataset.state = status;
     const live = app.engineReady && app.view !== null;
     const playing = status === 'training' || app.pendingAutoplay;
@@ -86,6 +88,7 @@ export function installTransport(app, engine) {
     // A network so large that one step takes seconds: say so, since Pause waits for the step under way.
     const slow = app.slowStep && app.slowStep > 1000 && playing ? ` (one step takes about ${Math.round(app.slowStep / 1000)} s)` : '';
     setText($('#steps-per-sec'), sps > 0 ? `${sps >= 10 ? Math.round(sps) : sps.toFixed(1)} steps/s${slow}` : slow);
+    showLoad(status === 'loading' ? app.loadProgress : null);
     const building = status === 'building' && app.engineReady;
     cancelBuild.hidden = !building;
     cancelBuild.disabled = Boolean(app.cancelPending?.());
@@ -93,9 +96,45 @@ export function installTransport(app, engine) {
     setText(buildProgress, building ? buildText(app.buildProgress, app.cancelPending?.()) : '');
     for (const p of app.panels) p.onStatus?.(status);
   }
+  /**
+   * The status word with what it is waiting for: "stepping to epoch 7", "paused between epochs"
+   * when the maps are a little ahead of the numbers (a Pause that could not wait for the epoch's end).
+   */
+  function statusText(status) {
+    const snap = app.snap;
+    if (status === 'stepping') return `stepping to epoch ${snap.stepping}`;
+    if (status === 'paused' && snap?.between) return `paused in epoch ${snap.epoch + 1} (numbers: epoch ${snap.epoch})`;
+    if (status === 'loading' && app.pendingAutoplay) return 'loading (Play is queued)';
+    return status;
+  }
+
+  const load = $('#load');
+  const loadBar = byTestId('load-progress');
+  const loadText = byTestId('load-text');
+  /** The download under way before the engine is up: bytes of the total. */
+  function showLoad(p) {
+    load.hidden = !p;
+    if (!p) return;
+    const total = p.total || 0;
+    loadBar.max = total || 1;
+    loadBar.value = total ? Math.min(p.done, total) : 0;
+    if (!total) loadBar.removeAttribute('value');
+    setText(loadText, `${p.what === 'engine' ? 'the engine' : 'the MNIST digits'}: ${bytesText(p.done, total)}`);
+  }
+
+  /** "120 of 337 KB", "1.2 of 2.0 MB", "120 KB" when the total is unknown. */
+  function bytesText(done, total) {
+    const mb = Math.max(done, total) >= 1e6;
+    const f = (v) => (mb ? (v / 1e6).toFixed(1) : Math.round(v / 1e3).toLocaleString('en'));
+    const unit = mb ? 'MB' : 'KB';
+    return total ? `${f(done)} of ${f(total)} ${unit}` : `${f(done)} ${unit}`;
+  }
+
   /** "teacher epoch 120 / 10,000", "teacher labels 50,000 / 200,000 points", ... */
   function buildText(p, cancelling) {
     if (cancelling) return 'cancelling…';
+    const l = app.loadProgress;
+    if (l?.what === 'mnist' && l.done < l.total) return `downloading the MNIST digits: ${bytesText(l.done, l.total)}`;
     const n = (v) => v.toLocaleString('en');
     if (p?.stage === 'teacher_epochs') return `training the teacher: epoch ${n(p.done)} / ${n(p.total)}`;
     if (p?.stage === 'teacher_labels') return `the teacher labels the data: ${n(p.done)} / ${n(p.total)} points`;

@@ -3,6 +3,11 @@
 // keys and press Space); Reveal shows the teacher's real mistakes and the points SLaM's alpha
 // distrusts, and scores both. Exercise 2: which student ends better here, vanilla or SLaM? Answered
 // before training, checked when the run ends. Scores stay in this page.
+//
+// The learner's marks, whether they revealed, and their guess are kept in this browser (not in the
+// link: a shared link must not carry someone's answers) for the teacher labels they were made on
+// (the engine's labels_id): a reload brings them back, a rebuild of the same labels keeps them, and
+// new labels start the exercise afresh, answers hidden again.
 
 import { h, setText, percent } from '../dom.js';
 import { classColor } from '../palette.js';
@@ -18,6 +23,7 @@ export function createPredictExercise(app, root) {
   let cursor = null; // keyboard brush centre, in pixels
   let guess = null; // exercise 2: 'vanilla' | 'slam'
   let guessGen = null; // the session the guess was made for
+  let exerciseLabels = null; // the teacher labels (labels_id) the marks are about
 
   const start = h('button', { type: 'button', text: 'Spot the mistakes yourself first', testid: 'predict-start' });
   const reveal = h('button', { type: 'button', text: 'Reveal the truth and SLaM\'s answer', testid: 'predict-reveal', disabled: true });
@@ -58,6 +64,30 @@ export function createPredictExercise(app, root) {
 
   const inExercise = (on) => document.body.classList.toggle('predicting', on);
 
+  const STORE = 'slam-lab.predict';
+  /** The exercise as it stands, for the labels on screen (one exercise is kept: the latest). */
+  function save() {
+    if (!app.view) return;
+    const entry = { labels: app.view.overview.labels_id, active, revealed, marked: [...marked], guess };
+    try {
+      localStorage.setItem(STORE, JSON.stringify(entry));
+    } catch {
+      // Storage may be off (private mode, full): the exercise works, it is only not kept.
+    }
+  }
+
+  /** The kept exercise if it was made on the labels on screen, else null. */
+  function kept() {
+    try {
+      const e = JSON.parse(localStorage.getItem(STORE) ?? 'null');
+      if (!e || e.labels !== app.view?.overview.labels_id || !Array.isArray(e.marked)) return null;
+      const rows = app.view.arrays.roles.length;
+      return { ...e, marked: e.marked.filter((i) => Number.isInteger(i) && i >= 0 && i < rows) };
+    } catch {
+      return null;
+    }
+  }
+
   /** No marks, nothing revealed: the exercise from its start. */
   function clearMarks() {
     marked = new Set();
@@ -83,6 +113,7 @@ export function createPredictExercise(app, root) {
     box.hidden = true;
     start.disabled = false;
     inExercise(false);
+    save();
   });
   clear.addEventListener('click', clearMarks);
   reveal.addEventListener('click', () => {
@@ -90,6 +121,7 @@ export function createPredictExercise(app, root) {
     reveal.disabled = true;
     inExercise(false);
     showScore();
+    save();
     dirty = true;
     app.scheduleDraw();
   });
@@ -97,6 +129,7 @@ export function createPredictExercise(app, root) {
   function updateCount() {
     setText(count, `${marked.size} point${marked.size === 1 ? '' : 's'} marked`);
     box.dataset.marked = String(marked.size);
+    save();
   }
 
   /** U's rows within `radius` pixels of (px, py). */
@@ -230,6 +263,7 @@ export function createPredictExercise(app, root) {
     input.addEventListener('change', () => {
       guess = input.value;
       guessGen = app.view?.gen ?? null;
+      save();
       setText(verdict, `You said ${guess === 'slam' ? 'SLaM' : 'vanilla'}. Press Play; the answer comes when the run ends.`);
     });
   }
@@ -251,19 +285,31 @@ export function createPredictExercise(app, root) {
 
   return {
     onBuilt() {
-      // New data: the marks belonged to the old points.
-      marked = new Set();
-      revealed = false;
-      score.hidden = true;
-      reveal.disabled = !active;
-      updateCount();
-      dirty = true;
-      if (guessGen !== null && guessGen !== app.view?.gen) {
-        guess = null;
-        vanillaGuess.checked = false;
-        slamGuess.checked = false;
-        setText(verdict, '');
+      const labels = app.view.overview.labels_id;
+      if (labels !== exerciseLabels) {
+        // Other teacher labels (or other rows): the marks were answers about other mistakes. The
+        // kept exercise for these labels comes back (a reload), else it starts afresh, hidden again.
+        exerciseLabels = labels;
+        const k = kept();
+        active = Boolean(k?.active);
+        revealed = Boolean(k?.revealed);
+        marked = new Set(k?.marked ?? []);
+        guess = k?.guess === 'vanilla' || k?.guess === 'slam' ? k.guess : null;
+        vanillaGuess.checked = guess === 'vanilla';
+        slamGuess.checked = guess === 'slam';
+        setText(verdict, guess ? `You said ${guess === 'slam' ? 'SLaM' : 'vanilla'}. Press Play; the answer comes when the run ends.` : '');
+        guessGen = guess ? app.view.gen : null;
+        box.hidden = !active;
+        start.disabled = active;
+        reveal.disabled = !active || revealed;
+        score.hidden = true;
+        if (active && revealed) showScore();
+        inExercise(active && !revealed);
+        updateCount();
+      } else if (guessGen !== null) {
+        guessGen = app.view.gen; // the same labels (say, another method list): the guess still stands
       }
+      dirty = true;
     },
     onSnapshot(snap) {
       judge(snap);

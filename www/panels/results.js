@@ -5,22 +5,36 @@
 
 import { h, setText, percent, fitCanvas, showWarnings, vMark, pairedText, swatch } from '../dom.js';
 import { methodColor, methodLabel } from '../palette.js';
-import { overridesObject, PARAM } from '../state.js';
+import { overridesObject, PARAM, parseValue } from '../state.js';
 import { SeedPool, poolSize } from '../engine.js';
 import { download, reportToCsv, composePng, canvasToBlob } from '../export.js';
 import { createSweepView } from './sweep.js';
 
 export function createResultsPanel(app, root) {
-  const seedsInput = h('input', { type: 'number', id: 'seeds-input', testid: 'seeds-input', min: 1, step: 1, inputMode: 'numeric' });
-  seedsInput.addEventListener('change', () => {
-    const n = Number(seedsInput.value);
-    if (!Number.isInteger(n) || n < PARAM.seeds.min || n > PARAM.seeds.max) {
+  const seedsInput = h('input', { type: 'number', id: 'seeds-input', testid: 'seeds-input', min: 1, step: 1, inputMode: 'numeric', attrs: { 'aria-describedby': 'seeds-error' } });
+  const seedsError = h('span', { className: 'field-error', id: 'seeds-error', testid: 'seeds-error', attrs: { 'aria-live': 'polite' } });
+  /**
+   * The seeds the field asks for, read by the very rule the link's `seeds` is read by (state.js), or
+   * null with the reason shown beside the field; Run is off while the field is not a valid count.
+   */
+  function fieldSeeds() {
+    try {
+      const n = parseValue(PARAM.seeds, seedsInput.value);
+      seedsInput.removeAttribute('aria-invalid');
+      setText(seedsError, '');
+      if (!run) runButton.disabled = false;
+      return n;
+    } catch (e) {
       seedsInput.setAttribute('aria-invalid', 'true');
-      app.showError(`seeds: must be a whole number between 1 and ${PARAM.seeds.max}`);
-      return;
+      setText(seedsError, `Seeds: ${e.message}.`);
+      runButton.disabled = true;
+      return null;
     }
-    seedsInput.removeAttribute('aria-invalid');
-    app.setPageKey('seeds', n);
+  }
+  seedsInput.addEventListener('input', fieldSeeds);
+  seedsInput.addEventListener('change', () => {
+    const n = fieldSeeds();
+    if (n !== null) app.setPageKey('seeds', n);
   });
   const runButton = h('button', { type: 'button', className: 'primary', text: 'Run seeds', testid: 'run-seeds', id: 'run-seeds' });
   const cancelButton = h('button', { type: 'button', text: 'Cancel', testid: 'cancel-seeds', disabled: true });
@@ -40,7 +54,7 @@ export function createResultsPanel(app, root) {
 
   root.append(
     h('div', { className: 'controls' }, [
-      h('div', { className: 'field' }, [h('label', { htmlFor: 'seeds-input', text: 'Seeds (N)' }), seedsInput, h('span', { className: 'help', text: 'each seed: new data, teacher, split and initial weights' })]),
+      h('div', { className: 'field' }, [h('label', { htmlFor: 'seeds-input', text: 'Seeds (N)' }), seedsInput, h('span', { className: 'help', text: 'each seed: new data, teacher, split and initial weights' }), seedsError]),
       h('div', { className: 'button-row' }, [runButton, cancelButton]),
       h('div', { className: 'progress-row' }, [progress, progressText]),
       runNote,
@@ -73,8 +87,10 @@ export function createResultsPanel(app, root) {
 
   runButton.addEventListener('click', () => {
     if (run) return;
+    const n = fieldSeeds();
+    if (n === null) return;
     app.clearError();
-    const n = app.state.seeds;
+    if (n !== app.state.seeds) app.setPageKey('seeds', n);
     const cfg = app.config();
     progress.max = n;
     progress.value = 0;
@@ -115,7 +131,7 @@ export function createResultsPanel(app, root) {
         );
       },
     };
-    thisRun.pool = new SeedPool(new URL('../worker.js', import.meta.url), job, {
+    thisRun.pool = new SeedPool(job, {
       workers,
       onNotice: (message) => app.notice(message),
       onProgress(fraction) {
@@ -168,7 +184,7 @@ export function createResultsPanel(app, root) {
   });
 
   function idle() {
-    runButton.disabled = false;
+    runButton.disabled = fieldSeeds() === null;
     cancelButton.disabled = true;
   }
 
@@ -303,7 +319,10 @@ export function createResultsPanel(app, root) {
     syncState(state, config) {
       sweep.syncState(state, config);
       if (Number.isFinite(PARAM.seeds.max)) seedsInput.max = String(PARAM.seeds.max);
-      if (document.activeElement !== seedsInput) seedsInput.value = String(state.seeds);
+      if (document.activeElement !== seedsInput) {
+        seedsInput.value = String(state.seeds);
+        fieldSeeds();
+      }
       if (report) stale.hidden = reportKey === settingKey();
       const first = config?.seed ?? 0;
       const n = state.seeds;

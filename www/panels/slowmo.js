@@ -30,6 +30,11 @@ export function createSlowMotion(app, root) {
   const methodSelect = h('select', { id: 'slowmo-method', testid: 'slowmo-method' });
   const enter = h('button', { type: 'button', text: 'Slow motion: take the next step apart', testid: 'slowmo' });
   const status = h('p', { className: 'help', testid: 'slowmo-status', attrs: { 'aria-live': 'polite' } });
+  // Training went on after the step on screen (Play, Step, Reset): it is no longer the run's next step.
+  const staleText = h('span');
+  const refresh = h('button', { type: 'button', className: 'small', text: 'Take the current step apart', testid: 'slowmo-refresh' });
+  const stale = h('p', { className: 'note', testid: 'slowmo-stale', hidden: true, attrs: { role: 'status' } }, [staleText, ' ', refresh]);
+  let stepClock = null; // the clock's epoch right after the step on screen was taken
   const stageTitle = h('h4', { className: 'slowmo-title' });
   const stageBox = h('div', { className: 'slowmo-stage', testid: 'slowmo-stage', dataset: { stage: '0' } });
   const stageText = h('p', { className: 'slowmo-text' });
@@ -47,6 +52,7 @@ export function createSlowMotion(app, root) {
   const table = h('table', { className: 'slowmo-table', testid: 'slowmo-table' });
   const tableBox = h('div', { className: 'slowmo-scroll' }, table);
   const box = h('div', { className: 'slowmo-box', testid: 'slowmo-box', hidden: true, tabIndex: -1 }, [
+    stale,
     h('div', { className: 'slowmo-head' }, [stageTitle, dots]),
     stageBox,
     h('div', { className: 'slowmo-maps' }, [
@@ -83,6 +89,8 @@ export function createSlowMotion(app, root) {
         return;
       }
       step = { ...s, methodIndex: m };
+      stepClock = null; // set by the snapshot that follows the step
+      stale.hidden = true;
       stage = 1;
       box.hidden = false;
       setText(status, `${methodLabel(s.method)}, epoch ${s.epoch + 1}, minibatch ${s.batch + 1}: use Next and Previous (or the arrow keys).`);
@@ -108,6 +116,7 @@ export function createSlowMotion(app, root) {
   }
 
   enter.addEventListener('click', takeStep);
+  refresh.addEventListener('click', takeStep);
   prev.addEventListener('click', () => go(-1));
   next.addEventListener('click', () => go(1));
   close.addEventListener('click', () => {
@@ -296,6 +305,18 @@ export function createSlowMotion(app, root) {
       box.hidden = true;
       setText(status, '');
       enter.disabled = false;
+    },
+    onSnapshot(snap) {
+      if (!step || busy) return;
+      const moving = snap.playing || snap.stepping !== null;
+      if (stepClock === null && !moving) {
+        stepClock = snap.epoch;
+        return;
+      }
+      if (moving || snap.epoch !== stepClock) {
+        setText(staleText, `This was the step of epoch ${step.epoch + 1}, minibatch ${step.batch + 1}; training has gone on since${snap.playing ? '' : ` (now at epoch ${snap.epoch})`}.`);
+        stale.hidden = false;
+      }
     },
     draw() {
       if (!dirty || !step || box.hidden || !app.view) return;

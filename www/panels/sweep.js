@@ -59,6 +59,7 @@ export function createSweepView(app, root) {
   const progressText = h('span', { className: 'progress-text', testid: 'sweep-progress-text', attrs: { 'aria-live': 'polite' } });
   const note = h('p', { className: 'help', testid: 'sweep-note' });
   const summary = h('p', { className: 'results-summary', testid: 'sweep-summary' });
+  const stale = h('p', { className: 'help note', hidden: true, testid: 'sweep-stale', attrs: { role: 'status' } });
   const accHolder = h('div', { className: 'chart-holder', testid: 'sweep-chart', attrs: { role: 'img', 'aria-label': 'Test accuracy against the swept value, per method: mean, with a band of plus or minus one standard deviation' } });
   const gainHolder = h('div', { className: 'chart-holder', testid: 'sweep-gain-chart', attrs: { role: 'img', 'aria-label': 'Paired gain over vanilla distillation against the swept value, with its 95% interval' } });
   const table = h('table', { className: 'results-table sweep-table', testid: 'sweep-table' });
@@ -82,6 +83,7 @@ export function createSweepView(app, root) {
         h('div', { className: 'button-row exports' }, [exportCsv, exportJson]),
       ]),
       summary,
+      stale,
       figures,
       h('div', { className: 'table-scroll' }, table),
     ]),
@@ -90,6 +92,7 @@ export function createSweepView(app, root) {
   let keys = [];
   let methods = [];
   let report = null;
+  let reportSetting = null; // {key, label}: the setting the report on screen was run on
   let run = null;
   let accChart = null;
   let gainChart = null;
@@ -149,7 +152,7 @@ export function createSweepView(app, root) {
     setText(progressText, `0 / ${jobs.length} runs (${values.length} values × ${seeds} seeds)`);
     runButton.disabled = true;
     cancelButton.disabled = false;
-    const thisRun = { key, values, seeds, workers, asked: 0, shown: 0, cancelled: false };
+    const thisRun = { key, values, seeds, workers, asked: 0, shown: 0, cancelled: false, setting: sweepSetting() };
     const grouped = () => values.map((_, v) => thisRun.pool.byJob.slice(v * seeds, (v + 1) * seeds).filter((r) => r !== null));
     thisRun.summarise = (final) => {
       const groups = grouped();
@@ -162,6 +165,7 @@ export function createSweepView(app, root) {
         (r) => {
           if (id < thisRun.shown) return null;
           thisRun.shown = id;
+          reportSetting = thisRun.setting;
           show(r, final && !thisRun.cancelled && n === values.length, thisRun.cancelled);
           return r;
         },
@@ -172,7 +176,7 @@ export function createSweepView(app, root) {
       );
     };
     let lastValueDone = -1;
-    thisRun.pool = new SeedPool(new URL('../worker.js', import.meta.url), { ...base, jobs }, {
+    thisRun.pool = new SeedPool({ ...base, jobs }, {
       workers,
       onNotice: (message) => app.notice(message),
       onProgress(fraction) {
@@ -226,8 +230,28 @@ export function createSweepView(app, root) {
     cancelButton.disabled = true;
   }
 
+  /**
+   * What a sweep's numbers depend on: the data and settings, the swept key, its values and the seeds
+   * ({key} to compare, {label} to say which). A report run on another is said to be stale.
+   */
+  function sweepSetting() {
+    const st = app.state;
+    const values = valuesInput.value.trim() || valuesText();
+    return {
+      key: JSON.stringify([st.scenario, st.over, app.csv?.name ?? null, st.sweep, values, st.seeds]),
+      label: `${st.sweep} = ${values} on ${app.csv ? app.csv.name : st.scenario}, ${st.seeds} seed${st.seeds === 1 ? '' : 's'}`,
+    };
+  }
+
+  function showStale() {
+    const now = sweepSetting();
+    stale.hidden = !report || !reportSetting || reportSetting.key === now.key;
+    if (!stale.hidden) setText(stale, `This sweep (${reportSetting.label}) was run before the settings changed; run it again to update it.`);
+  }
+
   function show(r, done, cancelled) {
     report = r;
+    showStale();
     exportCsv.disabled = !r;
     exportJson.disabled = !r;
     const points = r.points ?? [];
@@ -345,6 +369,7 @@ export function createSweepView(app, root) {
       keySelect.value = state.sweep;
       setText(keyHelp, keys.find((k) => k.key === state.sweep)?.description ?? '');
       if (document.activeElement !== valuesInput) valuesInput.value = valuesText();
+      showStale();
       const n = state.seeds;
       setText(note, `Each value runs seeds ${app.config().seed ?? 0}…${(app.config().seed ?? 0) + n - 1} (N = ${n}, set above) of the current setting, with vanilla distillation always included for the paired gains. The command line gives the same numbers: slam-lab sweep --vary ${state.sweep}=… --seeds ${n}.`);
     },
