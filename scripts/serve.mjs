@@ -5,8 +5,11 @@
 //   import { startServer } from './scripts/serve.mjs'; await startServer({ port: 0 })
 //
 // Every response carries the page's Content-Security-Policy (the same one index.html has as a <meta>)
-// and `Cache-Control: no-store`, so a rebuilt www/pkg is always picked up.
+// and `Cache-Control: no-store`, so a rebuilt www/pkg is always picked up. Text and the .wasm go out
+// gzipped to a browser that accepts it, as any static host would send them (a classroom's link is
+// slow): compressed once per file version and kept in memory.
 import http from 'node:http';
+import zlib from 'node:zlib';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +47,20 @@ export const MIME = {
   '.svg': 'image/svg+xml',
   '.ico': 'image/x-icon',
 };
+
+/** Types worth compressing: text and the .wasm (images and .gz files are compressed already). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.csv', '.txt', '.md', '.wasm', '.svg']);
+/** Gzipped bodies by file: {key: `${mtimeMs}:${size}`, body}. */
+const gzipped = new Map();
+
+function gzipOf(file, st) {
+  const key = `${st.mtimeMs}:${st.size}`;
+  const hit = gzipped.get(file);
+  if (hit?.key === key) return hit.body;
+  const body = zlib.gzipSync(fs.readFileSync(file), { level: 9 });
+  gzipped.set(file, { key, body });
+  return body;
+}
 
 function mimeFor(file) {
   return MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
@@ -95,6 +112,7 @@ function handler(root) {
     }
     let file = resolveInside(root, pathname);
     if (file === null) return sendText(res, 403, 'forbidden', head);
+    const gz = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
     fs.stat(file, (err, st) => {
       if (!err && st.isDirectory()) {
         if (!pathname.endsWith('/')) {
@@ -102,19 +120,29 @@ function handler(root) {
           return res.end();
         }
         file = path.join(file, 'index.html');
-        return fs.stat(file, (err2, st2) => serveFile(root, res, file, err2, st2, head));
+        return fs.stat(file, (err2, st2) => serveFile(root, res, file, err2, st2, head, gz));
       }
-      serveFile(root, res, file, err, st, head);
+      serveFile(root, res, file, err, st, head, gz);
     });
   };
 }
 
-function serveFile(root, res, file, err, st, head) {
+function serveFile(root, res, file, err, st, head, acceptsGzip = false) {
   if (err || !st.isFile()) return sendText(res, 404, 'not found', head);
   // A symlink inside www/ must not lead outside it either.
   fs.realpath(file, (rerr, real) => {
     if (rerr) return sendText(res, 404, 'not found', head);
     if (!real.startsWith(root + path.sep)) return sendText(res, 403, 'forbidden', head);
+    if (acceptsGzip && COMPRESSIBLE.has(path.extname(real).toLowerCase())) {
+      let body;
+      try {
+        body = gzipOf(real, st);
+      } catch {
+        return sendText(res, 404, 'not found', head);
+      }
+      res.writeHead(200, baseHeaders({ 'Content-Type': mimeFor(real), 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Content-Length': body.length }));
+      return res.end(head ? undefined : body);
+    }
     res.writeHead(200, baseHeaders({ 'Content-Type': mimeFor(real), 'Content-Length': st.size }));
     if (head) return res.end();
     const stream = fs.createReadStream(real);

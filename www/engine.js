@@ -1,8 +1,8 @@
 // Main-thread side of the worker protocol (every message is listed in worker/protocol.js).
 
 /** How often a worker is asked whether it is still there, and how long an unanswered question may wait. */
-const PING_MS = 1000;
-const DEAD_MS = 4000;
+const PING_MS = 500;
+const DEAD_MS = 3000;
 
 /**
  * Notices a worker that stopped without a word (closed, or killed by the browser under memory

@@ -75,3 +75,6 @@ $('#lesson-start').addEventListener('click', () => lesson.start(1));
 engine.start(takeBootWorker()); // the worker boot.js started while these modules loaded
 app.updateStatus();
 
+
+// The app, for the browser's console and the end-to-end tests (read it; the page never does).
+globalThis.slamLab = Object.freeze({ app });

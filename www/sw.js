@@ -10,9 +10,9 @@ const CACHE = 'slam-lab-page';
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const res = await fetch('./offline-files.json', { cache: 'no-store' });
-    const files = await res.json();
+    const { files } = await res.json();
     const cache = await caches.open(CACHE);
-    await cache.addAll(files);
+    await cache.addAll(Object.keys(files));
     await self.skipWaiting();
   })());
 });
@@ -34,11 +34,13 @@ async function networkFirst(request, url) {
   const key = request.mode === 'navigate' ? url.pathname : request;
   try {
     const res = await fetch(request);
-    if (res.ok && res.type === 'basic' && !url.pathname.includes('/data/')) {
-      const copy = res.clone();
-      caches.open(CACHE).then((cache) => cache.put(key, copy)).catch(() => {});
-    }
-    return res;
+    if (!res.ok || res.type !== 'basic' || url.pathname.includes('/data/')) return res;
+    // Read whole, then answered and kept: with the answer streamed to the page while a copy
+    // streamed into the cache, Chromium 156 reported the page's request as aborted.
+    const body = await res.blob();
+    const init = { status: res.status, statusText: res.statusText, headers: res.headers };
+    caches.open(CACHE).then((cache) => cache.put(key, new Response(body, init))).catch(() => {});
+    return new Response(body, init);
   } catch (err) {
     const kept = await caches.match(key, { ignoreSearch: request.mode === 'navigate' });
     if (kept) return kept;

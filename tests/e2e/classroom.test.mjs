@@ -52,8 +52,9 @@ async function playThenPause(page) {
   await page.waitForTimeout(1000);
   const t1 = Date.now();
   await page.getByTestId('pause').click();
-  // Paused before the first epoch ends, the page is back at "ready"; after it, "paused".
-  await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state !== 'training', null, { timeout: 60_000, polling: 20 });
+  // Paused before the first epoch ends, the page is back at "ready"; after it, "paused". A Pause lets
+  // the epoch under way end when it can within a quarter second ("pausing" meanwhile).
+  await page.waitForFunction(() => !['training', 'pausing'].includes(document.querySelector('[data-testid="status"]').dataset.state), null, { timeout: 60_000, polling: 20 });
   return { firstFrame, paused: (Date.now() - t1) / 1000 };
 }
 

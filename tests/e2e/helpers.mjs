@@ -191,6 +191,20 @@ export async function shownAccuracies(page) {
   });
 }
 
+/**
+ * The epoch on the counter and every card's accuracy, once the cards are drawn at that epoch (each
+ * card says the epoch its number is from): {epoch, accuracies: {method: "87.3"}}. Fails if a card
+ * stays at another epoch than the counter's.
+ */
+export async function shownAtEpoch(page, timeout = 10_000) {
+  await page.waitForFunction(() => {
+    const epoch = document.querySelector('[data-testid="epoch"]').textContent.trim();
+    const cards = [...document.querySelectorAll('[data-testid^="accuracy-"]')];
+    return cards.length > 0 && cards.every((c) => c.dataset.epoch === epoch);
+  }, null, { timeout, polling: 50 });
+  return { epoch: await shownEpoch(page), accuracies: await shownAccuracies(page) };
+}
+
 /** The multi-seed results table: {method: "87.3"} from data-testid="result-mean-<method>". */
 export async function shownMeans(page) {
   return page.evaluate(() => {

@@ -163,7 +163,7 @@ test('multi-seed runs spread over a pool of workers, one per core: same numbers 
     const pool = await timedRun(page, seeds, null);
     assert.match(pool.text, new RegExp(`^${seeds} seeds in \\d+\\.\\d s on ${size} workers?$`), `a pool of min(${cores} cores, ${seeds}, 8)`);
     assert.equal(started.length, size, `${size} pool workers started`);
-    assert.ok(started.every((u) => u.endsWith('/worker.js')));
+    assert.ok(started.every((u) => u.endsWith('/seeds-worker.js')), 'the pool runs its own small worker');
     assert.deepEqual(await shownMeans(page), expected, 'pool: mean per method = CLI');
     for (const [m, r] of Object.entries(ref.methods)) assert.equal(await page.getByTestId(`result-std-${m}`).textContent(), pct(r.std), `${m} std`);
     const [poolJson] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);

@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { useBrowser, pageUrl } from './helpers.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { useBrowser, pageUrl, ROOT } from './helpers.mjs';
 
 const env = useBrowser();
 
@@ -34,4 +37,35 @@ test('the server sends the CSP, no-store and the wasm MIME type, and stays insid
     });
     assert.ok(status === 403 || status === 404, `${p} gave ${status}`);
   }
+});
+
+/** GET `p` with `headers` as a raw HTTP client: {status, headers, body: Buffer} (nothing decoded). */
+function rawGet(p, headers = {}) {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: env.server.port, path: p, headers }, (r) => {
+      const chunks = [];
+      r.on('data', (c) => chunks.push(c));
+      r.on('end', () => resolve({ status: r.statusCode, headers: r.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+test('text and the .wasm go out gzipped to a client that accepts it, the same bytes once unpacked', async () => {
+  for (const p of ['pkg/slam_lab_bg.wasm', 'worker.js', 'style.css', 'data/digits.csv']) {
+    const file = fs.readFileSync(path.join(ROOT, 'www', p));
+    const gz = await rawGet(`/${p}`, { 'accept-encoding': 'gzip, deflate' });
+    assert.equal(gz.status, 200);
+    assert.equal(gz.headers['content-encoding'], 'gzip', p);
+    assert.equal(gz.headers.vary, 'Accept-Encoding');
+    assert.equal(Number(gz.headers['content-length']), gz.body.length);
+    assert.ok(gz.body.length < file.length, `${p}: ${gz.body.length} of ${file.length} bytes`);
+    assert.ok(zlib.gunzipSync(gz.body).equals(file), `${p} unpacks to the file`);
+    const plain = await rawGet(`/${p}`);
+    assert.equal(plain.headers['content-encoding'], undefined, 'a client that does not ask gets the file');
+    assert.ok(plain.body.equals(file));
+  }
+  // A file that is compressed already is sent as it is.
+  const mnist = await rawGet('/data/mnist.bin.gz', { 'accept-encoding': 'gzip' });
+  assert.equal(mnist.headers['content-encoding'], undefined);
+  assert.ok(mnist.body.equals(fs.readFileSync(path.join(ROOT, 'www', 'data', 'mnist.bin.gz'))));
 });

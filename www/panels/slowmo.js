@@ -33,7 +33,7 @@ export function createSlowMotion(app, root) {
   // Training went on after the step on screen (Play, Step, Reset): it is no longer the run's next step.
   const staleText = h('span');
   const refresh = h('button', { type: 'button', className: 'small', text: 'Take the current step apart', testid: 'slowmo-refresh' });
-  const stale = h('p', { className: 'note', testid: 'slowmo-stale', hidden: true, attrs: { role: 'status' } }, [staleText, ' ', refresh]);
+  const stale = h('p', { className: 'stale-note', testid: 'slowmo-stale', hidden: true, attrs: { role: 'status' } }, [staleText, ' ', refresh]);
   let stepClock = null; // the clock's epoch right after the step on screen was taken
   const stageTitle = h('h4', { className: 'slowmo-title' });
   const stageBox = h('div', { className: 'slowmo-stage', testid: 'slowmo-stage', dataset: { stage: '0' } });

@@ -319,6 +319,8 @@ export function createTrainingPanel(app, root) {
       const hist = metrics[c.name] ?? [];
       const last = hist[hist.length - 1];
       setText(c.acc, last ? percent(last.test_accuracy) : '–');
+      // The epoch the card's number is from (the counter's, on the engine's one clock).
+      c.acc.dataset.epoch = String(last ? last.epoch : 0);
     }
     for (const row of table.querySelectorAll('tbody tr')) {
       const hist = metrics[row.dataset.method] ?? [];

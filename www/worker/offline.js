@@ -29,3 +29,15 @@ async function keptCopy(url) {
     return null;
   }
 }
+
+/** Keeps `bytes` as the answer for `url` (best effort: storage may be off or full). */
+export function keepBytes(url, bytes) {
+  if (typeof caches === 'undefined') return;
+  caches.open(CACHE).then((cache) => cache.put(url, new Response(bytes))).catch(() => {});
+}
+
+/** The bytes kept for `url`, or null. */
+export async function keptBytes(url) {
+  const res = await keptCopy(url);
+  return res ? new Uint8Array(await res.arrayBuffer()) : null;
+}
