@@ -18,6 +18,7 @@ export function installTransport(app, engine) {
     // Before the engine is up or while a build is pending, Play waits for the session and then plays.
     if (!app.engineReady || app.buildPending()) {
       app.pendingAutoplay = true;
+      app.updateStatus();
       return;
     }
     engine.send({ type: 'play' });

@@ -288,10 +288,11 @@ export function createPredictExercise(app, root) {
       const labels = app.view.overview.labels_id;
       if (labels !== exerciseLabels) {
         // Other teacher labels (or other rows): the marks were answers about other mistakes. The
-        // kept exercise for these labels comes back (a reload), else it starts afresh, hidden again.
+        // kept exercise for these labels comes back (a reload), else an open exercise starts again
+        // on the new labels, answers hidden.
         exerciseLabels = labels;
         const k = kept();
-        active = Boolean(k?.active);
+        active = k ? Boolean(k.active) : active;
         revealed = Boolean(k?.revealed);
         marked = new Set(k?.marked ?? []);
         guess = k?.guess === 'vanilla' || k?.guess === 'slam' ? k.guess : null;
