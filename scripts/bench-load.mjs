@@ -29,14 +29,15 @@ for (let r = 0; r < reps; r++) {
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: (kbit * 1000) / 8, uploadThroughput: (kbit * 1000) / 8 });
-  let bytes = 0;
-  cdp.on('Network.loadingFinished', (e) => {
-    bytes += e.encodedDataLength;
-  });
+  // Every request of the page and its workers: the body as it crossed the wire (compressed or not).
+  const sizes = [];
+  context.on('requestfinished', (req) => sizes.push(req.sizes().then((s) => s.responseBodySize).catch(() => 0)));
   const t0 = Date.now();
   await page.goto(url);
   await page.waitForFunction(() => ['ready', 'paused', 'finished', 'training'].includes(document.querySelector('[data-testid=status]')?.dataset.state), null, { timeout: 600_000, polling: 20 });
-  runs.push({ seconds: (Date.now() - t0) / 1000, bytes });
+  const seconds = (Date.now() - t0) / 1000;
+  const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+  runs.push({ seconds, bytes });
   console.error(`load ${r + 1}: ${runs.at(-1).seconds.toFixed(2)} s, ${bytes.toLocaleString('en')} bytes`);
   await context.close();
 }
