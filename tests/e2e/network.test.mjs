@@ -37,7 +37,7 @@ test('over a slow link the engine\'s download shows bytes of the total, and Spac
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 40, downloadThroughput: 125_000, uploadThroughput: 125_000 });
     const t0 = Date.now();
     await page.goto(env.server.url);
-    await page.waitForFunction(() => /the engine: \d+ of \d+ KB/.test(document.querySelector('[data-testid="load-text"]')?.textContent ?? ''), null, { timeout: 60_000, polling: 50 });
+    await page.waitForFunction(() => /downloading the engine: \d+ of \d+ KB/.test(document.querySelector('[data-testid="load-text"]')?.textContent ?? ''), null, { timeout: 60_000, polling: 50 });
     const first = await page.getByTestId('load-text').textContent();
     await page.waitForTimeout(600);
     const later = await page.getByTestId('load-text').textContent();

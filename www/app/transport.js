@@ -120,7 +120,7 @@ export function installTransport(app, engine) {
     loadBar.max = total || 1;
     loadBar.value = total ? Math.min(p.done, total) : 0;
     if (!total) loadBar.removeAttribute('value');
-    setText(loadText, `${p.what === 'engine' ? 'the engine' : 'the MNIST digits'}: ${bytesText(p.done, total)}`);
+    setText(loadText, `downloading ${p.what === 'engine' ? 'the engine' : 'the MNIST digits'}: ${bytesText(p.done, total)}`);
   }
 
   /** "120 of 337 KB", "1.2 of 2.0 MB", "120 KB" when the total is unknown. */
