@@ -37,6 +37,14 @@ export function h(tag, props = {}, children = []) {
   return node;
 }
 
+/**
+ * A box that scrolls sideways on a phone around `child` (a wide table): focusable and named, so a
+ * keyboard can scroll it and a screen reader says what it holds.
+ */
+export function scrollBox(child, label, className = 'table-scroll') {
+  return h('div', { className, tabIndex: 0, attrs: { role: 'region', 'aria-label': label } }, child);
+}
+
 /** A small square of `color` (a class's or a method's), for legends, tables and cards. */
 export function swatch(color) {
   const sw = h('span', { className: 'swatch' });

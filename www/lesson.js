@@ -142,6 +142,8 @@ export function createLesson(app) {
     title.textContent = s.title;
     text.replaceChildren(...s.text.map((t) => h('p', { text: t })), h('p', { className: 'formula-line' }, formula(s.formula)));
     prev.disabled = step === 1;
+    // Back disabled under the keyboard's focus would drop it to the page: it moves to Next.
+    if (prev.disabled && document.activeElement === prev) next.focus({ preventScroll: true });
     next.textContent = step === STEPS.length ? 'Finish' : 'Next';
     for (const el of document.querySelectorAll('.lesson-focus')) el.classList.remove('lesson-focus');
     const panel = document.getElementById(s.panel);
@@ -175,8 +177,13 @@ export function createLesson(app) {
   prev.addEventListener('click', () => show(step - 1));
   next.addEventListener('click', () => (step >= STEPS.length ? stop() : show(step + 1)));
   close.addEventListener('click', stop);
-  box.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') stop();
+  // Escape closes the tour from any step, wherever the focus is (a select's own Escape excepted).
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || box.hidden || e.defaultPrevented) return;
+    if (e.target instanceof HTMLSelectElement) return;
+    const inside = box.contains(document.activeElement);
+    stop();
+    if (inside) document.getElementById('lesson-start')?.focus({ preventScroll: true });
   });
 
   return {

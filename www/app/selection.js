@@ -103,7 +103,8 @@ export function installSelection(app, engine) {
       }
       const a = app.view.arrays;
       const names = app.view.overview.class_names;
-      setText(tip, `point ${row}: ${ROLE_NAMES[a.roles[row]]}; true class ${names[a.labels[row]]}; teacher says ${names[a.teacherLabels[row]]} (${(100 * a.teacherConfidence[row]).toFixed(0)}%). Click to follow it.`);
+      const truth = answersHidden() ? '' : `true class ${names[a.labels[row]]}; `;
+      setText(tip, `point ${row}: ${ROLE_NAMES[a.roles[row]]}; ${truth}teacher says ${names[a.teacherLabels[row]]} (${(100 * a.teacherConfidence[row]).toFixed(0)}%). Click to follow it.`);
       tip.style.left = `${Math.min(window.innerWidth - 260, event.clientX + 14)}px`;
       tip.style.top = `${event.clientY + 14}px`;
       tip.hidden = false;
@@ -127,6 +128,10 @@ export function installSelection(app, engine) {
     marker(ctx, x, y, 'dot', r, null, '#000', 2);
   };
 
+  /** Predict-then-reveal is asking the learner: nothing may say where the teacher is wrong. */
+  const answersHidden = () => document.body.classList.contains('predicting');
+  app.refreshPointCard = () => renderCard();
+
   // The card.
   function renderCard() {
     const row = app.selectedRow();
@@ -145,11 +150,23 @@ export function installSelection(app, engine) {
     const trueClass = f?.true_class ?? a.labels[row];
     const teacherClass = f?.teacher_class ?? a.teacherLabels[row];
     const wrong = teacherClass !== trueClass;
+    const hidden = answersHidden();
+    const sure = ` ${(100 * (f?.teacher_confidence ?? a.teacherConfidence[row])).toFixed(1)}% sure`;
     const rows = [
       ['set', ROLE_NAMES[a.roles[row]]],
-      ['true class', classTag(trueClass)],
-      ['teacher says', [classTag(teacherClass), ` ${(100 * (f?.teacher_confidence ?? a.teacherConfidence[row])).toFixed(1)}% sure${wrong ? ', wrong' : ', right'}`]],
+      ...(hidden ? [] : [['true class', classTag(trueClass)]]),
+      ['teacher says', [classTag(teacherClass), hidden ? sure : `${sure}${wrong ? ', wrong' : ', right'}`]],
     ];
+    if (hidden) {
+      card.dataset.hidden = 'answers';
+      card.replaceChildren(
+        h('div', { className: 'point-head' }, [h('strong', { text: `Point ${row}` })]),
+        h('dl', { className: 'point-facts' }, rows.flatMap(([k, val]) => [h('dt', { text: k }), h('dd', {}, val)])),
+        h('p', { className: 'help', text: 'The truth, SLaM\'s trust and the students\' answers for this point are hidden until you reveal them in the exercise.' }),
+      );
+      return;
+    }
+    delete card.dataset.hidden;
     if (f) {
       rows.push(['alpha (SLaM\'s trust)', h('span', { testid: 'point-alpha', dataset: { value: String(f.alpha) }, text: f.alpha.toFixed(3) })]);
       if (f.alpha_true !== null && f.alpha_true !== undefined) rows.push(['true alpha', f.alpha_true.toFixed(3)]);
@@ -215,6 +232,16 @@ export function installSelection(app, engine) {
     return c;
   }
 
+  /**
+   * "changed its mind once (epoch 4)", "… 10 times (epochs 2, 3, 5, …, 22, 24, 28)": the count and
+   * every epoch, shortened with an ellipsis only past eight.
+   */
+  function mindChanges(epochs) {
+    const n = epochs.length;
+    const shown = n <= 8 ? epochs.join(', ') : `${epochs.slice(0, 3).join(', ')}, …, ${epochs.slice(-3).join(', ')}`;
+    return `changed its mind ${n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`} (epoch${n === 1 ? '' : 's'} ${shown})`;
+  }
+
   /** What a student's history says about this point: when it changed its mind, and whether it copies the teacher's mistake. */
   function story(hist, truth, teacher) {
     const known = hist.map((c, e) => [e, c]).filter(([, c]) => c !== null && c !== undefined);
@@ -223,7 +250,7 @@ export function installSelection(app, engine) {
     for (let k = 1; k < known.length; k++) if (known[k][1] !== known[k - 1][1]) changes.push(known[k][0]);
     const [lastEpoch, last] = known[known.length - 1];
     const parts = [];
-    if (changes.length) parts.push(`changed its mind at epoch ${changes.slice(-3).join(', ')}`);
+    if (changes.length) parts.push(mindChanges(changes));
     // Before any training the class is the initial weights', not something learned.
     if (lastEpoch === 0) parts.push('not trained yet');
     else if (teacher !== truth) parts.push(last === teacher ? 'copies the teacher\'s mistake' : last === truth ? 'right where the teacher is wrong' : '');

@@ -75,6 +75,7 @@ export function installTransport(app, engine) {
     const node = byTestId('status');
     setText(node, statusText(status));
     node.dataset.state = status;
+    const focused = document.activeElement;
     const live = app.engineReady && app.view !== null;
     const playing = status === 'training' || app.pendingAutoplay;
     buttons.play.disabled = !live || playing;
@@ -83,6 +84,7 @@ export function installTransport(app, engine) {
     buttons.reset.disabled = !live || status === 'building';
     buttons.newInit.disabled = !live || status === 'building';
     buttons.play.querySelector('.label').textContent = app.snap?.finished ? 'Replay' : 'Play';
+    keepFocus(focused);
     setText(byTestId('epoch'), app.snap ? app.snap.epoch : 0);
     setText($('#epoch-total'), app.view ? ` / ${app.view.overview.epochs}` : '');
     const sps = app.snap?.playing ? app.snap.stepsPerSec : 0;
@@ -97,6 +99,23 @@ export function installTransport(app, engine) {
     setText(buildProgress, building ? buildText(app.buildProgress, app.cancelPending?.()) : '');
     for (const p of app.panels) p.onStatus?.(status);
   }
+  /**
+   * A transport button disabled under the keyboard's focus would drop it to the page: Play hands it
+   * to Pause and back; any other goes to the first button still enabled (else the bar itself).
+   */
+  function keepFocus(focused) {
+    const all = Object.values(buttons);
+    if (!all.includes(focused) || !focused.disabled) return;
+    const twin = focused === buttons.play ? buttons.pause : focused === buttons.pause ? buttons.play : null;
+    const to = twin && !twin.disabled ? twin : all.find((b) => !b.disabled);
+    if (to) to.focus({ preventScroll: true });
+    else {
+      const bar = $('#transport');
+      bar.tabIndex = -1;
+      bar.focus({ preventScroll: true });
+    }
+  }
+
   /**
    * The status word with what it is waiting for: "stepping to epoch 7", "paused between epochs"
    * when the maps are a little ahead of the numbers (a Pause that could not wait for the epoch's end).

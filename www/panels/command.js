@@ -6,7 +6,8 @@ import { h, setText } from '../dom.js';
 const CONFIG_FILE = 'slam-lab-config.json';
 
 export function createCommandBox(app, root) {
-  const text = h('pre', { className: 'command-text', testid: 'command-text' });
+  // It scrolls sideways on a phone: focusable, so a keyboard can scroll it too.
+  const text = h('pre', { className: 'command-text', testid: 'command-text', tabIndex: 0, attrs: { 'aria-label': 'The command and its config file' } });
   const copy = h('button', { type: 'button', className: 'small', text: 'Copy the command', testid: 'copy-command' });
   const download = h('button', { type: 'button', className: 'small', text: `Download ${CONFIG_FILE}`, testid: 'download-config' });
   const status = h('span', { className: 'help', attrs: { role: 'status', 'aria-live': 'polite' } });
@@ -38,7 +39,7 @@ export function createCommandBox(app, root) {
     setText(text, c.snippet);
     const k = app.state.points.length;
     setText(note, [
-      k ? `The ${k} point${k === 1 ? '' : 's'} you added by clicking are not part of the command: the command line runs the data without them.` : '',
+      k ? `${k === 1 ? 'The point' : `The ${k} points`} you added by clicking ${k === 1 ? 'is' : 'are'} not part of the command: the command line runs the data without ${k === 1 ? 'it' : 'them'}.` : '',
       app.csv ? `Put ${app.csv.name} beside the config file.` : '',
     ].filter(Boolean).join(' '));
   }

@@ -62,7 +62,11 @@ export function createPredictExercise(app, root) {
     winnerBox,
   );
 
-  const inExercise = (on) => document.body.classList.toggle('predicting', on);
+  /** While marking, every read-out that would give the answer away is hidden (the point card too). */
+  const inExercise = (on) => {
+    document.body.classList.toggle('predicting', on);
+    app.refreshPointCard?.();
+  };
 
   const STORE = 'slam-lab.predict';
   /** The exercise as it stands, for the labels on screen (one exercise is kept: the latest). */
@@ -283,6 +287,13 @@ export function createPredictExercise(app, root) {
     setText(verdict, winner === 'tie' ? `A tie: ${told}.` : `${winner === guess ? 'Right' : 'Not this time'}: ${told}. One seed can be lucky: panel 6 runs many.`);
   }
 
+  /** While the run goes on, the verdict says it is waiting for it. */
+  function waiting(snap) {
+    if (!guess || snap.finished || guessGen !== app.view?.gen || verdict.dataset.winner) return;
+    const who = guess === 'slam' ? 'SLaM' : 'vanilla';
+    setText(verdict, snap.playing || snap.epoch > 0 ? `You said ${who}. Training… epoch ${snap.epoch} of ${app.view.overview.epochs}; the answer comes when the run ends.` : `You said ${who}. Press Play; the answer comes when the run ends.`);
+  }
+
   return {
     onBuilt() {
       const labels = app.view.overview.labels_id;
@@ -313,6 +324,8 @@ export function createPredictExercise(app, root) {
       dirty = true;
     },
     onSnapshot(snap) {
+      if (!snap.finished) delete verdict.dataset.winner;
+      waiting(snap);
       judge(snap);
     },
     draw() {

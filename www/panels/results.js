@@ -3,7 +3,7 @@
 // cancel is immediate), a table of mean ± std per method, a strip plot of every seed, the engine's
 // warnings, and CSV / JSON / PNG exports.
 
-import { h, setText, percent, fitCanvas, showWarnings, vMark, pairedText, swatch } from '../dom.js';
+import { h, setText, percent, fitCanvas, showWarnings, vMark, pairedText, swatch, scrollBox } from '../dom.js';
 import { methodColor, methodLabel } from '../palette.js';
 import { overridesObject, PARAM, parseValue } from '../state.js';
 import { SeedPool, poolSize } from '../engine.js';
@@ -63,7 +63,7 @@ export function createResultsPanel(app, root) {
     h('div', { className: 'visual' }, [
       summary,
       stale,
-      h('div', { className: 'table-scroll' }, table),
+      scrollBox(table, 'Results table'),
       vNote,
       warningsBox,
       stripHolder,

@@ -4,7 +4,7 @@
 // push, and the update. The numbers are the engine's own step (explainStep): the run then goes on
 // from exactly there.
 
-import { h, setText, percent, swatch } from '../dom.js';
+import { h, setText, percent, swatch, scrollBox } from '../dom.js';
 import { classColor, classRgb, rgbCss, methodLabel } from '../palette.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { drawHeatmap, marker, drawStride } from '../charts/plane.js';
@@ -14,7 +14,7 @@ const STAGES = 7;
 const TITLES = [
   'The next minibatch',
   "The teacher's labels",
-  "SLaM's trust in each label: alpha(x) and k",
+  "SLaM's trust in each label: α(x) and k",
   'What the student predicts now: f(x)',
   'What the loss compares',
   'Loss and push',
@@ -50,7 +50,7 @@ export function createSlowMotion(app, root) {
   const beforeCaption = h('p', { className: 'help' });
   const afterCaption = h('p', { className: 'help', text: 'after this one step', hidden: true });
   const table = h('table', { className: 'slowmo-table', testid: 'slowmo-table' });
-  const tableBox = h('div', { className: 'slowmo-scroll' }, table);
+  const tableBox = scrollBox(table, 'The minibatch, row by row', 'slowmo-scroll');
   const box = h('div', { className: 'slowmo-box', testid: 'slowmo-box', hidden: true, tabIndex: -1 }, [
     stale,
     h('div', { className: 'slowmo-head' }, [stageTitle, dots]),
@@ -164,15 +164,15 @@ export function createSlowMotion(app, root) {
       case 2:
         return `The teacher's label for each point (its colour) and its confidence. It is wrong on ${wrong} of the ${n - nL} U points here (crossed): the student cannot see that, the page shows it so you can follow those points.`;
       case 3:
-        return `alpha(x) is SLaM's estimate of the chance the teacher is right at x, fitted on V from the teacher's confidence; faint points are labels SLaM will not trust. k = ${s.k}: when the teacher is wrong, the truth is taken to be among its top ${s.k} classes.${isSlam() ? '' : ` ${name} does not use them; they are shown to compare.`}`;
+        return `α(x) is SLaM's estimate of the chance the teacher is right at x, fitted on V from the teacher's confidence; faint points are labels SLaM will not trust. k = ${s.k}: when the teacher is wrong, the truth is taken to be among its top ${s.k} classes.${isSlam() ? '' : ` ${name} does not use them; they are shown to compare.`}`;
       case 4:
         return 'The student\'s probabilities for each class before this step (the bars; a point is drawn in the colour of the class it predicts, fainter when unsure).';
       case 5:
         return isSlam()
-          ? 'SLaM does not hold f up against the teacher\'s label y. It first passes f through the teacher\'s noise: mix(f) = alpha f + (1 - alpha)(1 - f) on the top-k classes. Where alpha is small, mix(f) can agree with a wrong y while f itself disagrees, so the student is not pushed to copy the mistake. Rows of L compare f with the true label.'
+          ? 'SLaM does not hold f up against the teacher\'s label y. It first passes f through the teacher\'s noise: mix(f) = α f + (1 − α)(1 − f) on the top-k classes. Where α is small, mix(f) can agree with a wrong y while f itself disagrees, so the student is not pushed to copy the mistake. Rows of L compare f with the true label.'
           : `${name} holds f up against its target: the teacher's label on U (the soft probabilities${s.method.endsWith('hard') ? ', here its argmax' : ''}) and the true label on L.`;
       case 6:
-        return `Each point's loss, and how hard it pushes the student (the length of the loss's gradient in the logits): the bigger the marker, the harder the push.${isSlam() ? ' Look at the crossed points, where the teacher is wrong: where alpha(x) is low they push little, and not at all where mix(f) no longer depends on f (alpha at its floor with k = all classes).' : ' Look at the crossed points, where the teacher is wrong: they push the student towards the wrong label.'}`;
+        return `Each point's loss, and how hard it pushes the student (the length of the loss's gradient in the logits): the bigger the marker, the harder the push.${isSlam() ? ' Look at the crossed points, where the teacher is wrong: where α(x) is low they push little, and not at all where mix(f) no longer depends on f (α at its floor with k = all classes).' : ' Look at the crossed points, where the teacher is wrong: they push the student towards the wrong label.'}`;
       default: {
         const d = s.test_accuracy_after - s.test_accuracy_before;
         return `The update: the student's map before and after this one minibatch. Test accuracy ${percent(s.test_accuracy_before)}% \u2192 ${percent(s.test_accuracy_after)}% (${d >= 0 ? '+' : '\u2212'}${percent(Math.abs(d))} points). Next takes the following minibatch apart.`;
@@ -202,8 +202,8 @@ export function createSlowMotion(app, root) {
     };
     const head = ['#', 'set'];
     if (stage >= 2) head.push('teacher says', 'conf.', 'teacher right?');
-    if (stage >= 3) head.push('alpha');
-    if (stage >= 3 && s.alpha_true) head.push('true alpha');
+    if (stage >= 3) head.push('α');
+    if (stage >= 3 && s.alpha_true) head.push('true α');
     if (stage >= 4) head.push('f (teacher\'s class)');
     if (stage >= 5) head.push(isSlam() ? 'mix(f)' : 'compared', 'target y');
     if (stage >= 6) head.push('loss', 'push');

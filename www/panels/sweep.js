@@ -4,7 +4,7 @@
 // (sweepValues), runs each seed (runSeed with `vary`) and builds the report (summariseSweep), the
 // same object as `slam-lab sweep --json`.
 
-import { h, setText, percent, vMark, pairedText } from '../dom.js';
+import { h, setText, percent, vMark, pairedText, scrollBox } from '../dom.js';
 import { methodColor, methodLabel, METHOD_DASH } from '../palette.js';
 import { PARAM, getPath } from '../state.js';
 import { SeedPool, poolSize } from '../engine.js';
@@ -85,7 +85,7 @@ export function createSweepView(app, root) {
       summary,
       stale,
       figures,
-      h('div', { className: 'table-scroll' }, table),
+      scrollBox(table, 'Sweep table'),
     ]),
   );
 

@@ -2,7 +2,7 @@
 // data) or a prediction scatter (wide data), test-accuracy curves, and accuracy on U split into the
 // points the teacher got right and wrong. Play/pause/step/reset live in the sticky transport bar.
 
-import { h, setText, percent, showWarnings, vMark, swatch } from '../dom.js';
+import { h, setText, percent, showWarnings, vMark, swatch, scrollBox } from '../dom.js';
 import { field } from '../controls.js';
 import { PARAM, parseValue } from '../state.js';
 import { methodColor, methodLabel, METHOD_DASH, METHOD_HELP, classColor, rgbCss, classRgb } from '../palette.js';
@@ -184,7 +184,7 @@ export function createTrainingPanel(app, root) {
   const querySection = h('div', { className: 'query-section', hidden: true }, [
     h('h3', { text: 'Which points did the teacher label?' }),
     h('p', { className: 'help', text: 'RAD and its two baselines may ask the teacher about only a budget of U. How often the teacher was right on the points each rule chose:' }),
-    h('div', { className: 'table-scroll' }, queryTable),
+    scrollBox(queryTable, 'Points the teacher was asked to label'),
   ]);
 
   root.append(
@@ -204,7 +204,7 @@ export function createTrainingPanel(app, root) {
         h('figure', { className: 'chart-figure' }, [h('figcaption', { text: 'Accuracy on the U points the teacher labelled wrongly' }), wrongHolder]),
       ]),
       h('h3', { text: 'Copying the teacher, or learning past it?' }),
-      h('div', { className: 'table-scroll' }, table),
+      scrollBox(table, 'Accuracy per method'),
       tableNote,
       querySection,
     ]),
