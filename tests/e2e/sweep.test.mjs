@@ -4,7 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { useBrowser, openPage, assertCleanAndLocal, cliSweep, pct, screenshot, assertNoBadNumbers, PHONE } from './helpers.mjs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { useBrowser, openPage, assertCleanAndLocal, cliSweep, cliBinary, pct, screenshot, assertNoBadNumbers, PHONE, ROOT } from './helpers.mjs';
 
 useBrowser();
 
@@ -113,6 +116,40 @@ test('a sweep of a nested key runs the engine\'s values; a bad value is refused 
     await page.locator('.sweep').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await screenshot(page, 'phone-sweep');
     assertCleanAndLocal(log, { allowWarnings: true });
+  } finally {
+    await context.close();
+  }
+});
+
+test('a sweep with 2 seeds reads right: the summary says whether each interval excludes 0, the chart stays readable, and the shown command runs as it is', { timeout: 240_000 }, async () => {
+  const { context, page, log } = await openPage({ query: '?student.epochs=4&seeds=2&sweep=labeled&sweep_values=10,80' });
+  try {
+    await page.getByTestId('sweep-run').scrollIntoViewIfNeeded();
+    await page.getByTestId('sweep-run').click();
+    await finished(page);
+    // The command shown beside the sweep, run in a shell as it is: the page's report, to the digit.
+    const snippet = await page.getByTestId('sweep-command').textContent();
+    assert.match(snippet, /slam-lab sweep --scenario flagship --vary labeled=10,80 --seeds 2 --config slam-lab-config\.json$/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slam-sweep-'));
+    let ref;
+    try {
+      fs.symlinkSync(path.resolve(ROOT, cliBinary()), path.join(dir, 'slam-lab'));
+      ref = JSON.parse(execFileSync('bash', ['-c', `${snippet} --json`], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } }));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sweep-export-json').click()]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(await dl.path(), 'utf8')).points, ref.points, 'the shown command gives the page\'s numbers');
+    // The summary's verdict is the report's: recomputed here from the intervals.
+    const gains = ref.points.map((p) => ({ value: String(p.value), d: p.methods.slam.vs_vanilla }));
+    const best = gains.reduce((a, b) => (b.d.mean > a.d.mean ? b : a));
+    const clear = (d) => d.ci_low > 0 || d.ci_high < 0;
+    const summary = await page.getByTestId('sweep-summary').textContent();
+    if (clear(best.d)) assert.match(summary, /Its 95% interval \[[^\]]+\] excludes 0\./, summary);
+    else assert.match(summary, /Not conclusive with 2 seeds: its 95% interval \[[^\]]+\] holds 0/, summary);
+    const settled = gains.filter((g) => clear(g.d));
+    assert.ok(summary.includes(`The interval excludes 0 at ${settled.length} of ${gains.length} values`), summary);
+    assertCleanAndLocal(log);
   } finally {
     await context.close();
   }

@@ -2,8 +2,7 @@
 // screen (the same engine, so the same numbers as "Run N seeds"), to copy or download.
 
 import { h, setText } from '../dom.js';
-
-const CONFIG_FILE = 'slam-lab-config.json';
+import { cliCommand, CONFIG_FILE } from '../cli-command.js';
 
 export function createCommandBox(app, root) {
   // It scrolls sideways on a phone: focusable, so a keyboard can scroll it too.
@@ -20,19 +19,8 @@ export function createCommandBox(app, root) {
     note,
   );
 
-  /** {config, args, snippet} for the current setup. */
-  function command() {
-    const config = app.requestOverrides();
-    const args = ['run', '--scenario', app.state.scenario];
-    if (app.csv) args.push('--dataset', app.csv.name);
-    args.push('--seeds', String(app.state.seeds));
-    const hasConfig = Object.keys(config).length > 0;
-    if (hasConfig) args.push('--config', CONFIG_FILE);
-    const json = JSON.stringify(config, null, 2);
-    const line = ['slam-lab', ...args.map(quote)].join(' ');
-    const snippet = hasConfig ? `cat > ${CONFIG_FILE} <<'EOF'\n${json}\nEOF\n${line}` : line;
-    return { config, args, snippet, json };
-  }
+  /** {config, args, snippet} for the current setup: as many seeds as "Run N seeds". */
+  const command = () => cliCommand(app, 'run', ['--seeds', String(app.state.seeds)]);
 
   function refresh() {
     const c = command();
@@ -66,9 +54,4 @@ export function createCommandBox(app, root) {
     onBuilt: refresh,
     syncState: refresh,
   };
-}
-
-/** A shell word: plain when it is safe, else in single quotes. */
-function quote(word) {
-  return /^[A-Za-z0-9_./=,:-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }

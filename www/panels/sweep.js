@@ -10,6 +10,7 @@ import { PARAM, getPath } from '../state.js';
 import { SeedPool, poolSize } from '../engine.js';
 import { LineChart, toPx } from '../charts/line.js';
 import { download } from '../export.js';
+import { cliCommand } from '../cli-command.js';
 
 /** Values to offer for `key` around the current setting `current` (the learner edits them). */
 export function suggestValues(key, current) {
@@ -58,6 +59,7 @@ export function createSweepView(app, root) {
   const progress = h('progress', { testid: 'sweep-progress', max: 1, value: 0, attrs: { 'aria-label': 'Sweep runs done' } });
   const progressText = h('span', { className: 'progress-text', testid: 'sweep-progress-text', attrs: { 'aria-live': 'polite' } });
   const note = h('p', { className: 'help', testid: 'sweep-note' });
+  const commandText = h('pre', { className: 'command-text', testid: 'sweep-command', tabIndex: 0, attrs: { 'aria-label': 'The same sweep from the command line' } });
   const summary = h('p', { className: 'results-summary', testid: 'sweep-summary' });
   const stale = h('p', { className: 'help note', hidden: true, testid: 'sweep-stale', attrs: { role: 'status' } });
   const accHolder = h('div', { className: 'chart-holder', testid: 'sweep-chart', attrs: { role: 'img', 'aria-label': 'Test accuracy against the swept value, per method: mean, with a band of plus or minus one standard deviation' } });
@@ -80,6 +82,7 @@ export function createSweepView(app, root) {
         h('div', { className: 'button-row' }, [runButton, cancelButton]),
         h('div', { className: 'progress-row' }, [progress, progressText]),
         note,
+        commandText,
         h('div', { className: 'button-row exports' }, [exportCsv, exportJson]),
       ]),
       summary,
@@ -257,14 +260,35 @@ export function createSweepView(app, root) {
     const points = r.points ?? [];
     methods = Object.keys(points[0]?.methods ?? {});
     const status = cancelled ? ' (cancelled: the values with finished seeds)' : done ? '' : ' so far';
-    const slam = points.map((p) => p.methods.slam?.vs_vanilla).filter(Boolean);
-    const best = slam.length ? slam.reduce((a, b) => (b.mean > a.mean ? b : a)) : null;
-    const where = best ? points[slam.indexOf(best)]?.value : null;
-    setText(summary, `${r.key}: ${points.length} value${points.length === 1 ? '' : 's'} × ${r.seeds} seed${r.seeds === 1 ? '' : 's'}${status}.` +
-      (best ? ` SLaM's largest gain over vanilla: ${best.mean >= 0 ? '+' : ''}${percent(best.mean)} points at ${r.key} = ${valueLabel(where)} (won ${best.wins} of ${best.n} seeds).` : ''));
+    setText(summary, `${r.key}: ${points.length} value${points.length === 1 ? '' : 's'} × ${r.seeds} seed${r.seeds === 1 ? '' : 's'}${status}.${gainVerdict(r)}`);
     figures.hidden = false;
     drawCharts();
     fillTable(points, r.key);
+  }
+
+  /**
+   * What SLaM's paired gains say, in words a learner can act on: the largest, whether its 95%
+   * interval excludes 0 (with few seeds it rarely does: then how many seeds would settle a gain of
+   * that size), and at how many values the interval excludes 0.
+   */
+  function gainVerdict(r) {
+    const rows = (r.points ?? []).map((p) => ({ value: valueLabel(p.value), d: p.methods.slam?.vs_vanilla })).filter((x) => x.d);
+    if (!rows.length) return '';
+    const sign = (x) => `${x >= 0 ? '+' : ''}${percent(x)}`;
+    const excludes0 = (d) => d.n > 1 && (d.ci_low > 0 || d.ci_high < 0);
+    const best = rows.reduce((a, b) => (b.d.mean > a.d.mean ? b : a));
+    const { d } = best;
+    let out = ` SLaM's largest gain over vanilla: ${sign(d.mean)} points at ${r.key} = ${best.value} (won ${d.wins} of ${d.n} seeds).`;
+    if (d.n < 2) out += ' One seed gives no interval: run at least 2 to see how sure a gain is.';
+    else if (excludes0(d)) out += ` Its 95% interval [${sign(d.ci_low)}, ${sign(d.ci_high)}] excludes 0.`;
+    else {
+      const need = seedsToSettle(d);
+      const more = need === null ? '' : need > PARAM.seeds.max ? `; a gain this small would need more than ${PARAM.seeds.max} seeds to tell from none` : `; about ${need} seeds would tell a gain this size from none`;
+      out += ` Not conclusive with ${d.n} seeds: its 95% interval [${sign(d.ci_low)}, ${sign(d.ci_high)}] holds 0${more}.`;
+    }
+    const settled = rows.filter((x) => excludes0(x.d));
+    if (rows.length > 1) out += ` The interval excludes 0 at ${settled.length} of ${rows.length} values${settled.length ? ` (${settled.map((x) => x.value).join(', ')})` : ''}.`;
+    return out;
   }
 
   function fillTable(points, key) {
@@ -290,8 +314,13 @@ export function createSweepView(app, root) {
     );
   }
 
-  /** Draws bands (mean ± spread) under the lines: `spans[m]` gives [lo[], hi[]] per series. */
-  function bandHook(getBands) {
+  /**
+   * Draws bands (mean ± spread) under the lines: `getBands()` gives {color, lo[], hi[]} per series.
+   * With `clip` ([yMin, yMax]) a band reaching past the chart stops at its edge, where a small
+   * triangle says it goes on (a 2-seed interval can be 30 points wide; drawn whole it would hide the means).
+   */
+  function bandHook(getBands, clip = null) {
+    const inside = (y) => (clip ? Math.min(clip[1], Math.max(clip[0], y)) : y);
     return {
       drawAxes: [(u) => {
         const ctx = u.ctx;
@@ -302,16 +331,31 @@ export function createSweepView(app, root) {
           ctx.globalAlpha = Math.min(0.14, 0.7 / Math.max(1, bands.length));
           ctx.beginPath();
           lo.forEach((y, i) => {
-            const [px, py] = toPx(u, i, y);
+            const [px, py] = toPx(u, i, inside(y));
             if (i === 0) ctx.moveTo(px, py);
             else ctx.lineTo(px, py);
           });
           for (let i = hi.length - 1; i >= 0; i--) {
-            const [px, py] = toPx(u, i, hi[i]);
+            const [px, py] = toPx(u, i, inside(hi[i]));
             ctx.lineTo(px, py);
           }
           ctx.closePath();
           ctx.fill();
+          if (clip) {
+            ctx.globalAlpha = 0.9;
+            const mark = (i, y, up) => {
+              const [px, py] = toPx(u, i, y);
+              const s = 5 * (u.pxRatio || 1);
+              ctx.beginPath();
+              ctx.moveTo(px - s, py + (up ? s : -s));
+              ctx.lineTo(px + s, py + (up ? s : -s));
+              ctx.lineTo(px, py);
+              ctx.closePath();
+              ctx.fill();
+            };
+            hi.forEach((y, i) => y > clip[1] && mark(i, clip[1], true));
+            lo.forEach((y, i) => y < clip[0] && mark(i, clip[0], false));
+          }
           ctx.restore();
         }
       }],
@@ -343,8 +387,9 @@ export function createSweepView(app, root) {
     accChart = new LineChart(accHolder, { ...common, yLabel: 'test accuracy', yPercent: true, series, hooks: bandHook(accBands) });
     accChart.setData([xs, ...methods.map((m) => points.map((p) => p.methods[m].mean))]);
     const gainSeries = gainMethods.map((m) => ({ label: methodLabel(m), color: methodColor(m), dash: METHOD_DASH[m] ?? [] }));
+    const clip = gainRange(gainMethods.flatMap((m) => points.map((p) => p.methods[m].vs_vanilla?.mean)).filter(Number.isFinite));
     gainChart = new LineChart(gainHolder, {
-      ...common, yLabel: 'gain over vanilla', series: gainSeries, hooks: bandHook(gainBands),
+      ...common, yLabel: 'gain over vanilla', yRange: clip, series: gainSeries, hooks: bandHook(gainBands, clip),
       yTicks: (u, vals, axis, space, incr) => vals.map((v) => (v === null ? '' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(incr !== undefined && incr * 100 < 1 ? 1 : 0)}`)),
     });
     gainChart.setData([xs, ...gainMethods.map((m) => points.map((p) => p.methods[m].vs_vanilla?.mean ?? null))]);
@@ -371,9 +416,40 @@ export function createSweepView(app, root) {
       if (document.activeElement !== valuesInput) valuesInput.value = valuesText();
       showStale();
       const n = state.seeds;
-      setText(note, `Each value runs seeds ${app.config().seed ?? 0}…${(app.config().seed ?? 0) + n - 1} (N = ${n}, set above) of the current setting, with vanilla distillation always included for the paired gains. The command line gives the same numbers: slam-lab sweep --vary ${state.sweep}=… --seeds ${n}.`);
+      setText(note, `Each value runs seeds ${app.config().seed ?? 0}…${(app.config().seed ?? 0) + n - 1} (N = ${n}, set above) of the current setting, with vanilla distillation always included for the paired gains. The command line gives the same numbers, run as it is:`);
+      setText(commandText, cliCommand(app, 'sweep', ['--vary', `${state.sweep}=${valuesText()}`, '--seeds', String(n)]).snippet);
     },
   };
+}
+
+/**
+ * The gain chart's y range: around the mean gains and 0, with room, so a few seeds' wide intervals
+ * are clipped (and marked) instead of squeezing the means into a line.
+ */
+export function gainRange(means) {
+  const lo = Math.min(0, ...means);
+  const hi = Math.max(0, ...means);
+  const pad = Math.max(0.01, 0.6 * (hi - lo));
+  return [lo - pad, hi + pad];
+}
+
+/**
+ * Seeds after which a paired gain of `d.mean` with the per-seed spread `d.std` would have a 95%
+ * interval clear of 0 (Student's t, its quantile by the Cornish-Fisher expansion), or null when the
+ * gain is 0 or unknown.
+ */
+export function seedsToSettle(d) {
+  if (!Number.isFinite(d.mean) || !Number.isFinite(d.std) || d.mean === 0) return null;
+  for (let n = 2; n <= 100_000; n++) if ((t975(n - 1) * d.std) / Math.sqrt(n) < Math.abs(d.mean)) return n;
+  return Infinity;
+}
+
+/** Student's t 97.5% quantile for `df` degrees of freedom: tabled to 10, then Cornish-Fisher. */
+export function t975(df) {
+  const TABLE = [12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.306, 2.2622, 2.2281];
+  if (df <= TABLE.length) return TABLE[df - 1];
+  const z = 1.959964;
+  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2) + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * df ** 3);
 }
 
 function fileSafe(s) {
