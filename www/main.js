@@ -13,6 +13,7 @@ import { installTransport } from './app/transport.js';
 import { installDrawing } from './app/drawing.js';
 import { installShare } from './app/share.js';
 import { installSelection } from './app/selection.js';
+import { installSide } from './app/side.js';
 import { createScenarioPanel } from './panels/scenario.js';
 import { createTeacherPanel } from './panels/teacher.js';
 import { createLabelsPanel } from './panels/labels.js';
@@ -45,6 +46,7 @@ const engine = new EngineClient(new URL('./worker.js', import.meta.url));
 app.engine = engine;
 
 installMessages(app);
+installSide(app);
 installSettings(app);
 installSession(app, engine);
 const drawing = installDrawing(app);

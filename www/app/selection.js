@@ -21,7 +21,9 @@ export function installSelection(app, engine) {
 
   const card = h('aside', { className: 'point-card', testid: 'point-card', hidden: true, attrs: { 'aria-label': 'The selected point', 'aria-live': 'polite' } });
   const tip = h('div', { className: 'point-tip', testid: 'point-tip', attrs: { role: 'tooltip' }, hidden: true });
-  document.body.append(card, tip);
+  // The card sits with the tour, beside the page or in the sheet below it (app/side.js).
+  app.side.element.append(card);
+  document.body.append(tip);
 
   /** The rows (engine's data_id) the selection belongs to; null: not known yet (a link's `sel`). */
   let selectedOn = null;
@@ -139,10 +141,12 @@ export function installSelection(app, engine) {
     if (row === null || !v) {
       card.hidden = true;
       delete card.dataset.point;
+      app.side.changed();
       return;
     }
     card.hidden = false;
     card.dataset.point = String(row);
+    app.side.changed();
     const names = v.overview.class_names;
     const classTag = (c) => h('span', { className: 'class-tag' }, [swatch(classColor(c)), String(names[c] ?? c)]);
     const f = app.point?.facts;

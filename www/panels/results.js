@@ -84,6 +84,16 @@ export function createResultsPanel(app, root) {
   let reportCancelled = false;
 
   const settingKey = () => JSON.stringify([app.state.scenario, app.state.over, app.csv?.name ?? null]);
+  let reportDone = false; // whether `report` covers every seed its run asked for
+
+  // What the tour reads of the seeds: the report on screen (with the setting it was run on and
+  // whether it is whole), the run under way, and a way to start one.
+  app.settingKey = settingKey;
+  app.seedsReport = () => (report ? { report, key: reportKey, complete: reportDone } : null);
+  app.seedsRunning = () => (run ? { done: run.done, total: run.job.total } : null);
+  app.runSeeds = () => {
+    if (!run && !runButton.disabled) runButton.click();
+  };
 
   runButton.addEventListener('click', () => {
     if (run) return;
@@ -139,6 +149,7 @@ export function createResultsPanel(app, root) {
       },
       onSeed(done, total, results) {
         thisRun.done = done;
+        app.lessonRender?.();
         progress.max = total;
         progress.value = done;
         if (done < total) {
@@ -190,6 +201,8 @@ export function createResultsPanel(app, root) {
 
   function show(r, key, label, done, cancelled = false) {
     report = r;
+    reportDone = Boolean(done);
+    queueMicrotask(() => app.lessonRender?.());
     reportKey = key;
     reportLabel = label;
     reportAsked = latest?.job.total ?? r.seeds;

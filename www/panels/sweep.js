@@ -11,6 +11,7 @@ import { SeedPool, poolSize } from '../engine.js';
 import { LineChart, toPx } from '../charts/line.js';
 import { download } from '../export.js';
 import { cliCommand } from '../cli-command.js';
+import { t975 } from '../stats.js';
 
 /** Values to offer for `key` around the current setting `current` (the learner edits them). */
 export function suggestValues(key, current) {
@@ -442,14 +443,6 @@ export function seedsToSettle(d) {
   if (!Number.isFinite(d.mean) || !Number.isFinite(d.std) || d.mean === 0) return null;
   for (let n = 2; n <= 100_000; n++) if ((t975(n - 1) * d.std) / Math.sqrt(n) < Math.abs(d.mean)) return n;
   return Infinity;
-}
-
-/** Student's t 97.5% quantile for `df` degrees of freedom: tabled to 10, then Cornish-Fisher. */
-export function t975(df) {
-  const TABLE = [12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.306, 2.2622, 2.2281];
-  if (df <= TABLE.length) return TABLE[df - 1];
-  const z = 1.959964;
-  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2) + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * df ** 3);
 }
 
 function fileSafe(s) {
