@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useBrowser, openPage, assertCleanAndLocal, waitFinished, report, ROOT, DESKTOP, PHONE } from './helpers.mjs';
+import { useBrowser, openPage, assertCleanAndLocal, waitFinished, report, cli, pct, ROOT, DESKTOP, PHONE } from './helpers.mjs';
 
 useBrowser();
 
@@ -119,6 +119,31 @@ test('focus never falls to the page: Play hands it to Pause and back; the tour k
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Escape');
     assert.equal(await page.locator('#lesson').isHidden(), true, 'Escape closes the tour');
+    assertCleanAndLocal(log);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the charts\' text alternatives give the engine\'s numbers, and follow the run when it ends', { timeout: 90_000 }, async () => {
+  const { context, page, log } = await openPage({ query: '?student.epochs=3&speed=6' });
+  try {
+    const ref = cli({ config: { student: { epochs: 3 } } });
+    const label = (sel) => page.locator(sel).getAttribute('aria-label');
+    const before = await label('.method-card[data-method="slam"] canvas');
+    assert.equal(before, 'SLaM (soft): decision map before training.');
+    const counts = (await page.getByTestId('labels-counts').textContent()).replaceAll(',', '');
+    const [, u, wrong] = counts.match(/^(\d+) unlabeled points; the teacher labels (\d+) of them wrongly/).map(Number);
+    assert.match(await label('[data-testid="labels-plot"] canvas'), new RegExp(`^${u.toLocaleString('en')} unlabeled points coloured by the teacher's label; ${wrong} of them`));
+    await page.getByTestId('play').click();
+    await waitFinished(page);
+    for (const [m, r] of Object.entries(ref.methods)) {
+      const right = Math.round(r.teacher_wrong_accuracy * wrong);
+      const text = await label(`.method-card[data-method="${m}"] canvas`);
+      assert.ok(text.includes(`after epoch 3: ${pct(r.per_seed[0])} % right on the test set; of the ${wrong} U points the teacher labels wrongly it predicts ${right} right.`), `${m}: ${text}`);
+    }
+    const curves = await label('[data-testid="chart-accuracy"]');
+    for (const [m, r] of Object.entries(ref.methods)) assert.ok(curves.includes(`${pct(r.curve[0])} % after epoch 1, ${pct(r.curve[2])} % after epoch 3`), `${m} in: ${curves}`);
     assertCleanAndLocal(log);
   } finally {
     await context.close();

@@ -135,7 +135,9 @@ function check(classes, methods) {
 function allMethodColours() {
   const out = { ...METHOD_COLORS };
   for (const name of Object.keys(METHOD_LABELS)) out[name] = methodColor(name);
-  for (let i = 0; i < 200; i++) out[`unknown-method-${i}`] = methodColor(`unknown-method-${i}`);
+  const fallbacks = new Set();
+  for (let i = 0; i < 200; i++) fallbacks.add(methodColor(`unknown-method-${i}`));
+  for (const hex of fallbacks) out[`fallback ${hex}`] = hex;
   return out;
 }
 

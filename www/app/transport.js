@@ -71,7 +71,10 @@ export function installTransport(app, engine) {
     else if (app.snap.finished) status = 'finished';
     else if (app.snap.epoch === 0) status = 'ready';
     else status = 'paused';
+    const was = app.status;
     app.status = status;
+    // A run that paused, ended or was reset: panels describe where it is (not every frame).
+    if (was !== status && ['ready', 'paused', 'finished'].includes(status)) for (const p of app.panels) p.onSettled?.(app.snap);
     const node = byTestId('status');
     setText(node, statusText(status));
     node.dataset.state = status;

@@ -4,6 +4,7 @@
 
 import { h, setText, swatch } from '../dom.js';
 import { classColor, rgbCss, classRgb } from '../palette.js';
+import { describeTeacherLabels } from '../describe.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { marker, drawStride } from '../charts/plane.js';
 
@@ -145,6 +146,7 @@ export function createLabelsPanel(app, root) {
 
   return {
     onBuilt(view) {
+      plot.canvas.setAttribute('aria-label', describeTeacherLabels(view));
       const o = view.overview;
       buildPicker(o.class_names);
       const u = o.sizes[2];

@@ -3,6 +3,7 @@
 // teacher), and the one-example mix view: drag alpha, see f, mix(f) and the loss change.
 
 import { h, setText, fixed, formula } from '../dom.js';
+import { describeAlphaMap } from '../describe.js';
 import { field } from '../controls.js';
 import { LineChart, toPx } from '../charts/line.js';
 import { PlanePlot } from '../charts/scatter.js';
@@ -393,6 +394,7 @@ export function createMixingPanel(app, root) {
       syncFloor(cfg);
     },
     onBuilt(view) {
+      estPlot.canvas.setAttribute('aria-label', describeAlphaMap(view));
       overview = view.overview;
       config = view.config;
       fillCharts(view.overview, view.config);

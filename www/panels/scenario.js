@@ -2,6 +2,7 @@
 // upload), the label budget |L| and |V|, the test share and the seed. Sizes of L, V, U, T once built.
 
 import { h, byTestId, setText } from '../dom.js';
+import { describeRoles } from '../describe.js';
 import { field } from '../controls.js';
 import { defaultState, PARAM, parseValue, withConfig, overridesObject } from '../state.js';
 import { PlanePlot } from '../charts/scatter.js';
@@ -295,6 +296,7 @@ export function createScenarioPanel(app, root) {
       syncCsv();
     },
     onBuilt(view) {
+      rolePlot.canvas.setAttribute('aria-label', describeRoles(view));
       fillSizes(view.overview);
       syncCsv();
       roleDirty = true;

@@ -6,6 +6,7 @@ import { h, setText, percent, showWarnings, vMark, swatch, scrollBox } from '../
 import { field } from '../controls.js';
 import { PARAM, parseValue } from '../state.js';
 import { methodColor, methodLabel, METHOD_DASH, METHOD_HELP, classColor, rgbCss, classRgb } from '../palette.js';
+import { describeStudent, describeCurves } from '../describe.js';
 import { LineChart } from '../charts/line.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { drawHeatmap, marker, drawStride } from '../charts/plane.js';
@@ -171,8 +172,8 @@ export function createTrainingPanel(app, root) {
   const overlayField = h('div', { className: 'field inline-field' }, [h('label', { htmlFor: 'overlay', text: 'Draw over the maps' }), overlaySelect]);
 
   let epochsTotal = 1;
-  const accHolder = h('div', { className: 'chart', testid: 'chart-accuracy' });
-  const wrongHolder = h('div', { className: 'chart', testid: 'chart-teacher-wrong' });
+  const accHolder = h('div', { className: 'chart', testid: 'chart-accuracy', attrs: { role: 'img' } });
+  const wrongHolder = h('div', { className: 'chart', testid: 'chart-teacher-wrong', attrs: { role: 'img' } });
   const accRange = (u, min) => [Math.min(0.5, Math.floor((Number.isFinite(min) ? min : 0.5) * 10) / 10), 1];
   const accChart = new LineChart(accHolder, { height: 230, xLabel: 'epoch', yLabel: 'test accuracy', xRange: () => [0, epochsTotal], yRange: accRange, yPercent: true, xTicks: intTicks, series: [] });
   const wrongChart = new LineChart(wrongHolder, { height: 230, xLabel: 'epoch', yLabel: 'accuracy', xRange: () => [0, epochsTotal], yRange: [0, 1], yPercent: true, xTicks: intTicks, series: [] });
@@ -216,6 +217,15 @@ export function createTrainingPanel(app, root) {
   let chartsAt = -Infinity; // when the charts were last drawn, and what it took
   let chartsMs = 0;
   let chartsDirty = false;
+
+  /** Text alternatives of the maps and curves, from the engine's numbers (describe.js). */
+  function describe(snap) {
+    const v = app.view;
+    if (!v) return;
+    for (const c of cards) c.plot.canvas.setAttribute('aria-label', describeStudent(v, snap, c.name));
+    accHolder.setAttribute('aria-label', describeCurves(v, snap, 'test_accuracy', 'Test accuracy'));
+    wrongHolder.setAttribute('aria-label', describeCurves(v, snap, 'teacher_wrong_accuracy', 'Accuracy on the U points the teacher labels wrongly'));
+  }
 
   function buildCards(view) {
     const methods = view.overview.methods;
@@ -495,6 +505,11 @@ export function createTrainingPanel(app, root) {
         : '');
       cardsDirty = true;
       chartsDirty = true;
+      describe(null);
+    },
+    /** The run paused, ended or was reset: the text alternatives say where it is. */
+    onSettled(snap) {
+      describe(snap);
     },
     onSnapshot(snap) {
       // While it trains flat out, the table's numbers change at most 10 times a second (each change
