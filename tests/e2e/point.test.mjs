@@ -81,14 +81,17 @@ test('a point followed everywhere: the link\'s point carries the engine\'s numbe
     await page.waitForFunction(() => document.querySelector('[data-testid="point-card"]').dataset.point !== undefined);
     assert.match(await page.getByTestId('point-card').textContent(), /sure, wrong/);
     await page.getByTestId('click-select').check();
-    await page.mouse.click(onLabels.x, onLabels.y);
-    await page.waitForFunction((r) => document.querySelector('[data-testid="point-card"]').dataset.point === String(r), onLabels.row);
+    // The card came back, and the page made room for it beside the plot again: find a point anew.
+    await labels.scrollIntoViewIfNeeded();
+    const again = await hoverAPoint(page, labels);
+    await page.mouse.click(again.x, again.y);
+    await page.waitForFunction((r) => document.querySelector('[data-testid="point-card"]').dataset.point === String(r), again.row);
 
     // Reopening the link shows the same point.
     const link = page.url();
     await page.goto(link);
     await waitReady(page);
-    await page.waitForFunction((r) => document.querySelector('[data-testid="point-card"]')?.dataset.point === String(r), onLabels.row);
+    await page.waitForFunction((r) => document.querySelector('[data-testid="point-card"]')?.dataset.point === String(r), again.row);
     assertCleanAndLocal(log);
   } finally {
     await context.close();

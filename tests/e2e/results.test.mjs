@@ -92,7 +92,9 @@ test('a long multi-seed run shows its progress and can be cancelled; a new run w
     assert.equal(mid.max, 40);
     assert.ok(mid.value >= 1 && mid.value < 40, `progress ${mid.value} / 40`);
     assert.match(await page.getByTestId('seeds-progress-text').textContent(), /^\d+ \/ 40 seeds$/);
-    assert.match(await page.getByTestId('results-summary').textContent(), /seeds? so far/, 'partial results show while it runs');
+    // The engine summarises the seeds done so far while the others still run.
+    await page.waitForFunction(() => /seeds? so far/.test(document.querySelector('[data-testid="results-summary"]').textContent), null, { timeout: 30_000 });
+    assert.ok((await progressOf(page)).value < 40, 'partial results show while it runs');
     // The page's own session still plays meanwhile.
     await page.getByTestId('step').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="epoch"]').textContent === '1');
