@@ -346,6 +346,11 @@ fn overrides_and_source(
             source = Some(DataSource::Pool(table));
         } else if d.to_ascii_lowercase().ends_with(".csv") || Path::new(d).is_file() {
             let table = data::csv::load_csv_file(Path::new(d))?;
+            // Said as soon as the file is read, on stderr so that JSON on stdout stays one object
+            // (which carries them too, under `warnings`).
+            for w in &table.warnings {
+                eprintln!("warning: {w}");
+            }
             overrides["dataset"] = Value::String(table.name.clone());
             source = Some(DataSource::Table(table));
         } else {

@@ -165,11 +165,12 @@ impl PreparedSeed {
         )
     }
 
-    /// What about the data itself keeps any method from learning (too few rows per class, classes
-    /// missing from L for a trained teacher), one sentence each naming the setting to change.
+    /// What reading the data changed (label spellings read as one class) and what about the data
+    /// keeps any method from learning (too few rows per class, classes missing from L for a trained
+    /// teacher), one sentence each, the latter naming the setting to change.
     pub fn data_warnings(&self) -> Vec<String> {
         let c = self.data.n_classes;
-        let mut out = Vec::new();
+        let mut out = self.data.warnings.clone();
         let per_class = self.data.len() as f64 / c as f64;
         if per_class < 10.0 {
             out.push(format!(

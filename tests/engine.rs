@@ -207,6 +207,28 @@ fn a_constant_feature_and_duplicate_points_train_cleanly() {
         .any(|(_, h)| h.last().unwrap().test_accuracy > 0.9));
 }
 
+/// Label spellings a CSV merged reach the page (the session's overview) and a run's warnings.
+#[test]
+fn merged_label_spellings_are_a_data_warning() {
+    let mut text = String::from("a,label\n");
+    for i in 0..120 {
+        let label = ["yes", "Yes", " YES ", "no"][i % 4];
+        text += &format!(
+            "{},{label}\n",
+            (i % 4 == 3) as u8 as f32 + (i as f32 * 0.37).sin() * 0.2
+        );
+    }
+    let ds = slam_lab::data::csv::parse_csv(&text, "yn").unwrap();
+    assert_eq!(ds.class_names, ["no", "yes"]);
+    let want = r#"labels that differ only in case are read as one class: "yes" (from "yes", "Yes", "YES")"#;
+    let cfg = resolve(None, json!({"labeled": 10, "validation": 20, "teacher": {"kind": "synthetic"}, "student": {"epochs": 1}, "methods": ["vanilla"]})).unwrap();
+    let src = DataSource::Table(ds);
+    let session = slam_lab::session::Session::new(cfg.clone(), &src, &[]).unwrap();
+    assert_eq!(session.overview().data_warnings, [want]);
+    // Data warnings come first, before any method's.
+    assert_eq!(run_seed(&cfg, &src, 0).unwrap().warnings[0], want);
+}
+
 #[test]
 fn seed_results_survive_json_so_a_worker_pool_reports_the_same_numbers() {
     // The page spreads seeds over workers and combines their JSON results in Rust: the combined
