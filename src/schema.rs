@@ -28,6 +28,10 @@ pub struct Limits {
     pub csv_columns: usize,
     /// Most hand-added labeled points.
     pub extra_points: usize,
+    /// How far past the data's range a hand-added point may lie on each axis, in spans of the data
+    /// on that axis (a span below 0.001 counts as 0.001); the plot (the data's bounds plus 5 %) lies
+    /// well inside.
+    pub extra_point_margin: f64,
     /// Most values in one sweep.
     pub sweep_values: usize,
     /// Most seeds in one run.
@@ -66,6 +70,7 @@ pub fn schema() -> Schema {
             csv_rows: crate::data::csv::MAX_ROWS,
             csv_columns: crate::data::csv::MAX_COLUMNS,
             extra_points: crate::seed::MAX_EXTRA_POINTS,
+            extra_point_margin: crate::seed::points::MARGIN_SPANS,
             sweep_values: crate::sweep::MAX_VALUES,
             seeds: crate::config::caps::SEEDS,
         },
