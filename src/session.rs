@@ -310,6 +310,8 @@ impl Session {
 
     /// Start every student again from the same initial weights (and the same batch order).
     pub fn reset(&mut self) {
+        // The old students go first, or the new ones are built beside them (twice the memory).
+        self.runs.clear();
         self.runs = self
             .methods
             .iter()
