@@ -4,69 +4,25 @@
 //! adds by hand ([`points`]).
 
 pub mod points;
+mod source;
 
 use ndarray::Array2;
 use serde::Serialize;
 
 use crate::config::{AlphaEstimator, Checked, TeacherKind};
 use crate::data::augment::Shifter;
-use crate::data::{self, Dataset, GeneratorParams, Split, Standardizer};
+use crate::data::{self, Dataset, Split, Standardizer};
 use crate::estimators::{self, AlphaModel};
 use crate::losses;
+use crate::memory;
 use crate::model::Mlp;
 use crate::rng::{Rng, Stream};
 use crate::teacher::{self, Labelling, TeacherInputs, TeacherOutput, TeacherTraining};
 use crate::{Error, Result};
 
+pub use crate::memory::Needs;
 pub use points::{ExtraPoint, MAX_EXTRA_POINTS};
-
-/// Where the rows come from: a built-in name, or a table already loaded (CSV upload).
-#[derive(Clone, Debug)]
-pub enum DataSource {
-    /// A generator or built-in real dataset, by name.
-    Builtin(String),
-    /// A loaded table; each seed re-splits it.
-    Table(Dataset),
-    /// A large loaded pool (the MNIST subset); each seed draws `samples` rows of it.
-    Pool(Dataset),
-}
-
-impl DataSource {
-    /// Display name of the data.
-    pub fn name(&self) -> &str {
-        match self {
-            DataSource::Builtin(n) => n,
-            DataSource::Table(d) | DataSource::Pool(d) => &d.name,
-        }
-    }
-
-    /// The dataset for one seed (generators draw fresh points per seed).
-    pub fn load(&self, cfg: &Checked, seed: u64) -> Result<Dataset> {
-        match self {
-            DataSource::Builtin(name) => {
-                let params = GeneratorParams {
-                    samples: cfg.samples,
-                    noise: cfg.data_noise,
-                    classes: cfg.classes,
-                };
-                data::load_builtin(name, &params, &mut Rng::new(seed, Stream::Data))
-            }
-            DataSource::Table(d) => Ok(d.clone()),
-            DataSource::Pool(d) => {
-                if cfg.samples >= d.len() {
-                    return Ok(d.clone());
-                }
-                let mut rows = Rng::new(seed, Stream::Data).permutation(d.len());
-                rows.truncate(cfg.samples);
-                rows.sort_unstable();
-                let mut sub = d.clone();
-                sub.x = data::split::select_rows(&d.x, &rows);
-                sub.y = rows.iter().map(|&i| d.y[i]).collect();
-                Ok(sub)
-            }
-        }
-    }
-}
+pub use source::DataSource;
 
 /// Everything about one seed that does not depend on the method: the data, its split and scaling, the
 /// teacher and the estimates of how far to trust it.
@@ -121,15 +77,6 @@ pub struct TeacherExtras {
     /// Per row and class, the standard deviation of the class probability over an ensemble of
     /// teachers (UPS).
     pub spread: Option<Array2<f32>>,
-}
-
-/// Which teacher views beside its labels the methods of a run read.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Needs {
-    /// The trained teacher's last hidden layer (VID, LELP).
-    pub embedding: bool,
-    /// The spread of an ensemble of teachers (UPS).
-    pub ensemble: bool,
 }
 
 impl PreparedSeed {
@@ -331,6 +278,7 @@ impl SeedBuilder {
             &split.labeled,
         );
         points::append(&mut data, &mut split, extra)?;
+        memory::check(cfg, &source.shape(&data, extra.len()), &needs)?;
         let raw_x = data.x.clone();
         standardizer.apply(&mut data.x);
         let teacher = if cfg.teacher.kind == TeacherKind::Trained {

@@ -544,6 +544,45 @@ fn bad_sweeps_are_refused_naming_the_key_or_value() {
     );
 }
 
+/// Settings too large for memory are refused on one line naming the key, before anything trains:
+/// for a sweep, before the first value (which alone would train for minutes).
+#[test]
+fn settings_that_cannot_fit_in_memory_are_refused_up_front() {
+    let cfg = temp_file(
+        "huge.json",
+        r#"{"student": {"hidden": [1024, 1024, 1024, 1024], "batch_size": 65536}}"#,
+    );
+    let cfg = cfg.to_str().unwrap();
+    assert_refused(
+        &[
+            "run",
+            "--scenario",
+            "flagship",
+            "--config",
+            cfg,
+            "--seeds",
+            "1",
+        ],
+        "`student.batch_size` needs too much memory",
+    );
+    let started = std::time::Instant::now();
+    assert_refused(
+        &[
+            "sweep",
+            "--scenario",
+            "flagship",
+            "--config",
+            cfg,
+            "--vary",
+            "student.batch_size=64,65536",
+            "--seeds",
+            "1",
+        ],
+        "the largest value that fits with the other settings is ",
+    );
+    assert!(started.elapsed().as_secs() < 20, "the sweep trained first");
+}
+
 #[test]
 fn the_real_teacher_scenario_reads_mnist_and_lists_the_baselines() {
     let methods = slam_lab(&["methods"]);

@@ -11,6 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &["config"],
     &["data"],
     &["teacher", "estimators"],
+    &["memory"],
     &["seed"],
     &["methods"],
     &["run"],
