@@ -11,12 +11,23 @@ use crate::run::{EpochMetrics, StudentRun};
 use crate::seed::{BuildStage, DataSource, ExtraPoint, Needs, PreparedSeed, SeedBuilder};
 use crate::{Error, Result};
 
-/// The teacher views `methods` read.
+/// The teacher views `methods` read, and what they hold (for the memory estimate).
 pub fn needs(methods: &[Method]) -> Needs {
-    Needs {
+    let mut n = Needs {
         embedding: methods.iter().any(|m| m.needs_teacher_embedding()),
         ensemble: methods.iter().any(|m| m.needs_ensemble()),
+        ..Needs::default()
+    };
+    for m in methods {
+        n.add(&m.facts().memory);
     }
+    n
+}
+
+/// Refuse, before anything large is built, settings whose run (or session) would not fit the memory
+/// budget: what every run's start checks, for a front end to check a list of settings up front.
+pub fn check_memory(cfg: &Checked, source: &DataSource, extra: &[ExtraPoint]) -> Result<()> {
+    source.check_memory(cfg, cfg.seed, extra, &needs(&Method::list(cfg)))
 }
 
 /// Prepare `seed` with the teacher views the configured methods need.

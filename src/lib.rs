@@ -17,6 +17,7 @@ pub mod experiment;
 pub mod expf;
 pub mod linalg;
 pub mod losses;
+pub mod memory;
 pub mod methods;
 pub mod model;
 pub mod order;

@@ -278,6 +278,14 @@ fn execute(command: Command) -> slam_lab::Result<()> {
                 overrides_and_source(config.as_deref(), dataset.as_deref(), methods.as_deref())?;
             let base = scenarios::resolve(scenario.as_deref(), overrides.clone())?;
             let configs = sweep::configs(scenario.as_deref(), &overrides, &key, &values)?;
+            // Every value's settings must fit in memory: refused before the first value trains.
+            for cfg in &configs {
+                let source = match &source {
+                    Some(s) => s.clone(),
+                    None => builtin_source(&cfg.dataset)?,
+                };
+                slam_lab::experiment::check_memory(cfg, &source, &[])?;
+            }
             let quiet = json || !std::io::IsTerminal::is_terminal(&std::io::stderr());
             let mut points = Vec::with_capacity(values.len());
             for (vi, (value, cfg)) in values.iter().zip(&configs).enumerate() {
@@ -346,6 +354,11 @@ fn overrides_and_source(
             source = Some(DataSource::Pool(table));
         } else if d.to_ascii_lowercase().ends_with(".csv") || Path::new(d).is_file() {
             let table = data::csv::load_csv_file(Path::new(d))?;
+            // Said as soon as the file is read, on stderr so that JSON on stdout stays one object
+            // (which carries them too, under `warnings`).
+            for w in &table.warnings {
+                eprintln!("warning: {w}");
+            }
             overrides["dataset"] = Value::String(table.name.clone());
             source = Some(DataSource::Table(table));
         } else {

@@ -374,7 +374,7 @@ pub struct BatchRecord {
 }
 
 /// Rows one block of an evaluation predicts (the blocks [`predict_rows`] uses).
-pub const EVAL_BLOCK: usize = 256;
+const EVAL_BLOCK: usize = crate::model::BLOCK;
 
 /// The student's probabilities on the rows a method reads at the start of an epoch, a block of
 /// [`EVAL_BLOCK`] rows at a time (the blocks of [`predict_rows`], so the numbers are the same).

@@ -1,6 +1,6 @@
 //! What the engine tells front ends about itself, so that none keeps a copy: every config key with
 //! its kind, limits, options and default; every method's facts; the keys a sweep offers; the limits
-//! on uploads and hand-added points. The page reads it once (`schema()` in wasm), the CLI prints it
+//! on uploads, hand-added points and memory. The page reads it once (`schema()` in wasm), the CLI prints it
 //! (`slam-lab schema`).
 
 use serde::Serialize;
@@ -28,6 +28,13 @@ pub struct Limits {
     pub csv_columns: usize,
     /// Most hand-added labeled points.
     pub extra_points: usize,
+    /// How far past the data's range a hand-added point may lie on each axis, in spans of the data
+    /// on that axis (a span below 0.001 counts as 0.001); the plot (the data's bounds plus 5 %) lies
+    /// well inside.
+    pub extra_point_margin: f64,
+    /// The most memory one run (one seed, or the page's session) may need, in bytes: settings whose
+    /// estimated peak is larger are refused, naming the key to lower.
+    pub memory_bytes: u64,
     /// Most values in one sweep.
     pub sweep_values: usize,
     /// Most seeds in one run.
@@ -66,6 +73,8 @@ pub fn schema() -> Schema {
             csv_rows: crate::data::csv::MAX_ROWS,
             csv_columns: crate::data::csv::MAX_COLUMNS,
             extra_points: crate::seed::MAX_EXTRA_POINTS,
+            extra_point_margin: crate::seed::points::MARGIN_SPANS,
+            memory_bytes: crate::memory::BUDGET,
             sweep_values: crate::sweep::MAX_VALUES,
             seeds: crate::config::caps::SEEDS,
         },

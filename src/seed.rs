@@ -1,67 +1,28 @@
 //! One seed, prepared: the data drawn and split, the features scaled, the teacher built, and the
 //! estimates of how far to trust it (alpha, k); everything that does not depend on the method. Also
-//! how a training batch reaches the network (`Inputs`, with image shifts).
+//! how a training batch reaches the network (`Inputs`, with image shifts), and the points a learner
+//! adds by hand ([`points`]).
+
+pub mod points;
+mod source;
 
 use ndarray::Array2;
 use serde::Serialize;
 
 use crate::config::{AlphaEstimator, Checked, TeacherKind};
 use crate::data::augment::Shifter;
-use crate::data::{self, Dataset, GeneratorParams, Split, Standardizer};
+use crate::data::{self, Dataset, Split, Standardizer};
 use crate::estimators::{self, AlphaModel};
 use crate::losses;
+use crate::memory;
 use crate::model::Mlp;
 use crate::rng::{Rng, Stream};
 use crate::teacher::{self, Labelling, TeacherInputs, TeacherOutput, TeacherTraining};
 use crate::{Error, Result};
 
-/// Where the rows come from: a built-in name, or a table already loaded (CSV upload).
-#[derive(Clone, Debug)]
-pub enum DataSource {
-    /// A generator or built-in real dataset, by name.
-    Builtin(String),
-    /// A loaded table; each seed re-splits it.
-    Table(Dataset),
-    /// A large loaded pool (the MNIST subset); each seed draws `samples` rows of it.
-    Pool(Dataset),
-}
-
-impl DataSource {
-    /// Display name of the data.
-    pub fn name(&self) -> &str {
-        match self {
-            DataSource::Builtin(n) => n,
-            DataSource::Table(d) | DataSource::Pool(d) => &d.name,
-        }
-    }
-
-    /// The dataset for one seed (generators draw fresh points per seed).
-    pub fn load(&self, cfg: &Checked, seed: u64) -> Result<Dataset> {
-        match self {
-            DataSource::Builtin(name) => {
-                let params = GeneratorParams {
-                    samples: cfg.samples,
-                    noise: cfg.data_noise,
-                    classes: cfg.classes,
-                };
-                data::load_builtin(name, &params, &mut Rng::new(seed, Stream::Data))
-            }
-            DataSource::Table(d) => Ok(d.clone()),
-            DataSource::Pool(d) => {
-                if cfg.samples >= d.len() {
-                    return Ok(d.clone());
-                }
-                let mut rows = Rng::new(seed, Stream::Data).permutation(d.len());
-                rows.truncate(cfg.samples);
-                rows.sort_unstable();
-                let mut sub = d.clone();
-                sub.x = data::split::select_rows(&d.x, &rows);
-                sub.y = rows.iter().map(|&i| d.y[i]).collect();
-                Ok(sub)
-            }
-        }
-    }
-}
+pub use crate::memory::Needs;
+pub use points::{ExtraPoint, MAX_EXTRA_POINTS};
+pub use source::DataSource;
 
 /// Everything about one seed that does not depend on the method: the data, its split and scaling, the
 /// teacher and the estimates of how far to trust it.
@@ -103,6 +64,9 @@ pub struct PreparedSeed {
     pub hard: Array2<f32>,
     /// What only some methods read, computed only when a configured method needs it.
     pub extras: TeacherExtras,
+    /// How many of the last rows of `data` a learner added by hand; the rows before them are the
+    /// data itself.
+    pub hand_added: usize,
 }
 
 /// Teacher views that only some methods need (so runs of the core methods do not pay for them).
@@ -113,15 +77,6 @@ pub struct TeacherExtras {
     /// Per row and class, the standard deviation of the class probability over an ensemble of
     /// teachers (UPS).
     pub spread: Option<Array2<f32>>,
-}
-
-/// Which teacher views beside its labels the methods of a run read.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Needs {
-    /// The trained teacher's last hidden layer (VID, LELP).
-    pub embedding: bool,
-    /// The spread of an ensemble of teachers (UPS).
-    pub ensemble: bool,
 }
 
 impl PreparedSeed {
@@ -148,6 +103,11 @@ impl PreparedSeed {
         SeedBuilder::start(cfg, source, seed, extra, needs)?.finish()
     }
 
+    /// Rows of the data itself: every row before the hand-added ones.
+    pub fn base_rows(&self) -> usize {
+        self.data.len() - self.hand_added
+    }
+
     /// Layer sizes of the student.
     pub fn student_sizes(&self, cfg: &Checked) -> Vec<usize> {
         let mut s = vec![self.data.dim()];
@@ -165,11 +125,12 @@ impl PreparedSeed {
         )
     }
 
-    /// What about the data itself keeps any method from learning (too few rows per class, classes
-    /// missing from L for a trained teacher), one sentence each naming the setting to change.
+    /// What reading the data changed (label spellings read as one class) and what about the data
+    /// keeps any method from learning (too few rows per class, classes missing from L for a trained
+    /// teacher), one sentence each, the latter naming the setting to change.
     pub fn data_warnings(&self) -> Vec<String> {
         let c = self.data.n_classes;
-        let mut out = Vec::new();
+        let mut out = self.data.warnings.clone();
         let per_class = self.data.len() as f64 / c as f64;
         if per_class < 10.0 {
             out.push(format!(
@@ -316,7 +277,8 @@ impl SeedBuilder {
             &observed,
             &split.labeled,
         );
-        append_extra(&mut data, &mut split, extra)?;
+        points::append(&mut data, &mut split, extra)?;
+        memory::check(cfg, &source.shape(&data, extra.len()), &needs)?;
         let raw_x = data.x.clone();
         standardizer.apply(&mut data.x);
         let teacher = if cfg.teacher.kind == TeacherKind::Trained {
@@ -428,7 +390,7 @@ impl SeedBuilder {
                     seed,
                 );
                 if data.len() > n_base {
-                    extend_with_true_labels(&mut t, &data.y[n_base..], classes);
+                    points::extend_with_true_labels(&mut t, &data.y[n_base..], classes);
                 }
                 t
             }
@@ -511,6 +473,7 @@ impl SeedBuilder {
             },
         };
         Ok(PreparedSeed {
+            hand_added: data.len() - n_base,
             extras,
             seed,
             standardizer,
@@ -534,96 +497,6 @@ impl SeedBuilder {
             top,
             hard,
         })
-    }
-}
-
-/// A labeled point added by the user: raw features and class index.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, Serialize)]
-pub struct ExtraPoint {
-    /// Raw feature values (as many as the dataset has columns).
-    pub x: Vec<f32>,
-    /// Class index.
-    pub label: usize,
-}
-
-/// Most points a user may add by hand.
-pub const MAX_EXTRA_POINTS: usize = 1_000;
-
-fn append_extra(data: &mut Dataset, split: &mut Split, extra: &[ExtraPoint]) -> Result<()> {
-    if extra.is_empty() {
-        return Ok(());
-    }
-    if extra.len() > MAX_EXTRA_POINTS {
-        return Err(Error::config(
-            "points",
-            format!(
-                "at most {MAX_EXTRA_POINTS} added points, got {}",
-                extra.len()
-            ),
-        ));
-    }
-    let d = data.dim();
-    for (i, p) in extra.iter().enumerate() {
-        if p.x.len() != d {
-            return Err(Error::config(
-                format!("points[{i}].x"),
-                format!("needs {d} values, got {}", p.x.len()),
-            ));
-        }
-        if p.x.iter().any(|v| !v.is_finite()) {
-            return Err(Error::config(
-                format!("points[{i}].x"),
-                "must be finite numbers",
-            ));
-        }
-        if p.label >= data.n_classes {
-            return Err(Error::config(
-                format!("points[{i}].label"),
-                format!("must be below {}, got {}", data.n_classes, p.label),
-            ));
-        }
-    }
-    let n = data.len();
-    let mut x = Array2::zeros((n + extra.len(), d));
-    x.slice_mut(ndarray::s![..n, ..]).assign(&data.x);
-    for (i, p) in extra.iter().enumerate() {
-        for (j, &v) in p.x.iter().enumerate() {
-            x[[n + i, j]] = v;
-        }
-        data.y.push(p.label);
-        split.labeled.push(n + i);
-    }
-    data.x = x;
-    Ok(())
-}
-
-/// Give hand-added rows a confident, correct teacher label (they are labeled points in L, so the
-/// student trains on their true label anyway; this keeps the teacher's arrays one row per data row).
-fn extend_with_true_labels(t: &mut TeacherOutput, labels: &[usize], classes: usize) {
-    let n = t.probs.nrows();
-    let mut probs = Array2::zeros((n + labels.len(), classes));
-    probs.slice_mut(ndarray::s![..n, ..]).assign(&t.probs);
-    let mut logits = Array2::zeros((n + labels.len(), classes));
-    logits.slice_mut(ndarray::s![..n, ..]).assign(&t.logits);
-    let rest = if classes > 1 {
-        0.005 / (classes - 1) as f32
-    } else {
-        0.0
-    };
-    for (i, &c) in labels.iter().enumerate() {
-        probs.row_mut(n + i).fill(rest);
-        probs[[n + i, c]] = 0.995;
-        let z = probs.row(n + i).mapv(|p| libm::logf(p.max(1e-30)));
-        t.margins.push(teacher::margin_from_logits(
-            z.as_slice().expect("contiguous"),
-        ));
-        logits.row_mut(n + i).assign(&z);
-    }
-    t.probs = probs;
-    t.logits = logits;
-    t.labels.extend_from_slice(labels);
-    if let Some(o) = t.oracle_alpha.as_mut() {
-        o.extend(std::iter::repeat_n(1.0, labels.len()));
     }
 }
 

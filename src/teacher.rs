@@ -234,6 +234,9 @@ pub fn margin_from_logits(z: &[f32]) -> f64 {
     (1.0 - libm::exp(b - a)) / sum
 }
 
+/// The trained teacher's minibatch size (fewer when L is smaller).
+pub const BATCH: usize = 32;
+
 /// A trained teacher being fitted on the labeled rows (repeats allowed: a bootstrap sample) with
 /// cross-entropy and Adam, a minibatch at a time, so that a front end can show progress and stop. Its
 /// initial weights and batch order come from its own stream; with `shift` on image data, every visit
@@ -282,7 +285,7 @@ impl TeacherTraining {
         let mut sizes = vec![inputs.x.ncols()];
         sizes.extend(&cfg.hidden);
         sizes.push(classes);
-        let batch = labeled.len().clamp(1, 32);
+        let batch = labeled.len().clamp(1, BATCH);
         let net = Mlp::new(&sizes, batch, &mut rng);
         let opt = Optimizer::new(OptimizerKind::Adam, cfg.lr, 1e-4, &net);
         let shifter = match inputs.image {
@@ -373,7 +376,7 @@ pub fn embedding(net: &Mlp, x: ArrayView2<f32>) -> Option<Array2<f32>> {
     let mut net = net.clone();
     let width = net.sizes[layers - 1];
     let mut out = Array2::zeros((x.nrows(), width));
-    let chunk = 256;
+    let chunk = crate::model::BLOCK;
     let mut start = 0;
     while start < x.nrows() {
         let n = chunk.min(x.nrows() - start);

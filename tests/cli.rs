@@ -256,6 +256,64 @@ fn a_good_csv_runs_end_to_end() {
 }
 
 #[test]
+fn a_csv_with_case_variants_of_a_label_warns_on_stderr_and_runs() {
+    // Two clusters; one class spelled `cat`, ` CAT` and `Cat`, the other `dog`.
+    let mut text = String::from("x,y,label\n");
+    for i in 0..200 {
+        let t = i as f32 / 200.0;
+        let (cx, name) = match i % 4 {
+            0 => (-2.0, "cat"),
+            1 => (-2.0, " CAT"),
+            2 => (-2.0, "Cat"),
+            _ => (2.0, "dog"),
+        };
+        text.push_str(&format!(
+            "{},{},{name}\n",
+            cx + (t * 37.0).sin(),
+            (t * 91.0).cos()
+        ));
+    }
+    let path = temp_file("pets.csv", &text);
+    let cfg = temp_file(
+        "pets.json",
+        r#"{"labeled": 10, "validation": 40, "student": {"epochs": 2}, "teacher": {"epochs": 20}}"#,
+    );
+    let warning = r#"warning: labels that differ only in case are read as one class: "cat" (from "cat", "CAT", "Cat")"#;
+    for json in [true, false] {
+        let mut args = vec![
+            "run",
+            "--dataset",
+            path.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+            "--seeds",
+            "1",
+            "--methods",
+            "vanilla,slam",
+        ];
+        if json {
+            args.push("--json");
+        }
+        let out = slam_lab(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        assert_eq!(
+            err.lines()
+                .filter(|l| l.starts_with("warning:"))
+                .collect::<Vec<_>>(),
+            [warning],
+            "json {json}: {err}"
+        );
+        if json {
+            let v: serde_json::Value =
+                serde_json::from_slice(&out.stdout).expect("stdout is one JSON object");
+            assert_eq!(v["warnings"][0], warning.trim_start_matches("warning: "));
+            assert!(v["methods"]["slam"]["mean"].as_f64().unwrap() > 0.5);
+        }
+    }
+}
+
+#[test]
 fn all_methods_run_from_a_config_and_report_their_own_numbers() {
     let cfg = temp_file(
         "all.json",
@@ -484,6 +542,45 @@ fn bad_sweeps_are_refused_naming_the_key_or_value() {
         ],
         "student.shift",
     );
+}
+
+/// Settings too large for memory are refused on one line naming the key, before anything trains:
+/// for a sweep, before the first value (which alone would train for minutes).
+#[test]
+fn settings_that_cannot_fit_in_memory_are_refused_up_front() {
+    let cfg = temp_file(
+        "huge.json",
+        r#"{"student": {"hidden": [1024, 1024, 1024, 1024], "batch_size": 65536}}"#,
+    );
+    let cfg = cfg.to_str().unwrap();
+    assert_refused(
+        &[
+            "run",
+            "--scenario",
+            "flagship",
+            "--config",
+            cfg,
+            "--seeds",
+            "1",
+        ],
+        "`student.batch_size` needs too much memory",
+    );
+    let started = std::time::Instant::now();
+    assert_refused(
+        &[
+            "sweep",
+            "--scenario",
+            "flagship",
+            "--config",
+            cfg,
+            "--vary",
+            "student.batch_size=64,65536",
+            "--seeds",
+            "1",
+        ],
+        "the largest value that fits with the other settings is ",
+    );
+    assert!(started.elapsed().as_secs() < 20, "the sweep trained first");
 }
 
 #[test]

@@ -207,6 +207,28 @@ fn a_constant_feature_and_duplicate_points_train_cleanly() {
         .any(|(_, h)| h.last().unwrap().test_accuracy > 0.9));
 }
 
+/// Label spellings a CSV merged reach the page (the session's overview) and a run's warnings.
+#[test]
+fn merged_label_spellings_are_a_data_warning() {
+    let mut text = String::from("a,label\n");
+    for i in 0..120 {
+        let label = ["yes", "Yes", " YES ", "no"][i % 4];
+        text += &format!(
+            "{},{label}\n",
+            (i % 4 == 3) as u8 as f32 + (i as f32 * 0.37).sin() * 0.2
+        );
+    }
+    let ds = slam_lab::data::csv::parse_csv(&text, "yn").unwrap();
+    assert_eq!(ds.class_names, ["no", "yes"]);
+    let want = r#"labels that differ only in case are read as one class: "yes" (from "yes", "Yes", "YES")"#;
+    let cfg = resolve(None, json!({"labeled": 10, "validation": 20, "teacher": {"kind": "synthetic"}, "student": {"epochs": 1}, "methods": ["vanilla"]})).unwrap();
+    let src = DataSource::Table(ds);
+    let session = slam_lab::session::Session::new(cfg.clone(), &src, &[]).unwrap();
+    assert_eq!(session.overview().data_warnings, [want]);
+    // Data warnings come first, before any method's.
+    assert_eq!(run_seed(&cfg, &src, 0).unwrap().warnings[0], want);
+}
+
 #[test]
 fn seed_results_survive_json_so_a_worker_pool_reports_the_same_numbers() {
     // The page spreads seeds over workers and combines their JSON results in Rust: the combined
@@ -490,4 +512,85 @@ fn predictions_read_at_the_start_of_an_epoch_come_a_block_per_unit() {
     whole.train_epoch(&prep, &cfg);
     assert_eq!(by_units.history, whole.history);
     assert_eq!(by_units.net.weights, whole.net.weights);
+}
+
+/// A click anywhere on the plot adds a point the engine accepts: the plot's corners, rounded
+/// outwards to three decimals as the page rounds a click, join L; the plot does not grow with the
+/// points; and the schema's margin is the one the check applies.
+#[test]
+fn any_point_on_the_plot_is_accepted_and_far_points_are_refused() {
+    use slam_lab::seed::ExtraPoint;
+    use slam_lab::session::Session;
+    let cfg = resolve(
+        Some("flagship"),
+        json!({"samples": 600, "student": {"epochs": 1}, "methods": ["vanilla"]}),
+    )
+    .unwrap();
+    let src = DataSource::Builtin("moons".into());
+    let plain = Session::new(cfg.clone(), &src, &[]).unwrap();
+    let [x0, x1, y0, y1] = plain.bounds();
+    let down = |v: f32| ((v as f64 * 1e3).floor() / 1e3) as f32;
+    let up = |v: f32| ((v as f64 * 1e3).ceil() / 1e3) as f32;
+    let corners: Vec<ExtraPoint> = [
+        (down(x0), down(y0)),
+        (up(x1), up(y1)),
+        (down(x0), up(y1)),
+        (up(x1), down(y0)),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, &(x, y))| ExtraPoint {
+        x: vec![x, y],
+        label: i % 2,
+    })
+    .collect();
+    let added = Session::new(cfg.clone(), &src, &corners).unwrap();
+    assert_eq!(added.prep.hand_added, 4);
+    assert_eq!(
+        added.bounds(),
+        plain.bounds(),
+        "the plot is the data's, whatever was added"
+    );
+    assert_eq!(added.roles()[added.row_count() - 4..], [0, 0, 0, 0]);
+
+    // Brute force against the schema's margin: on each axis, one margin of the data's span past
+    // its range is the last accepted coordinate.
+    let margin = slam_lab::schema::schema().limits.extra_point_margin;
+    let raw = &plain.prep.raw_x;
+    for axis in 0..2 {
+        let col: Vec<f64> = raw.column(axis).iter().map(|&v| v as f64).collect();
+        let lo = col.iter().cloned().fold(f64::INFINITY, f64::min);
+        let hi = col.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let reach = margin * (hi - lo);
+        for (v, ok) in [
+            (lo - reach * 0.999, true),
+            (hi + reach * 0.999, true),
+            (lo - reach * 1.001, false),
+            (hi + reach * 1.001, false),
+        ] {
+            let mut x = vec![0.5f32, 0.25];
+            x[axis] = v as f32;
+            let got = Session::new(cfg.clone(), &src, &[ExtraPoint { x, label: 0 }]);
+            match got {
+                Ok(_) => assert!(ok, "axis {axis}: {v} accepted"),
+                Err(e) => {
+                    assert!(!ok, "axis {axis}: {v} refused: {e}");
+                    assert!(
+                        e.to_string()
+                            .starts_with("config: `points[0].x` must lie near the data"),
+                        "{e}"
+                    );
+                }
+            }
+        }
+    }
+    let far = [ExtraPoint {
+        x: vec![1e30, 1e30],
+        label: 0,
+    }];
+    let e = Session::new(cfg, &src, &far).err().unwrap().to_string();
+    assert!(
+        e.contains("`points[0].x`") && e.contains("\"x1\" in [") && e.contains("got (1e30, 1e30)"),
+        "{e}"
+    );
 }

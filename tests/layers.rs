@@ -12,6 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &["config"],
     &["data"],
     &["teacher", "estimators"],
+    &["memory"],
     &["seed"],
     &["methods"],
     &["run"],

@@ -133,3 +133,74 @@ proptest! {
         prop_assert_eq!(all, (0..n).collect::<Vec<_>>());
     }
 }
+
+/// Label spellings a CSV column may hold: numbers with equal values spelled differently, and text
+/// with case variants, white space and digit runs.
+const NUMERIC_LABELS: [&str; 10] = [
+    "1", "1.0", "01", "2", "10", "-3", "2.50", "2.5", "1e1", " 7 ",
+];
+const TEXT_LABELS: [&str; 11] = [
+    "cat", "Cat", " CAT", "dog", "DOG ", "c1", "c10", "c2", "C2", "b", "1",
+];
+
+fn label_rows() -> impl Strategy<Value = Vec<&'static str>> {
+    (any::<bool>(), 1usize..40).prop_flat_map(|(numeric, n)| {
+        let pool: &'static [&'static str] = if numeric {
+            &NUMERIC_LABELS
+        } else {
+            &TEXT_LABELS
+        };
+        prop::collection::vec(prop::sample::select(pool), n)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Any order of the rows gives the same classes in the same order: every row keeps its class.
+    #[test]
+    fn csv_class_order_does_not_depend_on_row_order(rows in label_rows(), seed in any::<u64>()) {
+        use slam_lab::data::csv::parse_csv;
+        // The feature column carries the row's original index, so each row can be found again.
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        Rng::new(seed, Stream::Method).shuffle(&mut order);
+        let text = |order: &[usize]| {
+            let mut t = String::from("row,label\n");
+            for &i in order {
+                t.push_str(&format!("{i},\"{}\"\n", rows[i]));
+            }
+            t
+        };
+        let identity: Vec<usize> = (0..rows.len()).collect();
+        let (a, b) = (parse_csv(&text(&identity), "a"), parse_csv(&text(&order), "b"));
+        let (a, b) = match (a, b) {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(_), Err(_)) => return Ok(()), // one class: refused whatever the order
+            (a, b) => return Err(TestCaseError::fail(format!("{a:?} vs {b:?}"))),
+        };
+        let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+        prop_assert_eq!(lower(&a.class_names), lower(&b.class_names));
+        for (r, &orig) in order.iter().enumerate() {
+            prop_assert_eq!(b.x[[r, 0]] as usize, orig);
+            prop_assert_eq!(b.y[r], a.y[orig], "row {} ({:?})", orig, rows[orig]);
+        }
+        // Number classes are named by their shortest spelling, whatever came first.
+        let numbers = a.class_names.iter().all(|n| slam_lab::data::labels::Decimal::parse(n).is_some());
+        if numbers {
+            prop_assert_eq!(&a.class_names, &b.class_names);
+        }
+        // Classes are in natural (or numeric) order, and every spelling of a class is equal to its
+        // name up to case and white space (or, for numbers, in value).
+        for (row, &label) in rows.iter().enumerate() {
+            let name = &a.class_names[a.y[row]];
+            if numbers {
+                prop_assert_eq!(
+                    slam_lab::data::labels::Decimal::parse(label.trim()),
+                    slam_lab::data::labels::Decimal::parse(name)
+                );
+            } else {
+                prop_assert_eq!(label.trim().to_lowercase(), name.to_lowercase());
+            }
+        }
+    }
+}

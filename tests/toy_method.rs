@@ -67,6 +67,7 @@ fn facts(name: &'static str, build: fn(&Build) -> Built) -> MethodFacts {
         hard_labels: false,
         trains_on_validation_labels: false,
         settings: &[],
+        memory: methods::MethodMemory::PLAIN,
         build,
     }
 }

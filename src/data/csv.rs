@@ -1,4 +1,6 @@
 //! CSV upload: a header row, a `label` column (else the last column), every other column numeric.
+//! How label text becomes classes (trimmed, numbers by value, case-blind natural order) is
+//! [`super::labels`].
 //!
 //! Every refusal is one `Error::Csv` line naming the row (the file's 1-based line number, header = 1)
 //! and the column (by its header name), so a user can find the cell to fix. User text echoed in a
@@ -11,6 +13,7 @@ use std::path::Path;
 
 use ndarray::Array2;
 
+use super::labels::{Labels, Refusal};
 use super::Dataset;
 use crate::{Error, Result};
 
@@ -20,7 +23,7 @@ pub const MAX_BYTES: usize = 20_000_000;
 pub const MAX_ROWS: usize = 100_000;
 /// Most columns accepted, the label column included.
 pub const MAX_COLUMNS: usize = 1_024;
-/// Most distinct labels accepted.
+/// Most classes accepted (after spellings of one class are merged).
 pub const MAX_CLASSES: usize = 50;
 /// Echoes of user text in error messages are cut to this many characters.
 const ECHO_CHARS: usize = 40;
@@ -60,8 +63,7 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
 
     let mut values: Vec<f32> = Vec::new();
     let mut row_label: Vec<usize> = Vec::new();
-    let mut label_ids: HashMap<String, usize> = HashMap::new();
-    let mut labels: Vec<String> = Vec::new();
+    let mut labels = Labels::new(MAX_CLASSES);
     for record in records {
         let record = record.map_err(read_error)?;
         crate::beat::tick(record.as_slice().len() * 16);
@@ -87,25 +89,17 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
                 values.push(parse_value(field, line, &columns[j])?);
                 continue;
             }
-            if field.is_empty() {
-                return Err(at(line, &columns[j], "missing label"));
-            }
-            let id = match label_ids.get(field) {
-                Some(&id) => id,
-                None => {
-                    if labels.len() == MAX_CLASSES {
-                        return Err(at(
-                            line,
-                            &columns[j],
-                            format!("more than {MAX_CLASSES} distinct labels; the limit is {MAX_CLASSES} classes"),
-                        ));
-                    }
-                    label_ids.insert(field.to_string(), labels.len());
-                    labels.push(field.to_string());
-                    labels.len() - 1
+            match labels.push(field) {
+                Ok(id) => row_label.push(id),
+                Err(Refusal::Missing) => return Err(at(line, &columns[j], "missing label")),
+                Err(Refusal::TooMany) => {
+                    return Err(at(
+                        line,
+                        &columns[j],
+                        format!("more than {MAX_CLASSES} distinct labels; the limit is {MAX_CLASSES} classes"),
+                    ))
                 }
-            };
-            row_label.push(id);
+            }
         }
     }
 
@@ -113,21 +107,23 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
     if n == 0 {
         return Err(fail("the file has a header but no data rows"));
     }
-    if labels.len() < 2 {
+    let classes = labels.finish();
+    if classes.names.len() < 2 {
+        let why = match classes.warnings.first() {
+            Some(w) => format!(" ({w})"),
+            None => String::new(),
+        };
         return Err(fail(format!(
-            "column {} has only one class ({}); need at least 2",
+            "column {} has only one class ({}); need at least 2{why}",
             echo(&columns[label_col]),
-            echo(&labels[0])
+            echo(&classes.names[0])
         )));
     }
-
-    let order = class_order(&labels);
-    let mut class_of_id = vec![0; labels.len()];
-    for (class, &id) in order.iter().enumerate() {
-        class_of_id[id] = class;
-    }
-    let y: Vec<usize> = row_label.iter().map(|&id| class_of_id[id]).collect();
-    let class_names: Vec<String> = order.iter().map(|&id| labels[id].clone()).collect();
+    let y: Vec<usize> = row_label
+        .iter()
+        .map(|&id| classes.of_spelling[id])
+        .collect();
+    let class_names = classes.names;
     let feature_names: Vec<String> = columns
         .iter()
         .enumerate()
@@ -144,6 +140,7 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
         class_names,
         feature_names,
         image: None,
+        warnings: classes.warnings,
     })
 }
 
@@ -296,20 +293,6 @@ fn parse_value(field: &str, line: u64, column: &str) -> Result<f32> {
     }
 }
 
-/// Label ids (first-seen order) in class order: numeric when every label is an integer, else by text.
-fn class_order(labels: &[String]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..labels.len()).collect();
-    let ints: Option<Vec<i64>> = labels.iter().map(|l| l.parse::<i64>().ok()).collect();
-    match ints {
-        // "1" and "01" are different labels with the same value; the text breaks the tie.
-        Some(v) => crate::order::sort_by(&mut order, &|&a, &b| {
-            v[a].cmp(&v[b]).then_with(|| labels[a].cmp(&labels[b]))
-        }),
-        None => crate::order::sort_by(&mut order, &|&a, &b| labels[a].cmp(&labels[b])),
-    }
-    order
-}
-
 /// 1-based line on which a record starts.
 fn line_of(record: &csv::StringRecord) -> u64 {
     record.position().map_or(0, |p| p.line())
@@ -386,16 +369,6 @@ mod tests {
         let ds = parse_csv("f1,f2,kind\n1,2,b\n3,4,a\n", "t").unwrap();
         assert_eq!(ds.feature_names, vec!["f1", "f2"]);
         assert_eq!(ds.y, vec![1, 0]);
-    }
-
-    #[test]
-    fn integer_labels_sort_numerically_text_labels_lexicographically() {
-        let ds = parse_csv("f,label\n1,10\n2,9\n3,-1\n4,9\n", "t").unwrap();
-        assert_eq!(ds.class_names, vec!["-1", "9", "10"]);
-        assert_eq!(ds.y, vec![2, 1, 0, 1]);
-        let ds = parse_csv("f,label\n1,10\n2,9\n3,x\n", "t").unwrap();
-        assert_eq!(ds.class_names, vec!["10", "9", "x"]);
-        assert_eq!(ds.y, vec![0, 1, 2]);
     }
 
     #[test]
@@ -633,6 +606,7 @@ mod tests {
             ],
             feature_names: vec!["w,1".into(), "x 2".into(), "ÿ".into()],
             image: None,
+            warnings: Vec::new(),
         };
         let text = write_csv(&ds);
         assert_eq!(parse_csv(&text, "round").unwrap(), ds);

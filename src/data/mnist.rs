@@ -47,6 +47,7 @@ pub fn parse(bytes: &[u8]) -> Result<Dataset> {
         class_names: (0..10).map(|d| d.to_string()).collect(),
         feature_names: (0..dim).map(|j| format!("px{j}")).collect(),
         image: square_image(dim),
+        warnings: Vec::new(),
     })
 }
 
@@ -89,6 +90,7 @@ mod tests {
             class_names: (0..10).map(|d| d.to_string()).collect(),
             feature_names: (0..4).map(|j| format!("px{j}")).collect(),
             image: None,
+            warnings: Vec::new(),
         };
         let bytes = encode(&ds);
         let back = parse(&bytes).unwrap();

@@ -3,6 +3,7 @@
 pub mod augment;
 pub mod builtin;
 pub mod csv;
+pub mod labels;
 pub mod mnist;
 pub mod pca;
 pub mod split;
@@ -29,6 +30,9 @@ pub struct Dataset {
     pub feature_names: Vec<String>,
     /// For image data, the pixel grid the columns form (row-major) and the largest pixel value.
     pub image: Option<ImageShape>,
+    /// What reading the data did that its owner should know (label spellings read as one class),
+    /// one sentence each; the page and the CLI show them with the other data warnings.
+    pub warnings: Vec<String>,
 }
 
 /// The pixel grid of an image dataset: `height * width` columns, row-major, pixels in `[0, max]`.

@@ -227,6 +227,7 @@ fn draw(
         class_names: (0..k).map(|c| c.to_string()).collect(),
         feature_names: vec!["x1".to_string(), "x2".to_string()],
         image: None,
+        warnings: Vec::new(),
     }
 }
 

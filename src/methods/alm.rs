@@ -29,6 +29,13 @@ use crate::model::{Mlp, Optimizer};
 use crate::rng::Rng;
 use crate::seed::{Inputs, PreparedSeed};
 
+/// ALM's mixing logit per row, V's order, and its look-ahead copy of the student.
+pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
+    per_row: 16,
+    lookahead: true,
+    ..super::MethodMemory::PLAIN
+};
+
 /// ALM's loss on one example with mixing logit `phi`: `lambda KD + (1 - lambda) CE` when `label` is
 /// given, `lambda KD` otherwise (`lambda = sigmoid(phi)`). Writes `scale * dloss/dz` into `grad` and
 /// the unscaled `dloss/dlambda` gradient w.r.t. the logits, `dKD/dz - dCE/dz`, into `diff`; `kd` is

@@ -33,6 +33,15 @@ use crate::model::{FlatAdam, Mlp, Optimizer};
 use crate::rng::Rng;
 use crate::seed::{Inputs, PreparedSeed};
 
+/// L2T's final weights and V's order per row, the final student's probabilities on U, and its
+/// look-ahead copy of the student.
+pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
+    per_row: 16,
+    per_row_class: 1,
+    lookahead: true,
+    ..super::MethodMemory::PLAIN
+};
+
 /// Memory width of the teacher.
 pub const MEMORY: usize = 8;
 /// Entries of the training state.

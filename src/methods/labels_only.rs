@@ -11,6 +11,12 @@ use crate::seed::{Inputs, PreparedSeed};
 
 use super::Distiller;
 
+/// What `labels_only` holds per row: L's rows.
+pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
+    per_row: 8,
+    ..super::MethodMemory::PLAIN
+};
+
 /// `labels_only`.
 #[derive(Clone, Debug)]
 pub struct LabelsOnly {

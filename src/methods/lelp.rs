@@ -28,6 +28,12 @@ use crate::model::{Mlp, Optimizer};
 use crate::rng::Rng;
 use crate::seed::{Inputs, PreparedSeed};
 
+/// LELP's own, wider student and its subclass targets per row.
+pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
+    subclasses: true,
+    ..super::MethodMemory::PLAIN
+};
+
 /// Power-iteration steps per principal direction.
 const POWER_STEPS: usize = 100;
 

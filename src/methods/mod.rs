@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Checked, MethodNeeds};
 use crate::losses;
+pub use crate::memory::MethodMemory;
 use crate::model::{Mlp, Optimizer};
 use crate::rng::{Rng, Stream};
 use crate::seed::{Inputs, PreparedSeed};
@@ -141,6 +142,9 @@ pub struct MethodFacts {
     pub trains_on_validation_labels: bool,
     /// The config keys of its own settings.
     pub settings: &'static [&'static str],
+    /// What it holds beside a plain student, for the memory estimate.
+    #[serde(skip)]
+    pub memory: MethodMemory,
     /// Its distiller for one seed.
     #[serde(skip)]
     pub build: fn(&Build) -> Built,
@@ -219,6 +223,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: false,
         settings: &[],
+        memory: MethodMemory::PLAIN,
         build: |b| b.plain(vanilla::Vanilla { hard: false }),
     },
     MethodFacts {
@@ -233,6 +238,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: true,
         trains_on_validation_labels: false,
         settings: &[],
+        memory: MethodMemory::PLAIN,
         build: |b| b.plain(vanilla::Vanilla { hard: true }),
     },
     MethodFacts {
@@ -247,6 +253,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: false,
         settings: &["alpha_estimator", "alpha_min", "k_coverage", "normalize_k"],
+        memory: MethodMemory::PLAIN,
         build: |b| b.plain(slam::Slam::new(false, b.cfg.normalize_k, b.classes())),
     },
     MethodFacts {
@@ -261,6 +268,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: true,
         trains_on_validation_labels: false,
         settings: &["alpha_estimator", "alpha_min", "k_coverage", "normalize_k"],
+        memory: MethodMemory::PLAIN,
         build: |b| b.plain(slam::Slam::new(true, b.cfg.normalize_k, b.classes())),
     },
     MethodFacts {
@@ -275,6 +283,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: false,
         settings: &[],
+        memory: weighted::FOOTPRINT,
         build: |b| b.plain(weighted::Weighted::new(b.seed.data.len())),
     },
     MethodFacts {
@@ -289,6 +298,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: true,
         trains_on_validation_labels: false,
         settings: &["taylor_order"],
+        memory: MethodMemory::PLAIN,
         build: |b| b.plain(taylor::TaylorCe::new(b.cfg.taylor_order, b.classes())),
     },
     MethodFacts {
@@ -303,6 +313,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: false,
         settings: &["ups.threshold_positive", "ups.threshold_negative", "ups.max_spread", "ups.ensemble"],
+        memory: ups::FOOTPRINT,
         build: |b| b.plain(ups::Ups::new(b.seed, b.cfg)),
     },
     MethodFacts {
@@ -317,6 +328,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: false,
         settings: &["vid_weight"],
+        memory: vid::FOOTPRINT,
         build: |b| b.plain(vid::Vid::new(b.seed, b.cfg, b.init)),
     },
     MethodFacts {
@@ -331,6 +343,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: true,
         settings: &["meta_lr"],
+        memory: alm::FOOTPRINT,
         build: |b| b.plain(alm::Alm::new(b.seed, b.cfg, b.init, b.rng())),
     },
     MethodFacts {
@@ -345,6 +358,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: false,
         settings: &["query_budget", "query_rounds"],
+        memory: rad::FOOTPRINT,
         build: |b| b.plain(rad::Rad::new(b.seed, b.cfg, rad::Rule::Robust, b.rng())),
     },
     MethodFacts {
@@ -359,6 +373,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: false,
         settings: &["query_budget", "query_rounds"],
+        memory: rad::FOOTPRINT,
         build: |b| b.plain(rad::Rad::new(b.seed, b.cfg, rad::Rule::Random, b.rng())),
     },
     MethodFacts {
@@ -373,6 +388,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: false,
         settings: &["query_budget", "query_rounds"],
+        memory: rad::FOOTPRINT,
         build: |b| b.plain(rad::Rad::new(b.seed, b.cfg, rad::Rule::Uncertainty, b.rng())),
     },
     MethodFacts {
@@ -387,6 +403,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: false,
         settings: &["lelp_subclasses"],
+        memory: lelp::FOOTPRINT,
         build: lelp::build,
     },
     MethodFacts {
@@ -401,6 +418,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: true,
         settings: &["l2t_lr"],
+        memory: l2t::FOOTPRINT,
         build: |b| b.plain(l2t::L2t::new(b.seed, b.cfg, b.init, b.rng())),
     },
     MethodFacts {
@@ -415,6 +433,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: true,
         settings: &[],
+        memory: vanilla_lv::FOOTPRINT,
         build: |b| b.plain(vanilla_lv::VanillaLv::new(b.seed)),
     },
     MethodFacts {
@@ -429,6 +448,7 @@ pub static TABLE: [MethodFacts; 16] = [
         hard_labels: false,
         trains_on_validation_labels: false,
         settings: &[],
+        memory: labels_only::FOOTPRINT,
         build: |b| b.plain(labels_only::LabelsOnly::new(b.seed, b.rng())),
     },
 ];

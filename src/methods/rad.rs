@@ -33,6 +33,15 @@ use crate::rng::Rng;
 use crate::seed::{Inputs, PreparedSeed};
 use ndarray::ArrayView2;
 
+/// What RAD and its baselines hold per row: whether each row trains, the candidates, their gains
+/// and query probabilities, the queried rows; and the student's probabilities on U (read at each
+/// round, then for the report).
+pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
+    per_row: 56,
+    per_row_class: 2,
+    ..super::MethodMemory::PLAIN
+};
+
 /// How the queried points are chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rule {

@@ -26,6 +26,13 @@ use crate::seed::Inputs;
 
 use super::Distiller;
 
+/// What UPS holds per row: the positive label, whether the row trains, the negative-label mask.
+pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
+    per_row: 16,
+    per_row_class: 1,
+    ..super::MethodMemory::PLAIN
+};
+
 impl Distiller for Ups {
     fn select(&mut self, order: &[usize], active: &mut Vec<usize>) {
         active.extend(order.iter().copied().filter(|&r| self.include[r]));

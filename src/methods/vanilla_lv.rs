@@ -9,6 +9,12 @@ use crate::seed::{Inputs, PreparedSeed};
 
 use super::{train_distilled, Distiller};
 
+/// What `vanilla_lv` holds per row: the truth mask, and the rows it trains on (L, U and V).
+pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
+    per_row: 16,
+    ..super::MethodMemory::PLAIN
+};
+
 /// `vanilla_lv`.
 #[derive(Clone, Debug)]
 pub struct VanillaLv {

@@ -24,6 +24,12 @@ use crate::methods::{distill_row, meta::sigmoid};
 use crate::model::{FlatAdam, Mlp, Optimizer};
 use crate::seed::{Inputs, PreparedSeed};
 
+/// VID's regressor onto the teacher's embedding, with its gradients and Adam state.
+pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
+    regressor: true,
+    ..super::MethodMemory::PLAIN
+};
+
 /// Floor on each learned variance (the paper's epsilon).
 pub const MIN_VARIANCE: f32 = 1e-3;
 

@@ -14,6 +14,15 @@ use crate::seed::{Inputs, PreparedSeed};
 
 use super::{train_distilled, Distiller};
 
+/// What `weighted` holds per row: the weights, the rows it predicts, their (teacher confidence,
+/// student confidence) points and the nearest-neighbour scratch; and its student's probabilities
+/// on V and U.
+pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
+    per_row: 48,
+    per_row_class: 1,
+    ..super::MethodMemory::PLAIN
+};
+
 /// `weighted`.
 #[derive(Clone, Debug)]
 pub struct Weighted {

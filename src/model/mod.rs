@@ -7,4 +7,4 @@ pub mod train;
 
 pub use mlp::{softmax_in_place, Mlp};
 pub use optim::{FlatAdam, Optimizer, OptimizerKind};
-pub use train::{fold, fold_subclasses, predict_rows, traced, train_step, StepTrace};
+pub use train::{fold, fold_subclasses, predict_rows, traced, train_step, StepTrace, BLOCK};

@@ -79,13 +79,17 @@ pub fn train_step(
     total
 }
 
-/// Softmax outputs of `net` on the given rows of `x`, 256 rows at a time.
+/// Rows one block of a prediction holds: evaluation, the predictions a method reads and a teacher's
+/// embedding go [`BLOCK`] rows at a time, so a network's buffers hold at least this many rows.
+pub const BLOCK: usize = 256;
+
+/// Softmax outputs of `net` on the given rows of `x`, [`BLOCK`] rows at a time.
 pub fn predict_rows(net: &mut Mlp, x: ArrayView2<f32>, rows: &[usize]) -> Array2<f32> {
     let c = net.classes();
     let mut out = Array2::zeros((rows.len(), c));
-    for (chunk_index, chunk) in rows.chunks(256).enumerate() {
+    for (chunk_index, chunk) in rows.chunks(BLOCK).enumerate() {
         let p = net.forward_rows(x, chunk);
-        let start = chunk_index * 256 * c;
+        let start = chunk_index * BLOCK * c;
         out.as_slice_mut().expect("contiguous")[start..start + p.len()].copy_from_slice(p);
     }
     out

@@ -20,9 +20,9 @@ use crate::anatomy::{explain_next_step, StepAnatomy};
 use crate::config::Checked;
 use crate::experiment::needs;
 use crate::methods::Method;
-use crate::model::Mlp;
+use crate::model::{Mlp, BLOCK};
 use crate::rng::{Rng, Stream};
-use crate::run::{EpochMetrics, StudentRun, EVAL_BLOCK};
+use crate::run::{EpochMetrics, StudentRun};
 use crate::seed::{BuildProgress, DataSource, ExtraPoint, PreparedSeed, SeedBuilder};
 use crate::Result;
 
@@ -201,7 +201,7 @@ impl Session {
 
     /// Rows in one block of [`Session::predictions_of`] and of an evaluation.
     pub fn block_rows(&self) -> usize {
-        EVAL_BLOCK
+        BLOCK
     }
 
     /// About how many units of [`Session::advance`] one epoch of one method takes: its
@@ -209,7 +209,7 @@ impl Session {
     pub fn units_per_epoch(&self) -> usize {
         let s = &self.prep.split;
         let batches = (s.labeled.len() + s.unlabeled.len()).div_ceil(self.cfg.student.batch_size);
-        batches + s.test.len().div_ceil(EVAL_BLOCK) + s.unlabeled.len().div_ceil(EVAL_BLOCK)
+        batches + s.test.len().div_ceil(BLOCK) + s.unlabeled.len().div_ceil(BLOCK)
     }
 
     /// Trainable parameters of student `method_index`: what one row of its forward pass costs, in
@@ -274,6 +274,8 @@ impl Session {
 
     /// Start every student again from the same initial weights (and the same batch order).
     pub fn reset(&mut self) {
+        // The old students go first, or the new ones are built beside them (twice the memory).
+        self.runs.clear();
         self.runs = self
             .methods
             .iter()

@@ -83,9 +83,11 @@ impl Session {
             .collect()
     }
 
-    /// Bounds of the 2-D plot: (xmin, xmax, ymin, ymax) with a 5% margin.
+    /// Bounds of the 2-D plot: (xmin, xmax, ymin, ymax) of the data itself with a 5% margin. Points
+    /// added by hand lie inside them (clicked there), and leaving them out keeps any click on the
+    /// plot within what [`crate::seed::points`] accepts.
     pub fn bounds(&self) -> [f32; 4] {
-        let p = &self.points;
+        let p = self.points.slice(ndarray::s![..self.prep.base_rows(), ..]);
         let (mut b, mut first) = ([0.0f32; 4], true);
         for r in p.rows() {
             if first {
