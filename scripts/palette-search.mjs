@@ -1,7 +1,10 @@
 // Colour science for the page's palette (www/palette.js), and the seeded search that chose it.
 //
-//   node scripts/palette-search.mjs            search (deterministic: fixed seed, no network), print the palette
-//   node scripts/palette-search.mjs --check    only print the ΔE report of the palette www/palette.js exports
+//   node scripts/palette-search.mjs            the search: seeds 1-6, 400,000 moves each, best score wins
+//                                              (deterministic, no network; a few minutes); prints the
+//                                              palette as code for www/palette.js, classes in display order
+//   node scripts/palette-search.mjs --seeds=3 --iterations=400000    one seed (seed 3 gave the page's palette)
+//   node scripts/palette-search.mjs --check    only the ΔE report of the palette www/palette.js exports
 //
 // The colour maths is exported for tests/unit/palette.test.mjs, which checks it against published values
 // and then checks the palette the page exports; the test never runs the search.
@@ -115,22 +118,23 @@ const RAD = Math.PI / 180;
 const POW25_7 = 25 ** 7;
 
 /** CIEDE2000 colour difference between two CIELAB colours (kL = kC = kH = 1). */
-export function deltaE2000([L1, a1, b1], [L2, a2, b2]) {
-  const C1 = Math.hypot(a1, b1);
-  const C2 = Math.hypot(a2, b2);
-  const Cbar7 = ((C1 + C2) / 2) ** 7;
+export function deltaE2000(lab1, lab2) {
+  const L1 = lab1[0];
+  const a1 = lab1[1];
+  const b1 = lab1[2];
+  const L2 = lab2[0];
+  const a2 = lab2[1];
+  const b2 = lab2[2];
+  // (Math.sqrt rather than Math.hypot, and products rather than **: the search calls this millions of times.)
+  const Cbar = (Math.sqrt(a1 * a1 + b1 * b1) + Math.sqrt(a2 * a2 + b2 * b2)) / 2;
+  const Cbar7 = pow7(Cbar);
   const G = 0.5 * (1 - Math.sqrt(Cbar7 / (Cbar7 + POW25_7)));
   const a1p = (1 + G) * a1;
   const a2p = (1 + G) * a2;
-  const C1p = Math.hypot(a1p, b1);
-  const C2p = Math.hypot(a2p, b2);
-  const hue = (b, a) => {
-    if (b === 0 && a === 0) return 0;
-    const h = Math.atan2(b, a) / RAD;
-    return h < 0 ? h + 360 : h;
-  };
-  const h1p = hue(b1, a1p);
-  const h2p = hue(b2, a2p);
+  const C1p = Math.sqrt(a1p * a1p + b1 * b1);
+  const C2p = Math.sqrt(a2p * a2p + b2 * b2);
+  const h1p = hueDegrees(b1, a1p);
+  const h2p = hueDegrees(b2, a2p);
 
   const dLp = L2 - L1;
   const dCp = C2p - C1p;
@@ -154,10 +158,11 @@ export function deltaE2000([L1, a1, b1], [L2, a2, b2]) {
     + 0.24 * Math.cos(2 * hbarp * RAD)
     + 0.32 * Math.cos((3 * hbarp + 6) * RAD)
     - 0.20 * Math.cos((4 * hbarp - 63) * RAD);
-  const dTheta = 30 * Math.exp(-(((hbarp - 275) / 25) ** 2));
-  const Cbarp7 = Cbarp ** 7;
+  const x = (hbarp - 275) / 25;
+  const dTheta = 30 * Math.exp(-x * x);
+  const Cbarp7 = pow7(Cbarp);
   const RC = 2 * Math.sqrt(Cbarp7 / (Cbarp7 + POW25_7));
-  const L50 = (Lbarp - 50) ** 2;
+  const L50 = (Lbarp - 50) * (Lbarp - 50);
   const SL = 1 + (0.015 * L50) / Math.sqrt(20 + L50);
   const SC = 1 + 0.045 * Cbarp;
   const SH = 1 + 0.015 * Cbarp * T;
@@ -166,6 +171,18 @@ export function deltaE2000([L1, a1, b1], [L2, a2, b2]) {
   const c = dCp / SC;
   const h = dHp / SH;
   return Math.sqrt(l * l + c * c + h * h + RT * c * h);
+}
+
+function pow7(v) {
+  const v2 = v * v;
+  return v2 * v2 * v2 * v;
+}
+
+/** Hue angle in degrees, 0..360; 0 for a neutral colour (a = b = 0), as the paper specifies. */
+function hueDegrees(b, a) {
+  if (b === 0 && a === 0) return 0;
+  const h = Math.atan2(b, a) / RAD;
+  return h < 0 ? h + 360 : h;
 }
 
 /** CIEDE2000 between two '#RRGGBB' colours as seen with `vision`. */
@@ -222,9 +239,12 @@ export function paletteReport(classColors, methodColors) {
 // Kept by construction (a move breaking one is rejected):
 //   class colours show on white (ΔE >= 25 from white in all three visions) and are not near-black;
 //   method colours are lines and swatches: >= 3:1 contrast on white, and not near-black, except
-//   "labels only", which is black; SLaM's two are blues, vanilla's three are reds/oranges.
+//   "labels only", which is black; SLaM's two are blues (CIELAB hue 235-300°), vanilla's three
+//   reds/oranges/browns (hue 20-75°).
 // Preferred (the rest of the score): method colours far apart in normal vision (they also differ by
-//   dash), SLaM far from vanilla in every vision, class colours colourful and far apart in normal vision.
+//   dash), SLaM far from vanilla in every vision and each far from its hard-label twin, the five SLaM
+//   and vanilla colours near the page's earlier ones (ANCHORS), class colours colourful, visible on
+//   white and far apart in normal vision (where there is more room than in colour-blind vision).
 
 export const METHOD_KEYS = [
   'vanilla', 'vanilla_hard', 'slam', 'slam_hard', 'weighted', 'taylor_ce', 'ups', 'vid', 'alm', 'rad',
@@ -232,6 +252,12 @@ export const METHOD_KEYS = [
 ];
 
 const TARGET = 16;
+
+/**
+ * The colours the page used before this search, for the methods every chart compares: the search
+ * stays near them where it can, so SLaM stays blue, vanilla vermillion/orange and vanilla + V brown.
+ */
+const ANCHORS = { vanilla: '#D55E00', vanilla_hard: '#E69F00', slam: '#0072B2', slam_hard: '#56B4E9', vanilla_lv: '#661100' };
 
 function mulberry32(seed) {
   let a = seed >>> 0;
@@ -244,26 +270,37 @@ function mulberry32(seed) {
   };
 }
 
-/** LCh (normal vision) of a colour, for the family and readability rules. */
-function lch(hex) {
-  const [L, a, b] = toLab(hex);
-  const h = (Math.atan2(b, a) / RAD + 360) % 360;
-  return { L, C: Math.hypot(a, b), h };
-}
-
 const WHITE_LAB = [100, 0, 0];
+
+// What the search needs of a colour, kept per hex (the search comes back to the same colours often).
+const infoCache = new Map();
+function info(hex) {
+  let c = infoCache.get(hex);
+  if (!c) {
+    if (infoCache.size > 1e6) infoCache.clear();
+    const labs = VISIONS.map((v) => toLab(hex, v));
+    const [L, a, b] = labs[0];
+    c = {
+      labs,
+      L,
+      C: Math.sqrt(a * a + b * b),
+      h: (Math.atan2(b, a) / RAD + 360) % 360,
+      onWhite: Math.min(...labs.map((lab) => deltaE2000(lab, WHITE_LAB))),
+      contrast: contrastOnWhite(hex),
+    };
+    infoCache.set(hex, c);
+  }
+  return c;
+}
 
 /** The rule each slot must keep: 'class', or a method key. */
 function allowed(slot, hex) {
-  const { L, C, h } = lch(hex);
-  if (slot === 'class') {
-    if (L < 20) return false;
-    return VISIONS.every((v) => deltaE2000(toLab(hex, v), WHITE_LAB) >= 25);
-  }
+  const { L, C, h, onWhite, contrast } = info(hex);
+  if (slot === 'class') return L >= 20 && onWhite >= 25;
   if (slot === 'labels_only') return hex === '#000000';
-  if (contrastOnWhite(hex) < 3 || L < 30) return false;
+  if (contrast < 3 || L < 30) return false;
   if (slot.startsWith('slam')) return C > 30 && h > 235 && h < 300;
-  if (slot.startsWith('vanilla')) return C > 40 && (h < 60 || h > 350);
+  if (slot.startsWith('vanilla')) return C > 40 && h > 20 && h < 75;
   return true;
 }
 
@@ -275,33 +312,40 @@ export function search({ seed = 1, iterations = 400000, classes = 10 } = {}) {
   const rand = mulberry32(seed);
   const slots = [...Array(classes).fill('class'), ...METHOD_KEYS];
   const n = slots.length;
+  // Jumps land on a 16-level grid of allowed colours; nudges then reach every 8-bit colour.
+  const grid = [];
+  for (let r = 0; r < 16; r++) for (let g = 0; g < 16; g++) for (let b = 0; b < 16; b++) grid.push(srgbToHex([r / 15, g / 15, b / 15]));
+  const pools = new Map();
   const randomHex = (slot) => {
-    if (slot === 'labels_only') return '#000000';
-    for (;;) {
-      const hex = srgbToHex([rand(), rand(), rand()]);
-      if (allowed(slot, hex)) return hex;
-    }
+    if (!pools.has(slot)) pools.set(slot, grid.filter((hex) => allowed(slot, hex)));
+    const pool = pools.get(slot);
+    return pool[Math.floor(rand() * pool.length)];
   };
   const cols = slots.map(randomHex);
-  const labs = cols.map((c) => VISIONS.map((v) => toLab(c, v)));
-  // dmin[i][j]: smallest ΔE over the three visions; dn[i][j]: ΔE in normal vision.
+  const labs = cols.map((c) => info(c).labs);
+  const iSlam = classes + METHOD_KEYS.indexOf('slam');
+  const iVan = classes + METHOD_KEYS.indexOf('vanilla');
+  const iSlamH = classes + METHOD_KEYS.indexOf('slam_hard');
+  const iVanH = classes + METHOD_KEYS.indexOf('vanilla_hard');
+  // dmin[i][j]: smallest ΔE over the three visions (for every pair with a class in it, and SLaM against
+  // vanilla); dn[i][j]: ΔE in normal vision.
   const dmin = Array.from({ length: n }, () => new Float64Array(n));
   const dn = Array.from({ length: n }, () => new Float64Array(n));
+  const allVisions = (i, j) => i < classes || j < classes
+    || (i === iSlam && j === iVan) || (i === iVan && j === iSlam) || (i === iSlamH && j === iVanH) || (i === iVanH && j === iSlamH);
   const fill = (i) => {
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       const d0 = deltaE2000(labs[i][0], labs[j][0]);
-      const d = Math.min(d0, deltaE2000(labs[i][1], labs[j][1]), deltaE2000(labs[i][2], labs[j][2]));
+      const d = allVisions(i, j) ? Math.min(d0, deltaE2000(labs[i][1], labs[j][1]), deltaE2000(labs[i][2], labs[j][2])) : d0;
       dmin[i][j] = dmin[j][i] = d;
       dn[i][j] = dn[j][i] = d0;
     }
   };
   for (let i = 0; i < n; i++) fill(i);
-  const chroma = cols.map((c) => lch(c).C);
-  const iSlam = classes + METHOD_KEYS.indexOf('slam');
-  const iVan = classes + METHOD_KEYS.indexOf('vanilla');
-  const iSlamH = classes + METHOD_KEYS.indexOf('slam_hard');
-  const iVanH = classes + METHOD_KEYS.indexOf('vanilla_hard');
+  const chroma = cols.map((c) => info(c).C);
+  const anchors = Object.entries(ANCHORS).map(([m, hex]) => [classes + METHOD_KEYS.indexOf(m), toLab(hex)]);
+  const onWhite = cols.map((c) => info(c).onWhite);
 
   const score = () => {
     let penalty = 0;
@@ -323,13 +367,20 @@ export function search({ seed = 1, iterations = 400000, classes = 10 } = {}) {
       }
     }
     let cc = 0;
+    let ccMin = Infinity;
     let ch = 0;
     for (let i = 0; i < classes; i++) {
-      ch += Math.min(chroma[i], 45);
-      for (let j = i + 1; j < classes; j++) cc += Math.min(dn[i][j], 40);
+      ch += Math.min(chroma[i], 45) + Math.min(onWhite[i], 40);
+      for (let j = i + 1; j < classes; j++) {
+        cc += Math.min(dn[i][j], 40);
+        if (dn[i][j] < ccMin) ccMin = dn[i][j];
+      }
     }
-    const pair = Math.min(dmin[iSlam][iVan], 30) + Math.min(dmin[iSlamH][iVanH], 30);
-    return { value: -5 * penalty + mm + 0.02 * mmSum + 0.2 * pair + 0.02 * ch + 0.02 * cc, min, mm };
+    let anchored = 0;
+    for (const [i, lab] of anchors) anchored += Math.min(deltaE2000(labs[i][0], lab), 40);
+    const pair = Math.min(dmin[iSlam][iVan], 30) + Math.min(dmin[iSlamH][iVanH], 30)
+      + Math.min(dn[iSlam][iSlamH], 25) + Math.min(dn[iVan][iVanH], 25);
+    return { value: -5 * penalty + mm + 0.02 * mmSum + 0.2 * pair + Math.min(ccMin, 35) + 0.02 * ch + 0.02 * cc - 0.1 * anchored, min, mm, ccMin };
   };
 
   let cur = score();
@@ -351,10 +402,11 @@ export function search({ seed = 1, iterations = 400000, classes = 10 } = {}) {
       hex = srgbToHex(rgb.map((v) => v / 255));
       if (!allowed(slots[k], hex)) continue;
     }
-    const old = { hex: cols[k], lab: labs[k], rowMin: Float64Array.from(dmin[k]), rowN: Float64Array.from(dn[k]), chroma: chroma[k] };
+    const old = { hex: cols[k], lab: labs[k], rowMin: Float64Array.from(dmin[k]), rowN: Float64Array.from(dn[k]), chroma: chroma[k], onWhite: onWhite[k] };
     cols[k] = hex;
-    labs[k] = VISIONS.map((v) => toLab(hex, v));
-    chroma[k] = lch(hex).C;
+    labs[k] = info(hex).labs;
+    chroma[k] = info(hex).C;
+    onWhite[k] = info(hex).onWhite;
     fill(k);
     const next = score();
     if (next.value >= cur.value || rand() < Math.exp((next.value - cur.value) / temp)) {
@@ -364,6 +416,7 @@ export function search({ seed = 1, iterations = 400000, classes = 10 } = {}) {
       cols[k] = old.hex;
       labs[k] = old.lab;
       chroma[k] = old.chroma;
+      onWhite[k] = old.onWhite;
       for (let j = 0; j < n; j++) {
         dmin[k][j] = dmin[j][k] = old.rowMin[j];
         dn[k][j] = dn[j][k] = old.rowN[j];
@@ -376,5 +429,138 @@ export function search({ seed = 1, iterations = 400000, classes = 10 } = {}) {
     score: best.value,
     min: best.min,
     methodMin: best.mm,
+    classMinNormal: best.ccMin,
   };
+}
+
+/**
+ * Orders class colours so every prefix is as spread as it can be (most scenarios have 2 to 4 classes):
+ * greedily, the next class is the one farthest (smallest ΔE over the three visions, capped at 50) from
+ * those already taken, ties going to the more visible on white (then the more colourful).
+ */
+export function orderClasses(colours) {
+  const labs = colours.map((c) => info(c).labs);
+  const dmin = (i, j) => Math.min(...VISIONS.map((_, v) => deltaE2000(labs[i][v], labs[j][v])));
+  const bonus = (i) => 0.5 * Math.min(info(colours[i]).onWhite, 50) + 0.1 * Math.min(info(colours[i]).C, 50);
+  const left = colours.map((_, i) => i);
+  const taken = [];
+  while (left.length) {
+    let best = -1;
+    let bestKey = -Infinity;
+    for (const i of left) {
+      const spread = taken.length ? Math.min(50, ...taken.map((j) => dmin(i, j))) : 50;
+      const key = spread + bonus(i);
+      if (key > bestKey + 1e-9) {
+        bestKey = key;
+        best = i;
+      }
+    }
+    taken.push(best);
+    left.splice(left.indexOf(best), 1);
+  }
+  return taken.map((i) => colours[i]);
+}
+
+/** The 16-level sRGB grid (#000000, #000011, ... #FFFFFF) the extras are picked from. */
+function grid16() {
+  const out = [];
+  for (let r = 0; r < 16; r++) for (let g = 0; g < 16; g++) for (let b = 0; b < 16; b++) out.push(srgbToHex([r / 15, g / 15, b / 15]));
+  return out;
+}
+
+/**
+ * Colours for classes 10 and up (the test covers the first 10; from 11 classes on colours may come
+ * close): greedily, the grid colour farthest in normal vision from every class and method colour so
+ * far, ties going to the farthest in the worst vision.
+ */
+export function extraClasses(classes, methods, count = 2) {
+  const taken = [...classes, ...Object.values(methods)];
+  const out = [];
+  const cands = grid16().filter((hex) => allowed('class', hex));
+  for (let k = 0; k < count; k++) {
+    let best = null;
+    let bestKey = -Infinity;
+    for (const hex of cands) {
+      const a = info(hex).labs;
+      let normal = Infinity;
+      let worst = Infinity;
+      for (const t of taken) {
+        const b = info(t).labs;
+        const d0 = deltaE2000(a[0], b[0]);
+        normal = Math.min(normal, d0);
+        worst = Math.min(worst, d0, deltaE2000(a[1], b[1]), deltaE2000(a[2], b[2]));
+      }
+      const key = normal + 0.5 * worst;
+      if (key > bestKey + 1e-9) {
+        bestKey = key;
+        best = hex;
+      }
+    }
+    taken.push(best);
+    out.push(best);
+  }
+  return out;
+}
+
+/**
+ * Fallback colours for a method without its own: grid colours that keep the method rules (>= TARGET
+ * from every class colour in every vision, 3:1 on white), greedily the farthest in normal vision from
+ * the method colours so far.
+ */
+export function extraMethods(classes, methods, count = 4) {
+  const taken = Object.values(methods);
+  const out = [];
+  const cands = grid16().filter((hex) => allowed('other', hex) && classes.every((c) => VISIONS.every((_, v) => deltaE2000(info(hex).labs[v], info(c).labs[v]) >= TARGET)));
+  for (let k = 0; k < count; k++) {
+    let best = null;
+    let bestKey = -Infinity;
+    for (const hex of cands) {
+      const key = Math.min(...taken.map((t) => deltaE2000(info(hex).labs[0], info(t).labs[0])));
+      if (key > bestKey + 1e-9) {
+        bestKey = key;
+        best = hex;
+      }
+    }
+    taken.push(best);
+    out.push(best);
+  }
+  return out;
+}
+
+function formatReport(report) {
+  return VISIONS.map((v) => {
+    const { classClass: cc, methodClass: mc } = report[v];
+    return `  ${v.padEnd(12)} class-class ${cc.de.toFixed(2)} (${cc.a} / ${cc.b}); method-class ${mc.de.toFixed(2)} (${mc.a} / ${mc.b})`;
+  }).join('\n');
+}
+
+async function main(argv) {
+  const opt = Object.fromEntries(argv.map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
+  if (opt.check) {
+    const { CLASS_COLORS, METHOD_COLORS } = await import('../www/palette.js');
+    console.log('www/palette.js, smallest CIEDE2000:');
+    console.log(formatReport(paletteReport(CLASS_COLORS.slice(0, 10), METHOD_COLORS)));
+    return;
+  }
+  const seeds = String(opt.seeds ?? '1,2,3,4,5,6').split(',').map(Number);
+  const iterations = Number(opt.iterations ?? 400000);
+  let best = null;
+  for (const seed of seeds) {
+    const t0 = Date.now();
+    const r = search({ seed, iterations });
+    console.error(`seed ${seed}: score ${r.score.toFixed(2)}, min ΔE ${r.min.toFixed(2)}, methods' min normal ΔE ${r.methodMin.toFixed(2)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    if (!best || r.score > best.score) best = { ...r, seed };
+  }
+  const classes = orderClasses(best.classes);
+  const more = extraClasses(classes, best.methods);
+  const fallbacks = extraMethods(classes, best.methods);
+  console.log(`// best of seeds ${seeds.join(',')} (${iterations} moves each): seed ${best.seed}; smallest CIEDE2000:`);
+  console.log(formatReport(paletteReport(classes, { ...best.methods, ...Object.fromEntries(fallbacks.map((c, i) => [`extra${i}`, c])) })).replace(/^/gm, '//'));
+  console.log(`export const CLASS_COLORS = [\n${[...classes, ...more].map((c) => `  '${c}',`).join('\n')}\n];`);
+  console.log(`export const METHOD_COLORS = {\n${Object.entries(best.methods).map(([k, v]) => `  ${k}: '${v}',`).join('\n')}\n};`);
+  console.log(`const EXTRA_COLORS = [${fallbacks.map((c) => `'${c}'`).join(', ')}];`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main(process.argv.slice(2));
 }

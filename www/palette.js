@@ -1,43 +1,61 @@
-// Colours. Okabe & Ito (2008) first: distinguishable with the common colour-vision deficiencies.
-// Classes and methods use different assignments so a method line is never mistaken for a class.
+// Colours. Every two of the first 10 class colours, and every method colour against every class colour
+// (a method card draws its student's map in class colours under the method's swatch), differ by
+// CIEDE2000 >= 15 in normal vision and in simulated deuteranopia and protanopia (Machado et al. 2009);
+// tests/unit/palette.test.mjs checks it, and scripts/palette-search.mjs is the seeded search that
+// chose them (the smallest difference it reached is 16 in every vision).
+//
+// A red-green dichromat sees roughly two dimensions, light-dark and blue-yellow, and fewer than 20
+// colours fit there 16 apart in all three visions at once: the 10 classes take most of them, the
+// method colours share what is left, a strong blue and a dark yellow-olive as such a viewer sees them
+// (blues and violets; reds, oranges, browns and greens in normal vision), and methods of one group
+// are told apart by their dash.
 
-/** Class colours (index = class). Okabe-Ito, then Paul Tol's muted set for larger class counts. */
+/**
+ * Class colours (index = class), in order: the first two, dark blue and light tan, are far apart in
+ * light and in hue alike, for the two-class scenarios (a tint of each fills the students' maps).
+ * From class 11 on the colours repeat; the two after the first 10 are the farthest
+ * from the rest in normal vision, but close to some in colour-blind vision.
+ */
 export const CLASS_COLORS = [
-  '#0072B2', // blue
-  '#E69F00', // orange
-  '#009E73', // bluish green
-  '#CC79A7', // reddish purple
-  '#56B4E9', // sky blue
-  '#D55E00', // vermillion
-  '#F0E442', // yellow
-  '#555555', // dark grey
-  '#882255', // wine
-  '#999933', // olive
-  '#44AA99', // teal
-  '#332288', // indigo
+  '#0001AF', // navy
+  '#EBB976', // tan
+  '#079A72', // bluish green
+  '#690144', // plum
+  '#89B9FD', // light blue
+  '#611400', // dark brown
+  '#FFFF03', // yellow
+  '#02707F', // teal
+  '#5F584B', // warm grey
+  '#B38FA9', // mauve
+  '#00FF66', // bright green (classes 11 and up: may come close to others)
+  '#DD0066', // raspberry
 ];
 
-/** Method colours, chosen so SLaM (blue family) and vanilla (red/orange family) read as a pair. */
+/**
+ * Method colours: SLaM's two are blues and vanilla's are red, ochre and brown, so the two families read
+ * as a pair; all are >= 3:1 on white, as lines and swatches; "labels only" (no teacher) is black.
+ */
 export const METHOD_COLORS = {
-  vanilla: '#D55E00',
-  vanilla_hard: '#E69F00',
-  slam: '#0072B2',
-  slam_hard: '#56B4E9',
-  weighted: '#009E73',
-  taylor_ce: '#CC79A7',
-  ups: '#999933',
-  vid: '#882255',
-  alm: '#44AA99',
-  rad: '#332288',
-  rad_random: '#888888',
-  rad_uncertainty: '#6699CC',
-  lelp: '#AA4499',
-  l2t: '#117733',
-  vanilla_lv: '#661100',
+  vanilla: '#FD301B',
+  vanilla_hard: '#C07F02',
+  slam: '#0049FD',
+  slam_hard: '#0283D9',
+  weighted: '#9800F9',
+  taylor_ce: '#A064CF',
+  ups: '#B8320B',
+  vid: '#02811A',
+  alm: '#6E7AFC',
+  rad: '#775D00',
+  rad_random: '#6C9502',
+  rad_uncertainty: '#5A6B06',
+  lelp: '#A18F06',
+  l2t: '#DF6602',
+  vanilla_lv: '#8E4C04',
   labels_only: '#000000',
 };
 
-const EXTRA_COLORS = ['#000000', '#DDCC77', '#661100', '#88CCEE'];
+/** For a method without a colour of its own: these keep the same rules against the class colours. */
+const EXTRA_COLORS = ['#CC11DD', '#997722', '#AA6611', '#7755FF'];
 
 /** Line dashes per method so the charts stay readable in greyscale too. */
 export const METHOD_DASH = {

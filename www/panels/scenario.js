@@ -10,11 +10,13 @@ import { marker, drawStride } from '../charts/plane.js';
 import { classColor } from '../palette.js';
 import { IMAGES } from './teacher.js';
 
+// Sets are told apart by shape and grey, not colour: on the same plot L's squares carry the class
+// colours, and no colour is far enough from all ten of them (palette.js) to mark a set as well.
 const ROLE_STYLE = [
-  { name: 'L labeled', color: '#000000' },
-  { name: 'V validation', color: '#CC79A7' },
-  { name: 'U unlabeled', color: '#9bbcd6' },
-  { name: 'T test', color: '#7fcdb3' },
+  { name: 'L labeled', shape: 'square', fill: '#000000', stroke: null },
+  { name: 'V validation', shape: 'dot', fill: null, stroke: '#3a3a3a' },
+  { name: 'U unlabeled', shape: 'dot', fill: '#b4b4b4', stroke: null },
+  { name: 'T test', shape: 'cross', fill: null, stroke: '#6e6e6e' },
 ];
 
 const GENERATORS = ['moons', 'circles', 'spirals', 'blobs', 'xor', 'checkerboard'];
@@ -195,7 +197,8 @@ export function createScenarioPanel(app, root) {
     for (const role of [2, 3, 1]) {
       for (let i = 0; i < roles.length; i += stride) {
         if (roles[i] !== role) continue;
-        marker(ctx, rolePlot.proj.x(points[2 * i]), rolePlot.proj.y(points[2 * i + 1]), 'dot', r, ROLE_STYLE[role].color, null);
+        const st = ROLE_STYLE[role];
+        marker(ctx, rolePlot.proj.x(points[2 * i]), rolePlot.proj.y(points[2 * i + 1]), st.shape, st.shape === 'cross' ? r * 0.9 : r, st.fill, st.stroke, 1);
       }
     }
     for (let i = 0; i < roles.length; i++) {
@@ -221,7 +224,7 @@ export function createScenarioPanel(app, root) {
     ]),
     h('div', { className: 'visual split-visual' }, [
       h('div', {}, [h('h3', { text: 'The split' }), sizes, dataNote]),
-      h('figure', { className: 'map-figure' }, [roleHolder, h('figcaption', { text: 'Every point by role: L as squares in their true class colour; V pink, U blue, T green.' })]),
+      h('figure', { className: 'map-figure' }, [roleHolder, h('figcaption', { text: 'Every point by set: L as squares in their true class colour; V rings, U grey dots, T crosses.' })]),
     ]),
   );
 
