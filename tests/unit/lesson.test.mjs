@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import init, * as slam from '../../www/pkg/slam_lab.js';
 import { STEPS } from '../../www/lesson-steps.js';
 import { runFacts, seedFacts } from '../../www/lesson-facts.js';
+import { labelsNotice, trainingNotice } from '../../www/notice-text.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = process.env.SLAM_LAB_BIN || path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release', 'slam-lab');
@@ -183,4 +184,22 @@ test('the real-teacher step: its claims are those of the seeds the tour runs', {
   assert.equal(words.includes('SLaM adds'), gain.lo > 0, words);
   assert.equal(words.includes('cannot tell them apart'), gain.lo <= 0 && gain.hi >= 0, words);
   assert.ok(words.includes(`${(report.teacher_accuracy_per_seed[0] * 100).toFixed(1)}%`));
+});
+
+test('the panels\' "What to notice" claims hold on their runs: flagship and uniform noise, seeds 0-9', { timeout: 300_000 }, () => {
+  for (const scenario of ['flagship', 'uniform-noise']) {
+    for (const seed of SEEDS) {
+      const built = build({ setup: { scenario }, autoplay: true }, seed);
+      const r = recount(built);
+      const f = runFacts(built.view, built.snap);
+      const labels = labelsNotice(f);
+      assert.equal(labels.includes('the mistakes gather where the teacher is unsure'), r.confWrong < r.confRight - 0.05, `${scenario} seed ${seed}: ${labels}`);
+      const training = trainingNotice(f);
+      const allowed = allowedNumbers(r, built.view, built.snap);
+      for (const x of numbersIn(`${labels} ${training}`)) assert.ok(allowed.has(x), `${scenario} seed ${seed}: "${x}" in: ${labels} ${training}`);
+      const worst = Math.min(...Object.values(r.methods).map((m) => m.wrong));
+      assert.equal(training.includes('copies most of the teacher\'s mistakes'), worst < 0.5, `${scenario} seed ${seed}: ${training}`);
+      built.s.free();
+    }
+  }
 });

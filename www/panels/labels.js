@@ -2,9 +2,11 @@
 // opacity; L as squares. PCA projection for wide data. On 2-D data, a click adds a labeled point of the
 // chosen class (kept in the URL) and rebuilds the session.
 
-import { h, setText, swatch } from '../dom.js';
+import { h, setText, swatch, byTestId } from '../dom.js';
 import { classColor, rgbCss, classRgb } from '../palette.js';
 import { describeTeacherLabels } from '../describe.js';
+import { labelsNotice } from '../notice-text.js';
+import { runFacts } from '../lesson-facts.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { marker, drawStride } from '../charts/plane.js';
 
@@ -147,6 +149,7 @@ export function createLabelsPanel(app, root) {
   return {
     onBuilt(view) {
       plot.canvas.setAttribute('aria-label', describeTeacherLabels(view));
+      setText(byTestId('notice-labels'), labelsNotice(runFacts(view, null)));
       const o = view.overview;
       buildPicker(o.class_names);
       const u = o.sizes[2];

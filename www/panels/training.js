@@ -2,11 +2,13 @@
 // data) or a prediction scatter (wide data), test-accuracy curves, and accuracy on U split into the
 // points the teacher got right and wrong. Play/pause/step/reset live in the sticky transport bar.
 
-import { h, setText, percent, showWarnings, vMark, swatch, scrollBox } from '../dom.js';
+import { h, setText, percent, showWarnings, vMark, swatch, scrollBox, byTestId } from '../dom.js';
 import { field } from '../controls.js';
 import { PARAM, parseValue } from '../state.js';
 import { methodColor, methodLabel, METHOD_DASH, METHOD_HELP, classColor, rgbCss, classRgb } from '../palette.js';
 import { describeStudent, describeCurves } from '../describe.js';
+import { trainingNotice } from '../notice-text.js';
+import { runFacts } from '../lesson-facts.js';
 import { LineChart } from '../charts/line.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { drawHeatmap, marker, drawStride } from '../charts/plane.js';
@@ -224,6 +226,7 @@ export function createTrainingPanel(app, root) {
     if (!v) return;
     for (const c of cards) c.plot.canvas.setAttribute('aria-label', describeStudent(v, snap, c.name));
     accHolder.setAttribute('aria-label', describeCurves(v, snap, 'test_accuracy', 'Test accuracy'));
+    setText(byTestId('notice-training'), trainingNotice(runFacts(v, snap)));
     wrongHolder.setAttribute('aria-label', describeCurves(v, snap, 'teacher_wrong_accuracy', 'Accuracy on the U points the teacher labels wrongly'));
   }
 
