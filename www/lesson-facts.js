@@ -85,3 +85,9 @@ export function seedFacts(report) {
   }
   return { seeds: report.seeds, seedList: report.seed_list, teacher: report.teacher_accuracy, methods };
 }
+
+/** Whether the teacher is clearly less sure where it is wrong (by more than 5 points on average). */
+export const unsureWhereWrong = (f) => f.confidence.wrong !== null && f.confidence.right !== null && f.confidence.wrong < f.confidence.right - 0.05;
+
+/** Whether SLaM's alpha is clearly lower where the teacher is wrong (by more than 0.05 on average). */
+export const alphaFollowsMistakes = (f) => f.alpha.wrong !== null && f.alpha.right !== null && f.alpha.wrong < f.alpha.right - 0.05;

@@ -7,6 +7,7 @@
 // ctx: {f: runFacts(...), s: seedFacts(...) | null, run: {done, total} | null (the seeds under way)}.
 
 import { clearOfZero } from './stats.js';
+import { unsureWhereWrong, alphaFollowsMistakes } from './lesson-facts.js';
 
 const pct = (x) => (typeof x === 'number' && Number.isFinite(x) ? (x * 100).toFixed(1) : '–');
 const pts = (x) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
@@ -46,10 +47,9 @@ export const STEPS = [
     setup: { scenario: 'flagship' },
     text: ({ f }) => {
       const { right, wrong } = f.confidence;
-      const unsure = wrong !== null && right !== null && wrong < right - 0.05;
       return [
         'Dots are coloured by the teacher\'s label; a black ring means the label is wrong. Faint dots are ones the teacher gave a low confidence.',
-        unsure
+        unsureWhereWrong(f)
           ? `The ringed dots are fainter: where the teacher is wrong it is ${pct(wrong)}% sure on average, where it is right ${pct(right)}%. Its confidence tells us something about when to trust it. Switch "Colour points by" to the true label to compare.`
           : `Here the teacher is about as sure where it is wrong (${pct(wrong)}% on average) as where it is right (${pct(right)}%): its confidence gives its mistakes away only a little.`,
       ];
@@ -74,10 +74,9 @@ export const STEPS = [
     setup: { scenario: 'flagship' },
     text: ({ f }) => {
       const a = f.alpha;
-      const follows = a.wrong !== null && a.right !== null && a.wrong < a.right - 0.05;
       return [
         'On V we know the truth, so we can count how often the teacher is right at each margin. The fitted curve α(margin) never goes down: a more confident teacher is never trusted less. Each unlabeled point then gets its own α.',
-        follows
+        alphaFollowsMistakes(f)
           ? `On U, α is ${a.wrong.toFixed(2)} on average where the teacher is wrong and ${a.right.toFixed(2)} where it is right: SLaM trusts the wrong labels less.`
           : `On U, α is ${a.wrong?.toFixed(2) ?? '–'} on average where the teacher is wrong and ${a.right?.toFixed(2) ?? '–'} where it is right: here it barely tells them apart.`,
         `k = ${f.k}: the teacher's top ${f.k} classes hold the truth ${f.k === f.classes ? '(all the classes here)' : 'most of the time'}. In "One example, up close", drag α down: the SLaM loss flattens, so the student is no longer forced to agree with the teacher there.`,

@@ -2,6 +2,7 @@
 // each says what this run shows, and something else when the run shows something else.
 
 import { methodLabel } from './palette.js';
+import { unsureWhereWrong } from './lesson-facts.js';
 
 const pct = (x) => (x * 100).toFixed(1);
 
@@ -9,7 +10,7 @@ const pct = (x) => (x * 100).toFixed(1);
 export function labelsNotice(f) {
   const { right, wrong } = f.confidence;
   if (right === null || wrong === null) return '';
-  return wrong < right - 0.05
+  return unsureWhereWrong(f)
     ? `Here the mistakes gather where the teacher is unsure: it is ${pct(wrong)}% sure on average where it is wrong, ${pct(right)}% where it is right. That is the clue SLaM uses.`
     : `Here the teacher is about as sure where it is wrong (${pct(wrong)}% on average) as where it is right (${pct(right)}%): its confidence gives little clue, and SLaM has little to go on.`;
 }

@@ -32,6 +32,14 @@ const killEngine = (page) => page.evaluate(() => slamLab.app.engine.worker.termi
 
 const errorText = (page) => page.getByTestId('error').textContent();
 
+/** Play trains: minibatches go by (the steps per second show), then Pause. */
+async function trainsAgain(page) {
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => /steps\/s/.test(document.querySelector('[data-testid="steps-per-sec"]').textContent), null, { timeout: 60_000 });
+  await page.getByTestId('pause').click();
+  await settle(page);
+}
+
 test('every method is shown at the epoch on the counter: Play, Pause at any moment, the CLI\'s numbers there', { timeout: 180_000 }, async (t) => {
   const { context, page, log } = await openPage({ query: '?speed=6&student.epochs=200' });
   try {
@@ -162,10 +170,7 @@ test('a worker killed inside a long engine call is noticed within seconds, and t
       report(t, `killed while reading a 20 MB CSV: noticed after ${noticed.toFixed(1)} s`);
       // The restarted engine builds the upload again, and it trains.
       await waitReady(page, 240_000);
-      await page.getByTestId('play').click();
-      await page.waitForFunction(() => /steps\/s/.test(document.querySelector('[data-testid="steps-per-sec"]').textContent), null, { timeout: 60_000 });
-      await page.getByTestId('pause').click();
-      await settle(page);
+      await trainsAgain(page);
     } finally {
       await context.close();
     }
@@ -185,10 +190,7 @@ test('a worker killed inside a long engine call is noticed within seconds, and t
       assert.match(await page.getByTestId('slowmo-status').textContent(), /not available now/);
       await waitReady(page, 120_000);
       // Play trains again (it was stuck at "training", epoch 0, before): minibatches go by.
-      await page.getByTestId('play').click();
-      await page.waitForFunction(() => /steps\/s/.test(document.querySelector('[data-testid="steps-per-sec"]').textContent), null, { timeout: 60_000 });
-      await page.getByTestId('pause').click();
-      await settle(page);
+      await trainsAgain(page);
     } finally {
       await context.close();
     }
