@@ -5,7 +5,9 @@
 // in case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openPage, assertCleanAndLocal, waitReady, waitRebuilt, uploadCsv, report } from './helpers.mjs';
+import {
+  useBrowser, openPage, assertCleanAndLocal, waitReady, waitRebuilt, uploadCsv, report, shownEpoch, urlParams,
+} from './helpers.mjs';
 
 useBrowser();
 
@@ -135,6 +137,86 @@ test('seeds follow one rule in the link and in the field: 1e3, -1, 0, 2.5 and 99
     assert.equal(await page.getByTestId('run-seeds').isEnabled(), true);
     assert.equal(await page.getByTestId('seeds-error').textContent(), '');
     assertCleanAndLocal(log);
+  } finally {
+    await context.close();
+  }
+});
+
+/** `n` rows of 2-D points around one centre per label, deterministic. */
+function labelledCsv(labels, n = 240) {
+  const rows = ['x,y,label'];
+  let s = 7;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 0; i < n; i++) {
+    const k = i % labels.length;
+    rows.push(`${(3 * Math.cos(k) + rand()).toFixed(4)},${(3 * Math.sin(k) + rand()).toFixed(4)},${labels[k]}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+/** The class names in the order the confusion matrix lists its rows. */
+const confusionRows = (page) => page.$$eval('[data-testid="confusion"] tbody th', (ths) => ths.map((th) => th.textContent.trim()));
+
+test('class labels are read as people mean them: numbers in number order, spellings of one name merged with a word', { timeout: 120_000 }, async () => {
+  const { context, page, log } = await openPage({ query: '?student.epochs=1' });
+  try {
+    // Numbers that sort differently as text: 1.0 < 2.0 < 10.0, and c2 before c10.
+    await uploadCsv(page, 'numbers.csv', labelledCsv(['10.0', '1.0', '2.0']));
+    await waitRebuilt(page);
+    await waitReady(page);
+    assert.equal(await page.getByTestId('error').isVisible(), false);
+    assert.deepEqual(await confusionRows(page), ['1.0', '2.0', '10.0']);
+    await uploadCsv(page, 'names.csv', labelledCsv(['c10', 'c2', 'c1']));
+    await waitRebuilt(page);
+    await waitReady(page);
+    assert.deepEqual(await confusionRows(page), ['c1', 'c2', 'c10']);
+    // "cat", "Cat " and " CAT" are one class, and the page says which spellings it merged.
+    await uploadCsv(page, 'case.csv', labelledCsv(['cat', 'Cat ', ' CAT', 'dog']));
+    await waitRebuilt(page);
+    await waitReady(page);
+    const rows = await confusionRows(page);
+    assert.equal(rows.length, 2, `two classes, got ${JSON.stringify(rows)}`);
+    const notice = await page.getByTestId('notice').textContent();
+    assert.match(notice, /differ only in case/i, notice);
+    // The reader trims the spaces around a field, so the spellings it names are trimmed.
+    for (const spelling of ['"Cat"', '"CAT"']) assert.ok(notice.includes(spelling), `${spelling} named in: ${notice}`);
+    assertCleanAndLocal(log, { allowWarnings: true });
+  } finally {
+    await context.close();
+  }
+});
+
+test('a link whose settings cannot fit in memory is refused up front naming the key, and the page never crashes', { timeout: 90_000 }, async () => {
+  const { context, page, log } = await openPage({ query: '?student.hidden=1024,1024,1024,1024&student.batch_size=65536' });
+  try {
+    const notice = await page.getByTestId('notice').textContent();
+    assert.match(notice, /`student\.batch_size` needs too much memory/, notice);
+    assert.match(notice, /the largest value that fits with the other settings is \d+/, notice);
+    assert.doesNotMatch(notice, /crash|restart|unreachable/i, notice);
+    assert.equal(await page.getByTestId('error').isVisible(), false);
+    // The page shows (and links to) what it runs, and it trains.
+    assert.equal((await urlParams(page)).get('student.batch_size'), null, 'the refused key is not in the link');
+    await page.getByTestId('step').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent.trim() === '1', null, { timeout: 30_000 });
+    assert.equal(await shownEpoch(page), 1);
+    assertCleanAndLocal(log, { allowWarnings: true });
+    assert.ok(!JSON.stringify(log).includes('unreachable'), 'no engine trap');
+  } finally {
+    await context.close();
+  }
+});
+
+test('added points far outside the data get a sentence and are left out; the rest of the link stays', { timeout: 60_000 }, async () => {
+  const { context, page, log } = await openPage({ query: '?student.epochs=7&points=1e30,1e30,0' });
+  try {
+    const notice = await page.getByTestId('notice').textContent();
+    assert.match(notice, /added points could not be used \(`points\[0\]\.x` must lie near the data.*got \(1e30, 1e30\)\): they were left out/, notice);
+    const params = await urlParams(page);
+    assert.equal(params.get('points'), null, 'the points are gone from the link');
+    assert.equal(params.get('student.epochs'), '7', 'the rest of the link is kept');
+    assert.equal(await page.evaluate(() => globalThis.slamLab.app.state.points.length), 0, 'no point was added to the data');
+    assert.equal(await page.getByTestId('error').isVisible(), false);
+    assertCleanAndLocal(log, { allowWarnings: true });
   } finally {
     await context.close();
   }
