@@ -474,23 +474,29 @@ function grid16() {
  * far, ties going to the farthest in the worst vision.
  */
 export function extraClasses(classes, methods, count = 2) {
-  const taken = [...classes, ...Object.values(methods)];
-  const out = [];
   const cands = grid16().filter((hex) => allowed('class', hex));
+  return pickGreedily(cands, [...classes, ...Object.values(methods)], count, (hex, taken) => {
+    const a = info(hex).labs;
+    let normal = Infinity;
+    let worst = Infinity;
+    for (const t of taken) {
+      const b = info(t).labs;
+      const d0 = deltaE2000(a[0], b[0]);
+      normal = Math.min(normal, d0);
+      worst = Math.min(worst, d0, deltaE2000(a[1], b[1]), deltaE2000(a[2], b[2]));
+    }
+    return normal + 0.5 * worst;
+  });
+}
+
+/** `count` candidates, one at a time, each the one with the largest key against those taken so far. */
+function pickGreedily(cands, taken, count, keyOf) {
+  const out = [];
   for (let k = 0; k < count; k++) {
     let best = null;
     let bestKey = -Infinity;
     for (const hex of cands) {
-      const a = info(hex).labs;
-      let normal = Infinity;
-      let worst = Infinity;
-      for (const t of taken) {
-        const b = info(t).labs;
-        const d0 = deltaE2000(a[0], b[0]);
-        normal = Math.min(normal, d0);
-        worst = Math.min(worst, d0, deltaE2000(a[1], b[1]), deltaE2000(a[2], b[2]));
-      }
-      const key = normal + 0.5 * worst;
+      const key = keyOf(hex, taken);
       if (key > bestKey + 1e-9) {
         bestKey = key;
         best = hex;
@@ -508,23 +514,9 @@ export function extraClasses(classes, methods, count = 2) {
  * the method colours so far.
  */
 export function extraMethods(classes, methods, count = 4) {
-  const taken = Object.values(methods);
-  const out = [];
   const cands = grid16().filter((hex) => allowed('other', hex) && classes.every((c) => VISIONS.every((_, v) => deltaE2000(info(hex).labs[v], info(c).labs[v]) >= TARGET)));
-  for (let k = 0; k < count; k++) {
-    let best = null;
-    let bestKey = -Infinity;
-    for (const hex of cands) {
-      const key = Math.min(...taken.map((t) => deltaE2000(info(hex).labs[0], info(t).labs[0])));
-      if (key > bestKey + 1e-9) {
-        bestKey = key;
-        best = hex;
-      }
-    }
-    taken.push(best);
-    out.push(best);
-  }
-  return out;
+  return pickGreedily(cands, Object.values(methods), count,
+    (hex, taken) => Math.min(...taken.map((t) => deltaE2000(info(hex).labs[0], info(t).labs[0]))));
 }
 
 function formatReport(report) {
