@@ -145,7 +145,7 @@ const BAD_LINKS = [
   // Keys of older versions of the page, or typos.
   { query: '?noise_rate=0.3&teacher_rate=0.2', notice: /2 unknown settings: "noise_rate", "teacher_rate"\./ },
   // Values the URL table accepts but the engine refuses: the whole link falls back to the flagship.
-  { query: '?scenario=digits&points=1,2,0', notice: /could not be used.*Showing the flagship/ },
+  { query: '?scenario=digits&points=1,2,0', notice: /added points could not be used \(`points\[0\]\.x` needs 64 values, got 2\): they were left out/ },
   { query: '?samples=10', notice: /could not be used.*labeled.*Showing the flagship/ },
   { query: '?alpha_estimator=oracle&teacher.kind=trained', notice: /could not be used.*oracle/ },
   // Markup in a link is text in the notice.
