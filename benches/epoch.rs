@@ -2,8 +2,8 @@
 //! plain reference kernels and with the fast ones, plus one engine epoch (training and the per-epoch
 //! evaluation) of every core method on the flagship scenario.
 //!
-//!   cargo bench --bench epoch                 # everything (W3 needs www/data/mnist.bin)
-//!   cargo bench --bench epoch -- W2/slam      # a filter
+//!   cargo bench --features bench --bench epoch               # everything (W3 needs www/data/mnist.bin)
+//!   cargo bench --features bench --bench epoch -- W2/slam    # a filter
 //!
 //! `npm run bench` is the side-by-side comparison with the browser and TensorFlow.js; this is the
 //! native view with criterion's statistics.
