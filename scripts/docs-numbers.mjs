@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The README's figures that come from runs, regenerated from those runs. Each block below names the
+// The README's (and docs/all-methods.md's) figures that come from runs, regenerated from those runs. Each block below names the
 // commands it runs (the release CLI, `slam-lab run|sweep ... --json`, with its seeds) and renders the
 // README text from their JSON:
 //   - a table between `<!-- docs-numbers: NAME -->` and `<!-- /docs-numbers -->` in the README, where
@@ -7,7 +7,8 @@
 //   - a sentence of prose: a template whose numbers are holes; the README must hold it with those
 //     numbers.
 //
-//   node scripts/docs-numbers.mjs            check the quick blocks (the flagship's: about a minute)
+//   node scripts/docs-numbers.mjs            check the quick blocks (the flagship's and the scenarios
+//                                            table: about a minute)
 //   node scripts/docs-numbers.mjs --all      check every block (real-teacher's 20 MNIST seeds and its
 //                                            sweeps: an hour or more on two cores)
 //   node scripts/docs-numbers.mjs --write [--all]   rewrite the README's blocks from fresh runs
@@ -24,7 +25,6 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = process.env.SLAM_LAB_BIN || path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release', 'slam-lab');
-const README = path.join(ROOT, 'README.md');
 const args = process.argv.slice(2);
 const ALL = args.includes('--all');
 const WRITE = args.includes('--write');
@@ -43,7 +43,7 @@ function cli(argv, config) {
   if (cache.has(key)) return cache.get(key);
   const full = [...argv];
   if (config) {
-    const file = path.join(TMP, `config-${cache.size}.json`);
+    const file = path.join(TMP, `config-${cache.size}.json`); // the CLI reads keys from a file
     fs.writeFileSync(file, JSON.stringify(config));
     full.push('--config', file);
   }
@@ -68,6 +68,17 @@ const paired = (m) => {
   const v = m.vs_vanilla;
   return `${signed(v.mean)} [${signed(v.ci_low)}, ${signed(v.ci_high)}], ${v.wins}/${v.n}`;
 };
+/** Paired difference a - b over seeds: mean and 95 % t interval (as the engine's vs_vanilla). */
+function pairedOf(a, b) {
+  const d = a.map((x, i) => x - b[i]);
+  const n = d.length;
+  const mean = d.reduce((x, y) => x + y, 0) / n;
+  const sd = Math.sqrt(d.reduce((x, y) => x + (y - mean) ** 2, 0) / (n - 1));
+  // Student's t quantile 0.975 for n - 1 degrees of freedom (n = 10 or 20 here).
+  const t = { 9: 2.2621571627409915, 19: 2.0930240544083096 }[n - 1];
+  if (!t) throw new Error(`no t quantile for ${n - 1} degrees of freedom`);
+  return { mean, lo: mean - (t * sd) / Math.sqrt(n), hi: mean + (t * sd) / Math.sqrt(n) };
+}
 /** The prose's minus sign (U+2212) in place of a hyphen. */
 const prose = (s) => s.replace(/-(?=\d)/g, '\u2212');
 
@@ -98,6 +109,13 @@ const SEED100 = { seed: 100 };
 const LABELED = '25,50,100,200,400';
 
 const BLOCKS = [
+  {
+    name: 'all-methods',
+    file: 'docs/all-methods.md',
+    quick: false,
+    commands: 'scripts/all-methods-table.sh (every method, every scenario and built-in dataset, seeds 0-9)',
+    table: () => execFileSync('bash', [path.join(ROOT, 'scripts', 'all-methods-table.sh')], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] }).trim(),
+  },
   {
     name: 'flagship-table',
     quick: true,
@@ -139,7 +157,7 @@ const BLOCKS = [
   },
   {
     name: 'scenarios-table',
-    quick: false,
+    quick: true, // about a minute, most of it real-teacher's 10 MNIST seeds
     commands: 'slam-lab run --scenario NAME --seeds 10 (each scenario)',
     table: () => {
       const runs = SCENARIOS.map((s) => run(s, 10));
@@ -158,6 +176,26 @@ const BLOCKS = [
       const z = r.sizes;
       return `Teacher ${p1(r.teacher_accuracy)} ± ${p1(r.teacher_accuracy_std)} on T; k = ${r.k.toFixed(1)} on average; sizes L ${z.labeled}, V ${z.validation}, U ${z.unlabeled}, T ${z.test}.\n\n` +
         methodTable(r, { vanilla_lv: ' *' }, ['U, teacher right', 'U, teacher wrong']);
+    },
+  },
+  {
+    name: 'real-teacher-prose',
+    quick: false,
+    commands: 'slam-lab run --scenario real-teacher|real-teacher-matched --seeds 20 --config seed100.json, and with "student": {"shift": 0}',
+    prose: () => {
+      const r = run('real-teacher', 20, SEED100);
+      const mt = run('real-teacher-matched', 20, SEED100);
+      const flat = run('real-teacher', 20, { seed: 100, student: { shift: 0 } });
+      const [v, s] = [r.methods.vanilla, r.methods.slam];
+      const beats = v.per_seed.filter((a, i) => a > r.teacher_accuracy_per_seed[i]).length;
+      const vsLv = pairedOf(s.per_seed, r.methods.vanilla_lv.per_seed);
+      return [
+        `The vanilla student beats its teacher by ${p1(v.mean - r.teacher_accuracy)} points (${beats} of ${v.per_seed.length} seeds); SLaM adds ${signed(s.vs_vanilla.mean).replace('+', '')} [${signed(s.vs_vanilla.ci_low)}, ${signed(s.vs_vanilla.ci_high)}] to\nvanilla (${s.vs_vanilla.wins} of ${s.vs_vanilla.n} seeds), on the digits the teacher labels wrongly (${p1(s.teacher_wrong_accuracy)} % right against ${p1(v.teacher_wrong_accuracy)} %)`,
+        `(\`labels_only\`, ${p1(s.mean - r.methods.labels_only.mean)} points below SLaM)`,
+        `real-teacher-matched\`): teacher ${p1(mt.teacher_accuracy)}, vanilla ${meanSd(mt.methods.vanilla)}, SLaM ${meanSd(mt.methods.slam)} (${paired(mt.methods.slam)}),\n\`labels_only\` ${meanSd(mt.methods.labels_only)}`,
+        `does about as well as SLaM (${prose(`${signed(vsLv.mean)} [${signed(vsLv.lo)}, ${signed(vsLv.hi)}]`)} for SLaM)`,
+        `(vanilla\n${p1(flat.methods.vanilla.mean)} % against a ${p1(flat.teacher_accuracy)} % teacher, SLaM ${signed(flat.methods.slam.vs_vanilla.mean)})`,
+      ];
     },
   },
   {
@@ -180,13 +218,14 @@ const BLOCKS = [
 
 // ---- check or write ---------------------------------------------------------------------------
 
+/** Where block `name`'s generated text lies in `text`: after its opening comment, up to its closing one. */
 function tableSpan(text, name) {
   const open = `<!-- docs-numbers: ${name} `;
   const a = text.indexOf(open);
   if (a < 0) return null;
   const start = text.indexOf('-->', a) + 3;
   const end = text.indexOf('<!-- /docs-numbers -->', start);
-  if (end < 0) throw new Error(`README: block ${name} is not closed`);
+  if (end < 0) throw new Error(`block ${name} is not closed`);
   return [start, end];
 }
 
@@ -198,22 +237,28 @@ if (!fs.existsSync(BIN)) {
   console.error(`[docs-numbers] ${BIN} is missing: cargo build --release first`);
   process.exit(2);
 }
-let text = fs.readFileSync(README, 'utf8');
+const texts = new Map();
+const textOf = (file) => {
+  if (!texts.has(file)) texts.set(file, fs.readFileSync(path.join(ROOT, file), 'utf8'));
+  return texts.get(file);
+};
 const problems = [];
 let checked = 0;
 for (const b of BLOCKS) {
   if (ONLY ? !ONLY.includes(b.name) : !b.quick && !ALL) continue;
+  const file = b.file ?? 'README.md';
+  let text = textOf(file);
   if (b.table) {
     const span = tableSpan(text, b.name);
     if (!span) {
-      problems.push(`${b.name}: no <!-- docs-numbers: ${b.name} --> block in README.md`);
+      problems.push(`${b.name}: no <!-- docs-numbers: ${b.name} --> block in ${file}`);
       continue;
     }
     const want = `\n${b.table()}\n`;
     const got = text.slice(span[0], span[1]);
     if (got !== want) {
       if (WRITE) text = text.slice(0, span[0]) + want + text.slice(span[1]);
-      else problems.push(`${b.name} (${b.commands}): README has\n${got.trim()}\nthe run gives\n${want.trim()}`);
+      else problems.push(`${b.name} in ${file} (${b.commands}): it has\n${got.trim()}\nthe run gives\n${want.trim()}`);
     }
     checked += 1;
   } else {
@@ -224,13 +269,14 @@ for (const b of BLOCKS) {
       const pattern = new RegExp(sentence.split(/[−+-]?\d[\d.,]*/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[−+-]?\\d[\\d.,]*'));
       const m = text.match(pattern);
       if (m && WRITE) text = text.replace(m[0], sentence);
-      else problems.push(`${b.name} (${b.commands}): README ${m ? `says\n  ${m[0]}\nthe run gives` : 'lacks'}\n  ${sentence}`);
+      else problems.push(`${b.name} in ${file} (${b.commands}): it ${m ? `says\n  ${m[0]}\nthe run gives` : 'lacks'}\n  ${sentence}`);
     }
   }
+  texts.set(file, text);
 }
-if (WRITE) fs.writeFileSync(README, text);
+if (WRITE) for (const [file, text] of texts) fs.writeFileSync(path.join(ROOT, file), text);
 if (problems.length) {
   console.error(`[docs-numbers] ${problems.length} figure(s) differ from a fresh run:\n\n${problems.join('\n\n')}`);
   process.exit(1);
 }
-console.log(`[docs-numbers] ok: ${checked} README figures ${WRITE ? 'written from' : 'equal to'} fresh runs${ALL || ONLY ? '' : ' (quick blocks; --all for every block)'}`);
+console.log(`[docs-numbers] ok: ${checked} figures ${WRITE ? 'written from' : 'equal to'} fresh runs${ALL || ONLY ? '' : ' (quick blocks; --all for every block)'}`);

@@ -5,7 +5,7 @@
 #   3. `wasm-pack test --headless --chrome` (tests/web.rs compares the wasm run with that reference)
 #   4. the page's build (scripts/build.sh: www/pkg by wasm-pack, www/vendor, www/data)
 #   5. scripts/same-numbers.sh: every scenario's numbers and the bench fingerprints equal tests/golden/
-#   5b. scripts/docs-numbers.mjs: the README's flagship figures equal a fresh run
+#   5b. scripts/docs-numbers.mjs: the README's flagship figures and scenario table equal fresh runs
 #   6. the page's unit tests (node --test tests/unit/*.test.mjs), then again on Node 20, 22 and 24
 #   7. the browser end-to-end tests (node --test tests/e2e/*.test.mjs, playwright-core + Debian's Chromium)
 #   8. no tracked file changed
@@ -110,7 +110,7 @@ bash scripts/build.sh
 step "same numbers (every scenario, every method, 3 seeds, and the bench fingerprints = tests/golden/)"
 bash scripts/same-numbers.sh
 
-step "README figures = a fresh run (scripts/docs-numbers.mjs, the flagship's blocks)"
+step "README figures = fresh runs (scripts/docs-numbers.mjs: the flagship's and the scenario table)"
 SLAM_LAB_BIN="$BIN" node scripts/docs-numbers.mjs
 
 # Test files are named, not a directory: Node 22 and later read `node --test DIR` as a module to run.
