@@ -168,6 +168,34 @@ const BLOCKS = [
     },
   },
   {
+    // The paragraph under the scenario table says which scenarios SLaM helps on; each clause is a
+    // predicate on the same runs (SLaM's paired gain over vanilla: its interval, its wins).
+    name: 'scenarios-claims',
+    quick: true,
+    commands: 'slam-lab run --scenario NAME --seeds 10 (each scenario)',
+    claims: () => {
+      const r = Object.fromEntries(SCENARIOS.map((s) => [s, run(s, 10)]));
+      const gain = (s) => r[s].methods.slam.vs_vanilla;
+      const spread = (s) => Math.max(...CORE.map((m) => r[s].methods[m].mean)) - Math.min(...CORE.map((m) => r[s].methods[m].mean));
+      const sd = (s) => Math.max(...CORE.map((m) => r[s].methods[m].std));
+      const u = r['uniform-noise'];
+      return [
+        ['SLaM helps on flagship, plentiful-labels and real-teacher: more than a point on average, on most seeds',
+          ['flagship', 'plentiful-labels', 'real-teacher'].every((s) => gain(s).mean > 0.01 && gain(s).wins > gain(s).n / 2),
+          ['flagship', 'plentiful-labels', 'real-teacher'].map((s) => `${s} ${paired(r[s].methods.slam)}`).join('; ')],
+        ['on trained-spirals and digits every core method lands within noise of the others (the spread of means under the largest sd over seeds)',
+          ['trained-spirals', 'digits'].every((s) => spread(s) < sd(s)),
+          ['trained-spirals', 'digits'].map((s) => `${s}: spread ${p1(spread(s))}, largest sd ${p1(sd(s))}`).join('; ')],
+        [`on uniform-noise every student beats its ${Math.round(100 * u.teacher_accuracy)} % teacher`,
+          CORE.every((m) => u.methods[m].mean > u.teacher_accuracy) && README_TEXT().includes(`every student beats its ${Math.round(100 * u.teacher_accuracy)} % teacher`),
+          CORE.map((m) => `${m} ${p1(u.methods[m].mean)}`).join(', ') + `; teacher ${p1(u.teacher_accuracy)}`],
+        ['on margin-noise no loss undoes the flips: no core method more than a point above vanilla, all below the teacher',
+          CORE.every((m) => r['margin-noise'].methods[m].mean < r['margin-noise'].methods.vanilla.mean + 0.01 && r['margin-noise'].methods[m].mean < r['margin-noise'].teacher_accuracy),
+          CORE.map((m) => `${m} ${p1(r['margin-noise'].methods[m].mean)}`).join(', ') + `; teacher ${p1(r['margin-noise'].teacher_accuracy)}`],
+      ];
+    },
+  },
+  {
     name: 'real-teacher-table',
     quick: false,
     commands: 'slam-lab run --scenario real-teacher --seeds 20 --config seed100.json ({"seed": 100})',
@@ -237,6 +265,7 @@ if (!fs.existsSync(BIN)) {
   console.error(`[docs-numbers] ${BIN} is missing: cargo build --release first`);
   process.exit(2);
 }
+const README_TEXT = () => textOf('README.md');
 const texts = new Map();
 const textOf = (file) => {
   if (!texts.has(file)) texts.set(file, fs.readFileSync(path.join(ROOT, file), 'utf8'));
@@ -261,6 +290,11 @@ for (const b of BLOCKS) {
       else problems.push(`${b.name} in ${file} (${b.commands}): it has\n${got.trim()}\nthe run gives\n${want.trim()}`);
     }
     checked += 1;
+  } else if (b.claims) {
+    for (const [claim, holds, numbers] of b.claims()) {
+      checked += 1;
+      if (!holds) problems.push(`${b.name} in ${file} (${b.commands}): the claim "${claim}" is false: ${numbers}`);
+    }
   } else {
     for (const sentence of b.prose()) {
       checked += 1;
