@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,9 +49,24 @@ function cli(argv, config) {
     full.push('--config', file);
   }
   full.push('--json');
+  // With DOCS_NUMBERS_CACHE=DIR a run's JSON is kept there, keyed by the binary and the command, so
+  // that a long --all can be resumed; without it every run is fresh.
+  const keep = process.env.DOCS_NUMBERS_CACHE;
+  const stamp = fs.statSync(BIN).mtimeMs;
+  const kept = keep && path.join(keep, `${createHash('sha256').update(JSON.stringify([stamp, key])).digest('hex').slice(0, 20)}.json`);
+  if (kept && fs.existsSync(kept)) {
+    const out = JSON.parse(fs.readFileSync(kept, 'utf8'));
+    cache.set(key, out);
+    return out;
+  }
   const t0 = Date.now();
-  const out = JSON.parse(execFileSync(BIN, full, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const text = execFileSync(BIN, full, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = JSON.parse(text);
   console.error(`[docs-numbers] slam-lab ${argv.join(' ')}${config ? ` --config ${JSON.stringify(config)}` : ''}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (kept) {
+    fs.mkdirSync(keep, { recursive: true });
+    fs.writeFileSync(kept, text);
+  }
   cache.set(key, out);
   return out;
 }
