@@ -25,8 +25,8 @@ fi
 
 command -v cargo >/dev/null || die "cargo not found: install Rust with rustup first"
 command -v rustup >/dev/null || die "rustup not found: install Rust with rustup first"
-command -v node >/dev/null || die "node not found: install Node.js 20+ first"
-command -v npm >/dev/null || die "npm not found: install Node.js 20+ (with npm) first"
+command -v node >/dev/null || die "node not found: install Node.js 20, 22 or 24 first"
+command -v npm >/dev/null || die "npm not found: install Node.js 20, 22 or 24 (with npm) first"
 
 # Root runs apt-get directly; anyone else needs sudo.
 SUDO=""

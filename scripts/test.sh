@@ -5,13 +5,18 @@
 #   3. `wasm-pack test --headless --chrome` (tests/web.rs compares the wasm run with that reference)
 #   4. the page's build (scripts/build.sh: www/pkg by wasm-pack, www/vendor, www/data)
 #   5. scripts/same-numbers.sh: every scenario's numbers and the bench fingerprints equal tests/golden/
-#   6. the browser end-to-end tests (node --test tests/e2e/, playwright-core + Debian's Chromium)
+#   5b. scripts/docs-numbers.mjs: the README's flagship figures and scenario table equal fresh runs
+#   6. the page's unit tests (node --test tests/unit/*.test.mjs), then again on Node 20, 22 and 24
+#   7. the browser end-to-end tests (node --test tests/e2e/*.test.mjs, playwright-core + Debian's Chromium)
+#   8. no tracked file changed
+# and closes with "total: N passed, M failed, K skipped", failing below tests/floor.json's count or on a
+# skip without a reason.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ -d "${CARGO_HOME:-$HOME/.cargo}/bin" ]; then export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"; fi
 
 # Run the steps below with their output also kept in target/npm-test.log, then close with one line
-# counting every test of every runner: "total: N passed, M failed".
+# counting every test of every runner: "total: N passed, M failed, K skipped".
 if [ -z "${SLAM_LAB_TEST_INNER:-}" ]; then
   mkdir -p target
   LOG=target/npm-test.log
@@ -19,13 +24,13 @@ if [ -z "${SLAM_LAB_TEST_INNER:-}" ]; then
   SLAM_LAB_TEST_INNER=1 bash "${BASH_SOURCE[0]}" "$@" 2>&1 | tee "$LOG"
   rc=${PIPESTATUS[0]}
   set -e
-  # cargo / wasm-bindgen-test: "test result: ok. 12 passed; 0 failed; ..."; node --test: "# pass 3", "# fail 0".
-  awk '
-    /^test result: / { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;/) p += $(i-1); if ($(i) ~ /^failed;/) f += $(i-1) } }
-    /^# pass [0-9]+$/ { p += $3 }
-    /^# fail [0-9]+$/ { f += $3 }
-    END { printf "total: %d passed, %d failed\n", p, f }
-  ' "$LOG"
+  # "total: N passed, M failed, K skipped"; a skip without a reason or a count below
+  # tests/floor.json fails the run (scripts/test-count.sh).
+  if [ "$rc" -eq 0 ]; then
+    bash scripts/test-count.sh "$LOG" || rc=$?
+  else
+    bash scripts/test-count.sh "$LOG" || true
+  fi
   exit "$rc"
 fi
 
@@ -54,6 +59,12 @@ summary() {
   exit $rc
 }
 trap summary EXIT
+
+# The tracked files that differ from HEAD, and their contents: the same at the end, or a test wrote one.
+tracked_state() { git ls-files -m | while read -r f; do printf '%s %s\n' "$f" "$(git hash-object -- "$f" 2>/dev/null)"; done; }
+TRACKED_AT_START=""
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then TRACKED_AT_START="start:$(tracked_state)"; fi
+tracked_state_now() { printf 'start:%s' "$(tracked_state)"; }
 
 step "setup"
 bash scripts/setup.sh
@@ -99,11 +110,30 @@ bash scripts/build.sh
 step "same numbers (every scenario, every method, 3 seeds, and the bench fingerprints = tests/golden/)"
 bash scripts/same-numbers.sh
 
-step "page unit and property tests (node --test tests/unit/)"
-node --test tests/unit/
+step "README figures = fresh runs (scripts/docs-numbers.mjs: the flagship's and the scenario table)"
+SLAM_LAB_BIN="$BIN" node scripts/docs-numbers.mjs
+
+# Test files are named, not a directory: Node 22 and later read `node --test DIR` as a module to run.
+step "page unit and property tests (node --test tests/unit/*.test.mjs)"
+node --test --test-reporter=tap tests/unit/*.test.mjs
+
+step "unit tests on every supported Node line (scripts/node-lines.sh)"
+NODE_LINES_SKIP_CURRENT=1 bash scripts/node-lines.sh
 
 step "browser end-to-end tests"
-SLAM_LAB_BIN="$BIN" node --test --test-concurrency=1 tests/e2e/
+SLAM_LAB_BIN="$BIN" node --test --test-reporter=tap --test-concurrency=1 tests/e2e/*.test.mjs
+
+step "no test wrote a tracked file"
+if [ -n "$TRACKED_AT_START" ]; then
+  if [ "$(tracked_state_now)" != "$TRACKED_AT_START" ]; then
+    git status --short --untracked-files=no
+    echo "[test] a test changed a tracked file (git status above): tests write to test-results/ or target/" >&2
+    exit 1
+  fi
+  echo "[test] ok: tracked files as they were before the tests"
+else
+  echo "[test] not a git work tree: no check of tracked files"
+fi
 
 finish_step
 printf '\n[test] all test steps passed\n'

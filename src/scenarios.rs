@@ -55,7 +55,7 @@ pub fn all() -> Vec<Scenario> {
         },
         Scenario {
             name: "uniform-noise",
-            description: "circles with labels flipped uniformly at random: alpha is the same everywhere",
+            description: "circles with labels flipped uniformly at random: the true alpha is the same everywhere, and every student beats its teacher",
             overrides: || {
                 json!({
                     "dataset": "circles", "samples": 3000, "data_noise": 0.1,
@@ -90,7 +90,7 @@ pub fn all() -> Vec<Scenario> {
         },
         Scenario {
             name: "plentiful-labels",
-            description: "moons as in flagship but with 600 labels: all methods converge",
+            description: "moons as in flagship but with 600 labels: copying the teacher's hard labels still costs (vanilla_hard), and SLaM, still ahead of vanilla, is among the best",
             overrides: || {
                 json!({
                     "dataset": "moons", "samples": 3000, "data_noise": 0.15,

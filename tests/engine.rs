@@ -94,13 +94,52 @@ fn slam_beats_vanilla_when_the_noise_follows_its_model() {
 
 #[test]
 fn estimated_alpha_tracks_the_oracle() {
+    // The synthetic teacher's true alpha is the probability that its label is right: recounted here
+    // against the labels it actually gave, on U in bins of true alpha (plain loops, no engine summary).
     let cfg = small_flagship(json!({}));
-    let prep = prepare(&cfg, &DataSource::Builtin(cfg.dataset.clone()), 2).unwrap();
-    let err = prep.alpha_oracle_error().unwrap();
-    assert!(err < 0.08, "mean |alpha - oracle| on U = {err}");
-    // And the oracle estimator reproduces the oracle exactly.
+    let src = DataSource::Builtin(cfg.dataset.clone());
+    let prep = prepare(&cfg, &src, 2).unwrap();
+    let oracle = prep.teacher.oracle_alpha.clone().expect("a synthetic teacher");
+    let u = &prep.split.unlabeled;
+    let mut bins = [(0.0f64, 0.0f64, 0usize); 5];
+    for &i in u {
+        let b = ((oracle[i] * 5.0) as usize).min(4);
+        bins[b].0 += oracle[i] as f64;
+        bins[b].1 += (prep.teacher.labels[i] == prep.data.y[i]) as u8 as f64;
+        bins[b].2 += 1;
+    }
+    let mut used = 0;
+    for (b, &(sum_alpha, right, n)) in bins.iter().enumerate() {
+        if n < 30 {
+            continue;
+        }
+        used += 1;
+        let (mean_alpha, acc) = (sum_alpha / n as f64, right / n as f64);
+        // Four binomial standard deviations.
+        let tol = 4.0 * (mean_alpha * (1.0 - mean_alpha) / n as f64).sqrt() + 1e-3;
+        assert!(
+            (acc - mean_alpha).abs() <= tol,
+            "true-alpha bin {b}: teacher right on {acc:.3} of {n} rows, true alpha {mean_alpha:.3}"
+        );
+    }
+    assert!(used >= 2, "U spans at least two bins of true alpha: {bins:?}");
+    // The estimate on the margin tracks it: the mean |estimate - truth| on U, recounted.
+    let mut err = 0.0f64;
+    for &i in u {
+        err += (prep.alpha_raw[i] - oracle[i]).abs() as f64;
+    }
+    err /= u.len() as f64;
+    let reported = prep.alpha_oracle_error().unwrap() as f64;
+    assert!((reported - err).abs() < 1e-5, "reported {reported}, recounted {err}");
+    assert!(err > 0.0 && err < 0.08, "mean |alpha - true alpha| on U = {err}");
+    // The oracle estimator gives SLaM the true alpha itself, row by row (no clamp with alpha_min 0),
+    // which the recount above tied to the teacher's actual mistakes.
     let oracle_cfg = small_flagship(json!({"alpha_estimator": "oracle", "alpha_min": 0.0}));
-    let p = prepare(&oracle_cfg, &DataSource::Builtin(cfg.dataset.clone()), 2).unwrap();
+    let p = prepare(&oracle_cfg, &src, 2).unwrap();
+    assert_eq!(p.teacher.labels, prep.teacher.labels, "the same teacher");
+    for &i in &p.split.unlabeled {
+        assert_eq!(p.alpha[i], oracle[i], "row {i}");
+    }
     assert_eq!(p.alpha_oracle_error().unwrap(), 0.0);
 }
 
@@ -152,19 +191,41 @@ fn extreme_but_legal_settings_train_without_nan_or_warn() {
             assert!((2..=5).contains(&k), "{over}: k = {k}");
         }
     }
-    // Adam with lr 10 kills the ReLUs of this small student: it must say so rather than show chance.
-    let cfg = resolve(
-        None,
-        json!({"samples": 600, "student": {"epochs": 4, "lr": 10.0}, "methods": ["vanilla"]}),
-    )
-    .unwrap();
-    let r = run_seed(&cfg, &DataSource::Builtin("moons".into()), 0).unwrap();
-    let acc = r.methods[0].1.last().unwrap().test_accuracy;
-    assert!(
-        acc > 0.6 || r.warnings.iter().any(|w| w.contains("collapsed")),
-        "accuracy {acc}, warnings {:?}",
-        r.warnings
-    );
+    // Adam with lr 10 kills the ReLUs of a small student (8 units: every test point gets one class)
+    // and merely shakes a larger one (16 units: both classes, no collapse). Whether it collapsed is
+    // recounted from the student's class for every test row; the warning must say so exactly then.
+    let src = DataSource::Builtin("moons".into());
+    let mut outcomes = Vec::new();
+    for hidden in [8, 16] {
+        let cfg = resolve(
+            None,
+            json!({"samples": 600, "student": {"epochs": 4, "lr": 10.0, "hidden": [hidden]}, "methods": ["vanilla"]}),
+        )
+        .unwrap();
+        let r = run_seed(&cfg, &src, 0).unwrap();
+        let prep = prepare(&cfg, &src, 0).unwrap();
+        let mut run = StudentRun::new(&prep, &cfg, m("vanilla"), &prep.initial_student(&cfg));
+        run.unlabeled_every_epoch = false; // as the seed run: U measured after the last epoch only
+        for _ in 0..cfg.student.epochs {
+            run.train_epoch(&prep, &cfg);
+        }
+        assert_eq!(run.history, r.methods[0].1, "the run by hand is the run");
+        let p = run.predict_rows(prep.data.x.view(), &prep.split.test);
+        let mut classes = std::collections::BTreeSet::new();
+        for row in p.rows() {
+            let best = (0..row.len()).fold(0, |b, c| if row[c] > row[b] { c } else { b });
+            classes.insert(best);
+        }
+        let collapsed = classes.len() == 1;
+        let warned = r.warnings.iter().any(|w| w.contains("collapsed"));
+        assert_eq!(
+            warned, collapsed,
+            "hidden [{hidden}]: classes predicted on T {classes:?}; a collapse is said exactly when there is one: warnings {:?}",
+            r.warnings
+        );
+        outcomes.push(collapsed);
+    }
+    assert_eq!(outcomes, [true, false], "one student collapses, the other does not");
     // Clamped losses keep even these rates finite; to see the warning path, poison the weights.
     let cfg = resolve(
         Some("flagship"),

@@ -54,13 +54,70 @@ fn reset_replays_and_new_init_changes_the_run() {
 
 #[test]
 fn grid_probabilities_are_distributions_and_match_predictions() {
-    let mut s = session(json!({}));
+    // The map's cells are drawn row-major from the top-left of `bounds`, y decreasing: cell (gx, gy)
+    // is centred at (x0 + (gx + 1/2) w, y1 - (gy + 1/2) h) with w, h the plane's size over `res`.
+    // Points added by hand at some of those centres are predicted by the students' own prediction
+    // path (`point`, `predictions_of`); the map must say the same class and probabilities there.
+    let res = 16usize;
+    let [x0, x1, y0, y1] = session(json!({})).bounds();
+    let cells: Vec<(usize, usize)> = (0..res)
+        .step_by(3)
+        .flat_map(|gy| (1..res).step_by(4).map(move |gx| (gx, gy)))
+        .collect();
+    let centre = |gx: usize, gy: usize| {
+        vec![
+            x0 + (x1 - x0) * (gx as f32 + 0.5) / res as f32,
+            y1 - (y1 - y0) * (gy as f32 + 0.5) / res as f32,
+        ]
+    };
+    let extra: Vec<ExtraPoint> = cells
+        .iter()
+        .enumerate()
+        .map(|(k, &(gx, gy))| ExtraPoint {
+            x: centre(gx, gy),
+            label: k % 2,
+        })
+        .collect();
+    let cfg = resolve(
+        Some("flagship"),
+        json!({"samples": 600, "student": {"epochs": 3}, "methods": ["vanilla", "slam"]}),
+    )
+    .unwrap();
+    let mut s = Session::new(cfg, &DataSource::Builtin("moons".into()), &extra).unwrap();
+    assert_eq!(s.bounds(), [x0, x1, y0, y1], "added points do not move the map");
     s.step_epoch();
-    let g = s.grid(1, 16).unwrap();
-    assert_eq!(g.len(), 16 * 16 * 2);
-    for cell in g.chunks(2) {
-        assert!((cell[0] + cell[1] - 1.0).abs() < 1e-5);
+    s.step_epoch();
+    let first = s.prep.base_rows();
+    let mut classes_seen = [0usize; 2];
+    for m in 0..2 {
+        let g = s.grid(m, res).unwrap();
+        assert_eq!(g.len(), res * res * 2);
+        for cell in g.chunks(2) {
+            assert!((cell[0] + cell[1] - 1.0).abs() < 1e-5);
+        }
+        let predicted = s.predictions_of(m, first, extra.len());
+        for (k, &(gx, gy)) in cells.iter().enumerate() {
+            let at = &g[(gy * res + gx) * 2..(gy * res + gx) * 2 + 2];
+            let facts = s.point(first + k).unwrap();
+            for c in 0..2 {
+                assert!(
+                    (at[c] - facts.probs[m][c]).abs() < 1e-4,
+                    "method {m}, cell ({gx}, {gy}): map {at:?}, student at its centre {:?}",
+                    facts.probs[m]
+                );
+            }
+            if (at[0] - at[1]).abs() > 1e-3 {
+                let map_class = if at[1] > at[0] { 1 } else { 0 };
+                assert_eq!(map_class, predicted[k] as usize, "method {m}, cell ({gx}, {gy})");
+                classes_seen[map_class] += 1;
+            }
+        }
     }
+    assert!(
+        classes_seen.iter().all(|&n| n > 0),
+        "both classes on the map: {classes_seen:?}"
+    );
+    let s = session(json!({}));
     // Overview numbers agree with the split.
     let o = s.overview();
     let total: u32 = o.confusion.iter().flatten().sum();

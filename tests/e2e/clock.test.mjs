@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import {
   useBrowser, openPage, assertCleanAndLocal, waitReady, shownAtEpoch, cli, pct, report,
 } from './helpers.mjs';
+import { fuzzRuns } from '../fuzz-runs.mjs';
 
 const env = useBrowser();
 
@@ -127,7 +128,7 @@ test('random Play / Pause / Step / Reset / speed / scenario sequences end on the
         if (epoch === 0) return;
         assert.deepEqual(accuracies, cliAt(refs[scenario], epoch), `${scenario} at epoch ${epoch} after ${JSON.stringify(actions)}`);
       }),
-      { numRuns: Number(process.env.CLOCK_RUNS ?? 5), seed: Number(process.env.CLOCK_SEED ?? 19), endOnFailure: true, includeErrorInReport: true },
+      { numRuns: fuzzRuns('CLOCK_RUNS', 5, 3), seed: Number(process.env.CLOCK_SEED ?? 19), endOnFailure: true, includeErrorInReport: true },
     );
     assert.ok(runs >= 1);
     report(t, `${runs} random sequences, each ending on the CLI's numbers at the epoch shown`);

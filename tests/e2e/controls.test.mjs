@@ -123,17 +123,19 @@ test('teacher and methods: a trained teacher, an extra method ticked, every pane
     // One more method: its card, its row, its curve.
     const extra = await page.evaluate(() => [...document.querySelectorAll('[data-testid^="method-"]:not(:checked):not(:disabled)')]
       .map((b) => b.value).find((m) => m && !['vanilla', 'slam'].includes(m)));
-    if (extra) {
-      await page.getByTestId(`method-${extra}`).check();
-      await page.waitForFunction((m) => document.querySelector(`[data-testid="accuracy-${m}"]`), extra);
-      await waitReady(page);
-    }
+    // The page offers methods beyond the six it starts with: there is always one to tick.
+    assert.ok(extra, 'an unticked method besides vanilla and slam is offered');
+    await page.getByTestId(`method-${extra}`).check();
+    await page.waitForFunction((m) => new URL(location.href).searchParams.get('methods')?.split(',').includes(m), extra);
+    await page.waitForFunction((m) => document.querySelector(`[data-testid="accuracy-${m}"]`), extra);
+    await waitReady(page);
     await playToEnd(page);
     const shown = await shownAccuracies(page);
     const methods = JSON.parse(await page.getByTestId('config').inputValue()).methods;
     const ref = cli({ config: { teacher: { kind: 'trained' }, student: { epochs: 2 }, ...(methods ? { methods } : {}) } });
     assert.deepEqual(shown, cliAccuracies(ref), 'page = CLI with a trained teacher');
-    if (extra) assert.ok(extra in shown, `${extra} trained too`);
+    assert.ok(methods.includes(extra), `${extra} in the run's methods`);
+    assert.ok(extra in shown, `${extra} trained too`);
     assert.equal(await page.getByTestId('teacher-accuracy').textContent(), pct(ref.teacher_accuracy));
     await assertNoBadNumbers(page, 'trained teacher');
     assertCleanAndLocal(log);

@@ -3,12 +3,48 @@
 // link keeps it, the keyboard moves between the teacher's mistakes, and training stays smooth.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import init, * as slam from '../../www/pkg/slam_lab.js';
 import {
   useBrowser, openPage, assertCleanAndLocal, cliExplain, playToEnd, pageUrl, waitReady, startFrameMeter, stopFrameMeter,
-  report, screenshot, PHONE, assertNoHorizontalOverflow,
+  report, screenshot, PHONE, assertNoHorizontalOverflow, ROOT,
 } from './helpers.mjs';
 
 useBrowser();
+await init({ module_or_path: fs.readFileSync(path.join(ROOT, 'www', 'pkg', 'slam_lab_bg.wasm')) });
+
+/**
+ * Every student's class for `row` after each epoch (index 0: before training), recounted here from
+ * the engine's predictions in Node, one epoch at a time: not from the page's record of the point.
+ */
+function classesByEpoch(config, row) {
+  const s = new slam.Session({ scenario: 'flagship', config });
+  const methods = s.overview().methods;
+  const hist = methods.map((_, m) => [s.predictionsOf(m, row, 1)[0]]);
+  for (let e = 1; e <= config.student.epochs; e++) {
+    while (s.advance(1_000_000, e) >= 0);
+    methods.forEach((_, m) => hist[m].push(s.predictionsOf(m, row, 1)[0]));
+  }
+  s.free();
+  return { methods, hist };
+}
+
+/** The story a student's history tells, written here from its definition (docs/teaching.md). */
+function expectedStory(hist, truth, teacher) {
+  const changes = [];
+  for (let e = 1; e < hist.length; e++) if (hist[e] !== hist[e - 1]) changes.push(e);
+  const parts = [];
+  if (changes.length) {
+    const n = changes.length;
+    const shown = n <= 8 ? changes.join(', ') : `${changes.slice(0, 3).join(', ')}, …, ${changes.slice(-3).join(', ')}`;
+    parts.push(`changed its mind ${n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`} (epoch${n === 1 ? '' : 's'} ${shown})`);
+  }
+  const last = hist[hist.length - 1];
+  if (last === teacher) parts.push('copies the teacher\'s mistake');
+  else if (last === truth) parts.push('right where the teacher is wrong');
+  return parts.join('; ');
+}
 
 const cardRow = (page) => page.getByTestId('point-card').getAttribute('data-point');
 const selInUrl = (page) => new URL(page.url()).searchParams.get('sel');
@@ -26,7 +62,7 @@ async function hoverAPoint(page, canvas) {
   assert.fail('no point under the pointer anywhere');
 }
 
-test('a point followed everywhere: the link\'s point carries the engine\'s numbers; hover, click and keyboard select', async () => {
+test('a point followed everywhere: the link\'s point carries the engine\'s numbers; hover, click and keyboard select', async (t) => {
   const ref = cliExplain({ config: { student: { epochs: 4 } } });
   const u = ref.rows.findIndex((_, i) => !ref.labeled[i] && ref.teacher_class[i] !== ref.true_class[i]);
   assert.ok(u >= 0, 'the first minibatch holds a point the teacher gets wrong');
@@ -42,8 +78,22 @@ test('a point followed everywhere: the link\'s point carries the engine\'s numbe
     // Training: every student's class for it, epoch by epoch, and where it stands at the end.
     await playToEnd(page);
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid^="point-method-"]')].every((tr) => tr.dataset.predicted !== ''));
-    const stories = await page.$$eval('[data-testid^="point-method-"]', (trs) => trs.map((tr) => tr.textContent));
-    for (const s of stories) assert.match(s, /copies the teacher's mistake|right where the teacher is wrong|changed its mind/, s);
+    // Each student's story is the one its own history tells: the epochs where its class for the
+    // point changed, and whether it ends on the teacher's wrong class or on the true one.
+    const { methods, hist } = classesByEpoch({ student: { epochs: 4 } }, row);
+    const shown = Object.fromEntries(await page.$$eval('[data-testid^="point-method-"]', (trs) => trs.map((tr) => [
+      tr.dataset.testid.slice('point-method-'.length), { predicted: tr.dataset.predicted, story: tr.querySelector('.help').textContent.trim() },
+    ])));
+    assert.deepEqual(Object.keys(shown), methods, 'a row per student');
+    const ends = { copies: 0, right: 0 };
+    methods.forEach((m, k) => {
+      assert.equal(shown[m].predicted, String(hist[k][4]), `${m}: its class for the point now`);
+      const want = expectedStory(hist[k], ref.true_class[u], ref.teacher_class[u]);
+      assert.equal(shown[m].story, want, `${m}: classes by epoch ${hist[k].join(' ')}`);
+      if (hist[k][4] === ref.teacher_class[u]) ends.copies += 1;
+      if (hist[k][4] === ref.true_class[u]) ends.right += 1;
+    });
+    report(t, `point ${row}: ${ends.copies} students copy the teacher's mistake, ${ends.right} are right where it is wrong`);
     await page.getByTestId('method-cards').scrollIntoViewIfNeeded();
     await screenshot(page, 'point-followed');
 

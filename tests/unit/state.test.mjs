@@ -8,14 +8,15 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as state from '../../www/state.js';
+import { fuzzRuns } from '../fuzz-runs.mjs';
 
-const { readUrl, toQuery, parseValue, formatValue, defaultState } = state;
+const { readUrl, toQuery, parseValue, formatValue, defaultState, resolvedConfig, getPath, sameValue } = state;
 // The page's URL table is the engine's schema (slam-lab schema) plus the page's own keys.
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = process.env.SLAM_LAB_BIN || path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release', 'slam-lab');
 const SCHEMA = JSON.parse(execFileSync(BIN, ['schema'], { encoding: 'utf8' }));
 state.installSchema(SCHEMA);
-const { PARAMS, PARAM } = state;
+const { PARAMS, PARAM, CONFIG_PARAMS } = state;
 
 const catalogue = {
   scenarios: ['flagship', 'digits', 'uniform-noise'].map((name) => ({ name })),
@@ -27,7 +28,7 @@ const scenarioConfigs = {
   digits: { seed: 0, dataset: 'digits', student: { epochs: 20, hidden: [32] } },
   'uniform-noise': { seed: 0, dataset: 'circles' },
 };
-const RUNS = Number(process.env.STATE_FUZZ_RUNS ?? 2000);
+const RUNS = fuzzRuns('STATE_FUZZ_RUNS', 2000, 200);
 
 // Text that looks like values of every kind, plus hostile and malformed strings.
 const valueText = fc.oneof(
@@ -139,7 +140,12 @@ function validValue(p) {
 }
 
 test('a valid state survives the trip through its link', () => {
+  // Every part of the state is drawn: the scenario, any config keys, the seed, added points, and the
+  // page's own keys (speed, seeds, lesson step, selected point, sweep setting and values). After the
+  // trip, every config key resolves to the same value (a key left out of the link must be one equal
+  // to the scenario's own value), and every page key is back as it was.
   const configParams = PARAMS.filter((p) => p.config && p.key !== 'seed' && validValue(p));
+  const pageText = (p) => fc.stringMatching(p.pattern).map((t) => t.trim()).filter((t) => t.length <= p.maxLen && p.pattern.test(t));
   const arbState = fc.record({
     scenario: fc.constantFrom(...Object.keys(scenarioConfigs)),
     over: fc.dictionary(fc.constantFrom(...configParams.map((p) => p.key)), fc.constant(null), { maxKeys: 6 }),
@@ -148,27 +154,45 @@ test('a valid state survives the trip through its link', () => {
       { maxLength: 6 },
     ),
     seed: fc.integer({ min: 0, max: 1e6 }),
+    speed: fc.integer({ min: PARAM.speed.min, max: PARAM.speed.max }),
+    seeds: fc.integer({ min: PARAM.seeds.min, max: Math.min(PARAM.seeds.max, 1e6) }),
+    lesson: fc.integer({ min: PARAM.lesson.min, max: PARAM.lesson.max }),
+    sel: fc.integer({ min: PARAM.sel.min, max: PARAM.sel.max }),
+    sweep: fc.oneof(fc.constantFrom('labeled', 'teacher.rate', 'student.epochs'), pageText(PARAM.sweep)),
+    sweep_values: fc.oneof(fc.constantFrom('', '25,50,100', '[32],[64]'), pageText(PARAM.sweep_values)),
   }).chain((s) =>
     fc.record(Object.fromEntries(Object.keys(s.over).map((k) => [k, validValue(PARAM[k])]))).map((over) => ({ ...s, over })),
   );
+  const pageKeys = ['speed', 'seeds', 'lesson', 'sel', 'sweep', 'sweep_values'];
+  let drawnAway = 0;
   fc.assert(
     fc.property(arbState, (s) => {
       // fast-check builds null-prototype objects; the page works with plain ones.
       const plain = JSON.parse(JSON.stringify(s));
       const state = { ...defaultState(plain.scenario), points: plain.points, over: { ...plain.over, seed: plain.seed } };
+      for (const key of pageKeys) state[key] = plain[key];
       const { state: back, notices } = readUrl(toQuery(state, scenarioConfigs).slice(1), catalogue, scenarioConfigs);
       assert.deepEqual(notices, []);
       assert.equal(back.scenario, state.scenario);
       assert.deepEqual(back.points, state.points);
-      // Overrides equal to the scenario's own value are dropped on the way: compare resolved values.
-      for (const [key, value] of Object.entries(state.over)) {
-        const got = key in back.over ? back.over[key] : undefined;
-        if (got === undefined) continue; // equal to the scenario default, so not written
-        const p = PARAM[key];
-        if (p.kind === 'float' || (p.kind === 'floatOrAuto' && value !== 'auto')) assert.ok(Math.abs(got - value) <= 1e-6 * Math.max(1, Math.abs(value)), key);
-        else assert.deepEqual(got, value, key);
+      for (const key of pageKeys) {
+        assert.deepEqual(back[key], state[key], key);
+        if (state[key] !== PARAM[key].default) drawnAway += 1;
       }
+      // Config keys: the resolved configs agree on every key, whether or not the link wrote it.
+      const want = resolvedConfig(state, scenarioConfigs);
+      const got = resolvedConfig(back, scenarioConfigs);
+      for (const p of CONFIG_PARAMS) {
+        const a = getPath(want, p.key);
+        const b = getPath(got, p.key);
+        if (a === undefined) assert.equal(b, undefined, `${p.key} appeared from nowhere`);
+        else assert.ok(b !== undefined && sameValue(p, a, b), `${p.key}: ${JSON.stringify(a)} went in, ${JSON.stringify(b)} came back`);
+      }
+      // Nothing comes back as an override that the state did not have.
+      for (const key of Object.keys(back.over)) assert.ok(key in state.over, `override ${key} appeared from nowhere`);
     }),
     { numRuns: Math.min(RUNS, 1000) },
   );
+  // The draws did move the page's own keys off their defaults (else the loop above checked nothing).
+  assert.ok(drawnAway > Math.min(RUNS, 1000), `page keys off their defaults ${drawnAway} times`);
 });

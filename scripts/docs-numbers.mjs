@@ -1,0 +1,332 @@
+#!/usr/bin/env node
+// The README's (and docs/all-methods.md's) figures that come from runs, regenerated from those runs. Each block below names the
+// commands it runs (the release CLI, `slam-lab run|sweep ... --json`, with its seeds) and renders the
+// README text from their JSON:
+//   - a table between `<!-- docs-numbers: NAME -->` and `<!-- /docs-numbers -->` in the README, where
+//     the same comment also gives the command;
+//   - a sentence of prose: a template whose numbers are holes; the README must hold it with those
+//     numbers.
+//
+//   node scripts/docs-numbers.mjs            check the quick blocks (the flagship's and the scenarios
+//                                            table: about a minute)
+//   node scripts/docs-numbers.mjs --all      check every block (real-teacher's 20 MNIST seeds and its
+//                                            sweeps: an hour or more on two cores)
+//   node scripts/docs-numbers.mjs --write [--all]   rewrite the README's blocks from fresh runs
+//   node scripts/docs-numbers.mjs --list     every block, its commands and whether it is quick
+//
+// `npm test` runs the check of the quick blocks. Figures that are measurements (docs/performance.md:
+// milliseconds, which depend on the machine) are not run-derived and not checked here; docs/*.md's
+// other tables come from scripts/all-methods-table.sh and the studies they name.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = process.env.SLAM_LAB_BIN || path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release', 'slam-lab');
+const args = process.argv.slice(2);
+const ALL = args.includes('--all');
+const WRITE = args.includes('--write');
+const LIST = args.includes('--list');
+const ONLY = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+
+// ---- runs (each command once per invocation) --------------------------------------------------
+
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-numbers-'));
+process.on('exit', () => fs.rmSync(TMP, { recursive: true, force: true }));
+const cache = new Map();
+
+/** `slam-lab ARGS --json`, with `config` written to a file and passed as --config. */
+function cli(argv, config) {
+  const key = JSON.stringify([argv, config ?? null]);
+  if (cache.has(key)) return cache.get(key);
+  const full = [...argv];
+  if (config) {
+    const file = path.join(TMP, `config-${cache.size}.json`); // the CLI reads keys from a file
+    fs.writeFileSync(file, JSON.stringify(config));
+    full.push('--config', file);
+  }
+  full.push('--json');
+  // With DOCS_NUMBERS_CACHE=DIR a run's JSON is kept there, keyed by the binary and the command, so
+  // that a long --all can be resumed; without it every run is fresh.
+  const keep = process.env.DOCS_NUMBERS_CACHE;
+  const stamp = fs.statSync(BIN).mtimeMs;
+  const kept = keep && path.join(keep, `${createHash('sha256').update(JSON.stringify([stamp, key])).digest('hex').slice(0, 20)}.json`);
+  if (kept && fs.existsSync(kept)) {
+    const out = JSON.parse(fs.readFileSync(kept, 'utf8'));
+    cache.set(key, out);
+    return out;
+  }
+  const t0 = Date.now();
+  const text = execFileSync(BIN, full, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = JSON.parse(text);
+  console.error(`[docs-numbers] slam-lab ${argv.join(' ')}${config ? ` --config ${JSON.stringify(config)}` : ''}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (kept) {
+    fs.mkdirSync(keep, { recursive: true });
+    fs.writeFileSync(kept, text);
+  }
+  cache.set(key, out);
+  return out;
+}
+const run = (scenario, seeds, config, methods) =>
+  cli(['run', '--scenario', scenario, '--seeds', String(seeds), ...(methods ? ['--methods', methods] : [])], config);
+const sweep = (scenario, seeds, vary, config) => cli(['sweep', '--scenario', scenario, '--vary', vary, '--seeds', String(seeds)], config);
+
+// ---- formats (as the README writes them) -----------------------------------------------------
+
+const p1 = (v) => (100 * v).toFixed(1);
+/** "+4.3", "-14.8", "+0.0" for a small gain, "-0.0" for a small loss; 0 exactly: "0.0". */
+const signed = (v) => (v === 0 ? '0.0' : `${v > 0 ? '+' : '-'}${Math.abs(100 * v).toFixed(1)}`);
+const meanSd = (m) => `${p1(m.mean)} ± ${p1(m.std)}`;
+const paired = (m) => {
+  const v = m.vs_vanilla;
+  return `${signed(v.mean)} [${signed(v.ci_low)}, ${signed(v.ci_high)}], ${v.wins}/${v.n}`;
+};
+/** Paired difference a - b over seeds: mean and 95 % t interval (as the engine's vs_vanilla). */
+function pairedOf(a, b) {
+  const d = a.map((x, i) => x - b[i]);
+  const n = d.length;
+  const mean = d.reduce((x, y) => x + y, 0) / n;
+  const sd = Math.sqrt(d.reduce((x, y) => x + (y - mean) ** 2, 0) / (n - 1));
+  // Student's t quantile 0.975 for n - 1 degrees of freedom (n = 10 or 20 here).
+  const t = { 9: 2.2621571627409915, 19: 2.0930240544083096 }[n - 1];
+  if (!t) throw new Error(`no t quantile for ${n - 1} degrees of freedom`);
+  return { mean, lo: mean - (t * sd) / Math.sqrt(n), hi: mean + (t * sd) / Math.sqrt(n) };
+}
+/** The prose's minus sign (U+2212) in place of a hyphen. */
+const prose = (s) => s.replace(/-(?=\d)/g, '\u2212');
+
+// ---- the blocks ----------------------------------------------------------------------------------
+
+/** A table per method: test accuracy, paired difference to vanilla, U accuracies by teacher right/wrong. */
+function methodTable(r, mark = {}, uColumns = ['on teacher-right U', 'on teacher-wrong U']) {
+  const rows = [`| method | test accuracy | vs vanilla: mean [95% CI], seeds won | ${uColumns.join(' | ')} |`, '|---|---|---|---|---|'];
+  for (const [name, m] of Object.entries(r.methods)) {
+    rows.push(`| ${name}${mark[name] ?? ''} | ${meanSd(m)} | ${m.vs_vanilla ? paired(m) : '–'} | ${p1(m.teacher_right_accuracy)} | ${p1(m.teacher_wrong_accuracy)} |`);
+  }
+  return rows.join('\n');
+}
+
+const ABLATIONS = [
+  ['alpha(x) by isotonic regression on the margin (default)', {}],
+  ['alpha(x) = the synthetic teacher\'s true accuracy (`"alpha_estimator": "oracle"`)', { alpha_estimator: 'oracle' }],
+  ['alpha(x) by margin bins (`"binned"`)', { alpha_estimator: 'binned' }],
+  ['one alpha for all points (`"constant"`)', { alpha_estimator: 'constant' }],
+  ['no lower clamp on alpha (`"alpha_min": 0`)', { alpha_min: 0 }],
+  // SLaM's target is then vanilla's, but its loss is computed another way: the runs part by rounding
+  // (seed 1 of 10 on the flagship), so the row does not say "exactly".
+  ['alpha clamped to 1 (`"alpha_min": 1`): vanilla\'s target, equal up to rounding', { alpha_min: 1 }],
+];
+const SCENARIOS = ['flagship', 'trained-spirals', 'margin-noise', 'uniform-noise', 'digits', 'plentiful-labels', 'real-teacher'];
+const CORE = ['vanilla', 'vanilla_hard', 'slam', 'slam_hard', 'weighted', 'taylor_ce'];
+const SEED100 = { seed: 100 };
+const LABELED = '25,50,100,200,400';
+
+const BLOCKS = [
+  {
+    name: 'all-methods',
+    file: 'docs/all-methods.md',
+    quick: false,
+    commands: 'scripts/all-methods-table.sh (every method, every scenario and built-in dataset, seeds 0-9)',
+    table: () => execFileSync('bash', [path.join(ROOT, 'scripts', 'all-methods-table.sh')], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] }).trim(),
+  },
+  {
+    name: 'flagship-table',
+    quick: true,
+    commands: 'slam-lab run --scenario flagship --seeds 10',
+    table: () => methodTable(run('flagship', 10)),
+  },
+  {
+    name: 'flagship-prose',
+    quick: true,
+    commands: 'slam-lab run --scenario flagship --seeds 10',
+    prose: () => {
+      const r = run('flagship', 10);
+      const s = r.methods.slam;
+      const v = r.methods.vanilla;
+      // The seeds where vanilla copies the teacher's bad region: its two worst.
+      const worst = v.per_seed.map((a, i) => [a, i]).sort((a, b) => a[0] - b[0]).slice(0, 2).sort((a, b) => a[1] - b[1]);
+      const seeds = worst.map(([, i]) => r.seed_list[i]);
+      return [
+        `SLaM beats vanilla distillation by ${p1(s.vs_vanilla.mean)} points on average and on ${s.vs_vanilla.wins} of ${s.vs_vanilla.n} seeds, but the interval\n` +
+          prose(`[${signed(s.vs_vanilla.ci_low)}, ${signed(s.vs_vanilla.ci_high)}]`),
+        `(seeds ${seeds[0]} and ${seeds[1]}: vanilla ${p1(worst[0][0])} % and ${p1(worst[1][0])} %, SLaM ${p1(s.per_seed[worst[0][1]])} % and ${p1(s.per_seed[worst[1][1]])} %)`,
+        `from the points the teacher labels wrongly (${p1(s.teacher_wrong_accuracy)} % against ${p1(v.teacher_wrong_accuracy)} %)`,
+        `teacher that is unsure and\nmostly wrong (75 % flips) in one region of the plane, right elsewhere (${Math.round(100 * r.teacher_accuracy)} % accurate overall)`,
+      ];
+    },
+  },
+  {
+    name: 'flagship-ablations',
+    quick: true,
+    commands: 'slam-lab run --scenario flagship --seeds 10 --methods vanilla,slam --config FILE (one key changed)',
+    table: () => {
+      const rows = ['| SLaM variant | test accuracy | vs vanilla |', '|---|---|---|'];
+      for (const [label, config] of ABLATIONS) {
+        const s = run('flagship', 10, Object.keys(config).length ? config : undefined, 'vanilla,slam').methods.slam;
+        rows.push(`| ${label} | ${meanSd(s)} | ${prose(signed(s.vs_vanilla.mean))}, ${s.vs_vanilla.wins}/${s.vs_vanilla.n} |`);
+      }
+      return rows.join('\n');
+    },
+  },
+  {
+    name: 'scenarios-table',
+    quick: true, // about a minute, most of it real-teacher's 10 MNIST seeds
+    commands: 'slam-lab run --scenario NAME --seeds 10 (each scenario)',
+    table: () => {
+      const runs = SCENARIOS.map((s) => run(s, 10));
+      const rows = [`| method | ${SCENARIOS.map((s) => `\`${s}\``).join(' | ')} |`, `|---|${SCENARIOS.map(() => '---|').join('')}`];
+      rows.push(`| *teacher* | ${runs.map((r) => p1(r.teacher_accuracy)).join(' | ')} |`);
+      for (const m of CORE) rows.push(`| ${m} | ${runs.map((r) => meanSd(r.methods[m])).join(' | ')} |`);
+      return rows.join('\n');
+    },
+  },
+  {
+    // The paragraph under the scenario table says which scenarios SLaM helps on; each clause is a
+    // predicate on the same runs (SLaM's paired gain over vanilla: its interval, its wins).
+    name: 'scenarios-claims',
+    quick: true,
+    commands: 'slam-lab run --scenario NAME --seeds 10 (each scenario)',
+    claims: () => {
+      const r = Object.fromEntries(SCENARIOS.map((s) => [s, run(s, 10)]));
+      const gain = (s) => r[s].methods.slam.vs_vanilla;
+      const spread = (s) => Math.max(...CORE.map((m) => r[s].methods[m].mean)) - Math.min(...CORE.map((m) => r[s].methods[m].mean));
+      const sd = (s) => Math.max(...CORE.map((m) => r[s].methods[m].std));
+      const u = r['uniform-noise'];
+      return [
+        ['SLaM helps on flagship, plentiful-labels and real-teacher: more than a point on average, on most seeds',
+          ['flagship', 'plentiful-labels', 'real-teacher'].every((s) => gain(s).mean > 0.01 && gain(s).wins > gain(s).n / 2),
+          ['flagship', 'plentiful-labels', 'real-teacher'].map((s) => `${s} ${paired(r[s].methods.slam)}`).join('; ')],
+        ['on trained-spirals and digits every core method lands within noise of the others (the spread of means under the largest sd over seeds)',
+          ['trained-spirals', 'digits'].every((s) => spread(s) < sd(s)),
+          ['trained-spirals', 'digits'].map((s) => `${s}: spread ${p1(spread(s))}, largest sd ${p1(sd(s))}`).join('; ')],
+        [`on uniform-noise every student beats its ${Math.round(100 * u.teacher_accuracy)} % teacher`,
+          CORE.every((m) => u.methods[m].mean > u.teacher_accuracy) && README_TEXT().includes(`every student beats its ${Math.round(100 * u.teacher_accuracy)} % teacher`),
+          CORE.map((m) => `${m} ${p1(u.methods[m].mean)}`).join(', ') + `; teacher ${p1(u.teacher_accuracy)}`],
+        ['on margin-noise no loss undoes the flips: no core method more than a point above vanilla, all below the teacher',
+          CORE.every((m) => r['margin-noise'].methods[m].mean < r['margin-noise'].methods.vanilla.mean + 0.01 && r['margin-noise'].methods[m].mean < r['margin-noise'].teacher_accuracy),
+          CORE.map((m) => `${m} ${p1(r['margin-noise'].methods[m].mean)}`).join(', ') + `; teacher ${p1(r['margin-noise'].teacher_accuracy)}`],
+      ];
+    },
+  },
+  {
+    name: 'real-teacher-table',
+    quick: false,
+    commands: 'slam-lab run --scenario real-teacher --seeds 20 --config seed100.json ({"seed": 100})',
+    table: () => {
+      const r = run('real-teacher', 20, SEED100);
+      const z = r.sizes;
+      return `Teacher ${p1(r.teacher_accuracy)} ± ${p1(r.teacher_accuracy_std)} on T; k = ${r.k.toFixed(1)} on average; sizes L ${z.labeled}, V ${z.validation}, U ${z.unlabeled}, T ${z.test}.\n\n` +
+        methodTable(r, { vanilla_lv: ' *' }, ['U, teacher right', 'U, teacher wrong']);
+    },
+  },
+  {
+    name: 'real-teacher-prose',
+    quick: false,
+    commands: 'slam-lab run --scenario real-teacher|real-teacher-matched --seeds 20 --config seed100.json, and with "student": {"shift": 0}',
+    prose: () => {
+      const r = run('real-teacher', 20, SEED100);
+      const mt = run('real-teacher-matched', 20, SEED100);
+      const flat = run('real-teacher', 20, { seed: 100, student: { shift: 0 } });
+      const [v, s] = [r.methods.vanilla, r.methods.slam];
+      const beats = v.per_seed.filter((a, i) => a > r.teacher_accuracy_per_seed[i]).length;
+      const vsLv = pairedOf(s.per_seed, r.methods.vanilla_lv.per_seed);
+      return [
+        `The vanilla student beats its teacher by ${p1(v.mean - r.teacher_accuracy)} points (${beats} of ${v.per_seed.length} seeds); SLaM adds ${signed(s.vs_vanilla.mean).replace('+', '')} [${signed(s.vs_vanilla.ci_low)}, ${signed(s.vs_vanilla.ci_high)}] to\nvanilla (${s.vs_vanilla.wins} of ${s.vs_vanilla.n} seeds), on the digits the teacher labels wrongly (${p1(s.teacher_wrong_accuracy)} % right against ${p1(v.teacher_wrong_accuracy)} %)`,
+        `(\`labels_only\`, ${p1(s.mean - r.methods.labels_only.mean)} points below SLaM)`,
+        `real-teacher-matched\`): teacher ${p1(mt.teacher_accuracy)}, vanilla ${meanSd(mt.methods.vanilla)}, SLaM ${meanSd(mt.methods.slam)} (${paired(mt.methods.slam)}),\n\`labels_only\` ${meanSd(mt.methods.labels_only)}`,
+        `does about as well as SLaM (${prose(`${signed(vsLv.mean)} [${signed(vsLv.lo)}, ${signed(vsLv.hi)}]`)} for SLaM)`,
+        `(vanilla\n${p1(flat.methods.vanilla.mean)} % against a ${p1(flat.teacher_accuracy)} % teacher, SLaM ${signed(flat.methods.slam.vs_vanilla.mean)})`,
+      ];
+    },
+  },
+  {
+    name: 'real-teacher-sweep',
+    quick: false,
+    commands: `slam-lab sweep --scenario real-teacher --vary labeled=${LABELED} --seeds 20 --config seed100.json, and the same for real-teacher-matched`,
+    table: () => {
+      const a = sweep('real-teacher', 20, `labeled=${LABELED}`, SEED100);
+      const b = sweep('real-teacher-matched', 20, `labeled=${LABELED}`, SEED100);
+      const rows = ['| labeled | `real-teacher` | SLaM − vanilla | `real-teacher-matched` | SLaM − vanilla | labels_only |', '|---|---|---|---|---|---|'];
+      a.points.forEach((pa, i) => {
+        const pb = b.points[i];
+        const three = (p) => `${p1(p.teacher_accuracy)} / ${p1(p.methods.vanilla.mean)} / ${p1(p.methods.slam.mean)}`;
+        rows.push(`| ${pa.value} | ${three(pa)} | ${paired(pa.methods.slam)} | ${three(pb)} | ${paired(pb.methods.slam)} | ${p1(pa.methods.labels_only.mean)} |`);
+      });
+      return rows.join('\n');
+    },
+  },
+];
+
+// ---- check or write ---------------------------------------------------------------------------
+
+/** Where block `name`'s generated text lies in `text`: after its opening comment, up to its closing one. */
+function tableSpan(text, name) {
+  const open = `<!-- docs-numbers: ${name} `;
+  const a = text.indexOf(open);
+  if (a < 0) return null;
+  const start = text.indexOf('-->', a) + 3;
+  const end = text.indexOf('<!-- /docs-numbers -->', start);
+  if (end < 0) throw new Error(`block ${name} is not closed`);
+  return [start, end];
+}
+
+if (LIST) {
+  for (const b of BLOCKS) console.log(`${b.name}\t${b.quick ? 'quick' : 'all'}\t${b.commands}`);
+  process.exit(0);
+}
+if (!fs.existsSync(BIN)) {
+  console.error(`[docs-numbers] ${BIN} is missing: cargo build --release first`);
+  process.exit(2);
+}
+const README_TEXT = () => textOf('README.md');
+const texts = new Map();
+const textOf = (file) => {
+  if (!texts.has(file)) texts.set(file, fs.readFileSync(path.join(ROOT, file), 'utf8'));
+  return texts.get(file);
+};
+const problems = [];
+let checked = 0;
+for (const b of BLOCKS) {
+  if (ONLY ? !ONLY.includes(b.name) : !b.quick && !ALL) continue;
+  const file = b.file ?? 'README.md';
+  let text = textOf(file);
+  if (b.table) {
+    const span = tableSpan(text, b.name);
+    if (!span) {
+      problems.push(`${b.name}: no <!-- docs-numbers: ${b.name} --> block in ${file}`);
+      continue;
+    }
+    const want = `\n${b.table()}\n`;
+    const got = text.slice(span[0], span[1]);
+    if (got !== want) {
+      if (WRITE) text = text.slice(0, span[0]) + want + text.slice(span[1]);
+      else problems.push(`${b.name} in ${file} (${b.commands}): it has\n${got.trim()}\nthe run gives\n${want.trim()}`);
+    }
+    checked += 1;
+  } else if (b.claims) {
+    for (const [claim, holds, numbers] of b.claims()) {
+      checked += 1;
+      if (!holds) problems.push(`${b.name} in ${file} (${b.commands}): the claim "${claim}" is false: ${numbers}`);
+    }
+  } else {
+    for (const sentence of b.prose()) {
+      checked += 1;
+      if (text.includes(sentence)) continue;
+      // The same words with other numbers: show which, or rewrite them.
+      const pattern = new RegExp(sentence.split(/[−+-]?\d[\d.,]*/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[−+-]?\\d[\\d.,]*'));
+      const m = text.match(pattern);
+      if (m && WRITE) text = text.replace(m[0], sentence);
+      else problems.push(`${b.name} in ${file} (${b.commands}): it ${m ? `says\n  ${m[0]}\nthe run gives` : 'lacks'}\n  ${sentence}`);
+    }
+  }
+  texts.set(file, text);
+}
+if (WRITE) for (const [file, text] of texts) fs.writeFileSync(path.join(ROOT, file), text);
+if (problems.length) {
+  console.error(`[docs-numbers] ${problems.length} figure(s) differ from a fresh run:\n\n${problems.join('\n\n')}`);
+  process.exit(1);
+}
+console.log(`[docs-numbers] ok: ${checked} figures ${WRITE ? 'written from' : 'equal to'} fresh runs${ALL || ONLY ? '' : ' (quick blocks; --all for every block)'}`);
