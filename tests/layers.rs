@@ -82,8 +82,11 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
                 .to_string_lossy()
                 .trim_end_matches(".rs")
                 .to_string();
+            // A module's `tests.rs` is its `#[cfg(test)] mod tests` in a file of its own: tests may
+            // check one layer against another.
             if path.extension().is_none_or(|e| e != "rs")
                 || ["lib", "main", "bin"].contains(&first.as_str())
+                || path.file_name().is_some_and(|f| f == "tests.rs")
             {
                 continue;
             }
