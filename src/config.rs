@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::decode::{self, Decoded, Shape};
 use crate::model::OptimizerKind;
 use crate::{Error, Result};
 
@@ -37,6 +38,16 @@ pub enum TeacherKind {
     Synthetic,
 }
 
+impl TeacherKind {
+    /// One of `trained`, `synthetic` (as serde reads a unit variant).
+    pub fn decode(v: &Value, path: &str) -> Decoded<TeacherKind> {
+        Ok(match decode::variant(v, path, &["trained", "synthetic"])? {
+            0 => TeacherKind::Trained,
+            _ => TeacherKind::Synthetic,
+        })
+    }
+}
+
 /// Noise models of the synthetic teacher.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -51,6 +62,20 @@ pub enum NoiseModel {
     Region,
 }
 
+impl NoiseModel {
+    /// One of `uniform`, `class_pair`, `margin`, `region` (as serde reads a unit variant).
+    pub fn decode(v: &Value, path: &str) -> Decoded<NoiseModel> {
+        Ok(
+            match decode::variant(v, path, &["uniform", "class_pair", "margin", "region"])? {
+                0 => NoiseModel::Uniform,
+                1 => NoiseModel::ClassPair,
+                2 => NoiseModel::Margin,
+                _ => NoiseModel::Region,
+            },
+        )
+    }
+}
+
 /// How alpha(x), the chance the teacher's top-1 label is right, is estimated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -63,6 +88,20 @@ pub enum AlphaEstimator {
     Oracle,
     /// A single number: the teacher's accuracy on V (no dependence on x).
     Constant,
+}
+
+impl AlphaEstimator {
+    /// One of `isotonic`, `binned`, `oracle`, `constant` (as serde reads a unit variant).
+    pub fn decode(v: &Value, path: &str) -> Decoded<AlphaEstimator> {
+        Ok(
+            match decode::variant(v, path, &["isotonic", "binned", "oracle", "constant"])? {
+                0 => AlphaEstimator::Isotonic,
+                1 => AlphaEstimator::Binned,
+                2 => AlphaEstimator::Oracle,
+                _ => AlphaEstimator::Constant,
+            },
+        )
+    }
 }
 
 /// How features are scaled before the networks see them. Fitted on the features of L, V and U
@@ -80,6 +119,20 @@ pub enum Standardize {
     /// Standardise on L alone: with a small L and many columns, a column almost constant in L is
     /// blown up on U. Kept to measure what fitting on L, V and U changes.
     Labeled,
+}
+
+impl Standardize {
+    /// One of `auto`, `always`, `never`, `labeled` (as serde reads a unit variant).
+    pub fn decode(v: &Value, path: &str) -> Decoded<Standardize> {
+        Ok(
+            match decode::variant(v, path, &["auto", "always", "never", "labeled"])? {
+                0 => Standardize::Auto,
+                1 => Standardize::Always,
+                2 => Standardize::Never,
+                _ => Standardize::Labeled,
+            },
+        )
+    }
 }
 
 /// The lower clamp on alpha: a number, or `auto`, the point where SLaM's pull on the teacher's
@@ -150,6 +203,19 @@ impl<'de> Deserialize<'de> for AlphaFloor {
     }
 }
 
+impl AlphaFloor {
+    /// A number (any, checked later) or `"auto"`, as its `Deserialize` reads it.
+    pub fn decode(v: &Value, path: &str) -> Decoded<AlphaFloor> {
+        const EXPECTED: &str = "a number between 0 and 1 or \"auto\"";
+        match v {
+            Value::String(s) if s.trim() == "auto" => Ok(AlphaFloor::Auto),
+            Value::String(_) => decode::invalid_value(path, v, EXPECTED),
+            Value::Number(_) => Ok(AlphaFloor::Value(decode::f32_(v, path)?)),
+            _ => decode::invalid_type(path, v, EXPECTED),
+        }
+    }
+}
+
 /// Teacher settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -188,6 +254,42 @@ impl Default for TeacherConfig {
     }
 }
 
+impl TeacherConfig {
+    fn decode(v: &Value, path: &str) -> Decoded<TeacherConfig> {
+        const SHAPE: Shape = Shape {
+            expected: "struct TeacherConfig",
+            names: &[
+                "kind",
+                "hidden",
+                "epochs",
+                "lr",
+                "noise",
+                "rate",
+                "confidence_jitter",
+                "shift",
+            ],
+            deny_unknown: true,
+            defaults: true,
+            optional: &[],
+        };
+        let mut t = TeacherConfig::default();
+        decode::fields(v, path, &SHAPE, |i, v, p| {
+            match i {
+                0 => t.kind = TeacherKind::decode(v, p)?,
+                1 => t.hidden = decode::vec(v, p, decode::usize_)?,
+                2 => t.epochs = decode::usize_(v, p)?,
+                3 => t.lr = decode::f32_(v, p)?,
+                4 => t.noise = NoiseModel::decode(v, p)?,
+                5 => t.rate = decode::f32_(v, p)?,
+                6 => t.confidence_jitter = decode::f32_(v, p)?,
+                _ => t.shift = decode::usize_(v, p)?,
+            }
+            Ok(())
+        })?;
+        Ok(t)
+    }
+}
+
 /// Student settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -223,6 +325,40 @@ impl Default for StudentConfig {
     }
 }
 
+impl StudentConfig {
+    fn decode(v: &Value, path: &str) -> Decoded<StudentConfig> {
+        const SHAPE: Shape = Shape {
+            expected: "struct StudentConfig",
+            names: &[
+                "hidden",
+                "epochs",
+                "lr",
+                "batch_size",
+                "optimizer",
+                "weight_decay",
+                "shift",
+            ],
+            deny_unknown: true,
+            defaults: true,
+            optional: &[],
+        };
+        let mut t = StudentConfig::default();
+        decode::fields(v, path, &SHAPE, |i, v, p| {
+            match i {
+                0 => t.hidden = decode::vec(v, p, decode::usize_)?,
+                1 => t.epochs = decode::usize_(v, p)?,
+                2 => t.lr = decode::f32_(v, p)?,
+                3 => t.batch_size = decode::usize_(v, p)?,
+                4 => t.optimizer = OptimizerKind::decode(v, p)?,
+                5 => t.weight_decay = decode::f32_(v, p)?,
+                _ => t.shift = decode::usize_(v, p)?,
+            }
+            Ok(())
+        })?;
+        Ok(t)
+    }
+}
+
 /// UPS settings: which teacher labels count as selected.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -245,6 +381,34 @@ impl Default for UpsConfig {
             max_spread: 0.1,
             ensemble: 5,
         }
+    }
+}
+
+impl UpsConfig {
+    fn decode(v: &Value, path: &str) -> Decoded<UpsConfig> {
+        const SHAPE: Shape = Shape {
+            expected: "struct UpsConfig",
+            names: &[
+                "threshold_positive",
+                "threshold_negative",
+                "max_spread",
+                "ensemble",
+            ],
+            deny_unknown: true,
+            defaults: true,
+            optional: &[],
+        };
+        let mut t = UpsConfig::default();
+        decode::fields(v, path, &SHAPE, |i, v, p| {
+            match i {
+                0 => t.threshold_positive = decode::f32_(v, p)?,
+                1 => t.threshold_negative = decode::f32_(v, p)?,
+                2 => t.max_spread = decode::f32_(v, p)?,
+                _ => t.ensemble = decode::usize_(v, p)?,
+            }
+            Ok(())
+        })?;
+        Ok(t)
     }
 }
 
@@ -348,15 +512,83 @@ impl Config {
             let single = Value::Array(vec![Value::String(s.trim().to_string())]);
             value["methods"] = single;
         }
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." || path.is_empty() {
+        Config::decode(&value, "").map_err(|e| {
+            let field = if e.path == "." || e.path.is_empty() {
                 "config".to_string()
             } else {
-                path
+                e.path
             };
-            Error::config(field, clean_serde_message(&e.inner().to_string()))
+            Error::config(field, e.message)
         })
+    }
+
+    /// The config in `v` over the defaults (see [`crate::decode`]: serde's messages and paths).
+    fn decode(v: &Value, path: &str) -> Decoded<Config> {
+        const SHAPE: Shape = Shape {
+            expected: "struct Config",
+            names: &[
+                "dataset",
+                "samples",
+                "data_noise",
+                "classes",
+                "labeled",
+                "validation",
+                "test_fraction",
+                "standardize",
+                "teacher",
+                "student",
+                "alpha_estimator",
+                "alpha_min",
+                "k_coverage",
+                "normalize_k",
+                "temperature",
+                "taylor_order",
+                "ups",
+                "vid_weight",
+                "query_budget",
+                "query_rounds",
+                "lelp_subclasses",
+                "meta_lr",
+                "l2t_lr",
+                "seed",
+                "methods",
+            ],
+            deny_unknown: true,
+            defaults: true,
+            optional: &[],
+        };
+        let mut c = Config::default();
+        decode::fields(v, path, &SHAPE, |i, v, p| {
+            match i {
+                0 => c.dataset = decode::string(v, p)?,
+                1 => c.samples = decode::usize_(v, p)?,
+                2 => c.data_noise = decode::f32_(v, p)?,
+                3 => c.classes = decode::usize_(v, p)?,
+                4 => c.labeled = decode::usize_(v, p)?,
+                5 => c.validation = decode::usize_(v, p)?,
+                6 => c.test_fraction = decode::f32_(v, p)?,
+                7 => c.standardize = Standardize::decode(v, p)?,
+                8 => c.teacher = TeacherConfig::decode(v, p)?,
+                9 => c.student = StudentConfig::decode(v, p)?,
+                10 => c.alpha_estimator = AlphaEstimator::decode(v, p)?,
+                11 => c.alpha_min = AlphaFloor::decode(v, p)?,
+                12 => c.k_coverage = decode::f32_(v, p)?,
+                13 => c.normalize_k = decode::bool_(v, p)?,
+                14 => c.temperature = decode::f32_(v, p)?,
+                15 => c.taylor_order = decode::usize_(v, p)?,
+                16 => c.ups = UpsConfig::decode(v, p)?,
+                17 => c.vid_weight = decode::f32_(v, p)?,
+                18 => c.query_budget = decode::f32_(v, p)?,
+                19 => c.query_rounds = decode::usize_(v, p)?,
+                20 => c.lelp_subclasses = decode::usize_(v, p)?,
+                21 => c.meta_lr = decode::f32_(v, p)?,
+                22 => c.l2t_lr = decode::f32_(v, p)?,
+                23 => c.seed = decode::u64_(v, p)?,
+                _ => c.methods = decode::option(v, p, |v, p| decode::vec(v, p, decode::string))?,
+            }
+            Ok(())
+        })?;
+        Ok(c)
     }
 
     fn has_teacher_embedding(&self) -> bool {
@@ -832,6 +1064,7 @@ pub fn merge(base: &mut Value, overlay: Value) {
 }
 
 /// serde's messages end with "at line 1 column 7" for JSON text, meaningless for objects; drop it.
+#[cfg(test)]
 fn clean_serde_message(msg: &str) -> String {
     match msg.find(" at line ") {
         Some(i) => msg[..i].to_string(),
@@ -842,7 +1075,130 @@ fn clean_serde_message(msg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::samples::{odd_values, set_dotted};
     use serde_json::json;
+
+    /// The decoder `Config::from_value` had before `crate::decode`: serde's derived one.
+    fn serde_from_value(mut value: Value) -> Result<Config> {
+        if !value.is_object() {
+            return Err(Error::config("config", "must be a JSON object"));
+        }
+        if let Some(Value::String(s)) = value.get("methods") {
+            let single = Value::Array(vec![Value::String(s.trim().to_string())]);
+            value["methods"] = single;
+        }
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." || path.is_empty() {
+                "config".to_string()
+            } else {
+                path
+            };
+            Error::config(field, clean_serde_message(&e.inner().to_string()))
+        })
+    }
+
+    #[test]
+    fn the_hand_written_decoder_reads_every_value_as_serde_did() {
+        let mut keys: Vec<String> = Vec::new();
+        for k in [
+            "dataset",
+            "samples",
+            "data_noise",
+            "classes",
+            "labeled",
+            "validation",
+            "test_fraction",
+            "standardize",
+            "teacher",
+            "student",
+            "alpha_estimator",
+            "alpha_min",
+            "k_coverage",
+            "normalize_k",
+            "temperature",
+            "taylor_order",
+            "ups",
+            "vid_weight",
+            "query_budget",
+            "query_rounds",
+            "lelp_subclasses",
+            "meta_lr",
+            "l2t_lr",
+            "seed",
+            "methods",
+            "nope",
+        ] {
+            keys.push(k.to_string());
+        }
+        for k in [
+            "kind",
+            "hidden",
+            "epochs",
+            "lr",
+            "noise",
+            "rate",
+            "confidence_jitter",
+            "shift",
+            "nope",
+        ] {
+            keys.push(format!("teacher.{k}"));
+        }
+        for k in [
+            "hidden",
+            "epochs",
+            "lr",
+            "batch_size",
+            "optimizer",
+            "weight_decay",
+            "shift",
+            "nope",
+        ] {
+            keys.push(format!("student.{k}"));
+        }
+        for k in [
+            "threshold_positive",
+            "threshold_negative",
+            "max_spread",
+            "ensemble",
+            "nope",
+        ] {
+            keys.push(format!("ups.{k}"));
+        }
+        let values = odd_values();
+        let mut cases = 0;
+        for key in &keys {
+            for v in &values {
+                let mut o = json!({});
+                set_dotted(&mut o, key, v.clone());
+                assert_eq!(
+                    Config::from_value(o.clone()),
+                    serde_from_value(o.clone()),
+                    "{o}"
+                );
+                cases += 1;
+            }
+        }
+        // Two keys, in both orders: the first wrong one in the object's order is the one named.
+        for (i, a) in keys.iter().enumerate() {
+            let b = &keys[(i * 7 + 3) % keys.len()];
+            for (j, va) in values.iter().enumerate().step_by(5) {
+                let vb = &values[(j * 3 + 1) % values.len()];
+                for (k1, v1, k2, v2) in [(a, va, b, vb), (b, vb, a, va)] {
+                    let mut o = json!({});
+                    set_dotted(&mut o, k1, v1.clone());
+                    set_dotted(&mut o, k2, v2.clone());
+                    assert_eq!(
+                        Config::from_value(o.clone()),
+                        serde_from_value(o.clone()),
+                        "{o}"
+                    );
+                    cases += 1;
+                }
+            }
+        }
+        assert!(cases > 3000, "{cases}");
+    }
 
     /// A catalogue of methods for the checks: two core, one that reads a trained teacher's hidden
     /// layer, one that also reads the student's.

@@ -76,6 +76,107 @@ pub struct SeedResult {
     pub warnings: Vec<String>,
 }
 
+impl SeedResult {
+    /// Read back from JSON text as [`serde_json::to_string`] wrote it (a pool worker's result).
+    pub fn from_json(text: &str) -> std::result::Result<SeedResult, String> {
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        SeedResult::decode(&v, "").map_err(|e| format!("{}: {}", e.path, e.message))
+    }
+
+    /// Read from a JSON value (see [`crate::decode`]).
+    pub fn decode(v: &serde_json::Value, path: &str) -> crate::decode::Decoded<SeedResult> {
+        use crate::decode::{self as d, Shape};
+        const SHAPE: Shape = Shape {
+            expected: "struct SeedResult",
+            names: &[
+                "seed",
+                "teacher_accuracy",
+                "teacher_unlabeled_accuracy",
+                "k",
+                "alpha_stats",
+                "alpha_floor",
+                "alpha_oracle_error",
+                "sizes",
+                "methods",
+                "method_stats",
+                "queried",
+                "warnings",
+            ],
+            deny_unknown: false,
+            defaults: false,
+            optional: &[6],
+        };
+        let mut r = SeedResult {
+            seed: 0,
+            teacher_accuracy: 0.0,
+            teacher_unlabeled_accuracy: 0.0,
+            k: 0,
+            alpha_stats: (0.0, 0.0, 0.0),
+            alpha_floor: 0.0,
+            alpha_oracle_error: None,
+            sizes: [0; 4],
+            methods: Vec::new(),
+            method_stats: Vec::new(),
+            queried: Vec::new(),
+            warnings: Vec::new(),
+        };
+        d::fields(v, path, &SHAPE, |i, v, p| {
+            match i {
+                0 => r.seed = d::u64_(v, p)?,
+                1 => r.teacher_accuracy = d::f32_(v, p)?,
+                2 => r.teacher_unlabeled_accuracy = d::f32_(v, p)?,
+                3 => r.k = d::usize_(v, p)?,
+                4 => {
+                    let t = d::tuple(v, p, 3, "a tuple of size 3")?;
+                    r.alpha_stats = (
+                        d::f32_(&t[0], &d::index_path(p, 0))?,
+                        d::f32_(&t[1], &d::index_path(p, 1))?,
+                        d::f32_(&t[2], &d::index_path(p, 2))?,
+                    );
+                }
+                5 => r.alpha_floor = d::f32_(v, p)?,
+                6 => r.alpha_oracle_error = d::option(v, p, d::f32_)?,
+                7 => {
+                    let t = d::tuple(v, p, 4, "an array of length 4")?;
+                    for (j, x) in t.iter().enumerate() {
+                        r.sizes[j] = d::usize_(x, &d::index_path(p, j))?;
+                    }
+                }
+                8 => {
+                    r.methods = d::vec(v, p, |v, p| {
+                        let t = d::tuple(v, p, 2, "a tuple of size 2")?;
+                        let name = d::string(&t[0], &d::index_path(p, 0))?;
+                        let method = Method::named(&name).map_err(|e| d::DecodeError {
+                            path: d::index_path(p, 0),
+                            message: e.to_string(),
+                        })?;
+                        let p1 = d::index_path(p, 1);
+                        Ok((
+                            method,
+                            d::vec(&t[1], &p1, crate::run::EpochMetrics::decode)?,
+                        ))
+                    })?
+                }
+                9 => {
+                    r.method_stats = d::vec(v, p, |v, p| {
+                        d::vec(v, p, |v, p| {
+                            let t = d::tuple(v, p, 2, "a tuple of size 2")?;
+                            Ok((
+                                d::string(&t[0], &d::index_path(p, 0))?,
+                                d::f64_(&t[1], &d::index_path(p, 1))?,
+                            ))
+                        })
+                    })?
+                }
+                10 => r.queried = d::vec(v, p, |v, p| d::vec(v, p, d::usize_))?,
+                _ => r.warnings = d::vec(v, p, d::string)?,
+            }
+            Ok(())
+        })?;
+        Ok(r)
+    }
+}
+
 /// Prepare and train every configured method for one seed.
 pub fn run_seed(cfg: &Checked, source: &DataSource, seed: u64) -> Result<SeedResult> {
     run_methods(cfg, source, seed, &[], &Method::list(cfg))

@@ -11,6 +11,7 @@ pub mod beat;
 pub mod bench;
 pub mod config;
 pub mod data;
+pub mod decode;
 pub mod error;
 pub mod estimators;
 pub mod experiment;

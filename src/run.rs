@@ -29,6 +29,44 @@ pub struct EpochMetrics {
     pub train_loss: f32,
 }
 
+impl EpochMetrics {
+    /// Read from a JSON value (see [`crate::decode`]).
+    pub fn decode(v: &serde_json::Value, path: &str) -> crate::decode::Decoded<EpochMetrics> {
+        use crate::decode::{self as d, Shape};
+        const SHAPE: Shape = Shape {
+            expected: "struct EpochMetrics",
+            names: &[
+                "epoch",
+                "test_accuracy",
+                "teacher_right_accuracy",
+                "teacher_wrong_accuracy",
+                "train_loss",
+            ],
+            deny_unknown: false,
+            defaults: false,
+            optional: &[2, 3],
+        };
+        let mut m = EpochMetrics {
+            epoch: 0,
+            test_accuracy: 0.0,
+            teacher_right_accuracy: None,
+            teacher_wrong_accuracy: None,
+            train_loss: 0.0,
+        };
+        d::fields(v, path, &SHAPE, |i, v, p| {
+            match i {
+                0 => m.epoch = d::usize_(v, p)?,
+                1 => m.test_accuracy = d::f32_(v, p)?,
+                2 => m.teacher_right_accuracy = d::option(v, p, d::f32_)?,
+                3 => m.teacher_wrong_accuracy = d::option(v, p, d::f32_)?,
+                _ => m.train_loss = d::f32_(v, p)?,
+            }
+            Ok(())
+        })?;
+        Ok(m)
+    }
+}
+
 /// One method's student during training.
 #[derive(Debug)]
 pub struct StudentRun {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::config::Checked;
-use crate::experiment::{run_seed_with, run_seeds, SeedResult};
+use crate::experiment::{run_seed_with, SeedResult};
 use crate::seed::{DataSource, ExtraPoint};
 use crate::session::Session as Inner;
 use crate::{data, report, scenarios, Error};
@@ -160,7 +160,7 @@ pub fn scenario_config(name: &str) -> Result<JsValue, JsError> {
 }
 
 /// A request from JS: `{scenario?, seeds?, config?, csv?, csv_name?, points?, vary?}`.
-#[derive(serde::Deserialize, Default, Clone)]
+#[derive(serde::Deserialize, Default, Clone, Debug)]
 #[serde(default, deny_unknown_fields)]
 struct Request {
     scenario: Option<String>,
@@ -173,11 +173,68 @@ struct Request {
     vary: Option<Vary>,
 }
 
-#[derive(serde::Deserialize, Clone)]
+#[derive(serde::Deserialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 struct Vary {
     key: String,
     value: Value,
+}
+
+impl Request {
+    /// Read from a JSON value (see [`crate::decode`]: serde's messages and paths).
+    fn decode(v: &Value) -> crate::decode::Decoded<Request> {
+        use crate::decode::{self as d, Shape};
+        const SHAPE: Shape = Shape {
+            expected: "struct Request",
+            names: &[
+                "scenario", "seeds", "config", "csv", "csv_name", "points", "vary",
+            ],
+            deny_unknown: true,
+            defaults: true,
+            optional: &[],
+        };
+        const VARY: Shape = Shape {
+            expected: "struct Vary",
+            names: &["key", "value"],
+            deny_unknown: true,
+            defaults: false,
+            optional: &[],
+        };
+        let mut r = Request::default();
+        d::fields(v, "", &SHAPE, |i, v, p| {
+            match i {
+                0 => r.scenario = d::option(v, p, d::string)?,
+                1 => r.seeds = d::option(v, p, d::usize_)?,
+                2 => r.config = d::option(v, p, |v, _| Ok(v.clone()))?,
+                3 => r.csv = d::option(v, p, d::string)?,
+                4 => r.csv_name = d::option(v, p, d::string)?,
+                5 => r.points = d::vec(v, p, ExtraPoint::decode)?,
+                _ => {
+                    r.vary = d::option(v, p, |v, p| {
+                        let mut vary = Vary {
+                            key: String::new(),
+                            value: Value::Null,
+                        };
+                        d::fields(v, p, &VARY, |i, v, p| {
+                            match i {
+                                0 => vary.key = d::string(v, p)?,
+                                _ => vary.value = v.clone(),
+                            }
+                            Ok(())
+                        })?;
+                        Ok(vary)
+                    })?
+                }
+            }
+            Ok(())
+        })?;
+        Ok(r)
+    }
+
+    /// [`Request::decode`] with its failure as the engine's error naming the key.
+    fn from_value(v: &Value) -> crate::Result<Request> {
+        Request::decode(v).map_err(|e| Error::config(e.path, e.message))
+    }
 }
 
 /// Resolve a request into a checked config and its data source. `pool` is a binary dataset
@@ -220,37 +277,7 @@ fn decode_request(request: JsValue) -> Result<Request, Error> {
     }
     let value: Value = serde_wasm_bindgen::from_value(request)
         .map_err(|e| Error::config("request", e.to_string()))?;
-    serde_path_to_error::deserialize(value)
-        .map_err(|e| Error::config(e.path().to_string(), e.inner().to_string()))
-}
-
-/// Run a whole experiment; returns the same object as `slam-lab run --json`.
-#[wasm_bindgen(js_name = runExperiment)]
-pub fn run_experiment(request: JsValue) -> Result<JsValue, JsError> {
-    let report = run_request(decode_request(request).map_err(err)?).map_err(err)?;
-    to_js(&report)
-}
-
-fn run_request(req: Request) -> crate::Result<Value> {
-    let (cfg, source) = resolve_request(&req, None)?;
-    let results = run_seeds(&cfg, &source, req.seeds.unwrap_or(1), &mut |_, _| {})?;
-    Ok(report::to_json(
-        &cfg,
-        source.name(),
-        req.scenario.as_deref(),
-        &results,
-    ))
-}
-
-/// Same as [`run_experiment`] but from and to JSON text (used by tests and workers that prefer text).
-#[wasm_bindgen(js_name = runExperimentJson)]
-pub fn run_experiment_json(request: &str) -> Result<String, JsError> {
-    let value: Value = serde_json::from_str(request)
-        .map_err(|e| JsError::new(&format!("request: invalid JSON: {e}")))?;
-    let req: Request = serde_path_to_error::deserialize(value)
-        .map_err(|e| err(Error::config(e.path().to_string(), e.inner().to_string())))?;
-    let report = run_request(req).map_err(err)?;
-    Ok(report.to_string())
+    Request::from_value(&value)
 }
 
 /// The file (`"digits.csv"`) a request's built-in dataset is read from when this engine does not
@@ -318,10 +345,18 @@ pub fn summarise_sweep(
     pool: Option<Vec<u8>>,
 ) -> Result<JsValue, JsError> {
     let req = decode_request(request).map_err(err)?;
-    let values: Vec<Value> = serde_wasm_bindgen::from_value(values)
-        .map_err(|e| JsError::new(&format!("values: {e}")))?;
-    let texts: Vec<Vec<String>> = serde_wasm_bindgen::from_value(results)
-        .map_err(|e| JsError::new(&format!("results: {e}")))?;
+    let read = |v: JsValue, name: &str| {
+        serde_wasm_bindgen::from_value::<Value>(v)
+            .map_err(|e| JsError::new(&format!("{name}: {e}")))
+    };
+    let message =
+        |e: crate::decode::DecodeError| JsError::new(&format!("{}: {}", e.path, e.message));
+    let values = crate::decode::vec(&read(values, "values")?, "values", |v, _| Ok(v.clone()))
+        .map_err(message)?;
+    let texts = crate::decode::vec(&read(results, "results")?, "results", |v, p| {
+        crate::decode::vec(v, p, crate::decode::string)
+    })
+    .map_err(message)?;
     if texts.len() != values.len() {
         return Err(JsError::new(&format!(
             "results: {} values but {} result lists",
@@ -343,7 +378,7 @@ pub fn summarise_sweep(
             .iter()
             .enumerate()
             .map(|(i, text)| {
-                serde_json::from_str(text)
+                SeedResult::from_json(text)
                     .map_err(|e| JsError::new(&format!("results[{vi}][{i}]: {e}")))
             })
             .collect::<Result<_, _>>()?;
@@ -642,72 +677,6 @@ impl Session {
     }
 }
 
-/// A multi-seed comparison run one seed per call, so a worker can report progress and cancel.
-#[wasm_bindgen]
-pub struct MultiSeed {
-    cfg: Checked,
-    source: DataSource,
-    scenario: Option<String>,
-    points: Vec<ExtraPoint>,
-    total: usize,
-    results: Vec<SeedResult>,
-}
-
-#[wasm_bindgen]
-impl MultiSeed {
-    /// Prepare `{scenario?, seeds, config?, csv?, csv_name?}` (`pool` as for `Session`).
-    #[wasm_bindgen(constructor)]
-    pub fn new(request: JsValue, pool: Option<Vec<u8>>) -> Result<MultiSeed, JsError> {
-        let req = decode_request(request).map_err(err)?;
-        let (cfg, source) = resolve_request(&req, pool.as_deref()).map_err(err)?;
-        let total = req.seeds.unwrap_or(10);
-        if total == 0 || total > crate::config::caps::SEEDS {
-            return Err(err(Error::config(
-                "seeds",
-                format!(
-                    "must be between 1 and {}, got {total}",
-                    crate::config::caps::SEEDS
-                ),
-            )));
-        }
-        Ok(MultiSeed {
-            cfg,
-            source,
-            scenario: req.scenario,
-            points: req.points,
-            total,
-            results: Vec::new(),
-        })
-    }
-
-    /// Run the next seed; returns the number done.
-    // The JavaScript name a worker calls; an Iterator would not cross the boundary.
-    #[allow(clippy::should_implement_trait)]
-    pub fn next(&mut self) -> Result<u32, JsError> {
-        if self.results.len() < self.total {
-            let seed = self.cfg.seed.wrapping_add(self.results.len() as u64);
-            self.results
-                .push(run_seed_with(&self.cfg, &self.source, seed, &self.points).map_err(err)?);
-        }
-        Ok(self.results.len() as u32)
-    }
-
-    /// Seeds requested.
-    pub fn total(&self) -> u32 {
-        self.total as u32
-    }
-
-    /// The report over the seeds done so far (same shape as `slam-lab run --json`).
-    pub fn report(&self) -> Result<JsValue, JsError> {
-        to_js(&report::to_json(
-            &self.cfg,
-            self.source.name(),
-            self.scenario.as_deref(),
-            &self.results,
-        ))
-    }
-}
-
 /// A session being built a little at a time (a worker answers messages in between: it
 /// can show progress and give up); `finish` gives the [`Session`].
 #[wasm_bindgen]
@@ -827,7 +796,7 @@ pub fn summarise_seeds(
         .iter()
         .enumerate()
         .map(|(i, text)| {
-            serde_json::from_str(text).map_err(|e| JsError::new(&format!("results[{i}]: {e}")))
+            SeedResult::from_json(text).map_err(|e| JsError::new(&format!("results[{i}]: {e}")))
         })
         .collect::<Result<_, _>>()?;
     parsed.sort_by_key(|r| r.seed.wrapping_sub(cfg.seed));
@@ -837,4 +806,124 @@ pub fn summarise_seeds(
         req.scenario.as_deref(),
         &parsed,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::samples::{odd_values, set_dotted};
+    use serde_json::json;
+
+    /// What serde's derived decoder made of a request: the request, or the path and message.
+    fn by_serde(v: &Value) -> std::result::Result<String, (String, String)> {
+        serde_path_to_error::deserialize::<_, Request>(v.clone())
+            .map(|r| format!("{r:?}"))
+            .map_err(|e| (e.path().to_string(), e.inner().to_string()))
+    }
+
+    fn by_hand(v: &Value) -> std::result::Result<String, (String, String)> {
+        Request::decode(v)
+            .map(|r| format!("{r:?}"))
+            .map_err(|e| (e.path, e.message))
+    }
+
+    #[test]
+    fn requests_are_read_as_serde_read_them() {
+        let keys = [
+            "scenario",
+            "seeds",
+            "config",
+            "csv",
+            "csv_name",
+            "points",
+            "vary",
+            "nope",
+            "vary.key",
+            "vary.value",
+            "vary.nope",
+        ];
+        let mut cases = 0;
+        for v in odd_values() {
+            assert_eq!(by_hand(&v), by_serde(&v), "{v}");
+            for key in keys {
+                let mut o = json!({"scenario": "flagship"});
+                set_dotted(&mut o, key, v.clone());
+                assert_eq!(by_hand(&o), by_serde(&o), "{o}");
+                let mut o = json!({"vary": {"key": "labeled", "value": 3}});
+                set_dotted(&mut o, key, v.clone());
+                assert_eq!(by_hand(&o), by_serde(&o), "{o}");
+                cases += 2;
+            }
+            for point in [
+                json!({"x": v, "label": 1}),
+                json!({"x": [0.5, 1], "label": v}),
+                json!({"x": [0.5, 1], "label": 1, "extra": v}),
+                json!({"x": [v, 1], "label": 1}),
+                json!({"label": v}),
+                json!({"x": [1, 2]}),
+                json!([[0.5], v]),
+                json!([[0.5]]),
+                json!([[0.5], 1, v]),
+                v.clone(),
+            ] {
+                let o = json!({"points": [{"x": [0, 0], "label": 0}, point]});
+                assert_eq!(by_hand(&o), by_serde(&o), "{o}");
+                cases += 1;
+            }
+        }
+        assert!(cases > 1000, "{cases}");
+    }
+
+    #[test]
+    fn seed_results_read_back_as_serde_read_them() {
+        let metrics = |e: usize| crate::run::EpochMetrics {
+            epoch: e,
+            test_accuracy: 0.1 * e as f32 + 1e-7,
+            teacher_right_accuracy: if e % 2 == 0 { Some(0.3) } else { None },
+            teacher_wrong_accuracy: Some(1.0 / 3.0),
+            train_loss: 2.5e-9,
+        };
+        let result = SeedResult {
+            seed: u64::MAX - 3,
+            teacher_accuracy: 0.8125,
+            teacher_unlabeled_accuracy: 0.1 + 0.2,
+            k: 3,
+            alpha_stats: (0.5, 1e-30, 1.0),
+            alpha_floor: 0.33333334,
+            alpha_oracle_error: Some(0.0123),
+            sizes: [30, 200, 1500, 750],
+            methods: vec![
+                (
+                    crate::methods::Method::named("vanilla").unwrap(),
+                    vec![metrics(1), metrics(2)],
+                ),
+                (crate::methods::Method::named("slam").unwrap(), vec![]),
+            ],
+            method_stats: vec![vec![], vec![("queried_teacher_accuracy".into(), 0.1 + 0.7)]],
+            queried: vec![vec![], vec![4, 8, 15]],
+            warnings: vec!["vanilla: \"x\"".into()],
+        };
+        let text = serde_json::to_string(&result).unwrap();
+        let serde: SeedResult = serde_json::from_str(&text).unwrap();
+        let hand = SeedResult::from_json(&text).unwrap();
+        assert_eq!(format!("{hand:?}"), format!("{serde:?}"));
+        assert_eq!(serde_json::to_string(&hand).unwrap(), text);
+        let mut v: Value = serde_json::from_str(&text).unwrap();
+        v["alpha_oracle_error"] = Value::Null;
+        v.as_object_mut().unwrap().remove("warnings");
+        let e = SeedResult::decode(&v, "").unwrap_err();
+        let s = serde_path_to_error::deserialize::<_, SeedResult>(v.clone()).unwrap_err();
+        assert_eq!(
+            (e.path, e.message),
+            (s.path().to_string(), s.inner().to_string())
+        );
+        v["warnings"] = json!([]);
+        v["methods"][0][1][1]["test_accuracy"] = json!("x");
+        let e = SeedResult::decode(&v, "").unwrap_err();
+        let s = serde_path_to_error::deserialize::<_, SeedResult>(v).unwrap_err();
+        assert_eq!(
+            (e.path, e.message),
+            (s.path().to_string(), s.inner().to_string())
+        );
+    }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// The pipeline, bottom first: a module may use the modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
-    &["error", "rng", "order", "expf", "beat"],
+    &["error", "rng", "order", "expf", "beat", "decode"],
     &["linalg"],
     &["model", "losses"],
     &["config"],

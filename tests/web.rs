@@ -21,12 +21,22 @@ const REFERENCE: &str = include_str!(concat!(
     "/target/reference/flagship-seed1.json"
 ));
 
-/// Calls the exported `runExperiment` with the request given as JSON text (parsed by the browser,
-/// so it is the plain object a page would pass). Ok: the result as JSON, as the page would see it
-/// through `JSON.stringify`. Err: the thrown value.
+/// Runs a request as the page's pool of workers does: `runSeed` for each seed, then
+/// `summariseSeeds`, with the request given as JSON text (parsed by the browser, so it is the plain
+/// object a page would pass). Ok: the report as JSON, as the page would see it through
+/// `JSON.stringify`. Err: the thrown value.
 fn run(request_json: &str) -> Result<Value, JsValue> {
     let request = js_sys::JSON::parse(request_json).expect("the test's request is valid JSON");
-    let result = slam_lab::wasm::run_experiment(request).map_err(JsValue::from)?;
+    let seeds = js_sys::Reflect::get(&request, &"seeds".into())
+        .ok()
+        .and_then(|s| s.as_f64())
+        .unwrap_or(1.0) as u32;
+    let mut results = Vec::new();
+    for i in 0..seeds.max(1) {
+        results
+            .push(slam_lab::wasm::run_seed_json(request.clone(), i, None).map_err(JsValue::from)?);
+    }
+    let result = slam_lab::wasm::summarise_seeds(request, results, None).map_err(JsValue::from)?;
     let text = js_sys::JSON::stringify(&result)
         .expect("the result can be turned into JSON")
         .as_string()

@@ -31,14 +31,44 @@ fn error_text(e: JsValue) -> String {
 #[wasm_bindgen_test]
 fn the_whole_flagship_report_is_bit_identical_to_native() {
     let native: Value = serde_json::from_str(REFERENCE).unwrap();
-    let wasm: Value = serde_json::from_str(
-        &slam_lab::wasm::run_experiment_json(r#"{"scenario": "flagship", "seeds": 1}"#)
-            .map_err(|e| error_text(e.into()))
-            .unwrap(),
-    )
-    .unwrap();
-    // serde_json compares f64 values exactly; both sides print the same shortest round-trip text.
-    assert_eq!(wasm, native);
+    // As the page's pool of workers runs it: `runSeed`, then `summariseSeeds`.
+    let request = to_js(&json!({"scenario": "flagship", "seeds": 1}));
+    let seed = slam_lab::wasm::run_seed_json(request.clone(), 0, None)
+        .map_err(|e| error_text(e.into()))
+        .unwrap();
+    let report = slam_lab::wasm::summarise_seeds(request, vec![seed], None)
+        .map_err(|e| error_text(e.into()))
+        .unwrap();
+    let text = js_sys::JSON::stringify(&report)
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let wasm: Value = serde_json::from_str(&text).unwrap();
+    // Every number compared as the f64 it is (JSON.stringify writes 2.0 as `2`), exactly.
+    assert_same(&wasm, &native, "");
+}
+
+/// `a` and `b` have the same shape, keys in the same order, and numbers equal as f64s.
+fn assert_same(a: &Value, b: &Value, at: &str) {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            assert_eq!(x.as_f64(), y.as_f64(), "{at}: {x} != {y}")
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{at}: lengths");
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                assert_same(p, q, &format!("{at}[{i}]"));
+            }
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let (kx, ky): (Vec<_>, Vec<_>) = (x.keys().collect(), y.keys().collect());
+            assert_eq!(kx, ky, "{at}: keys");
+            for (k, p) in x {
+                assert_same(p, &y[k], &format!("{at}.{k}"));
+            }
+        }
+        _ => assert_eq!(a, b, "{at}"),
+    }
 }
 
 /// A tiny deterministic generator (the test must be reproducible, not clever).
@@ -178,7 +208,7 @@ fn random_malformed_requests_are_refused_naming_the_field_and_the_module_keeps_w
         json!({"config": "x"}),
         json!({"csv": 42}),
     ] {
-        if let Ok(_) = slam_lab::wasm::MultiSeed::new(to_js(&request), None) {
+        if let Ok(_) = slam_lab::wasm::SeedRunner::new(to_js(&request), 0, None) {
             if request.is_null() {
                 continue; // no request at all means the defaults
             }

@@ -24,6 +24,32 @@ pub struct ExtraPoint {
     pub label: usize,
 }
 
+impl ExtraPoint {
+    /// Read from a JSON value (see [`crate::decode`]).
+    pub fn decode(v: &serde_json::Value, path: &str) -> crate::decode::Decoded<ExtraPoint> {
+        use crate::decode::{self as d, Shape};
+        const SHAPE: Shape = Shape {
+            expected: "struct ExtraPoint",
+            names: &["x", "label"],
+            deny_unknown: false,
+            defaults: false,
+            optional: &[],
+        };
+        let mut p = ExtraPoint {
+            x: Vec::new(),
+            label: 0,
+        };
+        d::fields(v, path, &SHAPE, |i, v, path| {
+            match i {
+                0 => p.x = d::vec(v, path, d::f32_)?,
+                _ => p.label = d::usize_(v, path)?,
+            }
+            Ok(())
+        })?;
+        Ok(p)
+    }
+}
+
 /// Most points a user may add by hand.
 pub const MAX_EXTRA_POINTS: usize = 1_000;
 
