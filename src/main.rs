@@ -156,61 +156,13 @@ fn execute(command: Command) -> slam_lab::Result<()> {
                 let _ = writeln!(out, "{:<width$}{}", s.name, s.description);
             }
         }
-        Command::Schema => {
-            let _ = writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&slam_lab::schema::schema())
-                    .expect("the schema serialises")
-            );
-        }
+        Command::Schema => print_json(&mut out, &slam_lab::schema::schema()),
         Command::Methods => {
             for m in Method::all() {
                 let _ = writeln!(out, "{:<17}{}", m.name(), m.description());
             }
         }
-        Command::Run {
-            common:
-                Common {
-                    dataset,
-                    scenario,
-                    config,
-                    seeds,
-                    methods,
-                    json,
-                },
-        } => {
-            let (overrides, source) =
-                overrides_and_source(config.as_deref(), dataset.as_deref(), methods.as_deref())?;
-            let cfg = scenarios::resolve(scenario.as_deref(), overrides)?;
-            let source = match source {
-                Some(s) => s,
-                None => builtin_source(&cfg.dataset)?,
-            };
-            let quiet = json || !std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let results = run_seeds(&cfg, &source, seeds, &mut |done, total| {
-                if !quiet {
-                    eprint!("\rseed {done}/{total}");
-                    if done == total {
-                        eprintln!();
-                    }
-                }
-            })?;
-            if json {
-                let v = report::to_json(&cfg, source.name(), scenario.as_deref(), &results);
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string_pretty(&v).expect("JSON values serialise")
-                );
-            } else {
-                let _ = write!(
-                    out,
-                    "{}",
-                    report::to_table(source.name(), scenario.as_deref(), &results)
-                );
-            }
-        }
+        Command::Run { common } => run(&mut out, common)?,
         Command::Explain {
             method,
             skip,
@@ -218,115 +170,165 @@ fn execute(command: Command) -> slam_lab::Result<()> {
             dataset,
             scenario,
             config,
-        } => {
-            let method = Method::named(&method)?;
-            let (mut overrides, source) =
-                overrides_and_source(config.as_deref(), dataset.as_deref(), None)?;
-            let listed = scenarios::resolve(scenario.as_deref(), overrides.clone())?;
-            let mut names: Vec<String> = Method::list(&listed)
-                .iter()
-                .map(|m| m.name().to_string())
-                .collect();
-            if !names.iter().any(|m| m == method.name()) {
-                names.push(method.name().to_string());
-            }
-            overrides["methods"] = serde_json::json!(names);
-            let cfg = scenarios::resolve(scenario.as_deref(), overrides)?;
-            let source = match source {
-                Some(s) => s,
-                None => builtin_source(&cfg.dataset)?,
-            };
-            let mut session = slam_lab::session::Session::new(cfg, &source, &[])?;
-            let index = session
-                .methods
-                .iter()
-                .position(|&m| m == method)
-                .expect("the method was added to the list");
-            let mut step = None;
-            for _ in 0..=skip {
-                step = session.explain_step(index, res);
-            }
-            let Some(step) = step else {
-                return Err(slam_lab::Error::Config {
-                    field: "student.epochs".into(),
-                    reason: format!(
-                        "{} has no step left after {skip} (raise `student.epochs` or lower --skip)",
-                        method.name()
-                    ),
-                });
-            };
-            let _ = writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&step).expect("JSON values serialise")
-            );
-        }
-        Command::Sweep {
-            vary,
-            common:
-                Common {
-                    dataset,
-                    scenario,
-                    config,
-                    seeds,
-                    methods,
-                    json,
-                },
-        } => {
-            let (key, values) = sweep::parse_vary(&vary)?;
-            let (overrides, source) =
-                overrides_and_source(config.as_deref(), dataset.as_deref(), methods.as_deref())?;
-            let base = scenarios::resolve(scenario.as_deref(), overrides.clone())?;
-            let configs = sweep::configs(scenario.as_deref(), &overrides, &key, &values)?;
-            // Every value's settings must fit in memory: refused before the first value trains.
-            for cfg in &configs {
-                let source = match &source {
-                    Some(s) => s.clone(),
-                    None => builtin_source(&cfg.dataset)?,
-                };
-                slam_lab::experiment::check_memory(cfg, &source, &[])?;
-            }
-            let quiet = json || !std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let mut points = Vec::with_capacity(values.len());
-            for (vi, (value, cfg)) in values.iter().zip(&configs).enumerate() {
-                let source = match &source {
-                    Some(s) => s.clone(),
-                    None => builtin_source(&cfg.dataset)?,
-                };
-                let results = run_seeds(cfg, &source, seeds, &mut |done, total| {
-                    if !quiet {
-                        eprint!(
-                            "\r{key} = {} ({}/{}): seed {done}/{total}   ",
-                            sweep::label(value),
-                            vi + 1,
-                            values.len()
-                        );
-                    }
-                })?;
-                points.push((value.clone(), results));
-            }
-            if !quiet {
+        } => explain(&mut out, &method, skip, res, dataset, scenario, config)?,
+        Command::Sweep { vary, common } => run_sweep(&mut out, &vary, common)?,
+    }
+    Ok(())
+}
+
+/// Pretty JSON on its own line.
+fn print_json(out: &mut impl Write, value: &impl serde::Serialize) {
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(value).expect("JSON values serialise")
+    );
+}
+
+/// Progress lines go to a terminal's stderr, never beside JSON.
+fn quiet(json: bool) -> bool {
+    json || !std::io::IsTerminal::is_terminal(&std::io::stderr())
+}
+
+/// The data for `cfg`: the file or image set given on the command line, else the built-in set it names.
+fn source_for(
+    given: &Option<DataSource>,
+    cfg: &slam_lab::config::Config,
+) -> slam_lab::Result<DataSource> {
+    match given {
+        Some(s) => Ok(s.clone()),
+        None => builtin_source(&cfg.dataset),
+    }
+}
+
+/// `slam-lab run`: every method over `seeds` seeds, as a table or one JSON object.
+fn run(out: &mut impl Write, c: Common) -> slam_lab::Result<()> {
+    let (overrides, given) = overrides_and_source(
+        c.config.as_deref(),
+        c.dataset.as_deref(),
+        c.methods.as_deref(),
+    )?;
+    let cfg = scenarios::resolve(c.scenario.as_deref(), overrides)?;
+    let source = source_for(&given, &cfg)?;
+    let quiet = quiet(c.json);
+    let results = run_seeds(&cfg, &source, c.seeds, &mut |done, total| {
+        if !quiet {
+            eprint!("\rseed {done}/{total}");
+            if done == total {
                 eprintln!();
             }
-            let name = source
-                .as_ref()
-                .map_or(base.dataset.as_str(), |s| s.name())
-                .to_string();
-            if json {
-                let v = sweep::to_json(&base, &name, scenario.as_deref(), &key, &points);
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string_pretty(&v).expect("JSON values serialise")
-                );
-            } else {
-                let _ = write!(
-                    out,
-                    "{}",
-                    sweep::to_table(&name, scenario.as_deref(), &key, &points)
+        }
+    })?;
+    if c.json {
+        print_json(
+            out,
+            &report::to_json(&cfg, source.name(), c.scenario.as_deref(), &results),
+        );
+    } else {
+        let _ = write!(
+            out,
+            "{}",
+            report::to_table(source.name(), c.scenario.as_deref(), &results)
+        );
+    }
+    Ok(())
+}
+
+/// `slam-lab explain`: one method's minibatch step taken apart, as JSON.
+fn explain(
+    out: &mut impl Write,
+    method: &str,
+    skip: usize,
+    res: usize,
+    dataset: Option<String>,
+    scenario: Option<String>,
+    config: Option<String>,
+) -> slam_lab::Result<()> {
+    let method = Method::named(method)?;
+    let (mut overrides, given) = overrides_and_source(config.as_deref(), dataset.as_deref(), None)?;
+    // The scenario's methods, with this one added when it is not among them.
+    let listed = scenarios::resolve(scenario.as_deref(), overrides.clone())?;
+    let mut names: Vec<String> = Method::list(&listed)
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect();
+    if !names.iter().any(|m| m == method.name()) {
+        names.push(method.name().to_string());
+    }
+    overrides["methods"] = serde_json::json!(names);
+    let cfg = scenarios::resolve(scenario.as_deref(), overrides)?;
+    let source = source_for(&given, &cfg)?;
+    let mut session = slam_lab::session::Session::new(cfg, &source, &[])?;
+    let index = session
+        .methods
+        .iter()
+        .position(|&m| m == method)
+        .expect("the method was added to the list");
+    let mut step = None;
+    for _ in 0..=skip {
+        step = session.explain_step(index, res);
+    }
+    let Some(step) = step else {
+        return Err(slam_lab::Error::Config {
+            field: "student.epochs".into(),
+            reason: format!(
+                "{} has no step left after {skip} (raise `student.epochs` or lower --skip)",
+                method.name()
+            ),
+        });
+    };
+    print_json(out, &step);
+    Ok(())
+}
+
+/// `slam-lab sweep`: the comparison at each value of one key, as a table or one JSON object.
+fn run_sweep(out: &mut impl Write, vary: &str, c: Common) -> slam_lab::Result<()> {
+    let (key, values) = sweep::parse_vary(vary)?;
+    let (overrides, given) = overrides_and_source(
+        c.config.as_deref(),
+        c.dataset.as_deref(),
+        c.methods.as_deref(),
+    )?;
+    let base = scenarios::resolve(c.scenario.as_deref(), overrides.clone())?;
+    let configs = sweep::configs(c.scenario.as_deref(), &overrides, &key, &values)?;
+    // Every value's settings must fit in memory: refused before the first value trains.
+    for cfg in &configs {
+        slam_lab::experiment::check_memory(cfg, &source_for(&given, cfg)?, &[])?;
+    }
+    let quiet = quiet(c.json);
+    let mut points = Vec::with_capacity(values.len());
+    for (vi, (value, cfg)) in values.iter().zip(&configs).enumerate() {
+        let source = source_for(&given, cfg)?;
+        let results = run_seeds(cfg, &source, c.seeds, &mut |done, total| {
+            if !quiet {
+                eprint!(
+                    "\r{key} = {} ({}/{}): seed {done}/{total}   ",
+                    sweep::label(value),
+                    vi + 1,
+                    values.len()
                 );
             }
-        }
+        })?;
+        points.push((value.clone(), results));
+    }
+    if !quiet {
+        eprintln!();
+    }
+    let name = given
+        .as_ref()
+        .map_or(base.dataset.as_str(), |s| s.name())
+        .to_string();
+    if c.json {
+        print_json(
+            out,
+            &sweep::to_json(&base, &name, c.scenario.as_deref(), &key, &points),
+        );
+    } else {
+        let _ = write!(
+            out,
+            "{}",
+            sweep::to_table(&name, c.scenario.as_deref(), &key, &points)
+        );
     }
     Ok(())
 }
