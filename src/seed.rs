@@ -369,12 +369,6 @@ impl SeedBuilder {
             teacher,
         } = self;
         let classes = data.n_classes;
-        let inputs = |n: usize| TeacherInputs {
-            x: data.x.slice(ndarray::s![..n, ..]),
-            raw: raw_x.slice(ndarray::s![..n, ..]),
-            scaler: &standardizer,
-            image: data.image,
-        };
         let teacher = match teacher {
             TeacherWork::Labelling(l) => (*l).finish(),
             TeacherWork::Training(_) => unreachable!("advance fits the teacher before it labels"),
@@ -401,77 +395,27 @@ impl SeedBuilder {
                 "the teacher's training diverged (its outputs are not numbers): lower it",
             ));
         }
-        let correct = |rows: &[usize]| {
-            rows.iter()
-                .filter(|&&i| teacher.labels[i] == data.y[i])
-                .count() as f32
-                / rows.len().max(1) as f32
-        };
-        let teacher_test_accuracy = correct(&split.test);
-        let teacher_unlabeled_accuracy = correct(&split.unlabeled);
-
-        let val_margin: Vec<f64> = split
-            .validation
-            .iter()
-            .map(|&i| teacher.margins[i])
-            .collect();
-        let val_correct: Vec<f64> = split
-            .validation
-            .iter()
-            .map(|&i| (teacher.labels[i] == data.y[i]) as u8 as f64)
-            .collect();
-        let alpha_model = AlphaModel::fit(cfg.alpha_estimator, &val_margin, &val_correct)?;
+        let teacher_test_accuracy = share_right(&teacher, &data.y, &split.test);
+        let teacher_unlabeled_accuracy = share_right(&teacher, &data.y, &split.unlabeled);
+        let trust = Trust::fit(&cfg, &teacher, &data.y, &split)?;
         let n = data.len();
-        let alpha_raw: Vec<f32> = (0..n)
-            .map(|i| match alpha_model.at_margin(teacher.margins[i]) {
-                Some(a) => a as f32,
-                None => teacher.oracle_alpha.as_ref().map_or(1.0, |o| o[i]),
-            })
-            .collect();
-
-        let val_probs = data::split::select_rows(&teacher.probs, &split.validation);
-        let val_labels: Vec<usize> = split.validation.iter().map(|&i| data.y[i]).collect();
-        let k = estimators::estimate_k(val_probs.view(), &val_labels, cfg.k_coverage);
-        let alpha_floor = cfg.alpha_min.resolve(cfg.normalize_k, k);
-        let alpha: Vec<f32> = alpha_raw
-            .iter()
-            .map(|&a| a.clamp(alpha_floor, 1.0))
-            .collect();
-
-        let mut top = Array2::zeros((n, classes));
-        let mut hard = Array2::zeros((n, classes));
-        for i in 0..n {
-            let t = top.row_mut(i).into_slice().expect("contiguous");
-            losses::top_k_mask(teacher.probs.row(i).as_slice().expect("contiguous"), k, t);
-            hard[[i, teacher.labels[i]]] = 1.0;
-        }
+        let (top, hard) = label_targets(&teacher, trust.k, classes);
         let mut train_rows = split.labeled.clone();
         train_rows.extend(&split.unlabeled);
-        let extras = TeacherExtras {
-            embedding: if needs.embedding {
-                teacher
-                    .net
-                    .as_ref()
-                    .and_then(|net| teacher::embedding(net, data.x.view()))
-            } else {
-                None
-            },
-            spread: if needs.ensemble {
-                let members = teacher::ensemble(
-                    &cfg.teacher,
-                    inputs(data.len()),
-                    &data.y,
-                    classes,
-                    &split,
-                    cfg.temperature,
-                    seed,
-                    cfg.ups.ensemble,
-                );
-                teacher::spread(&members)
-            } else {
-                None
-            },
+        let inputs = TeacherInputs {
+            x: data.x.view(),
+            raw: raw_x.view(),
+            scaler: &standardizer,
+            image: data.image,
         };
+        let extras = TeacherExtras::fit(&cfg, needs, &teacher, inputs, &data.y, &split, seed);
+        let Trust {
+            alpha_model,
+            alpha_raw,
+            k,
+            alpha_floor,
+            alpha,
+        } = trust;
         Ok(PreparedSeed {
             hand_added: data.len() - n_base,
             extras,
@@ -498,6 +442,110 @@ impl SeedBuilder {
             hard,
         })
     }
+}
+
+impl TeacherExtras {
+    /// The views of the teacher that the run's methods need: its embedding (VID, LELP) and the
+    /// spread of an ensemble's opinions (UPS).
+    fn fit(
+        cfg: &Checked,
+        needs: Needs,
+        teacher: &TeacherOutput,
+        inputs: TeacherInputs,
+        y: &[usize],
+        split: &Split,
+        seed: u64,
+    ) -> TeacherExtras {
+        TeacherExtras {
+            embedding: if needs.embedding {
+                teacher
+                    .net
+                    .as_ref()
+                    .and_then(|net| teacher::embedding(net, inputs.x))
+            } else {
+                None
+            },
+            spread: if needs.ensemble {
+                let members = teacher::ensemble(
+                    &cfg.teacher,
+                    inputs,
+                    y,
+                    teacher.probs.ncols(),
+                    split,
+                    cfg.temperature,
+                    seed,
+                    cfg.ups.ensemble,
+                );
+                teacher::spread(&members)
+            } else {
+                None
+            },
+        }
+    }
+}
+
+/// The share of `rows` whose teacher label is the true one.
+fn share_right(teacher: &TeacherOutput, y: &[usize], rows: &[usize]) -> f32 {
+    rows.iter().filter(|&&i| teacher.labels[i] == y[i]).count() as f32 / rows.len().max(1) as f32
+}
+
+/// How far to trust the teacher, from the validation rows: alpha(x) before and after its floor, and k.
+struct Trust {
+    alpha_model: AlphaModel,
+    alpha_raw: Vec<f32>,
+    k: usize,
+    alpha_floor: f32,
+    alpha: Vec<f32>,
+}
+
+impl Trust {
+    fn fit(cfg: &Checked, teacher: &TeacherOutput, y: &[usize], split: &Split) -> Result<Trust> {
+        let val_margin: Vec<f64> = split
+            .validation
+            .iter()
+            .map(|&i| teacher.margins[i])
+            .collect();
+        let val_correct: Vec<f64> = split
+            .validation
+            .iter()
+            .map(|&i| (teacher.labels[i] == y[i]) as u8 as f64)
+            .collect();
+        let alpha_model = AlphaModel::fit(cfg.alpha_estimator, &val_margin, &val_correct)?;
+        let alpha_raw: Vec<f32> = (0..y.len())
+            .map(|i| match alpha_model.at_margin(teacher.margins[i]) {
+                Some(a) => a as f32,
+                None => teacher.oracle_alpha.as_ref().map_or(1.0, |o| o[i]),
+            })
+            .collect();
+        let val_probs = data::split::select_rows(&teacher.probs, &split.validation);
+        let val_labels: Vec<usize> = split.validation.iter().map(|&i| y[i]).collect();
+        let k = estimators::estimate_k(val_probs.view(), &val_labels, cfg.k_coverage);
+        let alpha_floor = cfg.alpha_min.resolve(cfg.normalize_k, k);
+        let alpha = alpha_raw
+            .iter()
+            .map(|&a| a.clamp(alpha_floor, 1.0))
+            .collect();
+        Ok(Trust {
+            alpha_model,
+            alpha_raw,
+            k,
+            alpha_floor,
+            alpha,
+        })
+    }
+}
+
+/// Per row: the mask of the teacher's top `k` classes, and its label one-hot.
+fn label_targets(teacher: &TeacherOutput, k: usize, classes: usize) -> (Array2<f32>, Array2<f32>) {
+    let n = teacher.labels.len();
+    let mut top = Array2::zeros((n, classes));
+    let mut hard = Array2::zeros((n, classes));
+    for i in 0..n {
+        let t = top.row_mut(i).into_slice().expect("contiguous");
+        losses::top_k_mask(teacher.probs.row(i).as_slice().expect("contiguous"), k, t);
+        hard[[i, teacher.labels[i]]] = 1.0;
+    }
+    (top, hard)
 }
 
 /// How a training batch reaches the network: the scaled rows as they are, or, with `student.shift`
