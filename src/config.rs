@@ -273,7 +273,7 @@ impl TeacherConfig {
             optional: &[],
         };
         let mut t = TeacherConfig::default();
-        decode::fields(v, path, &SHAPE, |i, v, p| {
+        decode::fields(v, path, &SHAPE, &mut |i, v, p| {
             match i {
                 0 => t.kind = TeacherKind::decode(v, p)?,
                 1 => t.hidden = decode::vec(v, p, decode::usize_)?,
@@ -343,13 +343,18 @@ impl StudentConfig {
             optional: &[],
         };
         let mut t = StudentConfig::default();
-        decode::fields(v, path, &SHAPE, |i, v, p| {
+        decode::fields(v, path, &SHAPE, &mut |i, v, p| {
             match i {
                 0 => t.hidden = decode::vec(v, p, decode::usize_)?,
                 1 => t.epochs = decode::usize_(v, p)?,
                 2 => t.lr = decode::f32_(v, p)?,
                 3 => t.batch_size = decode::usize_(v, p)?,
-                4 => t.optimizer = OptimizerKind::decode(v, p)?,
+                4 => {
+                    t.optimizer = match decode::variant(v, p, &["adam", "sgd"])? {
+                        0 => OptimizerKind::Adam,
+                        _ => OptimizerKind::Sgd,
+                    }
+                }
                 5 => t.weight_decay = decode::f32_(v, p)?,
                 _ => t.shift = decode::usize_(v, p)?,
             }
@@ -399,7 +404,7 @@ impl UpsConfig {
             optional: &[],
         };
         let mut t = UpsConfig::default();
-        decode::fields(v, path, &SHAPE, |i, v, p| {
+        decode::fields(v, path, &SHAPE, &mut |i, v, p| {
             match i {
                 0 => t.threshold_positive = decode::f32_(v, p)?,
                 1 => t.threshold_negative = decode::f32_(v, p)?,
@@ -558,7 +563,7 @@ impl Config {
             optional: &[],
         };
         let mut c = Config::default();
-        decode::fields(v, path, &SHAPE, |i, v, p| {
+        decode::fields(v, path, &SHAPE, &mut |i, v, p| {
             match i {
                 0 => c.dataset = decode::string(v, p)?,
                 1 => c.samples = decode::usize_(v, p)?,

@@ -245,7 +245,7 @@ pub fn fields(
     v: &Value,
     path: &str,
     shape: &Shape,
-    mut set: impl FnMut(usize, &Value, &str) -> Decoded<()>,
+    set: &mut dyn FnMut(usize, &Value, &str) -> Decoded<()>,
 ) -> Decoded<()> {
     let names = shape.names;
     let mut seen = vec![false; names.len()];

@@ -120,7 +120,7 @@ impl SeedResult {
             queried: Vec::new(),
             warnings: Vec::new(),
         };
-        d::fields(v, path, &SHAPE, |i, v, p| {
+        d::fields(v, path, &SHAPE, &mut |i, v, p| {
             match i {
                 0 => r.seed = d::u64_(v, p)?,
                 1 => r.teacher_accuracy = d::f32_(v, p)?,

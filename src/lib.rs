@@ -7,7 +7,9 @@
 //! else is plain Rust tested natively.
 
 pub mod anatomy;
-pub mod beat;
+// The hot numeric code lives in the workspace crate `slam-kernels` (built for speed while the rest
+// of the `.wasm` is built for size, see Cargo.toml's `wasm-release`); its modules keep their paths.
+pub use slam_kernels::{beat, expf, linalg, losses, model, order, rng};
 pub mod bench;
 pub mod config;
 pub mod data;
@@ -15,15 +17,9 @@ pub mod decode;
 pub mod error;
 pub mod estimators;
 pub mod experiment;
-pub mod expf;
-pub mod linalg;
-pub mod losses;
 pub mod memory;
 pub mod methods;
-pub mod model;
-pub mod order;
 pub mod report;
-pub mod rng;
 pub mod run;
 pub mod scenarios;
 pub mod schema;

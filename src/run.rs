@@ -53,7 +53,7 @@ impl EpochMetrics {
             teacher_wrong_accuracy: None,
             train_loss: 0.0,
         };
-        d::fields(v, path, &SHAPE, |i, v, p| {
+        d::fields(v, path, &SHAPE, &mut |i, v, p| {
             match i {
                 0 => m.epoch = d::usize_(v, p)?,
                 1 => m.test_accuracy = d::f32_(v, p)?,

@@ -201,7 +201,7 @@ impl Request {
             optional: &[],
         };
         let mut r = Request::default();
-        d::fields(v, "", &SHAPE, |i, v, p| {
+        d::fields(v, "", &SHAPE, &mut |i, v, p| {
             match i {
                 0 => r.scenario = d::option(v, p, d::string)?,
                 1 => r.seeds = d::option(v, p, d::usize_)?,
@@ -215,7 +215,7 @@ impl Request {
                             key: String::new(),
                             value: Value::Null,
                         };
-                        d::fields(v, p, &VARY, |i, v, p| {
+                        d::fields(v, p, &VARY, &mut |i, v, p| {
                             match i {
                                 0 => vary.key = d::string(v, p)?,
                                 _ => vary.value = v.clone(),

@@ -3,7 +3,8 @@
 
 pub mod alpha;
 pub mod k;
-pub mod weights;
+// The k-nearest-neighbour weights run over every row against every validation point: kernels crate.
+pub use slam_kernels::weights;
 
 pub use alpha::{margin, AlphaModel, IsotonicFit};
 pub use k::estimate_k;

@@ -39,7 +39,7 @@ impl ExtraPoint {
             x: Vec::new(),
             label: 0,
         };
-        d::fields(v, path, &SHAPE, |i, v, path| {
+        d::fields(v, path, &SHAPE, &mut |i, v, path| {
             match i {
                 0 => p.x = d::vec(v, path, d::f32_)?,
                 _ => p.label = d::usize_(v, path)?,

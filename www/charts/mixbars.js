@@ -6,7 +6,7 @@ import { classColor } from '../palette.js';
 
 export const MIX_COLORS = { y: '#6b6b6b', f: '#E69F00', mix: '#0072B2' };
 
-/** SLaM's noise channel, as in the engine (src/losses.rs): alpha f + c (1 - f) top, c = 1 - alpha or /(k - 1). */
+/** SLaM's noise channel, as in the engine (crates/kernels/src/losses.rs): alpha f + c (1 - f) top, c = 1 - alpha or /(k - 1). */
 export function mixVector(f, top, alpha, k, normalizeK) {
   const c = normalizeK && k > 1 ? (1 - alpha) / (k - 1) : 1 - alpha;
   return f.map((fi, i) => alpha * fi + c * (1 - fi) * top[i]);

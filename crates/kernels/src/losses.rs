@@ -19,7 +19,7 @@ fn clamp_eps(x: f32) -> f32 {
 }
 
 /// Chain `g = dL/df` through the softmax Jacobian into `grad = scale * dL/dz`.
-pub(crate) fn through_softmax(f: &[f32], g: &[f32], grad: &mut [f32], scale: f32) {
+pub fn through_softmax(f: &[f32], g: &[f32], grad: &mut [f32], scale: f32) {
     let dot: f32 = f.iter().zip(g).map(|(a, b)| a * b).sum();
     for ((out, &fj), &gj) in grad.iter_mut().zip(f).zip(g) {
         *out = scale * fj * (gj - dot);

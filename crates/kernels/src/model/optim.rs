@@ -15,16 +15,6 @@ pub enum OptimizerKind {
     Sgd,
 }
 
-impl OptimizerKind {
-    /// `adam` or `sgd` (as serde reads a unit variant).
-    pub fn decode(v: &serde_json::Value, path: &str) -> crate::decode::Decoded<OptimizerKind> {
-        Ok(match crate::decode::variant(v, path, &["adam", "sgd"])? {
-            0 => OptimizerKind::Adam,
-            _ => OptimizerKind::Sgd,
-        })
-    }
-}
-
 /// Optimiser state for one network.
 #[derive(Clone, Debug)]
 pub struct Optimizer {
