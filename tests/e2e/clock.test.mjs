@@ -36,7 +36,7 @@ const errorText = (page) => page.getByTestId('error').textContent();
 /** Play trains: minibatches go by (the steps per second show), then Pause. */
 async function trainsAgain(page) {
   await page.getByTestId('play').click();
-  await page.waitForFunction(() => /steps\/s/.test(document.querySelector('[data-testid="steps-per-sec"]').textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /steps\/s/.test(document.querySelector('[data-testid="steps-per-sec"]').textContent), null, { timeout: 120_000 });
   await page.getByTestId('pause').click();
   await settle(page);
 }
