@@ -2,7 +2,7 @@
 // Two builds of the .wasm side by side in headless Chromium: the benchmark workloads' epochs and one
 // seed of every method, alternating builds, medians, and whether both give the same numbers.
 //
-//   node scripts/bench-builds.mjs BEFORE_PKG_DIR AFTER_PKG_DIR [--reps N] [--json]
+//   node scripts/bench-builds.mjs BEFORE_PKG_DIR AFTER_PKG_DIR [--reps N] [--methods a,b] [--json]
 //
 // Each directory holds a wasm-pack output (slam_lab.js, slam_lab_bg.wasm), e.g. a copy of www/pkg
 // from another commit. Needs www/data (scripts/build.sh).
@@ -23,6 +23,7 @@ const flag = (name, dflt) => {
   return v;
 };
 const reps = Number(flag('--reps', 5));
+const methods = flag('--methods', null)?.split(',').filter(Boolean) ?? null;
 const json = args.includes('--json');
 const [before, after] = args.filter((a) => !a.startsWith('--'));
 if (!before || !after) throw new Error('usage: node scripts/bench-builds.mjs BEFORE_PKG_DIR AFTER_PKG_DIR [--reps N] [--json]');
@@ -48,7 +49,7 @@ try {
   page.on('pageerror', (e) => console.error('[bench-builds] page error:', e.message));
   await page.goto(server.url + 'bench/builds.html');
   await page.waitForFunction(() => globalThis.compare);
-  const rows = await page.evaluate((o) => globalThis.compare.run(o), { reps });
+  const rows = await page.evaluate((o) => globalThis.compare.run(o), { reps, methods });
   const out = { reps, before: { dir: before, ...size(before) }, after: { dir: after, ...size(after) }, rows };
   if (json) console.log(JSON.stringify(out, null, 1));
   else {

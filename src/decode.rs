@@ -51,11 +51,125 @@ pub fn unexpected(v: &Value) -> String {
     match v {
         Value::Null => "null".to_string(),
         Value::Bool(b) => format!("boolean `{b}`"),
-        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
-        Value::Number(n) => format!("integer `{n}`"),
+        Value::Number(n) if n.is_f64() => format!("floating point `{}`", number_text(n)),
+        Value::Number(n) => format!("integer `{}`", number_text(n)),
         Value::String(s) => format!("string {s:?}"),
         Value::Array(_) => "sequence".to_string(),
         Value::Object(_) => "map".to_string(),
+    }
+}
+
+/// A finite or infinite `f64` as serde_json writes it (its `zmij` formatter): the shortest digits
+/// that read back to the same number, in plain notation for decimal exponents -5 to 15 (`0.001`,
+/// `12.5`, `3.0`) and else as `1.5e+30`, `1e-7`; written here from the standard library's shortest
+/// digits so that the `.wasm` carries one float formatter, not two.
+pub fn f64_text(x: f64) -> String {
+    if !x.is_finite() {
+        return "null".to_string();
+    }
+    // The shortest digit count, then the closest decimal of that many digits (ties to even, as
+    // serde_json's formatter picks; the standard library's shortest form rounds ties up).
+    let shortest = format!("{x:e}");
+    let n = shortest
+        .split('e')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    let e = format!("{x:.prec$e}", prec = n.saturating_sub(1));
+    let (mantissa, exp) = e.split_once('e').expect("LowerExp writes an exponent");
+    let exp: i32 = exp.parse().expect("an integer exponent");
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => ("-", m),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|&c| c != '.').collect();
+    let n = digits.len() as i32;
+    let body = if (-5..=15).contains(&exp) {
+        if n - 1 <= exp {
+            format!("{digits}{}.0", "0".repeat((exp - (n - 1)) as usize))
+        } else if exp >= 0 {
+            let (a, b) = digits.split_at(exp as usize + 1);
+            format!("{a}.{b}")
+        } else {
+            format!("0.{}{digits}", "0".repeat((-exp - 1) as usize))
+        }
+    } else {
+        let (a, b) = digits.split_at(1);
+        let dot = if b.is_empty() {
+            String::new()
+        } else {
+            format!(".{b}")
+        };
+        format!("{a}{dot}e{}{}", if exp >= 0 { "+" } else { "-" }, exp.abs())
+    };
+    format!("{sign}{body}")
+}
+
+/// A JSON number as serde_json's `Display` writes it.
+pub fn number_text(n: &serde_json::Number) -> String {
+    match (n.as_u64(), n.as_i64()) {
+        (Some(u), _) => u.to_string(),
+        (None, Some(i)) => i.to_string(),
+        _ => f64_text(n.as_f64().unwrap_or(f64::NAN)),
+    }
+}
+
+/// `s` as a JSON string literal, escaped as serde_json escapes it.
+pub fn string_text(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Compact JSON text of `v`, as serde_json's `Display` writes it (`v.to_string()`).
+pub fn value_text(v: &Value) -> String {
+    let mut out = String::new();
+    write_value(v, &mut out);
+    out
+}
+
+fn write_value(v: &Value, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&number_text(n)),
+        Value::String(s) => string_text(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                string_text(k, out);
+                out.push(':');
+                write_value(item, out);
+            }
+            out.push('}');
+        }
     }
 }
 
@@ -380,5 +494,65 @@ pub(crate) mod samples {
             at = &mut at[*p];
         }
         at[parts[parts.len() - 1]] = v;
+    }
+
+    #[test]
+    fn numbers_and_values_are_written_as_serde_json_writes_them() {
+        // Every exponent range, both signs, round numbers, and pseudo-random bit patterns.
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.1,
+            2.5,
+            1e15,
+            1e16,
+            1.5e16,
+            123456789.0,
+            1e-5,
+            1e-6,
+        ];
+        xs.extend([
+            1.25e-6,
+            9.99e-6,
+            1e21,
+            1e22,
+            1e-7,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+        ]);
+        xs.extend([
+            0.1f32 as f64,
+            1.0 / 3.0,
+            2f64.powi(53),
+            2f64.powi(53) + 2.0,
+            1e300,
+            -7.5e-300,
+        ]);
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let x = f64::from_bits(state);
+            for y in [x, x as f32 as f64] {
+                if y.is_finite() {
+                    xs.push(y);
+                }
+            }
+        }
+        for (i, &x) in xs.iter().enumerate() {
+            let serde = serde_json::Number::from_f64(x).unwrap().to_string();
+            assert_eq!(super::f64_text(x), serde, "{x:e}");
+            if i < 30 {
+                let v = json!({"a": [x, -3, 7u64, null, true, "q\"\\\n\t\u{1}\u{7f}\u{e9}"], "b\n": {}});
+                assert_eq!(super::value_text(&v), v.to_string());
+            }
+        }
+        for v in odd_values() {
+            assert_eq!(super::value_text(&v), v.to_string());
+        }
     }
 }

@@ -77,7 +77,95 @@ pub struct SeedResult {
 }
 
 impl SeedResult {
-    /// Read back from JSON text as [`serde_json::to_string`] wrote it (a pool worker's result).
+    /// JSON text of the result, as `serde_json::to_string` writes it but for the numbers' spelling
+    /// (each `f32` in its shortest form, which reads back to the same `f32`), for a pool worker to
+    /// hand back; [`SeedResult::from_json`] reads it.
+    pub fn to_json(&self) -> String {
+        use crate::decode::string_text;
+        use std::fmt::Write;
+        fn f(out: &mut String, x: f32) {
+            if x.is_finite() {
+                let _ = write!(out, "{x}");
+            } else {
+                out.push_str("null");
+            }
+        }
+        fn opt(out: &mut String, x: Option<f32>) {
+            match x {
+                Some(x) => f(out, x),
+                None => out.push_str("null"),
+            }
+        }
+        fn list<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                each(out, item);
+            }
+            out.push(']');
+        }
+        let mut o = String::new();
+        let _ = write!(o, "{{\"seed\":{},\"teacher_accuracy\":", self.seed);
+        f(&mut o, self.teacher_accuracy);
+        o.push_str(",\"teacher_unlabeled_accuracy\":");
+        f(&mut o, self.teacher_unlabeled_accuracy);
+        let _ = write!(o, ",\"k\":{},\"alpha_stats\":[", self.k);
+        f(&mut o, self.alpha_stats.0);
+        o.push(',');
+        f(&mut o, self.alpha_stats.1);
+        o.push(',');
+        f(&mut o, self.alpha_stats.2);
+        o.push_str("],\"alpha_floor\":");
+        f(&mut o, self.alpha_floor);
+        o.push_str(",\"alpha_oracle_error\":");
+        opt(&mut o, self.alpha_oracle_error);
+        o.push_str(",\"sizes\":");
+        list(&mut o, &self.sizes, |o, s| {
+            let _ = write!(o, "{s}");
+        });
+        o.push_str(",\"methods\":");
+        list(&mut o, &self.methods, |o, (m, curve)| {
+            o.push('[');
+            string_text(m.name(), o);
+            o.push(',');
+            list(o, curve, |o, e| {
+                let _ = write!(o, "{{\"epoch\":{},\"test_accuracy\":", e.epoch);
+                f(o, e.test_accuracy);
+                o.push_str(",\"teacher_right_accuracy\":");
+                opt(o, e.teacher_right_accuracy);
+                o.push_str(",\"teacher_wrong_accuracy\":");
+                opt(o, e.teacher_wrong_accuracy);
+                o.push_str(",\"train_loss\":");
+                f(o, e.train_loss);
+                o.push('}');
+            });
+            o.push(']');
+        });
+        o.push_str(",\"method_stats\":");
+        list(&mut o, &self.method_stats, |o, stats| {
+            list(o, stats, |o, (k, v)| {
+                o.push('[');
+                string_text(k, o);
+                o.push(',');
+                o.push_str(&crate::decode::f64_text(*v));
+                o.push(']');
+            })
+        });
+        o.push_str(",\"queried\":");
+        list(&mut o, &self.queried, |o, rows| {
+            list(o, rows, |o, r| {
+                let _ = write!(o, "{r}");
+            })
+        });
+        o.push_str(",\"warnings\":");
+        list(&mut o, &self.warnings, |o, w| string_text(w, o));
+        o.push('}');
+        o
+    }
+
+    /// Read back from JSON text as [`SeedResult::to_json`] (or `serde_json::to_string`) wrote it (a pool worker's result).
     pub fn from_json(text: &str) -> std::result::Result<SeedResult, String> {
         let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
         SeedResult::decode(&v, "").map_err(|e| format!("{}: {}", e.path, e.message))

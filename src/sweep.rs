@@ -166,7 +166,7 @@ pub fn configs(
 pub fn label(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
-        v => v.to_string(),
+        v => crate::decode::value_text(v),
     }
 }
 

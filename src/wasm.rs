@@ -763,7 +763,7 @@ impl SeedRunner {
             .take()
             .ok_or_else(|| JsError::new("internal: the seed's result was already taken"))?;
         let result = run.finish().map_err(err)?;
-        serde_json::to_string(&result).map_err(|e| JsError::new(&format!("internal: {e}")))
+        Ok(result.to_json())
     }
 }
 
@@ -779,7 +779,7 @@ pub fn run_seed_json(
     let (cfg, source) = resolve_request(&req, pool.as_deref()).map_err(err)?;
     let seed = cfg.seed.wrapping_add(index as u64);
     let result = run_seed_with(&cfg, &source, seed, &req.points).map_err(err)?;
-    serde_json::to_string(&result).map_err(|e| JsError::new(&format!("internal: {e}")))
+    Ok(result.to_json())
 }
 
 /// The report (same shape as `slam-lab run --json`) over per-seed results from [`run_seed_json`], in
@@ -908,6 +908,21 @@ mod tests {
         let hand = SeedResult::from_json(&text).unwrap();
         assert_eq!(format!("{hand:?}"), format!("{serde:?}"));
         assert_eq!(serde_json::to_string(&hand).unwrap(), text);
+        // Written by hand (what a pool worker sends), it reads back to the same result both ways.
+        let written = result.to_json();
+        let serde: SeedResult = serde_json::from_str(&written).unwrap();
+        assert_eq!(format!("{serde:?}"), format!("{result:?}"));
+        assert_eq!(
+            serde_json::to_string(&SeedResult::from_json(&written).unwrap()).unwrap(),
+            text
+        );
+        let mut diverged = result.clone();
+        diverged.methods[0].1[0].train_loss = f32::NAN;
+        let hand_err = SeedResult::from_json(&diverged.to_json()).unwrap_err();
+        let serde_err =
+            SeedResult::from_json(&serde_json::to_string(&diverged).unwrap()).unwrap_err();
+        assert_eq!(hand_err, serde_err);
+        assert!(hand_err.contains("expected f32"), "{hand_err}");
         let mut v: Value = serde_json::from_str(&text).unwrap();
         v["alpha_oracle_error"] = Value::Null;
         v.as_object_mut().unwrap().remove("warnings");

@@ -9,7 +9,7 @@ const LAYERS: &[&[&str]] = &[
     &["error", "rng", "order", "expf", "beat", "decode", "vid"],
     &["linalg", "weights"],
     &["model", "losses"],
-    &["config", "step"],
+    &["config", "step", "lookahead"],
     &["data"],
     &["teacher", "estimators"],
     &["memory"],

@@ -34,7 +34,9 @@ function interleave(reps, job) {
       t[name].push(performance.now() - t0);
     }
   }
-  return { before_ms: median(t.before), after_ms: median(t.after), same: out.before === out.after };
+  // Results compare as values (a seed's JSON text may spell a number differently).
+  const canon = (v) => (typeof v === 'string' ? JSON.stringify(JSON.parse(v)) : v);
+  return { before_ms: median(t.before), after_ms: median(t.after), same: canon(out.before) === canon(out.after) };
 }
 
 async function run({ reps = 5, workloads = ['W1', 'W2', 'W3'], methods = null, scenario = 'trained-spirals', epochs = 30 } = {}) {
@@ -43,11 +45,13 @@ async function run({ reps = 5, workloads = ['W1', 'W2', 'W3'], methods = null, s
   for (const w of workloads) {
     for (const loss of ['vanilla', 'slam']) {
       const trainers = Object.fromEntries(NAMES.map((n) => [n, new engines[n].BenchTrainer(w, loss, w === 'W3' ? mnist : undefined)]));
-      // Enough epochs per sample for ~50 ms, from a first epoch.
-      const t0 = performance.now();
+      // A warm-up epoch each, then enough epochs per sample for about 150 ms.
       trainers.before.epochs(1);
       trainers.after.epochs(1);
-      const per = Math.max(1, Math.round(100 / (performance.now() - t0)));
+      const t0 = performance.now();
+      trainers.before.epochs(2);
+      const per = Math.max(1, Math.round(150 / ((performance.now() - t0) / 2)));
+      trainers.after.epochs(2); // both builds' students at the same epoch
       const r = interleave(reps, (e) => trainers[e === engines.before ? 'before' : 'after'].epochs(per));
       r.same = trainers.before.fingerprint() === trainers.after.fingerprint();
       rows.push({ what: `${w} ${loss} (${per} epoch${per > 1 ? 's' : ''})`, ...r });

@@ -6,6 +6,7 @@
 pub mod beat;
 pub mod expf;
 pub mod linalg;
+pub mod lookahead;
 pub mod losses;
 pub mod model;
 pub mod order;
