@@ -54,9 +54,13 @@ impl Distiller for Confident {
     }
 }
 
-fn facts(name: &'static str, build: fn(&Build) -> Built) -> MethodFacts {
+fn facts(name: &'static str, stream: u64, build: fn(&Build) -> Built) -> MethodFacts {
     MethodFacts {
         name,
+        stream,
+        label: "Confident only",
+        help: "distils only the teacher's confident labels",
+        colour: 99,
         description: "soft cross-entropy on the teacher's confident labels only",
         source: "a test",
         group: Group::Family,
@@ -75,10 +79,10 @@ fn facts(name: &'static str, build: fn(&Build) -> Built) -> MethodFacts {
 #[test]
 fn a_method_registered_in_a_test_trains_beside_the_built_in_ones() {
     // Its row: the facts, leaked to 'static as the table's rows are.
-    let all: &'static MethodFacts = Box::leak(Box::new(facts("confident_all", |b| {
+    let all: &'static MethodFacts = Box::leak(Box::new(facts("confident_all", 1000, |b| {
         b.plain(Confident { threshold: 0.0 })
     })));
-    let sure: &'static MethodFacts = Box::leak(Box::new(facts("confident_90", |b| {
+    let sure: &'static MethodFacts = Box::leak(Box::new(facts("confident_90", 1001, |b| {
         b.plain(Confident { threshold: 0.9 })
     })));
     // The config check accepts it once it is in the catalogue it checks against.
@@ -122,4 +126,80 @@ fn a_method_registered_in_a_test_trains_beside_the_built_in_ones() {
         "{}",
         report["methods"]
     );
+}
+
+/// A row added in the middle of the table, and the table's order turned around, change no other
+/// method's numbers: each row carries its own random stream, so the flagship's recorded numbers
+/// (tests/golden/, written by `slam-lab run`, seed 0) come out bit for bit.
+#[test]
+fn a_method_inserted_mid_table_changes_no_other_methods_numbers() {
+    let golden: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/golden/scenario-flagship.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let recorded = golden["methods"].as_object().unwrap();
+    assert_eq!(golden["seed_list"][0], 0);
+    // It draws from its random stream, as a method that samples would (the toy's row is leaked to
+    // 'static as the table's rows are).
+    #[derive(Debug)]
+    struct Jittered(methods::vanilla::Vanilla, slam_lab::rng::Rng);
+    impl Distiller for Jittered {
+        fn train_batch(
+            &mut self,
+            net: &mut Mlp,
+            o: &mut Optimizer,
+            i: &mut Inputs,
+            s: &PreparedSeed,
+            rows: &[usize],
+        ) -> f32 {
+            let _ = self.1.uniform();
+            self.0.train_batch(net, o, i, s, rows)
+        }
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+    }
+    let toy: &'static MethodFacts = Box::leak(Box::new(facts("toy_middle", 1002, |b| {
+        b.plain(Jittered(methods::vanilla::Vanilla { hard: false }, b.rng()))
+    })));
+    let mut list: Vec<Method> = recorded.keys().map(|n| Method::named(n).unwrap()).collect();
+    list.reverse();
+    list.insert(list.len() / 2, Method::new(toy));
+    let mut catalogue = methods::catalogue();
+    catalogue.push(toy.needs());
+    let names: Vec<&str> = list.iter().map(|m| m.name()).collect();
+    let mut value = golden["config"].clone();
+    value["methods"] = json!(names);
+    let cfg = Config::from_value(value)
+        .unwrap()
+        .check(&catalogue)
+        .unwrap();
+    let r = run_methods(
+        &cfg,
+        &DataSource::Builtin(cfg.dataset.clone()),
+        0,
+        &[],
+        &list,
+    )
+    .unwrap();
+    assert_eq!(r.methods.len(), recorded.len() + 1);
+    for (m, curve) in &r.methods {
+        if m.name() == "toy_middle" {
+            continue;
+        }
+        // The accuracies are f32s; serde_json reads the recorded decimal to within an ulp of f64,
+        // which the f32 it came from absorbs.
+        let got = curve.last().unwrap().test_accuracy;
+        let want = recorded[m.name()]["per_seed"][0].as_f64().unwrap() as f32;
+        assert_eq!(
+            got.to_bits(),
+            want.to_bits(),
+            "{}: {got} against the recorded {want}",
+            m.name()
+        );
+    }
 }

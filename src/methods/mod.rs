@@ -122,6 +122,16 @@ pub enum Group {
 pub struct MethodFacts {
     /// The stable name used by the CLI, JSON, the page and `data-testid`s.
     pub name: &'static str,
+    /// Its own random stream, fixed when the method is added and never reused: adding, removing or
+    /// reordering rows changes no other method's numbers.
+    pub stream: u64,
+    /// How the page and the reports name it ("SLaM (soft)").
+    pub label: &'static str,
+    /// One short line for the method picker and tooltips.
+    pub help: &'static str,
+    /// Its colour and line dash on the page: a slot of the page's method palette (`www/palette.js`
+    /// holds the colours, chosen to stay apart from the class colours).
+    pub colour: usize,
     /// One sentence: what it does and, for our small-scale versions, how it departs from the paper.
     pub description: &'static str,
     /// Where it comes from.
@@ -209,10 +219,15 @@ pub struct Built {
 }
 
 /// Every method the engine knows, in display order: one row per method. A new method is a file with
-/// its [`Distiller`] and a row here. The order fixes each method's random stream.
+/// its [`Distiller`] and a row here, with a `stream` no row has used (the next after the largest);
+/// the order is only the display order.
 pub static TABLE: [MethodFacts; 16] = [
     MethodFacts {
         name: "vanilla",
+        stream: 0,
+        label: "Vanilla (soft)",
+        help: "cross-entropy on the teacher's soft labels",
+        colour: 0,
         description: "cross-entropy on the teacher's soft labels (Hinton et al. 2015)",
         source: "Hinton, Vinyals, Dean, Distilling the Knowledge in a Neural Network, 2015 (arXiv 1503.02531)",
         group: Group::Core,
@@ -228,6 +243,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "vanilla_hard",
+        stream: 1,
+        label: "Vanilla (hard)",
+        help: "cross-entropy on the teacher's argmax labels",
+        colour: 1,
         description: "cross-entropy on the teacher's argmax labels",
         source: "Hinton, Vinyals, Dean, Distilling the Knowledge in a Neural Network, 2015 (arXiv 1503.02531)",
         group: Group::Core,
@@ -243,6 +262,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "slam",
+        stream: 2,
+        label: "SLaM (soft)",
+        help: "Student-Label Mixing on the teacher's soft labels",
+        colour: 2,
         description: "Student-Label Mixing on soft labels: fit alpha*f + (1-alpha)*(1-f)*top_k to the teacher (Kontonis et al. 2023)",
         source: "Kontonis, Iliopoulos, Trinh, Baykal, Menghani, Vee, SLaM: Student-Label Mixing for Distillation with Unlabeled Examples, NeurIPS 2023 (arXiv 2302.03806)",
         group: Group::Core,
@@ -258,6 +281,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "slam_hard",
+        stream: 3,
+        label: "SLaM (hard)",
+        help: "Student-Label Mixing on the teacher's argmax labels",
+        colour: 3,
         description: "Student-Label Mixing on the teacher's argmax labels",
         source: "Kontonis, Iliopoulos, Trinh, Baykal, Menghani, Vee, SLaM: Student-Label Mixing for Distillation with Unlabeled Examples, NeurIPS 2023 (arXiv 2302.03806)",
         group: Group::Core,
@@ -273,6 +300,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "weighted",
+        stream: 4,
+        label: "Weighted",
+        help: "soft cross-entropy weighted by the estimated chance the teacher is right",
+        colour: 4,
         description: "soft cross-entropy weighted by the estimated chance the teacher is right (Iliopoulos et al. 2022)",
         source: "Iliopoulos et al., Weighted Distillation with Unlabeled Examples, NeurIPS 2022 (arXiv 2210.06711)",
         group: Group::Core,
@@ -288,6 +319,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "taylor_ce",
+        stream: 5,
+        label: "Taylor-CE",
+        help: "Taylor cross-entropy, a noise-robust loss between MAE and CE",
+        colour: 5,
         description: "Taylor cross-entropy, a noise-robust loss between MAE and CE (Feng et al. 2020)",
         source: "Feng et al., Can Cross Entropy Loss Be Robust to Label Noise?, IJCAI 2020",
         group: Group::Core,
@@ -303,6 +338,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "ups",
+        stream: 6,
+        label: "UPS",
+        help: "keeps only confident, certain teacher labels, plus negative labels",
+        colour: 6,
         description: "keeps a teacher label only where the teacher is confident and its ensemble agrees, adds negative labels for classes it rules out; one selection round from a fixed teacher, not the paper's re-labelling loop (Rizve et al. 2021)",
         source: "Rizve, Duarte, Rawat, Shah, In Defense of Pseudo-Labeling: An Uncertainty-Aware Pseudo-label Selection Framework for Semi-Supervised Learning, ICLR 2021 (arXiv 2101.06329)",
         group: Group::Family,
@@ -318,6 +357,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "vid",
+        stream: 7,
+        label: "VID",
+        help: "soft cross-entropy plus matching the teacher's hidden layer",
+        colour: 7,
         description: "soft cross-entropy plus a Gaussian likelihood of the teacher's last hidden layer given the student's, with learned per-unit variances (Ahn et al. 2019); needs a trained teacher",
         source: "Ahn, Hu, Damianou, Lawrence, Dai, Variational Information Distillation for Knowledge Transfer, CVPR 2019 (arXiv 1904.05835)",
         group: Group::Family,
@@ -333,6 +376,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "alm",
+        stream: 8,
+        label: "ALM",
+        help: "per-example mix of distillation and label loss, meta-learned on V",
+        colour: 8,
         description: "per-example weights between the distillation and the label loss, meta-learned by a one-step look-ahead on V; on U, with no label, the weight scales the distillation loss (Sivasubramanian et al., AAAI 2023)",
         source: "Sivasubramanian, Maheshwari, Shenoy, Prathosh AP, Ramakrishnan, Adaptive Mixing of Auxiliary Losses in Supervised Learning (AMAL), AAAI 2023 (arXiv 2202.03250)",
         group: Group::Family,
@@ -348,6 +395,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "rad",
+        stream: 9,
+        label: "RAD",
+        help: "a budget of teacher queries, spent on informative, likely-correct points",
+        colour: 9,
         description: "spends a budget of teacher queries on U by a max-min game between gain (student uncertainty x estimated alpha) and an adversary who spoils the expected number of teacher mistakes; trains on L plus the queried points (our reading of Baykal et al. 2023)",
         source: "Baykal, Trinh, Iliopoulos, Menghani, Vee, Robust Active Distillation, ICLR 2023 (arXiv 2210.01213)",
         group: Group::Family,
@@ -363,6 +414,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "rad_random",
+        stream: 10,
+        label: "RAD (random)",
+        help: "the RAD budget spent on random points",
+        colour: 10,
         description: "the same query budget and rounds as rad, points drawn uniformly at random from U",
         source: "Baykal, Trinh, Iliopoulos, Menghani, Vee, Robust Active Distillation, ICLR 2023 (arXiv 2210.01213)",
         group: Group::Family,
@@ -378,6 +433,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "rad_uncertainty",
+        stream: 11,
+        label: "RAD (uncertainty)",
+        help: "the RAD budget spent on the points the student is least sure about",
+        colour: 11,
         description: "the same query budget and rounds as rad, the points the student is least sure about (smallest margin)",
         source: "Baykal, Trinh, Iliopoulos, Menghani, Vee, Robust Active Distillation, ICLR 2023 (arXiv 2210.01213)",
         group: Group::Family,
@@ -393,6 +452,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "lelp",
+        stream: 12,
+        label: "LELP",
+        help: "pseudo-subclasses from the teacher's embedding",
+        colour: 12,
         description: "splits each class into pseudo-subclasses along principal directions of the teacher's embedding outside its classifier's span, distils them into a wider output summed per class (Loo et al. 2024); needs a trained teacher",
         source: "Loo, Iliopoulos, Hu, Vee, Linear Projections of Teacher Embeddings for Few-Class Distillation, 2024 (arXiv 2409.20449)",
         group: Group::Family,
@@ -408,6 +471,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "l2t",
+        stream: 13,
+        label: "L2T",
+        help: "a small learned teacher sets per-example distillation weights",
+        colour: 13,
         description: "a small recurrent teacher reads the training state and sets per-example distillation weights, trained by one-step look-ahead on V; a weighting of fixed losses, not the paper's LSTM-driven loss network (after Hai et al. 2023)",
         source: "Hai, Pan, Liu, Liu, Yunita, L2T-DLN: Learning to Teach with Dynamic Loss Network, NeurIPS 2023 (arXiv 2310.19313)",
         group: Group::Family,
@@ -423,6 +490,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "vanilla_lv",
+        stream: 14,
+        label: "Vanilla + V labels",
+        help: "vanilla distillation that also trains on V's true labels",
+        colour: 14,
         description: "vanilla distillation that also trains on V's true labels (with L's): what V's labels alone buy, beside methods that only estimate from V",
         source: "a baseline of this lab: Hinton, Vinyals, Dean's distillation (2015, arXiv 1503.02531) on L and V's labels",
         group: Group::Baseline,
@@ -438,6 +509,10 @@ pub static TABLE: [MethodFacts; 16] = [
     },
     MethodFacts {
         name: "labels_only",
+        stream: 15,
+        label: "Labels only (no teacher)",
+        help: "no teacher: the student trained on L's true labels alone",
+        colour: 15,
         description: "no teacher: cross-entropy on L's true labels alone, as many steps as the others and the same augmentation: what distillation has to beat",
         source: "the supervised baseline every distillation paper reports, e.g. Hinton, Vinyals, Dean 2015 (arXiv 1503.02531)",
         group: Group::Baseline,
@@ -538,15 +613,9 @@ impl Method {
         self.0.needs_ensemble
     }
 
-    /// Stable index: the position in [`TABLE`], which names the method's own random stream (methods
-    /// from elsewhere get one past the table from their name).
+    /// Its random stream (the row's frozen `stream`, not its position: rows may move).
     pub fn index(self) -> u64 {
-        match TABLE.iter().position(|f| f.name == self.0.name) {
-            Some(i) => i as u64,
-            None => {
-                TABLE.len() as u64 + crate::data::builtin::fnv1a(self.0.name.as_bytes()) % 1_000_000
-            }
-        }
+        self.0.stream
     }
 
     /// Build this method's distiller for one seed; `init` is the shared initial student.
@@ -681,9 +750,14 @@ mod tests {
                 m.name()
             );
         }
-        for (i, m) in Method::all().iter().enumerate() {
-            assert_eq!(m.index(), i as u64);
-        }
+        let mut streams: Vec<u64> = TABLE.iter().map(|f| f.stream).collect();
+        streams.sort_unstable();
+        streams.dedup();
+        assert_eq!(
+            streams.len(),
+            TABLE.len(),
+            "every method has its own stream"
+        );
         let core = Method::core();
         assert_eq!(core.len(), 6);
         assert_eq!(&Method::all()[..6], &core[..], "the core six come first");
