@@ -1,0 +1,399 @@
+//! Tests of the config: the hand-written decoder against serde's derived one, the check's errors
+//! naming their field, the schema against what the check accepts.
+
+use super::*;
+use crate::decode::samples::{odd_values, set_dotted};
+use serde_json::json;
+
+/// The decoder `Config::from_value` had before `crate::decode`: serde's derived one.
+fn serde_from_value(mut value: Value) -> Result<Config> {
+    if !value.is_object() {
+        return Err(Error::config("config", "must be a JSON object"));
+    }
+    if let Some(Value::String(s)) = value.get("methods") {
+        let single = Value::Array(vec![Value::String(s.trim().to_string())]);
+        value["methods"] = single;
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." || path.is_empty() {
+            "config".to_string()
+        } else {
+            path
+        };
+        Error::config(field, clean_serde_message(&e.inner().to_string()))
+    })
+}
+
+#[test]
+fn the_hand_written_decoder_reads_every_value_as_serde_did() {
+    // Every key serde's side knows (the default config as serde writes it, nested sections
+    // included), and an unknown one at each level.
+    let mut keys: Vec<String> = Vec::new();
+    let Value::Object(top) = serde_json::to_value(Config::default()).unwrap() else {
+        unreachable!("a config serialises to an object")
+    };
+    for (k, v) in &top {
+        keys.push(k.clone());
+        if let Value::Object(section) = v {
+            keys.extend(section.keys().map(|s| format!("{k}.{s}")));
+            keys.push(format!("{k}.nope"));
+        }
+    }
+    keys.push("nope".into());
+    assert_eq!(keys.len(), 25 + 1 + 9 + 8 + 5, "{keys:?}");
+    let values = odd_values();
+    let mut cases = 0;
+    for key in &keys {
+        for v in &values {
+            let mut o = json!({});
+            set_dotted(&mut o, key, v.clone());
+            assert_eq!(
+                Config::from_value(o.clone()),
+                serde_from_value(o.clone()),
+                "{o}"
+            );
+            cases += 1;
+        }
+    }
+    // Two keys, in both orders: the first wrong one in the object's order is the one named.
+    for (i, a) in keys.iter().enumerate() {
+        let b = &keys[(i * 7 + 3) % keys.len()];
+        for (j, va) in values.iter().enumerate().step_by(5) {
+            let vb = &values[(j * 3 + 1) % values.len()];
+            for (k1, v1, k2, v2) in [(a, va, b, vb), (b, vb, a, va)] {
+                let mut o = json!({});
+                set_dotted(&mut o, k1, v1.clone());
+                set_dotted(&mut o, k2, v2.clone());
+                assert_eq!(
+                    Config::from_value(o.clone()),
+                    serde_from_value(o.clone()),
+                    "{o}"
+                );
+                cases += 1;
+            }
+        }
+    }
+    assert!(cases > 3000, "{cases}");
+}
+
+/// A catalogue of methods for the checks: two core, one that reads a trained teacher's hidden
+/// layer, one that also reads the student's.
+const CATALOGUE: [MethodNeeds; 4] = [
+    MethodNeeds {
+        name: "plain",
+        core: true,
+        trained_teacher: false,
+        student_hidden: false,
+    },
+    MethodNeeds {
+        name: "other",
+        core: true,
+        trained_teacher: false,
+        student_hidden: false,
+    },
+    MethodNeeds {
+        name: "deep",
+        core: false,
+        trained_teacher: true,
+        student_hidden: false,
+    },
+    MethodNeeds {
+        name: "both",
+        core: false,
+        trained_teacher: true,
+        student_hidden: true,
+    },
+];
+
+#[test]
+fn defaults_pass_the_check() {
+    let checked = Config::default().check(&CATALOGUE).unwrap();
+    assert_eq!(
+        checked.method_names(),
+        &["plain", "other"],
+        "no list: the core methods"
+    );
+    let c = Config::from_value(json!({})).unwrap();
+    assert_eq!(c, Config::default());
+}
+
+#[test]
+fn errors_name_the_field() {
+    let cases = [
+        (json!({"student": {"epochs": "x"}}), "student.epochs"),
+        (json!({"labeled": -3}), "labeled"),
+        (json!({"no_such_key": 1}), "no_such_key"),
+        (json!({"teacher": {"kind": "wise"}}), "teacher.kind"),
+        (json!({"methods": ["plain", 7]}), "methods"),
+        (
+            json!({"student": {"hidden": [4, "wide"]}}),
+            "student.hidden",
+        ),
+    ];
+    for (v, field) in cases {
+        let err = Config::from_value(v.clone()).unwrap_err().to_string();
+        assert!(err.contains(field), "{v}: {err}");
+        assert!(!err.contains("line 1"), "{err}");
+    }
+    let checks = [
+        (json!({"labeled": 0}), "labeled"),
+        (json!({"test_fraction": 1.5}), "test_fraction"),
+        (json!({"student": {"hidden": [0]}}), "student.hidden[0]"),
+        (json!({"student": {"lr": -1.0}}), "student.lr"),
+        (json!({"alpha_min": 2.0}), "alpha_min"),
+        (json!({"methods": []}), "methods"),
+        (json!({"methods": ["plain", "magic"]}), "methods"),
+        (json!({"methods": ["plain", "plain"]}), "methods"),
+        (json!({"samples": 1_000_000_000u64}), "samples"),
+        (json!({"teacher": {"rate": 0.99}}), "teacher.rate"),
+        (
+            json!({"ups": {"threshold_positive": 1.5}}),
+            "ups.threshold_positive",
+        ),
+        (
+            json!({"ups": {"threshold_negative": 0.8}}),
+            "ups.threshold_negative",
+        ),
+        (json!({"ups": {"ensemble": 1}}), "ups.ensemble"),
+        (json!({"vid_weight": -1.0}), "vid_weight"),
+        (json!({"query_budget": 0.0}), "query_budget"),
+        (json!({"query_rounds": 0}), "query_rounds"),
+        (json!({"lelp_subclasses": 3}), "lelp_subclasses"),
+        (json!({"meta_lr": 0.0}), "meta_lr"),
+        (json!({"l2t_lr": 2.0}), "l2t_lr"),
+        (
+            json!({"methods": ["deep"], "teacher": {"kind": "synthetic"}}),
+            "methods",
+        ),
+        (
+            json!({"methods": ["deep"], "teacher": {"hidden": []}}),
+            "methods",
+        ),
+        (
+            json!({"methods": ["both"], "student": {"hidden": []}}),
+            "student.hidden",
+        ),
+    ];
+    for (v, field) in checks {
+        let c = Config::from_value(v.clone()).unwrap();
+        let err = c.check(&CATALOGUE).unwrap_err().to_string();
+        assert!(err.contains(&format!("`{field}`")), "{v}: {err}");
+    }
+    let unknown = Config::from_value(json!({"methods": ["plain", "magic"]}))
+        .unwrap()
+        .check(&CATALOGUE)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        unknown.contains("magic") && unknown.contains("plain, other, deep, both"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn all_methods_expand_to_what_the_teacher_allows() {
+    let trained = Config::from_value(json!({"methods": "all"})).unwrap();
+    assert_eq!(trained.methods, Some(vec!["all".to_string()]));
+    assert_eq!(
+        trained.check(&CATALOGUE).unwrap().method_names(),
+        &["plain", "other", "deep", "both"]
+    );
+    let synthetic =
+        Config::from_value(json!({"methods": ["all"], "teacher": {"kind": "synthetic"}}))
+            .unwrap();
+    assert_eq!(
+        synthetic.check(&CATALOGUE).unwrap().method_names(),
+        &["plain", "other"]
+    );
+    let err =
+        Config::from_value(json!({"methods": ["deep"], "teacher": {"kind": "synthetic"}}))
+            .unwrap()
+            .check(&CATALOGUE)
+            .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("`methods`") && msg.contains("teacher.kind") && msg.contains("deep"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_checked_config_serialises_as_the_config_with_its_method_names() {
+    let checked = Config::from_value(json!({"methods": "all", "labeled": 12}))
+        .unwrap()
+        .check(&CATALOGUE)
+        .unwrap();
+    let v = serde_json::to_value(&checked).unwrap();
+    assert_eq!(v["methods"], json!(["plain", "other", "deep", "both"]));
+    assert_eq!(v["labeled"], json!(12));
+    assert_eq!(
+        Config::from_value(v).unwrap(),
+        checked.into_config(),
+        "it reads back as the same config"
+    );
+}
+
+/// The schema's limits are the check's: every bound, and just past it, brute-forced key by key.
+#[test]
+fn the_schema_says_what_the_check_accepts() {
+    let specs = schema(&["moons", "digits"], &["plain", "other"]);
+    let defaults = serde_json::to_value(Config::default()).unwrap();
+    let check = |key: &str, v: Value| -> std::result::Result<(), String> {
+        // The one rule between keys: the UPS thresholds stay apart; test each against the other's extreme.
+        let mut o = match key {
+            "ups.threshold_positive" => json!({"ups": {"threshold_negative": 0.0}}),
+            "ups.threshold_negative" => json!({"ups": {"threshold_positive": 1.0}}),
+            _ => json!({}),
+        };
+        let mut slot = &mut o;
+        let parts: Vec<&str> = key.split('.').collect();
+        for p in &parts[..parts.len() - 1] {
+            slot = slot
+                .as_object_mut()
+                .unwrap()
+                .entry(p.to_string())
+                .or_insert(json!({}));
+        }
+        slot[parts[parts.len() - 1]] = v;
+        let cfg = Config::from_value(o).map_err(|e| e.to_string())?;
+        cfg.check(&CATALOGUE).map(|_| ()).map_err(|e| e.to_string())
+    };
+    let refused = |key: &str, v: Value| {
+        let err = check(key, v.clone()).expect_err(&format!("{key} = {v} should be refused"));
+        assert!(
+            err.contains(key.split('.').next().unwrap()),
+            "{key} = {v}: {err}"
+        );
+    };
+    for s in &specs {
+        let mut d = &defaults;
+        for p in s.key.split('.') {
+            d = &d[p];
+        }
+        let want = if d.is_null() { json!([]) } else { d.clone() };
+        assert_eq!(s.default, want, "{}: the default", s.key);
+        let (lo, hi) = (s.min, s.max);
+        match s.kind {
+            "int" if s.options.is_empty() => {
+                let (lo, hi) = (lo.unwrap() as u64, hi.unwrap() as u64);
+                check(s.key, json!(lo)).unwrap_or_else(|e| panic!("{}: min {lo}: {e}", s.key));
+                check(s.key, json!(hi)).unwrap_or_else(|e| panic!("{}: max {hi}: {e}", s.key));
+                if lo > 0 {
+                    refused(s.key, json!(lo - 1));
+                }
+                if s.key != "seed" {
+                    refused(s.key, json!(hi + 1));
+                }
+            }
+            "int" => {
+                for o in &s.options {
+                    check(s.key, o.clone())
+                        .unwrap_or_else(|e| panic!("{}: option {o}: {e}", s.key));
+                }
+                refused(s.key, json!(3));
+            }
+            "float" | "float_or_auto" => {
+                let (lo, hi) = (lo.unwrap(), hi);
+                let near = |x: f64, up: bool| if up { x + 1e-3 } else { x - 1e-3 };
+                if s.min_exclusive {
+                    refused(s.key, json!(lo));
+                    check(s.key, json!(near(lo, true)))
+                        .unwrap_or_else(|e| panic!("{}: just above min: {e}", s.key));
+                } else {
+                    check(s.key, json!(lo)).unwrap_or_else(|e| panic!("{}: min: {e}", s.key));
+                    refused(s.key, json!(near(lo, false)));
+                }
+                if let Some(hi) = hi {
+                    if s.max_exclusive {
+                        refused(s.key, json!(hi));
+                        check(s.key, json!(near(hi, false)))
+                            .unwrap_or_else(|e| panic!("{}: just below max: {e}", s.key));
+                    } else {
+                        check(s.key, json!(hi))
+                            .unwrap_or_else(|e| panic!("{}: max: {e}", s.key));
+                        refused(s.key, json!(near(hi, true)));
+                    }
+                } else {
+                    check(s.key, json!(1e6))
+                        .unwrap_or_else(|e| panic!("{}: unbounded: {e}", s.key));
+                }
+                if s.kind == "float_or_auto" {
+                    check(s.key, json!("auto")).unwrap();
+                }
+            }
+            "enum" => {
+                for o in &s.options {
+                    if s.key != "dataset" {
+                        check(s.key, o.clone())
+                            .unwrap_or_else(|e| panic!("{}: option {o}: {e}", s.key));
+                    }
+                }
+                if s.key != "dataset" {
+                    refused(s.key, json!("no_such_option"));
+                }
+            }
+            "int_list" => {
+                let max_len = s.max_len.unwrap();
+                check(s.key, json!(vec![hi.unwrap() as u64; max_len])).unwrap();
+                check(s.key, json!([lo.unwrap() as u64])).unwrap();
+                refused(s.key, json!(vec![1; max_len + 1]));
+                refused(s.key, json!([hi.unwrap() as u64 + 1]));
+                refused(s.key, json!([0]));
+            }
+            "bool" => {
+                check(s.key, json!(true)).unwrap();
+                refused(s.key, json!("yes"));
+            }
+            "enum_list" => {
+                check(s.key, json!(["plain", "other"])).unwrap();
+                refused(s.key, json!(["plain", "nope"]));
+            }
+            k => panic!("{}: unknown kind {k}", s.key),
+        }
+    }
+    // Every key of the config is in the schema (and nothing else is).
+    fn leaves(v: &Value, prefix: String, out: &mut Vec<String>) {
+        match v.as_object() {
+            Some(o) if !o.is_empty() => {
+                for (k, x) in o {
+                    leaves(
+                        x,
+                        if prefix.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{prefix}.{k}")
+                        },
+                        out,
+                    );
+                }
+            }
+            _ => out.push(prefix),
+        }
+    }
+    let mut keys = Vec::new();
+    leaves(&defaults, String::new(), &mut keys);
+    let mut in_schema: Vec<String> = specs.iter().map(|s| s.key.to_string()).collect();
+    keys.sort();
+    in_schema.sort();
+    assert_eq!(keys, in_schema);
+}
+
+#[test]
+fn merge_recurses_into_objects() {
+    let mut base = json!({"student": {"epochs": 5, "lr": 0.1}, "seed": 1});
+    merge(&mut base, json!({"student": {"epochs": 9}, "labeled": 3}));
+    assert_eq!(
+        base,
+        json!({"student": {"epochs": 9, "lr": 0.1}, "seed": 1, "labeled": 3})
+    );
+}
+
+/// serde's messages end with "at line 1 column 7" for JSON text, meaningless for objects; drop it.
+fn clean_serde_message(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
