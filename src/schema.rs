@@ -4,6 +4,7 @@
 //! (`slam-lab schema`).
 
 use serde::Serialize;
+use serde_json::{json, Value};
 
 use crate::config::{schema as keys, KeySpec};
 use crate::methods::{MethodFacts, TABLE};
@@ -46,6 +47,9 @@ pub struct Limits {
 pub struct Schema {
     /// Every config key.
     pub keys: Vec<KeySpec>,
+    /// The conditions keys (`needs`) and methods (`requires`) cite, as data front ends evaluate:
+    /// `{name, reason, all: [{key, is | not_empty | one_of}]}`, every test of `all` must hold.
+    pub requirements: Value,
     /// Every method's facts, in display order.
     pub methods: &'static [MethodFacts],
     /// The keys the page offers for a sweep.
@@ -63,6 +67,7 @@ pub fn schema() -> Schema {
     let names: Vec<&str> = TABLE.iter().map(|f| f.name).collect();
     Schema {
         keys: keys(&datasets, &names),
+        requirements: requirements(),
         methods: &TABLE,
         sweep_keys: crate::sweep::SUGGESTED
             .iter()
@@ -79,6 +84,29 @@ pub fn schema() -> Schema {
             seeds: crate::config::caps::SEEDS,
         },
     }
+}
+
+/// [`crate::config::keys::REQUIREMENTS`] as data (the image datasets from the data registry).
+fn requirements() -> Value {
+    use crate::config::keys::{Test, REQUIREMENTS};
+    let list: Vec<Value> = REQUIREMENTS
+        .iter()
+        .map(|r| {
+            let all: Vec<Value> = r
+                .all
+                .iter()
+                .map(|&(key, test)| match test {
+                    Test::Is(name) => json!({"key": key, "is": name}),
+                    Test::NotEmpty => json!({"key": key, "not_empty": true}),
+                    Test::ImageDataset => {
+                        json!({"key": key, "one_of": crate::data::IMAGE_DATASETS})
+                    }
+                })
+                .collect();
+            json!({"name": r.name, "reason": r.reason, "all": all})
+        })
+        .collect();
+    Value::Array(list)
 }
 
 #[cfg(test)]

@@ -3,18 +3,38 @@
 
 import { h } from './dom.js';
 import { PARAM, getPath, parseValue, formatValue } from './state.js';
+import { unmet } from './requirements.js';
 
 let nextId = 0;
 
 /**
- * A labelled control for config key `path`.
- * spec: {path, label, control: 'select'|'number'|'range'|'text'|'checkbox', options?: [[value, text]],
+ * What the engine's schema says of a key's control: its name, help, choices, slider and the control
+ * that suits its kind. A panel's spec overrides any of it.
+ */
+function fromSchema(p) {
+  if (!p) return {};
+  const choices = p.choices ?? (p.kind === 'enum' ? p.options?.map((o) => ({ value: o, label: o })) : undefined);
+  const control = choices ? 'select' : p.kind === 'bool' ? 'checkbox' : p.slider ? 'range' : p.kind === 'intList' ? 'text' : 'number';
+  return {
+    label: p.label,
+    help: p.help,
+    control,
+    options: choices?.map((c) => [String(c.value), c.label]),
+    ...(p.slider ? { min: p.slider[0], max: p.slider[1], step: p.slider[2] } : {}),
+    ...(p.kind === 'intList' ? { inputMode: 'numeric' } : {}),
+  };
+}
+
+/**
+ * A labelled control for config key `path`; its name, help, choices, limits and kind of control come
+ * from the engine's schema (installSchema), unless the spec gives them.
+ * spec: {path, label?, control?: 'select'|'number'|'range'|'text'|'checkbox', options?: [[value, text]],
  *        min?, max?, step?, help?, testid?, format?(value) for a range's read-out}
  * Returns {node, sync(config), input}.
  */
-export function field(app, spec) {
-  // The key's kind and limits come from the engine's schema, which arrives after the panels are made:
-  // looked up when used.
+export function field(app, given) {
+  const spec = { ...fromSchema(PARAM[given.path]), ...given };
+  spec.label ??= given.path;
   const param = () => PARAM[spec.path];
   const id = `f${++nextId}-${spec.path.replace(/\W/g, '-')}`;
   const control = spec.control ?? 'number';
@@ -22,7 +42,7 @@ export function field(app, spec) {
   let output = null;
   if (control === 'select') {
     input = h('select', { id, name: spec.path });
-    for (const [value, text] of spec.options) input.append(h('option', { value, text }));
+    for (const [value, text] of spec.options ?? []) input.append(h('option', { value, text }));
   } else if (control === 'checkbox') {
     input = h('input', { id, name: spec.path, type: 'checkbox' });
   } else if (control === 'range') {
@@ -67,6 +87,14 @@ export function field(app, spec) {
     node,
     input,
     sync(config) {
+      // A key that does not matter in this config (the engine's `needs`: a synthetic teacher's noise
+      // with a trained one, pixel shifts off image data; an uploaded table is never an image) is off.
+      const needs = param()?.needs;
+      if (needs) {
+        const off = Boolean(unmet([needs], config)) || (needs === 'image_data' && Boolean(app.csv));
+        input.disabled = off;
+        node.classList.toggle('is-disabled', off);
+      }
       const value = getPath(config, spec.path);
       if (value === undefined) return;
       if (document.activeElement === input && control !== 'select' && control !== 'checkbox') return;

@@ -3,7 +3,7 @@
 // Training never runs on this thread: the engine worker trains, the panels draw.
 
 import { $ } from './dom.js';
-import { defaultState } from './state.js';
+import { defaultState, installSchema } from './state.js';
 import { EngineClient } from './engine.js';
 import { takeBootWorker } from './boot.js';
 import { installMessages } from './app/messages.js';
@@ -41,6 +41,16 @@ const app = {
   pendingAutoplay: false,
   panels: [],
 };
+
+// The engine's schema, written beside the .wasm by the build: the controls take their names, help,
+// choices and limits from it at first paint (the worker sends the same once the engine is up). Without
+// it the controls show their keys until then.
+try {
+  const schema = await fetch(new URL('./pkg/schema.json', import.meta.url)).then((r) => (r.ok ? r.json() : null));
+  if (schema) installSchema(schema);
+} catch {
+  // the engine's own schema arrives with the worker's ready message
+}
 
 const engine = new EngineClient(new URL('./worker.js', import.meta.url));
 app.engine = engine;

@@ -32,105 +32,69 @@ export const CLASS_COLORS = [
 ];
 
 /**
- * Method colours: SLaM's two are blues and vanilla's are red, ochre and brown, so the two families read
- * as a pair; all are >= 3:1 on white, as lines and swatches; "labels only" (no teacher) is black.
+ * Method colours and line dashes, by slot: each method's row in the engine names its slot (its
+ * `colour`), so the page keeps no list of methods. SLaM's two are blues and vanilla's are red, ochre
+ * and brown, so the two families read as a pair; all are >= 3:1 on white, as lines and swatches;
+ * "labels only" (no teacher) is black. Dashes keep the charts readable in greyscale too.
  */
-export const METHOD_COLORS = {
-  vanilla: '#FD301B',
-  vanilla_hard: '#C07F02',
-  slam: '#0049FD',
-  slam_hard: '#0283D9',
-  weighted: '#9800F9',
-  taylor_ce: '#A064CF',
-  ups: '#B8320B',
-  vid: '#02811A',
-  alm: '#6E7AFC',
-  rad: '#775D00',
-  rad_random: '#6C9502',
-  rad_uncertainty: '#5A6B06',
-  lelp: '#A18F06',
-  l2t: '#DF6602',
-  vanilla_lv: '#8E4C04',
-  labels_only: '#000000',
-};
+export const METHOD_SLOTS = [
+  { color: '#FD301B', dash: [] }, // 0
+  { color: '#C07F02', dash: [6, 3] }, // 1
+  { color: '#0049FD', dash: [] }, // 2
+  { color: '#0283D9', dash: [6, 3] }, // 3
+  { color: '#9800F9', dash: [2, 2] }, // 4
+  { color: '#A064CF', dash: [8, 3, 2, 3] }, // 5
+  { color: '#B8320B', dash: [2, 3] }, // 6
+  { color: '#02811A', dash: [10, 3] }, // 7
+  { color: '#6E7AFC', dash: [4, 2, 1, 2] }, // 8
+  { color: '#775D00', dash: [] }, // 9
+  { color: '#6C9502', dash: [3, 3] }, // 10
+  { color: '#5A6B06', dash: [6, 2] }, // 11
+  { color: '#A18F06', dash: [1, 2] }, // 12
+  { color: '#DF6602', dash: [8, 2, 2, 2, 2, 2] }, // 13
+  { color: '#8E4C04', dash: [1, 3] }, // 14
+  { color: '#000000', dash: [5, 5] }, // 15
+];
 
-/** For a method without a colour of its own: these keep the same rules against the class colours. */
+/** For a method whose slot is not here: these keep the same rules against the class colours. */
 const EXTRA_COLORS = ['#CC11DD', '#997722', '#AA6611', '#7755FF'];
 
-/** Line dashes per method so the charts stay readable in greyscale too. */
-export const METHOD_DASH = {
-  vanilla: [],
-  vanilla_hard: [6, 3],
-  slam: [],
-  slam_hard: [6, 3],
-  weighted: [2, 2],
-  taylor_ce: [8, 3, 2, 3],
-  ups: [2, 3],
-  vid: [10, 3],
-  alm: [4, 2, 1, 2],
-  rad: [],
-  rad_random: [3, 3],
-  rad_uncertainty: [6, 2],
-  lelp: [1, 2],
-  l2t: [8, 2, 2, 2, 2, 2],
-  vanilla_lv: [1, 3],
-  labels_only: [5, 5],
-};
+/** The engine's method facts by name (installMethodFacts, from its schema). */
+let FACTS = {};
 
-/** Readable names for the method keys. */
-export const METHOD_LABELS = {
-  vanilla: 'Vanilla (soft)',
-  vanilla_hard: 'Vanilla (hard)',
-  slam: 'SLaM (soft)',
-  slam_hard: 'SLaM (hard)',
-  weighted: 'Weighted',
-  taylor_ce: 'Taylor-CE',
-  ups: 'UPS',
-  vid: 'VID',
-  alm: 'ALM',
-  rad: 'RAD',
-  rad_random: 'RAD (random)',
-  rad_uncertainty: 'RAD (uncertainty)',
-  lelp: 'LELP',
-  l2t: 'L2T',
-  vanilla_lv: 'Vanilla + V labels',
-  labels_only: 'Labels only (no teacher)',
-};
-
-/** One line per method, for tooltips and the method picker. */
-export const METHOD_HELP = {
-  vanilla: "cross-entropy on the teacher's soft labels",
-  vanilla_hard: "cross-entropy on the teacher's argmax labels",
-  slam: "Student-Label Mixing on the teacher's soft labels",
-  slam_hard: "Student-Label Mixing on the teacher's argmax labels",
-  weighted: 'soft cross-entropy weighted by the estimated chance the teacher is right',
-  taylor_ce: 'Taylor cross-entropy, a noise-robust loss between MAE and CE',
-  ups: 'keeps only confident, certain teacher labels, plus negative labels',
-  vid: 'soft cross-entropy plus matching the teacher\'s hidden layer',
-  alm: 'per-example mix of distillation and label loss, meta-learned on V',
-  rad: 'a budget of teacher queries, spent on informative, likely-correct points',
-  rad_random: 'the RAD budget spent on random points',
-  rad_uncertainty: 'the RAD budget spent on the points the student is least sure about',
-  lelp: 'pseudo-subclasses from the teacher\'s embedding',
-  l2t: 'a small learned teacher sets per-example distillation weights',
-  vanilla_lv: "vanilla distillation that also trains on V's true labels",
-  labels_only: "no teacher: the student trained on L's true labels alone",
-};
-
-export function classColor(c) {
-  return CLASS_COLORS[c % CLASS_COLORS.length];
+/** Installs the engine's method facts (the schema's `methods`): names, labels, help and colour slots. */
+export function installMethodFacts(facts) {
+  FACTS = Object.fromEntries((facts ?? []).map((f) => [f.name, f]));
 }
 
+/** A method's colour, by name, from its row's slot. */
 export function methodColor(name) {
-  if (METHOD_COLORS[name]) return METHOD_COLORS[name];
+  const slot = METHOD_SLOTS[FACTS[name]?.colour];
+  if (slot) return slot.color;
   let hsh = 0;
   for (const ch of String(name)) hsh = (hsh * 31 + ch.charCodeAt(0)) >>> 0;
   return EXTRA_COLORS[hsh % EXTRA_COLORS.length];
 }
 
-export function methodLabel(name) {
-  return METHOD_LABELS[name] ?? name;
+/** A method's line dash. */
+export function methodDash(name) {
+  return METHOD_SLOTS[FACTS[name]?.colour]?.dash ?? [];
 }
+
+/** How the page names a method (its row's label). */
+export function methodLabel(name) {
+  return FACTS[name]?.label ?? name;
+}
+
+/** One short line on a method (its row's help). */
+export function methodHelp(name) {
+  return FACTS[name]?.help ?? '';
+}
+
+export function classColor(c) {
+  return CLASS_COLORS[c % CLASS_COLORS.length];
+}
+
 
 /** '#RRGGBB' -> [r, g, b] (0..255). */
 export function hexToRgb(hex) {

@@ -3,11 +3,15 @@
 // the seed, hand-added points, speed, seeds for the results panel, the lesson step, the selected
 // point and the sweep.
 //
-// The config keys, their kinds, limits, options and defaults come from the engine (its schema, read
-// when the worker starts: installSchema); this file adds only their labels and the page's own keys.
+// The config keys, their kinds, limits, options, defaults, names and help come from the engine (its
+// schema: www/pkg/schema.json at first paint, then the worker's; installSchema); this file adds only
+// the page's own keys.
 // Config keys use the engine's own names (nested keys with a dot: `teacher.rate`, `student.epochs`);
 // only keys that differ from the scenario's value are written, plus `scenario` and `seed` always.
 // Bad or unknown parameters are dropped with a notice; the page then runs on the defaults.
+
+import { installRequirements } from './requirements.js';
+import { installMethodFacts } from './palette.js';
 
 /** Speed levels: student epochs per second (the worker paces batches to this); Infinity = as fast as it can. */
 export const SPEEDS = [
@@ -22,22 +26,6 @@ export const DEFAULT_SPEED = 4; // 1-based index into SPEEDS: 5 epochs/s, flagsh
 
 /** Points a link carries at most: as many as the engine takes (its schema's limit, set by installSchema). */
 let MAX_POINTS = 1000;
-
-/** How the page names each config key in its notices. */
-const LABELS = {
-  dataset: 'dataset', samples: 'samples', data_noise: 'data noise', classes: 'classes', labeled: '|L| labeled',
-  validation: '|V| validation', test_fraction: 'test share', standardize: 'feature scaling', 'teacher.kind': 'teacher kind',
-  'teacher.hidden': 'teacher hidden layers', 'teacher.epochs': 'teacher epochs', 'teacher.lr': 'teacher learning rate',
-  'teacher.noise': 'noise model', 'teacher.rate': 'noise rate', 'teacher.confidence_jitter': 'confidence jitter',
-  'teacher.shift': 'teacher pixel shifts', 'student.hidden': 'student hidden layers', 'student.epochs': 'student epochs',
-  'student.lr': 'student learning rate', 'student.batch_size': 'batch size', 'student.optimizer': 'optimizer',
-  'student.weight_decay': 'weight decay', 'student.shift': 'student pixel shifts', alpha_estimator: 'alpha estimator',
-  alpha_min: 'alpha_min', k_coverage: 'k coverage', normalize_k: 'normalize by k - 1', temperature: 'temperature',
-  taylor_order: 'Taylor order', 'ups.threshold_positive': 'UPS positive threshold', 'ups.threshold_negative': 'UPS negative threshold',
-  'ups.max_spread': 'UPS maximum spread', 'ups.ensemble': 'UPS ensemble size', vid_weight: 'VID weight',
-  query_budget: 'RAD query budget', query_rounds: 'RAD query rounds', lelp_subclasses: 'LELP subclasses per class',
-  meta_lr: 'ALM meta learning rate', l2t_lr: 'L2T learning rate', seed: 'seed', methods: 'methods',
-};
 
 /** The engine's kinds, as this file names them. */
 const KINDS = { int: 'int', float: 'float', float_or_auto: 'floatOrAuto', bool: 'bool', enum: 'enum', int_list: 'intList', enum_list: 'enumList' };
@@ -77,8 +65,14 @@ export function installSchema(schema) {
     maxLen: k.max_len ?? undefined,
     options: k.options?.length ? k.options : undefined,
     default: k.default,
-    label: LABELS[k.key] ?? k.key,
+    label: k.label || k.key,
+    help: k.help || undefined,
+    choices: k.choices?.length ? k.choices : undefined,
+    slider: k.slider ?? undefined,
+    needs: k.needs ?? undefined,
   }));
+  installRequirements(schema.requirements);
+  installMethodFacts(schema.methods);
   const page = PAGE_PARAMS.map((p) => (p.key === 'seeds' ? { ...p, max: schema.limits?.seeds ?? p.max } : p));
   MAX_POINTS = schema.limits?.extra_points ?? MAX_POINTS;
   PARAMS = [page[0], ...config, ...page.slice(1)];
@@ -293,7 +287,9 @@ export function readUrl(search, catalogue, scenarioConfigs) {
     try {
       value = parseValue(param, text, catalogue);
     } catch (e) {
-      notices.push(`Ignored the link's ${param.label} (${e.message}): using the default.`);
+      notices.push(param.config
+        ? `Ignored the link's ${param.label} (${param.key}: ${e.message}): using the default.`
+        : `Ignored the link's ${param.label} (${e.message}): using the default.`);
       continue;
     }
     if (param.config) {

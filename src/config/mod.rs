@@ -10,6 +10,8 @@ use crate::decode::{self, Decoded, Shape};
 use crate::model::OptimizerKind;
 use crate::{Error, Result};
 
+pub mod keys;
+
 /// Upper bounds that keep a browser tab responsive and memory bounded.
 pub mod caps {
     /// Points drawn by a generator.
@@ -28,6 +30,9 @@ pub mod caps {
     pub const SHIFT: usize = 4;
 }
 
+/// The student's optimisers as the config spells them (`model::OptimizerKind`'s variants, in order).
+pub const OPTIMIZERS: &[&str] = &["adam", "sgd"];
+
 /// How the teacher is obtained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -39,9 +44,17 @@ pub enum TeacherKind {
 }
 
 impl TeacherKind {
+    /// Its values as the config spells them, in declaration order.
+    pub const NAMES: &'static [&'static str] = &["trained", "synthetic"];
+
+    /// Its spelling in the config.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
     /// One of `trained`, `synthetic` (as serde reads a unit variant).
     pub fn decode(v: &Value, path: &str) -> Decoded<TeacherKind> {
-        Ok(match decode::variant(v, path, &["trained", "synthetic"])? {
+        Ok(match decode::variant(v, path, Self::NAMES)? {
             0 => TeacherKind::Trained,
             _ => TeacherKind::Synthetic,
         })
@@ -63,16 +76,17 @@ pub enum NoiseModel {
 }
 
 impl NoiseModel {
+    /// Its values as the config spells them, in declaration order.
+    pub const NAMES: &'static [&'static str] = &["uniform", "class_pair", "margin", "region"];
+
     /// One of `uniform`, `class_pair`, `margin`, `region` (as serde reads a unit variant).
     pub fn decode(v: &Value, path: &str) -> Decoded<NoiseModel> {
-        Ok(
-            match decode::variant(v, path, &["uniform", "class_pair", "margin", "region"])? {
-                0 => NoiseModel::Uniform,
-                1 => NoiseModel::ClassPair,
-                2 => NoiseModel::Margin,
-                _ => NoiseModel::Region,
-            },
-        )
+        Ok(match decode::variant(v, path, Self::NAMES)? {
+            0 => NoiseModel::Uniform,
+            1 => NoiseModel::ClassPair,
+            2 => NoiseModel::Margin,
+            _ => NoiseModel::Region,
+        })
     }
 }
 
@@ -91,16 +105,17 @@ pub enum AlphaEstimator {
 }
 
 impl AlphaEstimator {
+    /// Its values as the config spells them, in declaration order.
+    pub const NAMES: &'static [&'static str] = &["isotonic", "binned", "oracle", "constant"];
+
     /// One of `isotonic`, `binned`, `oracle`, `constant` (as serde reads a unit variant).
     pub fn decode(v: &Value, path: &str) -> Decoded<AlphaEstimator> {
-        Ok(
-            match decode::variant(v, path, &["isotonic", "binned", "oracle", "constant"])? {
-                0 => AlphaEstimator::Isotonic,
-                1 => AlphaEstimator::Binned,
-                2 => AlphaEstimator::Oracle,
-                _ => AlphaEstimator::Constant,
-            },
-        )
+        Ok(match decode::variant(v, path, Self::NAMES)? {
+            0 => AlphaEstimator::Isotonic,
+            1 => AlphaEstimator::Binned,
+            2 => AlphaEstimator::Oracle,
+            _ => AlphaEstimator::Constant,
+        })
     }
 }
 
@@ -122,16 +137,17 @@ pub enum Standardize {
 }
 
 impl Standardize {
+    /// Its values as the config spells them, in declaration order.
+    pub const NAMES: &'static [&'static str] = &["auto", "always", "never", "labeled"];
+
     /// One of `auto`, `always`, `never`, `labeled` (as serde reads a unit variant).
     pub fn decode(v: &Value, path: &str) -> Decoded<Standardize> {
-        Ok(
-            match decode::variant(v, path, &["auto", "always", "never", "labeled"])? {
-                0 => Standardize::Auto,
-                1 => Standardize::Always,
-                2 => Standardize::Never,
-                _ => Standardize::Labeled,
-            },
-        )
+        Ok(match decode::variant(v, path, Self::NAMES)? {
+            0 => Standardize::Auto,
+            1 => Standardize::Always,
+            2 => Standardize::Never,
+            _ => Standardize::Labeled,
+        })
     }
 }
 
@@ -350,7 +366,7 @@ impl StudentConfig {
                 2 => t.lr = decode::f32_(v, p)?,
                 3 => t.batch_size = decode::usize_(v, p)?,
                 4 => {
-                    t.optimizer = match decode::variant(v, p, &["adam", "sgd"])? {
+                    t.optimizer = match decode::variant(v, p, OPTIMIZERS)? {
                         0 => OptimizerKind::Adam,
                         _ => OptimizerKind::Sgd,
                     }
@@ -596,14 +612,17 @@ impl Config {
         Ok(c)
     }
 
-    fn has_teacher_embedding(&self) -> bool {
-        self.teacher.kind == TeacherKind::Trained && !self.teacher.hidden.is_empty()
-    }
-
     /// Whether a method with these needs can run with this teacher and student.
     pub fn supports(&self, m: &MethodNeeds) -> bool {
-        (!m.trained_teacher || self.has_teacher_embedding())
-            && (!m.student_hidden || !self.student.hidden.is_empty())
+        self.unmet(m).is_none()
+    }
+
+    /// The first requirement of `m` this config does not meet.
+    fn unmet(&self, m: &MethodNeeds) -> Option<&'static keys::Requirement> {
+        m.requires
+            .iter()
+            .map(|r| keys::Requirement::named(r))
+            .find(|r| !r.holds(self, &|_| false))
     }
 
     /// The method names that will run: `None` is the core methods, `["all"]` every method the teacher
@@ -636,17 +655,24 @@ impl Config {
             if names[..i].contains(name) {
                 return Err(Error::config("methods", format!("lists `{name}` twice")));
             }
-            if !self.supports(m) && self.has_teacher_embedding() {
-                return Err(Error::config("student.hidden", format!("`{name}` matches the student's last hidden layer: give the student at least one")));
-            }
-            if !self.supports(m) {
-                return Err(Error::config(
-                    "methods",
-                    format!(
-                        "`{name}` needs a trained teacher with a hidden layer (teacher.kind = \"trained\" and a non-empty teacher.hidden); this one is {}",
-                        if self.teacher.kind == TeacherKind::Trained { "trained without hidden layers" } else { "synthetic" }
-                    ),
-                ));
+            match self.unmet(m) {
+                None => {}
+                Some(r) if r.name == "student_hidden" => {
+                    return Err(Error::config("student.hidden", format!("`{name}` matches the student's last hidden layer: give the student at least one")));
+                }
+                Some(r) => {
+                    return Err(Error::config(
+                        "methods",
+                        format!(
+                            "`{name}` needs {}; this one is {}",
+                            r.reason,
+                            match self.teacher.kind {
+                                TeacherKind::Trained => "trained without hidden layers",
+                                TeacherKind::Synthetic => "synthetic",
+                            }
+                        ),
+                    ));
+                }
             }
         }
         Ok(names)
@@ -661,206 +687,7 @@ impl Config {
     }
 
     fn check_values(&self) -> Result<()> {
-        let positive = |field: &str, v: f32| {
-            if v.is_finite() && v > 0.0 {
-                Ok(())
-            } else {
-                Err(Error::config(
-                    field,
-                    format!("must be a positive number, got {v}"),
-                ))
-            }
-        };
-        let in_range = |field: &str, v: usize, lo: usize, hi: usize| {
-            if (lo..=hi).contains(&v) {
-                Ok(())
-            } else {
-                Err(Error::config(
-                    field,
-                    format!("must be between {lo} and {hi}, got {v}"),
-                ))
-            }
-        };
-        let widths = |field: &str, w: &[usize], allow_empty: bool| {
-            if w.is_empty() && !allow_empty {
-                return Err(Error::config(field, "needs at least one hidden layer"));
-            }
-            if w.len() > caps::LAYERS {
-                return Err(Error::config(
-                    field,
-                    format!("has {} layers, at most {} allowed", w.len(), caps::LAYERS),
-                ));
-            }
-            for (i, &v) in w.iter().enumerate() {
-                if v == 0 || v > caps::WIDTH {
-                    return Err(Error::config(
-                        format!("{field}[{i}]"),
-                        format!("must be between 1 and {}, got {v}", caps::WIDTH),
-                    ));
-                }
-            }
-            Ok(())
-        };
-        if self.dataset.trim().is_empty() {
-            return Err(Error::config("dataset", "must name a dataset"));
-        }
-        in_range("samples", self.samples, 10, caps::SAMPLES)?;
-        if !(self.data_noise.is_finite() && self.data_noise >= 0.0 && self.data_noise <= 10.0) {
-            return Err(Error::config(
-                "data_noise",
-                format!("must be between 0 and 10, got {}", self.data_noise),
-            ));
-        }
-        in_range("classes", self.classes, 2, caps::CLASSES)?;
-        in_range("labeled", self.labeled, 1, caps::SAMPLES)?;
-        in_range("validation", self.validation, 1, caps::SAMPLES)?;
-        if !(self.test_fraction.is_finite() && self.test_fraction > 0.0 && self.test_fraction < 1.0)
-        {
-            return Err(Error::config(
-                "test_fraction",
-                format!(
-                    "must be between 0 and 1 (exclusive), got {}",
-                    self.test_fraction
-                ),
-            ));
-        }
-        widths("teacher.hidden", &self.teacher.hidden, true)?;
-        in_range("teacher.epochs", self.teacher.epochs, 1, caps::EPOCHS)?;
-        positive("teacher.lr", self.teacher.lr)?;
-        if !(self.teacher.rate.is_finite() && (0.0..=0.95).contains(&self.teacher.rate)) {
-            return Err(Error::config(
-                "teacher.rate",
-                format!("must be between 0 and 0.95, got {}", self.teacher.rate),
-            ));
-        }
-        if !(self.teacher.confidence_jitter.is_finite()
-            && (0.0..=1.0).contains(&self.teacher.confidence_jitter))
-        {
-            return Err(Error::config(
-                "teacher.confidence_jitter",
-                format!(
-                    "must be between 0 and 1, got {}",
-                    self.teacher.confidence_jitter
-                ),
-            ));
-        }
-        widths("student.hidden", &self.student.hidden, true)?;
-        in_range("student.epochs", self.student.epochs, 1, caps::EPOCHS)?;
-        positive("student.lr", self.student.lr)?;
-        if self.student.lr > 100.0 {
-            return Err(Error::config(
-                "student.lr",
-                format!("must be at most 100, got {}", self.student.lr),
-            ));
-        }
-        in_range("student.batch_size", self.student.batch_size, 1, 65_536)?;
-        if !(self.student.weight_decay.is_finite()
-            && (0.0..=1.0).contains(&self.student.weight_decay))
-        {
-            return Err(Error::config(
-                "student.weight_decay",
-                format!("must be between 0 and 1, got {}", self.student.weight_decay),
-            ));
-        }
-        if let AlphaFloor::Value(v) = self.alpha_min {
-            if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
-                return Err(Error::config(
-                    "alpha_min",
-                    format!("must be between 0 and 1 or \"auto\", got {v}"),
-                ));
-            }
-        }
-        if self.student.shift > caps::SHIFT {
-            return Err(Error::config(
-                "student.shift",
-                format!(
-                    "must be between 0 and {}, got {}",
-                    caps::SHIFT,
-                    self.student.shift
-                ),
-            ));
-        }
-        if self.teacher.shift > caps::SHIFT {
-            return Err(Error::config(
-                "teacher.shift",
-                format!(
-                    "must be between 0 and {}, got {}",
-                    caps::SHIFT,
-                    self.teacher.shift
-                ),
-            ));
-        }
-        if !(self.k_coverage.is_finite() && self.k_coverage > 0.0 && self.k_coverage <= 1.0) {
-            return Err(Error::config(
-                "k_coverage",
-                format!("must be in (0, 1], got {}", self.k_coverage),
-            ));
-        }
-        if !(self.temperature.is_finite() && (0.05..=100.0).contains(&self.temperature)) {
-            return Err(Error::config(
-                "temperature",
-                format!("must be between 0.05 and 100, got {}", self.temperature),
-            ));
-        }
-        in_range("taylor_order", self.taylor_order, 1, 20)?;
-        let ups = &self.ups;
-        let unit = |field: &str, v: f32| {
-            if v.is_finite() && (0.0..=1.0).contains(&v) {
-                Ok(())
-            } else {
-                Err(Error::config(
-                    field,
-                    format!("must be between 0 and 1, got {v}"),
-                ))
-            }
-        };
-        unit("ups.threshold_positive", ups.threshold_positive)?;
-        unit("ups.threshold_negative", ups.threshold_negative)?;
-        if ups.threshold_negative >= ups.threshold_positive {
-            return Err(Error::config(
-                "ups.threshold_negative",
-                format!(
-                    "must be below ups.threshold_positive ({}), got {}",
-                    ups.threshold_positive, ups.threshold_negative
-                ),
-            ));
-        }
-        unit("ups.max_spread", ups.max_spread)?;
-        in_range("ups.ensemble", ups.ensemble, 2, 20)?;
-        if !(self.vid_weight.is_finite() && (0.0..=100.0).contains(&self.vid_weight)) {
-            return Err(Error::config(
-                "vid_weight",
-                format!("must be between 0 and 100, got {}", self.vid_weight),
-            ));
-        }
-        if !(self.query_budget.is_finite() && self.query_budget > 0.0 && self.query_budget <= 1.0) {
-            return Err(Error::config(
-                "query_budget",
-                format!("must be in (0, 1], got {}", self.query_budget),
-            ));
-        }
-        in_range("query_rounds", self.query_rounds, 1, 100)?;
-        if !(2..=8).contains(&self.lelp_subclasses) || !self.lelp_subclasses.is_multiple_of(2) {
-            return Err(Error::config(
-                "lelp_subclasses",
-                format!("must be 2, 4, 6 or 8, got {}", self.lelp_subclasses),
-            ));
-        }
-        positive("meta_lr", self.meta_lr)?;
-        if self.meta_lr > 100.0 {
-            return Err(Error::config(
-                "meta_lr",
-                format!("must be at most 100, got {}", self.meta_lr),
-            ));
-        }
-        positive("l2t_lr", self.l2t_lr)?;
-        if self.l2t_lr > 1.0 {
-            return Err(Error::config(
-                "l2t_lr",
-                format!("must be at most 1, got {}", self.l2t_lr),
-            ));
-        }
-        Ok(())
+        keys::check_all(self)
     }
 }
 
@@ -871,10 +698,8 @@ pub struct MethodNeeds {
     pub name: &'static str,
     /// One of the core methods (the default list).
     pub core: bool,
-    /// Reads a trained teacher's hidden layer.
-    pub trained_teacher: bool,
-    /// Reads the student's last hidden layer.
-    pub student_hidden: bool,
+    /// The requirements it cites (names in [`keys::REQUIREMENTS`]).
+    pub requires: &'static [&'static str],
 }
 
 /// A configuration whose every value and method name has been checked; only [`Config::check`] makes
@@ -907,8 +732,9 @@ impl Serialize for Checked {
     }
 }
 
-/// One config key as front ends see it: its kind, its limits and options, its default. The page
-/// builds its URL table and form limits from this; a test pins every limit to [`Config::check`].
+/// One config key as front ends see it, from its row of [`keys::KEYS`]: its kind, limits, options,
+/// default, names and help. The page builds its URL table, form controls and hints from this; a test
+/// pins every limit to [`Config::check`].
 #[derive(Clone, Debug, Serialize)]
 pub struct KeySpec {
     /// The dotted key (`student.epochs`).
@@ -929,6 +755,29 @@ pub struct KeySpec {
     pub max_len: Option<usize>,
     /// The default (the value of [`Config::default`]).
     pub default: Value,
+    /// How front ends name it.
+    pub label: &'static str,
+    /// One line on what it does ("" when the label says it).
+    pub help: &'static str,
+    /// The values the page offers by name, in its order: `{value, label, help}`.
+    pub choices: Vec<ChoiceSpec>,
+    /// The page's slider `[min, max, step]`, where one suits.
+    pub slider: Option<[f64; 3]>,
+    /// The requirement (see the schema's `requirements`) under which the key matters.
+    pub needs: Option<&'static str>,
+    /// Rules between this key and others, in words.
+    pub rules: Vec<&'static str>,
+}
+
+/// A value the page offers by name.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChoiceSpec {
+    /// The value (a number for number keys).
+    pub value: Value,
+    /// Its name.
+    pub label: &'static str,
+    /// What it does ("" when the name says it).
+    pub help: &'static str,
 }
 
 /// Every config key, in the order the page lists them. `datasets` and `methods` are the names the
@@ -936,119 +785,100 @@ pub struct KeySpec {
 pub fn schema(datasets: &[&str], methods: &[&str]) -> Vec<KeySpec> {
     let defaults = serde_json::to_value(Config::default()).expect("the defaults serialise");
     let default_of = |key: &str| key.split('.').fold(&defaults, |v, k| &v[k]).clone();
-    let spec =
-        |key: &'static str, kind: &'static str, min: Option<f64>, max: Option<f64>| KeySpec {
-            key,
-            kind,
-            min,
-            max,
-            min_exclusive: false,
-            max_exclusive: false,
-            options: Vec::new(),
-            max_len: None,
-            default: default_of(key),
-        };
-    let int = |key, lo: usize, hi: usize| spec(key, "int", Some(lo as f64), Some(hi as f64));
-    let float = |key, lo: f64, hi: f64| spec(key, "float", Some(lo), Some(hi));
-    let positive = |key, hi: Option<f64>| KeySpec {
-        min_exclusive: true,
-        ..spec(key, "float", Some(0.0), hi)
-    };
-    let choice = |key, options: &[&str]| KeySpec {
-        options: options
-            .iter()
-            .map(|o| Value::String(o.to_string()))
-            .collect(),
-        ..spec(key, "enum", None, None)
-    };
-    let widths = |key| KeySpec {
-        max_len: Some(caps::LAYERS),
-        ..spec(key, "int_list", Some(1.0), Some(caps::WIDTH as f64))
-    };
-    let mut methods_default = default_of("methods");
-    if methods_default.is_null() {
-        methods_default = Value::Array(Vec::new());
-    }
-    vec![
-        KeySpec {
-            default: default_of("dataset"),
-            ..choice("dataset", datasets)
-        },
-        int("samples", 10, caps::SAMPLES),
-        float("data_noise", 0.0, 10.0),
-        int("classes", 2, caps::CLASSES),
-        int("labeled", 1, caps::SAMPLES),
-        int("validation", 1, caps::SAMPLES),
-        KeySpec {
-            min_exclusive: true,
-            max_exclusive: true,
-            ..float("test_fraction", 0.0, 1.0)
-        },
-        choice("standardize", &["auto", "always", "never", "labeled"]),
-        choice("teacher.kind", &["trained", "synthetic"]),
-        widths("teacher.hidden"),
-        int("teacher.epochs", 1, caps::EPOCHS),
-        positive("teacher.lr", None),
-        choice(
-            "teacher.noise",
-            &["uniform", "class_pair", "margin", "region"],
-        ),
-        float("teacher.rate", 0.0, 0.95),
-        float("teacher.confidence_jitter", 0.0, 1.0),
-        int("teacher.shift", 0, caps::SHIFT),
-        widths("student.hidden"),
-        int("student.epochs", 1, caps::EPOCHS),
-        positive("student.lr", Some(100.0)),
-        int("student.batch_size", 1, 65_536),
-        choice("student.optimizer", &["adam", "sgd"]),
-        float("student.weight_decay", 0.0, 1.0),
-        int("student.shift", 0, caps::SHIFT),
-        choice(
-            "alpha_estimator",
-            &["isotonic", "binned", "oracle", "constant"],
-        ),
-        spec("alpha_min", "float_or_auto", Some(0.0), Some(1.0)),
-        KeySpec {
-            min_exclusive: true,
-            ..float("k_coverage", 0.0, 1.0)
-        },
-        spec("normalize_k", "bool", None, None),
-        float("temperature", 0.05, 100.0),
-        int("taylor_order", 1, 20),
-        // ... and the negative threshold must stay below the positive one.
-        KeySpec {
-            min_exclusive: true,
-            ..float("ups.threshold_positive", 0.0, 1.0)
-        },
-        KeySpec {
-            max_exclusive: true,
-            ..float("ups.threshold_negative", 0.0, 1.0)
-        },
-        float("ups.max_spread", 0.0, 1.0),
-        int("ups.ensemble", 2, 20),
-        float("vid_weight", 0.0, 100.0),
-        KeySpec {
-            min_exclusive: true,
-            ..float("query_budget", 0.0, 1.0)
-        },
-        int("query_rounds", 1, 100),
-        KeySpec {
-            options: [2, 4, 6, 8].iter().map(|&v| Value::from(v)).collect(),
-            ..int("lelp_subclasses", 2, 8)
-        },
-        positive("meta_lr", Some(100.0)),
-        positive("l2t_lr", Some(1.0)),
-        // Any u64 is a seed; JavaScript numbers are exact up to 2^53 - 1.
-        spec("seed", "int", Some(0.0), Some(9_007_199_254_740_991.0)),
-        KeySpec {
-            options: methods
+    let names = |list: &[&str]| list.iter().map(|o| Value::String(o.to_string())).collect();
+    keys::KEYS
+        .iter()
+        .map(|k| {
+            let mut spec = KeySpec {
+                key: k.path,
+                kind: "",
+                min: None,
+                max: None,
+                min_exclusive: false,
+                max_exclusive: false,
+                options: Vec::new(),
+                max_len: None,
+                default: default_of(k.path),
+                label: k.label,
+                help: k.help,
+                choices: Vec::new(),
+                slider: k.slider.map(|(a, b, c)| [a, b, c]),
+                needs: (!k.needs.is_empty()).then_some(k.needs),
+                rules: keys::RULES
+                    .iter()
+                    .filter(|r| r.path == k.path)
+                    .map(|r| r.text)
+                    .collect(),
+            };
+            let number = matches!(k.kind, keys::Kind::Int { .. } | keys::Kind::OneOf(_));
+            spec.choices = k
+                .choices
                 .iter()
-                .map(|m| Value::String(m.to_string()))
-                .collect(),
-            default: methods_default,
-            ..spec("methods", "enum_list", None, None)
-        },
-    ]
+                .map(|&(value, label, help)| ChoiceSpec {
+                    value: if number {
+                        Value::from(
+                            value
+                                .parse::<u64>()
+                                .expect("a number key's choices are numbers"),
+                        )
+                    } else {
+                        Value::String(value.into())
+                    },
+                    label,
+                    help,
+                })
+                .collect();
+            match k.kind {
+                keys::Kind::Dataset => {
+                    spec.kind = "enum";
+                    spec.options = names(datasets);
+                }
+                keys::Kind::Int { min, max } => {
+                    spec.kind = "int";
+                    (spec.min, spec.max) = (Some(min as f64), Some(max as f64));
+                }
+                keys::Kind::OneOf(options) => {
+                    spec.kind = "int";
+                    spec.options = options.iter().map(|&v| Value::from(v)).collect();
+                    spec.min = options.iter().min().map(|&v| v as f64);
+                    spec.max = options.iter().max().map(|&v| v as f64);
+                }
+                keys::Kind::Float {
+                    min,
+                    max,
+                    open_min,
+                    open_max,
+                } => {
+                    spec.kind = "float";
+                    (spec.min, spec.max) = (Some(min), max.is_finite().then_some(max));
+                    (spec.min_exclusive, spec.max_exclusive) =
+                        (open_min, open_max && max.is_finite());
+                }
+                keys::Kind::FloatOrAuto { min, max } => {
+                    spec.kind = "float_or_auto";
+                    (spec.min, spec.max) = (Some(min), Some(max));
+                }
+                keys::Kind::Bool => spec.kind = "bool",
+                keys::Kind::Enum(options) => {
+                    spec.kind = "enum";
+                    spec.options = names(options);
+                }
+                keys::Kind::Widths => {
+                    spec.kind = "int_list";
+                    (spec.min, spec.max) = (Some(1.0), Some(caps::WIDTH as f64));
+                    spec.max_len = Some(caps::LAYERS);
+                }
+                keys::Kind::Methods => {
+                    spec.kind = "enum_list";
+                    spec.options = names(methods);
+                    if spec.default.is_null() {
+                        spec.default = Value::Array(Vec::new());
+                    }
+                }
+            }
+            spec
+        })
+        .collect()
 }
 
 /// Merge `overlay` into `base`, recursing into objects (later keys win).

@@ -83,26 +83,22 @@ const CATALOGUE: [MethodNeeds; 4] = [
     MethodNeeds {
         name: "plain",
         core: true,
-        trained_teacher: false,
-        student_hidden: false,
+        requires: &[],
     },
     MethodNeeds {
         name: "other",
         core: true,
-        trained_teacher: false,
-        student_hidden: false,
+        requires: &[],
     },
     MethodNeeds {
         name: "deep",
         core: false,
-        trained_teacher: true,
-        student_hidden: false,
+        requires: &["teacher_embedding"],
     },
     MethodNeeds {
         name: "both",
         core: false,
-        trained_teacher: true,
-        student_hidden: true,
+        requires: &["teacher_embedding", "student_hidden"],
     },
 ];
 
@@ -200,17 +196,15 @@ fn all_methods_expand_to_what_the_teacher_allows() {
         &["plain", "other", "deep", "both"]
     );
     let synthetic =
-        Config::from_value(json!({"methods": ["all"], "teacher": {"kind": "synthetic"}}))
-            .unwrap();
+        Config::from_value(json!({"methods": ["all"], "teacher": {"kind": "synthetic"}})).unwrap();
     assert_eq!(
         synthetic.check(&CATALOGUE).unwrap().method_names(),
         &["plain", "other"]
     );
-    let err =
-        Config::from_value(json!({"methods": ["deep"], "teacher": {"kind": "synthetic"}}))
-            .unwrap()
-            .check(&CATALOGUE)
-            .unwrap_err();
+    let err = Config::from_value(json!({"methods": ["deep"], "teacher": {"kind": "synthetic"}}))
+        .unwrap()
+        .check(&CATALOGUE)
+        .unwrap_err();
     let msg = err.to_string();
     assert!(
         msg.contains("`methods`") && msg.contains("teacher.kind") && msg.contains("deep"),
@@ -310,8 +304,7 @@ fn the_schema_says_what_the_check_accepts() {
                         check(s.key, json!(near(hi, false)))
                             .unwrap_or_else(|e| panic!("{}: just below max: {e}", s.key));
                     } else {
-                        check(s.key, json!(hi))
-                            .unwrap_or_else(|e| panic!("{}: max: {e}", s.key));
+                        check(s.key, json!(hi)).unwrap_or_else(|e| panic!("{}: max: {e}", s.key));
                         refused(s.key, json!(near(hi, true)));
                     }
                 } else {
@@ -397,3 +390,74 @@ fn clean_serde_message(msg: &str) -> String {
     }
 }
 
+#[test]
+fn the_key_table_is_consistent_with_itself() {
+    use super::keys::{Kind, Requirement, Test, KEYS, REQUIREMENTS, RULES};
+    let defaults = Config::default();
+    let mut paths: Vec<&str> = KEYS.iter().map(|k| k.path).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths.len(), KEYS.len(), "a key declared twice");
+    for k in KEYS {
+        assert!(!k.label.is_empty(), "{}: no label", k.path);
+        // The defaults meet every key's limits.
+        k.check(&defaults)
+            .unwrap_or_else(|e| panic!("{}: the default is refused: {e}", k.path));
+        if !k.needs.is_empty() {
+            Requirement::named(k.needs);
+        }
+        match k.kind {
+            // An enum's choices name every option, once.
+            Kind::Enum(options) if !k.choices.is_empty() => {
+                let mut named: Vec<&str> = k.choices.iter().map(|c| c.0).collect();
+                named.sort_unstable();
+                let mut all = options.to_vec();
+                all.sort_unstable();
+                assert_eq!(named, all, "{}: the choices and the options differ", k.path);
+            }
+            Kind::Int { min, max } => {
+                for c in k.choices {
+                    let v: u64 = c.0.parse().unwrap();
+                    assert!((min..=max).contains(&v), "{}: choice {v} outside the limits", k.path);
+                }
+            }
+            Kind::OneOf(options) => {
+                for c in k.choices {
+                    assert!(options.contains(&c.0.parse().unwrap()), "{}: choice {}", k.path, c.0);
+                }
+            }
+            _ => assert!(k.choices.is_empty(), "{}: choices for a kind without them", k.path),
+        }
+        if let Some((lo, hi, step)) = k.slider {
+            assert!(lo < hi && step > 0.0, "{}: slider", k.path);
+            for end in [lo, hi] {
+                let mut v = serde_json::to_value(&defaults).unwrap();
+                set_dotted(&mut v, k.path, json!(end));
+                Config::from_value(v)
+                    .unwrap()
+                    .check(&CATALOGUE)
+                    .unwrap_or_else(|e| panic!("{}: the slider's end {end} is refused: {e}", k.path));
+            }
+        }
+    }
+    for r in RULES {
+        assert!(KEYS.iter().any(|k| k.path == r.path), "rule on {}", r.path);
+    }
+    for r in REQUIREMENTS {
+        for &(path, test) in r.all {
+            let k = KEYS.iter().find(|k| k.path == path).expect("a requirement's key");
+            if let Test::Is(name) = test {
+                assert!(matches!(k.kind, Kind::Enum(o) if o.contains(&name)), "{}: {path} is never {name}", r.name);
+            }
+        }
+    }
+    // The requirements as the check applies them: a method that reads the teacher's hidden layer
+    // runs exactly when `teacher_embedding` holds.
+    let deep = &CATALOGUE[2];
+    for (kind, hidden) in [("trained", vec![8]), ("trained", vec![]), ("synthetic", vec![8])] {
+        let cfg = Config::from_value(json!({"teacher": {"kind": kind, "hidden": hidden}, "methods": ["deep"]})).unwrap();
+        let holds = Requirement::named("teacher_embedding").holds(&cfg, &|_| false);
+        assert_eq!(cfg.supports(deep), holds, "{kind} {hidden:?}");
+        assert_eq!(cfg.clone().check(&CATALOGUE).is_ok(), holds, "{kind} {hidden:?}");
+    }
+}

@@ -74,6 +74,9 @@ pub struct GeneratorParams {
     pub classes: usize,
 }
 
+/// The built-in datasets whose rows are images (pixel shifts apply to them).
+pub const IMAGE_DATASETS: &[&str] = &["mnist", "digits"];
+
 /// Name and one-line description of every built-in dataset, generators first.
 pub fn catalogue() -> Vec<(&'static str, &'static str)> {
     let mut v = synthetic::catalogue();

@@ -138,10 +138,10 @@ pub struct MethodFacts {
     pub source: &'static str,
     /// Core, wider family or baseline.
     pub group: Group,
-    /// Reads the trained teacher's last hidden layer (so a synthetic teacher cannot serve it).
-    pub needs_teacher_embedding: bool,
-    /// Reads the student's last hidden layer (so the student needs one).
-    pub needs_student_hidden: bool,
+    /// What the config must offer it, by requirement (`config::keys::REQUIREMENTS`):
+    /// `teacher_embedding` to read the trained teacher's last hidden layer, `student_hidden` to read
+    /// the student's.
+    pub requires: &'static [&'static str],
     /// Reads the spread of an ensemble of teachers.
     pub needs_ensemble: bool,
     /// Asks the teacher about a budget of points instead of reading its labels on all of U.
@@ -166,8 +166,7 @@ impl MethodFacts {
         MethodNeeds {
             name: self.name,
             core: self.group == Group::Core,
-            trained_teacher: self.needs_teacher_embedding,
-            student_hidden: self.needs_student_hidden,
+            requires: self.requires,
         }
     }
 }
@@ -231,8 +230,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "cross-entropy on the teacher's soft labels (Hinton et al. 2015)",
         source: "Hinton, Vinyals, Dean, Distilling the Knowledge in a Neural Network, 2015 (arXiv 1503.02531)",
         group: Group::Core,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: false,
         hard_labels: false,
@@ -250,8 +248,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "cross-entropy on the teacher's argmax labels",
         source: "Hinton, Vinyals, Dean, Distilling the Knowledge in a Neural Network, 2015 (arXiv 1503.02531)",
         group: Group::Core,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: false,
         hard_labels: true,
@@ -269,8 +266,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "Student-Label Mixing on soft labels: fit alpha*f + (1-alpha)*(1-f)*top_k to the teacher (Kontonis et al. 2023)",
         source: "Kontonis, Iliopoulos, Trinh, Baykal, Menghani, Vee, SLaM: Student-Label Mixing for Distillation with Unlabeled Examples, NeurIPS 2023 (arXiv 2302.03806)",
         group: Group::Core,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: false,
         hard_labels: false,
@@ -288,8 +284,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "Student-Label Mixing on the teacher's argmax labels",
         source: "Kontonis, Iliopoulos, Trinh, Baykal, Menghani, Vee, SLaM: Student-Label Mixing for Distillation with Unlabeled Examples, NeurIPS 2023 (arXiv 2302.03806)",
         group: Group::Core,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: false,
         hard_labels: true,
@@ -307,8 +302,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "soft cross-entropy weighted by the estimated chance the teacher is right (Iliopoulos et al. 2022)",
         source: "Iliopoulos et al., Weighted Distillation with Unlabeled Examples, NeurIPS 2022 (arXiv 2210.06711)",
         group: Group::Core,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: false,
         hard_labels: false,
@@ -326,8 +320,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "Taylor cross-entropy, a noise-robust loss between MAE and CE (Feng et al. 2020)",
         source: "Feng et al., Can Cross Entropy Loss Be Robust to Label Noise?, IJCAI 2020",
         group: Group::Core,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: false,
         hard_labels: true,
@@ -345,8 +338,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "keeps a teacher label only where the teacher is confident and its ensemble agrees, adds negative labels for classes it rules out; one selection round from a fixed teacher, not the paper's re-labelling loop (Rizve et al. 2021)",
         source: "Rizve, Duarte, Rawat, Shah, In Defense of Pseudo-Labeling: An Uncertainty-Aware Pseudo-label Selection Framework for Semi-Supervised Learning, ICLR 2021 (arXiv 2101.06329)",
         group: Group::Family,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: true,
         queries_teacher: false,
         hard_labels: false,
@@ -364,8 +356,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "soft cross-entropy plus a Gaussian likelihood of the teacher's last hidden layer given the student's, with learned per-unit variances (Ahn et al. 2019); needs a trained teacher",
         source: "Ahn, Hu, Damianou, Lawrence, Dai, Variational Information Distillation for Knowledge Transfer, CVPR 2019 (arXiv 1904.05835)",
         group: Group::Family,
-        needs_teacher_embedding: true,
-        needs_student_hidden: true,
+        requires: &["teacher_embedding", "student_hidden"],
         needs_ensemble: false,
         queries_teacher: false,
         hard_labels: false,
@@ -383,8 +374,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "per-example weights between the distillation and the label loss, meta-learned by a one-step look-ahead on V; on U, with no label, the weight scales the distillation loss (Sivasubramanian et al., AAAI 2023)",
         source: "Sivasubramanian, Maheshwari, Shenoy, Prathosh AP, Ramakrishnan, Adaptive Mixing of Auxiliary Losses in Supervised Learning (AMAL), AAAI 2023 (arXiv 2202.03250)",
         group: Group::Family,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: false,
         hard_labels: false,
@@ -402,8 +392,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "spends a budget of teacher queries on U by a max-min game between gain (student uncertainty x estimated alpha) and an adversary who spoils the expected number of teacher mistakes; trains on L plus the queried points (our reading of Baykal et al. 2023)",
         source: "Baykal, Trinh, Iliopoulos, Menghani, Vee, Robust Active Distillation, ICLR 2023 (arXiv 2210.01213)",
         group: Group::Family,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: true,
         hard_labels: false,
@@ -421,8 +410,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "the same query budget and rounds as rad, points drawn uniformly at random from U",
         source: "Baykal, Trinh, Iliopoulos, Menghani, Vee, Robust Active Distillation, ICLR 2023 (arXiv 2210.01213)",
         group: Group::Family,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: true,
         hard_labels: false,
@@ -440,8 +428,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "the same query budget and rounds as rad, the points the student is least sure about (smallest margin)",
         source: "Baykal, Trinh, Iliopoulos, Menghani, Vee, Robust Active Distillation, ICLR 2023 (arXiv 2210.01213)",
         group: Group::Family,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: true,
         hard_labels: false,
@@ -459,8 +446,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "splits each class into pseudo-subclasses along principal directions of the teacher's embedding outside its classifier's span, distils them into a wider output summed per class (Loo et al. 2024); needs a trained teacher",
         source: "Loo, Iliopoulos, Hu, Vee, Linear Projections of Teacher Embeddings for Few-Class Distillation, 2024 (arXiv 2409.20449)",
         group: Group::Family,
-        needs_teacher_embedding: true,
-        needs_student_hidden: false,
+        requires: &["teacher_embedding"],
         needs_ensemble: false,
         queries_teacher: false,
         hard_labels: false,
@@ -478,8 +464,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "a small recurrent teacher reads the training state and sets per-example distillation weights, trained by one-step look-ahead on V; a weighting of fixed losses, not the paper's LSTM-driven loss network (after Hai et al. 2023)",
         source: "Hai, Pan, Liu, Liu, Yunita, L2T-DLN: Learning to Teach with Dynamic Loss Network, NeurIPS 2023 (arXiv 2310.19313)",
         group: Group::Family,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: false,
         hard_labels: false,
@@ -497,8 +482,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "vanilla distillation that also trains on V's true labels (with L's): what V's labels alone buy, beside methods that only estimate from V",
         source: "a baseline of this lab: Hinton, Vinyals, Dean's distillation (2015, arXiv 1503.02531) on L and V's labels",
         group: Group::Baseline,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: false,
         hard_labels: false,
@@ -516,8 +500,7 @@ pub static TABLE: [MethodFacts; 16] = [
         description: "no teacher: cross-entropy on L's true labels alone, as many steps as the others and the same augmentation: what distillation has to beat",
         source: "the supervised baseline every distillation paper reports, e.g. Hinton, Vinyals, Dean 2015 (arXiv 1503.02531)",
         group: Group::Baseline,
-        needs_teacher_embedding: false,
-        needs_student_hidden: false,
+        requires: &[],
         needs_ensemble: false,
         queries_teacher: false,
         hard_labels: false,
@@ -605,7 +588,7 @@ impl Method {
 
     /// Whether it reads the trained teacher's hidden layer.
     pub fn needs_teacher_embedding(self) -> bool {
-        self.0.needs_teacher_embedding
+        self.0.requires.contains(&"teacher_embedding")
     }
 
     /// Whether it needs the teacher's ensemble.

@@ -135,10 +135,10 @@ test('URL keys with dots, points, speed and seeds are read; the run equals the C
 
 const BAD_LINKS = [
   { query: '?scenario=no-such-scenario', notice: /Unknown scenario "no-such-scenario"/ },
-  { query: '?scenario=flagship&student.epochs=abc', notice: /student epochs.*whole number.*"abc"/ },
+  { query: '?scenario=flagship&student.epochs=abc', notice: /student epochs.*whole number.*"abc"/i },
   { query: '?labeled=999999', notice: /labeled.*between/ },
   { query: '?seed=-1', notice: /seed/ },
-  { query: '?teacher.rate=lots', notice: /noise rate.*number/ },
+  { query: '?teacher.rate=lots', notice: /noise rate.*number/i },
   { query: '?points=garbage', notice: /added points/ },
   { query: '?methods=vanilla,no_such_method', notice: /methods.*no_such_method/ },
   { query: '?speed=0&seeds=0&lesson=-2', notice: /speed[\s\S]*seeds[\s\S]*lesson/ },

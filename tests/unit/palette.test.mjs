@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import {
   deltaE2000, toLab, simulateHex, CVD_MATRICES, VISIONS, contrastOnWhite, paletteReport,
 } from '../../scripts/palette-search.mjs';
-import { CLASS_COLORS, METHOD_COLORS, METHOD_LABELS, classColor, methodColor, CLASS_RGB, hexToRgb } from '../../www/palette.js';
+import fs from 'node:fs';
+import { CLASS_COLORS, METHOD_SLOTS, installMethodFacts, classColor, methodColor, methodDash, CLASS_RGB, hexToRgb } from '../../www/palette.js';
+
+// The engine's method rows (www/pkg/schema.json, written by the build from the .wasm) name each
+// method's colour slot.
+const FACTS = JSON.parse(fs.readFileSync(new URL('../../www/pkg/schema.json', import.meta.url), 'utf8')).methods;
+installMethodFacts(FACTS);
+const METHOD_COLORS = Object.fromEntries(FACTS.map((f) => [f.name, methodColor(f.name)]));
 
 const MIN_DELTA_E = 15;
 const CLASSES_CHECKED = 10;
@@ -134,7 +141,6 @@ function check(classes, methods) {
 /** Every colour a method can be drawn in: its own, and the fallbacks for names without one. */
 function allMethodColours() {
   const out = { ...METHOD_COLORS };
-  for (const name of Object.keys(METHOD_LABELS)) out[name] = methodColor(name);
   const fallbacks = new Set();
   for (let i = 0; i < 200; i++) fallbacks.add(methodColor(`unknown-method-${i}`));
   for (const hex of fallbacks) out[`fallback ${hex}`] = hex;
@@ -147,7 +153,14 @@ test('the palette is well formed: at least 10 class colours, one per method, eve
   assert.ok(CLASS_COLORS.length >= CLASSES_CHECKED);
   for (const c of CLASS_COLORS) assert.match(c, HEX);
   for (const c of Object.values(allMethodColours())) assert.match(c, HEX);
-  for (const name of Object.keys(METHOD_LABELS)) assert.ok(METHOD_COLORS[name], `${name} has no colour`);
+  // Every method has a slot of its own, and its colour and dash are that slot's.
+  const slots = FACTS.map((f) => f.colour);
+  assert.equal(new Set(slots).size, slots.length, `two methods share a colour slot: ${slots}`);
+  for (const f of FACTS) {
+    assert.ok(METHOD_SLOTS[f.colour], `${f.name}: no colour in slot ${f.colour}`);
+    assert.equal(methodColor(f.name), METHOD_SLOTS[f.colour].color);
+    assert.deepEqual(methodDash(f.name), METHOD_SLOTS[f.colour].dash);
+  }
   for (let c = 0; c < 3 * CLASS_COLORS.length; c++) {
     assert.equal(classColor(c), CLASS_COLORS[c % CLASS_COLORS.length]);
     assert.deepEqual(CLASS_RGB[c % CLASS_RGB.length], hexToRgb(classColor(c)));

@@ -142,16 +142,16 @@ export function installSession(app, engine) {
   };
 
   /**
-   * The method catalogue the panels read, from the engine's facts: names in display order, those a
-   * synthetic teacher cannot serve, and per method its sentence, source and group.
+   * The method catalogue the panels read, from the engine's facts: names in display order, and per
+   * method its sentence, source, group, settings and requirements.
    */
   function methodCatalogue(facts) {
     return {
       names: facts.map((m) => m.name),
-      trainedOnly: facts.filter((m) => m.needs_teacher_embedding).map((m) => m.name),
       info: Object.fromEntries(facts.map((m) => [m.name, {
         description: m.description, source: m.source, core: m.group === 'core', baseline: m.group === 'baseline',
         usesValidationLabels: m.trains_on_validation_labels, queriesTeacher: m.queries_teacher, settings: m.settings,
+        requires: m.requires,
       }])),
     };
   }

@@ -3,6 +3,7 @@
 
 import { resolvedConfig, overridesObject, withConfig, toQuery } from '../state.js';
 import { methodLabel } from '../palette.js';
+import { unmet } from '../requirements.js';
 
 /** Adds app.config, setState, setConfig, setPageKey, requestOverrides, withoutBlockedMethods, blockedNotice, writeUrl, writeUrlNow. */
 export function installSettings(app) {
@@ -23,18 +24,18 @@ export function installSettings(app) {
   };
 
   /**
-   * Methods that read a trained teacher's hidden layer (VID, LELP) cannot run with a synthetic teacher,
-   * and the engine refuses them: drop them from the state rather than fail. Returns {state, dropped}.
+   * Methods whose requirements (the engine's, e.g. VID's trained teacher with a hidden layer) this
+   * config does not meet: the engine refuses them, so they leave the state rather than fail the run.
+   * Returns {state, dropped: [{name, reason}]}.
    */
   function withoutBlockedMethods(state) {
-    const trainedOnly = app.catalogue.methods?.trainedOnly ?? [];
-    if (!trainedOnly.length || !app.engineReady) return { state, dropped: [] };
+    if (!app.engineReady) return { state, dropped: [] };
+    const info = app.catalogue.methods?.info ?? {};
     const cfg = resolvedConfig(state, app.scenarioConfigs);
-    if (cfg.teacher?.kind === 'trained') return { state, dropped: [] };
     const methods = cfg.methods ?? [];
-    const dropped = methods.filter((m) => trainedOnly.includes(m));
+    const dropped = methods.map((m) => ({ name: m, missing: unmet(info[m]?.requires, cfg) })).filter((d) => d.missing);
     if (!dropped.length) return { state, dropped };
-    const kept = methods.filter((m) => !trainedOnly.includes(m));
+    const kept = methods.filter((m) => !dropped.some((d) => d.name === m));
     return { state: withConfig(state, 'methods', kept.length ? kept : ['vanilla', 'slam'], app.scenarioConfigs), dropped };
   }
   app.withoutBlockedMethods = withoutBlockedMethods;
@@ -53,11 +54,14 @@ export function installSettings(app) {
     if (query !== location.search) history.replaceState(null, '', query + location.hash);
   }
 
-  /** "VID and LELP need a trained teacher ..." for methods dropped from a link or the settings JSON. */
+  /** "VID and LELP need a trained teacher ... so they were left out." for methods dropped from a link or the settings JSON. */
   function blockedNotice(dropped) {
-    const names = dropped.map(methodLabel);
-    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
-    return `${list} need${names.length > 1 ? '' : 's'} a trained teacher (${names.length > 1 ? 'they read' : 'it reads'} the teacher's hidden layer, and a synthetic teacher has none), so ${names.length > 1 ? 'they were' : 'it was'} left out.`;
+    const byReason = new Map();
+    for (const d of dropped) byReason.set(d.missing.reason, [...(byReason.get(d.missing.reason) ?? []), methodLabel(d.name)]);
+    return [...byReason].map(([reason, names]) => {
+      const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
+      return `${list} need${names.length > 1 ? '' : 's'} ${reason}, so ${names.length > 1 ? 'they were' : 'it was'} left out.`;
+    }).join(' ');
   }
   app.blockedNotice = blockedNotice;
 

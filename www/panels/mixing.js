@@ -15,11 +15,8 @@ import { drawMixBars, mixVector, crossEntropy, topK, MIX_COLORS } from '../chart
 const switchPoint = (normalizeK, k) => (normalizeK && k > 1 ? 1 / k : 0.5);
 
 export function createMixingPanel(app, root) {
-  const estimator = field(app, {
-    path: 'alpha_estimator', label: 'α estimator', control: 'select', testid: 'alpha-estimator',
-    options: [['isotonic', 'isotonic (monotone fit on V)'], ['binned', 'binned (equal-mass bins on V)'], ['constant', 'constant (one number)'], ['oracle', 'oracle (true α, synthetic teacher)']],
-  });
-  const alphaMin = field(app, { path: 'alpha_min', label: 'α lower clamp (alpha_min)', control: 'range', min: 0, max: 1, step: 0.01, help: 'SLaM never uses an α below this', testid: 'alpha-min' });
+  const estimator = field(app, { path: 'alpha_estimator', testid: 'alpha-estimator' });
+  const alphaMin = field(app, { path: 'alpha_min', testid: 'alpha-min' });
   // `auto` puts the clamp where SLaM's pull on the teacher's label changes sign: ½ in the paper's
   // unnormalised form, 1/k when the second term is divided by k − 1. The engine resolves it per seed.
   const autoBox = h('input', { type: 'checkbox', id: 'alpha-min-auto', testid: 'alpha-min-auto' });
@@ -29,8 +26,8 @@ export function createMixingPanel(app, root) {
     app.setConfig('alpha_min', autoBox.checked ? 'auto' : Number(floor.toFixed(2)));
   });
   alphaMin.node.append(h('div', { className: 'field-check' }, [autoBox, h('label', { htmlFor: 'alpha-min-auto', text: 'auto: where the pull on the teacher\'s label changes sign' })]), floorText);
-  const coverage = field(app, { path: 'k_coverage', label: 'k coverage', control: 'range', min: 0.5, max: 1, step: 0.01, format: (v) => `${Math.round(v * 100)}%`, help: 'smallest k whose top-k holds the truth this often on V' });
-  const normalize = field(app, { path: 'normalize_k', label: 'divide the second term by k − 1 (theory version)', control: 'checkbox' });
+  const coverage = field(app, { path: 'k_coverage', format: (v) => `${Math.round(v * 100)}%` });
+  const normalize = field(app, { path: 'normalize_k' });
   const fields = [estimator, alphaMin, coverage, normalize];
 
   const kValue = h('span', { className: 'big-number', testid: 'k-value', text: '–' });

@@ -8,7 +8,7 @@ import { defaultState, PARAM, parseValue, withConfig, overridesObject } from '..
 import { PlanePlot } from '../charts/scatter.js';
 import { marker, drawStride } from '../charts/plane.js';
 import { classColor } from '../palette.js';
-import { IMAGES } from './teacher.js';
+import { unmet } from '../requirements.js';
 
 // Sets are told apart by shape and grey, not colour: on the same plot L's squares carry the class
 // colours, and no colour is far enough from all ten of them (palette.js) to mark a set as well.
@@ -88,24 +88,20 @@ export function createScenarioPanel(app, root) {
     // Pixel shifts only apply to images: another dataset starts without them.
     for (const path of ['student.shift', 'teacher.shift']) {
       delete next.over[path];
-      if (!IMAGES.includes(name)) setIt(path, 0);
+      if (unmet([PARAM[path]?.needs], { dataset: name })) setIt(path, 0);
     }
     app.setState(next);
   }
 
   const fields = [
-    field(app, { path: 'samples', label: 'Points', help: 'drawn by the generator (or taken from MNIST)' }),
-    field(app, { path: 'data_noise', label: 'Data noise', control: 'range', min: 0, max: 2, step: 0.01, help: 'how much the classes overlap' }),
-    field(app, { path: 'classes', label: 'Classes', help: 'spirals and blobs only' }),
-    field(app, { path: 'labeled', label: '|L| labeled points', help: 'true labels the teacher and student see' }),
-    field(app, { path: 'validation', label: '|V| validation points', help: 'used only to measure the teacher' }),
-    field(app, { path: 'test_fraction', label: 'Test share', control: 'range', min: 0.05, max: 0.5, step: 0.01, format: (v) => `${Math.round(v * 100)}%` }),
-    field(app, {
-      path: 'standardize', label: 'Feature scaling', control: 'select', testid: 'standardize',
-      options: [['auto', 'auto: images to [0, 1], the rest standardised'], ['always', 'standardise every column'], ['never', 'none'], ['labeled', 'standardise on L only (not advised)']],
-      help: 'fitted on the features of L, V and U (they are observed), never on T',
-    }),
-    field(app, { path: 'seed', label: 'Seed', help: 'same seed, same run, here and on the command line' }),
+    field(app, { path: 'samples' }),
+    field(app, { path: 'data_noise' }),
+    field(app, { path: 'classes' }),
+    field(app, { path: 'labeled' }),
+    field(app, { path: 'validation' }),
+    field(app, { path: 'test_fraction', format: (v) => `${Math.round(v * 100)}%` }),
+    field(app, { path: 'standardize', testid: 'standardize' }),
+    field(app, { path: 'seed' }),
   ];
   const byPath = Object.fromEntries(fields.map((f) => [f.input.name, f]));
   const reseed = h('button', {

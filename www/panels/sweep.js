@@ -5,7 +5,7 @@
 // same object as `slam-lab sweep --json`.
 
 import { h, setText, percent, vMark, pairedText, scrollBox } from '../dom.js';
-import { methodColor, methodLabel, METHOD_DASH } from '../palette.js';
+import { methodColor, methodLabel, methodDash } from '../palette.js';
 import { PARAM, getPath } from '../state.js';
 import { SeedPool, poolSize } from '../engine.js';
 import { LineChart, toPx } from '../charts/line.js';
@@ -369,7 +369,7 @@ export function createSweepView(app, root) {
     const xs = points.map((_, i) => i);
     const labels = points.map((p) => valueLabel(p.value));
     const xTicks = (u, vals) => vals.map((v) => (Number.isInteger(v) ? labels[v] ?? '' : ''));
-    const series = methods.map((m) => ({ label: methodLabel(m), color: methodColor(m), dash: METHOD_DASH[m] ?? [] }));
+    const series = methods.map((m) => ({ label: methodLabel(m), color: methodColor(m), dash: methodDash(m) }));
     const gainMethods = methods.filter((m) => m !== 'vanilla');
     const accBands = () => methods.map((m) => ({
       color: methodColor(m),
@@ -387,7 +387,7 @@ export function createSweepView(app, root) {
     gainChart?.destroy();
     accChart = new LineChart(accHolder, { ...common, yLabel: 'test accuracy', yPercent: true, series, hooks: bandHook(accBands) });
     accChart.setData([xs, ...methods.map((m) => points.map((p) => p.methods[m].mean))]);
-    const gainSeries = gainMethods.map((m) => ({ label: methodLabel(m), color: methodColor(m), dash: METHOD_DASH[m] ?? [] }));
+    const gainSeries = gainMethods.map((m) => ({ label: methodLabel(m), color: methodColor(m), dash: methodDash(m) }));
     const clip = gainRange(gainMethods.flatMap((m) => points.map((p) => p.methods[m].vs_vanilla?.mean)).filter(Number.isFinite));
     gainChart = new LineChart(gainHolder, {
       ...common, yLabel: 'gain over vanilla', yRange: clip, series: gainSeries, hooks: bandHook(gainBands, clip),

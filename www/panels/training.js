@@ -5,33 +5,20 @@
 import { h, setText, percent, showWarnings, vMark, swatch, scrollBox, byTestId } from '../dom.js';
 import { field } from '../controls.js';
 import { PARAM, parseValue } from '../state.js';
-import { methodColor, methodLabel, METHOD_DASH, METHOD_HELP, classColor, rgbCss, classRgb } from '../palette.js';
+import { methodColor, methodLabel, methodDash, methodHelp, classColor, rgbCss, classRgb } from '../palette.js';
 import { describeStudent, describeCurves } from '../describe.js';
 import { trainingNotice } from '../notice-text.js';
 import { runFacts } from '../lesson-facts.js';
 import { LineChart } from '../charts/line.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { drawHeatmap, marker, drawStride } from '../charts/plane.js';
-import { IMAGES } from './teacher.js';
+import { unmet } from '../requirements.js';
 
 const NUMBERS_MS = 100;
 /** Epochs a curve plots at most (every k-th beyond that). */
 const CHART_POINTS = 1000;
 
 /** The settings of the family shown in this panel, by config key (the methods that read each, from the engine). */
-const SETTING_LABELS = {
-  taylor_order: { label: 'Taylor-CE: order t' },
-  'ups.threshold_positive': { label: 'UPS: keep a label when its probability is at least' },
-  'ups.threshold_negative': { label: 'UPS: rule a class out when its probability is at most' },
-  'ups.max_spread': { label: 'UPS: and the ensemble spread is at most' },
-  'ups.ensemble': { label: 'UPS: ensemble size' },
-  vid_weight: { label: 'VID: weight of the hidden-layer loss' },
-  query_budget: { label: 'RAD: share of U the teacher may label' },
-  query_rounds: { label: 'RAD: query rounds (in the first half of training)' },
-  lelp_subclasses: { label: 'LELP: subclasses per class', control: 'select', options: [['2', '2'], ['4', '4'], ['6', '6'], ['8', '8']] },
-  meta_lr: { label: 'ALM: meta learning rate' },
-  l2t_lr: { label: 'L2T: learning rate of the loss-setting teacher' },
-};
 /** Method settings the mixing weights panel shows. */
 const SHOWN_ELSEWHERE = ['alpha_estimator', 'alpha_min', 'k_coverage', 'normalize_k'];
 
@@ -39,17 +26,13 @@ const intTicks = (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v) :
 
 export function createTrainingPanel(app, root) {
   const fields = [
-    field(app, { path: 'student.hidden', label: 'Student hidden layers', control: 'text', inputMode: 'numeric', help: 'widths, e.g. 16 or 32,16 (empty: a linear model)', testid: 'student-hidden' }),
-    field(app, { path: 'student.epochs', label: 'Epochs', testid: 'epochs-input' }),
-    field(app, { path: 'student.lr', label: 'Learning rate' }),
-    field(app, { path: 'student.batch_size', label: 'Batch size' }),
-    field(app, { path: 'student.optimizer', label: 'Optimizer', control: 'select', options: [['adam', 'Adam'], ['sgd', 'SGD (momentum 0.9)']] }),
-    field(app, { path: 'student.weight_decay', label: 'Weight decay' }),
-    field(app, {
-      path: 'student.shift', label: 'Pixel shifts (augmentation)', control: 'select', testid: 'student-shift',
-      options: [['0', 'none'], ['1', 'up to 1 pixel'], ['2', 'up to 2 pixels'], ['3', 'up to 3 pixels'], ['4', 'up to 4 pixels']],
-      help: 'image data: each training visit moves the digit at random; the teacher\'s label stays that of the unshifted digit',
-    }),
+    field(app, { path: 'student.hidden', testid: 'student-hidden' }),
+    field(app, { path: 'student.epochs', testid: 'epochs-input' }),
+    field(app, { path: 'student.lr' }),
+    field(app, { path: 'student.batch_size' }),
+    field(app, { path: 'student.optimizer' }),
+    field(app, { path: 'student.weight_decay' }),
+    field(app, { path: 'student.shift', testid: 'student-shift' }),
   ];
 
   // Methods to train: the list, with each method's sentence and source, comes from the engine
@@ -60,7 +43,6 @@ export function createTrainingPanel(app, root) {
   const allButton = h('button', { type: 'button', className: 'small', text: 'Every method', testid: 'methods-all' });
   methodsBox.append(methodsList, h('div', { className: 'button-row' }, [coreButton, allButton]));
   let methodBoxes = [];
-  let trainedOnly = [];
   const setMethods = (list) => {
     if (!list.length) {
       app.showError('methods: keep at least one method');
@@ -76,8 +58,9 @@ export function createTrainingPanel(app, root) {
   const queries = (m) => Boolean(app.catalogue.methods?.info?.[m]?.queriesTeacher);
   coreButton.addEventListener('click', () => setMethods(coreNames()));
   allButton.addEventListener('click', () => {
-    const synthetic = app.config().teacher?.kind !== 'trained';
-    setMethods((app.catalogue.methods?.names ?? []).filter((m) => !(synthetic && trainedOnly.includes(m))));
+    const cfg = app.config();
+    const info = app.catalogue.methods?.info ?? {};
+    setMethods((app.catalogue.methods?.names ?? []).filter((m) => !unmet(info[m]?.requires, cfg)));
   });
 
   /** One method in the picker: tick box, name, a short line, why it is off, and "about" (sentence + source). */
@@ -89,8 +72,8 @@ export function createTrainingPanel(app, root) {
       setMethods(chosen);
     });
     const sw = swatch(methodColor(m));
-    const description = info?.description || METHOD_HELP[m] || '';
-    const short = METHOD_HELP[m] || description;
+    const description = info?.description || methodHelp(m) || '';
+    const short = methodHelp(m) || description;
     const aboutId = `about-${m}`;
     const about = h('div', { className: 'method-about', id: aboutId, testid: aboutId, hidden: true }, [
       h('p', { className: 'method-description', text: description }),
@@ -125,7 +108,6 @@ export function createTrainingPanel(app, root) {
   function buildMethodBoxes(catalogue) {
     const names = catalogue.methods?.names ?? [];
     const info = catalogue.methods?.info ?? {};
-    trainedOnly = catalogue.methods?.trainedOnly ?? [];
     methodBoxes = names.map((m) => methodRow(m, info[m]));
     const isCore = (m) => Boolean(info[m]?.core);
     const isBaseline = (m) => Boolean(info[m]?.baseline);
@@ -149,8 +131,7 @@ export function createTrainingPanel(app, root) {
     const info = catalogue.methods?.info ?? {};
     const paths = [...new Set(names.flatMap((m) => info[m]?.settings ?? []))].filter((p) => PARAM[p] && !SHOWN_ELSEWHERE.includes(p));
     settingFields = paths.map((path) => {
-      const spec = SETTING_LABELS[path] ?? { label: PARAM[path].label };
-      const f = field(app, { path, label: spec.label, control: spec.control, options: spec.options, testid: `setting-${path}` });
+      const f = field(app, { path, testid: `setting-${path}` });
       return { ...f, methods: names.filter((m) => (info[m]?.settings ?? []).includes(path)) };
     });
     settingsBox.replaceChildren(h('legend', { text: 'Settings of the chosen methods' }), ...settingFields.map((f) => f.node));
@@ -237,7 +218,7 @@ export function createTrainingPanel(app, root) {
       const acc = h('span', { className: 'card-acc', testid: `accuracy-${name}`, text: '–' });
       const sw = swatch(methodColor(name));
       const card = h('figure', { className: 'method-card', dataset: { method: name } }, [
-        h('figcaption', {}, [sw, h('span', { className: 'card-name', text: methodLabel(name), title: METHOD_HELP[name] }), h('span', { className: 'card-acc-wrap' }, [acc, h('span', { className: 'unit', text: '%' })])]),
+        h('figcaption', {}, [sw, h('span', { className: 'card-name', text: methodLabel(name), title: methodHelp(name) }), h('span', { className: 'card-acc-wrap' }, [acc, h('span', { className: 'unit', text: '%' })])]),
         holder,
       ]);
       const querying = queries(name);
@@ -256,7 +237,7 @@ export function createTrainingPanel(app, root) {
       return { name, card, plot, acc, count };
     });
     cardsBox.replaceChildren(...cards.map((c) => c.card));
-    const series = methods.map((m) => ({ label: methodLabel(m), color: methodColor(m), dash: METHOD_DASH[m], width: m.startsWith('slam') ? 2.5 : 2 }));
+    const series = methods.map((m) => ({ label: methodLabel(m), color: methodColor(m), dash: methodDash(m), width: m.startsWith('slam') ? 2.5 : 2 }));
     accChart.setSeries(series);
     wrongChart.setSeries(series);
     buildQueryTable(methods);
@@ -463,19 +444,16 @@ export function createTrainingPanel(app, root) {
     },
     syncState(state, cfg) {
       for (const f of fields) f.sync(cfg);
-      const shiftField = fields.find((f) => f.input.name === 'student.shift');
-      shiftField.setDisabled(!IMAGES.includes(cfg.dataset) || Boolean(app.csv));
       const chosen = new Set(cfg.methods ?? []);
-      const synthetic = cfg.teacher?.kind !== 'trained';
+      const info = app.catalogue.methods?.info ?? {};
       for (const b of methodBoxes) {
         b.input.checked = chosen.has(b.name);
-        const blocked = synthetic && trainedOnly.includes(b.name);
-        b.input.disabled = blocked;
-        b.node.classList.toggle('is-disabled', blocked);
-        b.reason.hidden = !blocked;
-        setText(b.reason, blocked
-          ? `Off: needs a trained teacher. ${methodLabel(b.name)} reads the teacher's hidden layer, and a synthetic teacher has none; choose "trained" as the teacher kind in panel 2.`
-          : '');
+        // The engine's requirements for the method, evaluated on this config.
+        const missing = unmet(info[b.name]?.requires, cfg);
+        b.input.disabled = Boolean(missing);
+        b.node.classList.toggle('is-disabled', Boolean(missing));
+        b.reason.hidden = !missing;
+        setText(b.reason, missing ? `Off: ${methodLabel(b.name)} needs ${missing.reason}.` : '');
       }
       let shown = 0;
       for (const f of settingFields) {
