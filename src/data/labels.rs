@@ -81,7 +81,7 @@ impl Labels {
             self.counts[id] += 1;
             return Ok(id);
         }
-        let key = text.to_lowercase();
+        let key = super::fold::lowercase(text);
         let new_key = !self.folded.contains(&key);
         let value = self.values.as_ref().and_then(|_| Decimal::parse(text));
         let classes = match (&self.values, &value) {
@@ -153,7 +153,11 @@ impl Labels {
 
     /// Not every label a number: one class per case-blind text, in natural order.
     fn textual(self) -> Classes {
-        let folded: Vec<String> = self.texts.iter().map(|t| t.to_lowercase()).collect();
+        let folded: Vec<String> = self
+            .texts
+            .iter()
+            .map(|t| super::fold::lowercase(t))
+            .collect();
         let mut order: Vec<usize> = (0..self.texts.len()).collect();
         crate::order::sort_by(&mut order, &|&a, &b| {
             natural_cmp(&folded[a], &folded[b]).then_with(|| folded[a].cmp(&folded[b]))

@@ -3,6 +3,7 @@
 pub mod augment;
 pub mod builtin;
 pub mod csv;
+pub mod fold;
 pub mod labels;
 pub mod mnist;
 pub mod pca;
