@@ -33,11 +33,16 @@ const killEngine = (page) => page.evaluate(() => slamLab.app.engine.worker.termi
 
 const errorText = (page) => page.getByTestId('error').textContent();
 
-/** Play trains: minibatches go by (the steps per second show), then Pause. */
+/**
+ * Play trains: minibatches go by (the steps per second show), an epoch completes, or a short run
+ * ends; then Pause if it is still going. (A two-epoch run can end between two looks at the page.)
+ */
 async function trainsAgain(page) {
   await page.getByTestId('play').click();
-  await page.waitForFunction(() => /steps\/s/.test(document.querySelector('[data-testid="steps-per-sec"]').textContent), null, { timeout: 120_000 });
-  await page.getByTestId('pause').click();
+  await page.waitForFunction(() => /steps\/s/.test(document.querySelector('[data-testid="steps-per-sec"]').textContent)
+    || document.querySelector('[data-testid="status"]').dataset.state === 'finished'
+    || (slamLab.app.snap?.epoch ?? 0) > 0, null, { timeout: 120_000, polling: 50 });
+  if (await page.getByTestId('pause').isEnabled()) await page.getByTestId('pause').click();
   await settle(page);
 }
 
