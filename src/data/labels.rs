@@ -193,7 +193,7 @@ impl Labels {
             if g.len() > 1 {
                 // Spellings in first-seen order, so the sentence reads like the file.
                 let mut seen = g.clone();
-                seen.sort_unstable();
+                crate::order::sort_indices(&mut seen);
                 let mut list: Vec<String> = seen
                     .iter()
                     .take(WARN_SPELLINGS)
