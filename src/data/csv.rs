@@ -7,7 +7,6 @@
 //! message is cut to a few dozen characters; header names are kept as given (the page inserts them as
 //! text only, never as markup).
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -221,7 +220,6 @@ fn check_header(columns: &[String], line: u64) -> Result<()> {
             "row {line} (header) has 1 column; need at least 2 (features and a label){hint}"
         )));
     }
-    let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(columns.len());
     for (j, name) in columns.iter().enumerate() {
         if name.is_empty() {
             return Err(fail(format!(
@@ -229,7 +227,8 @@ fn check_header(columns: &[String], line: u64) -> Result<()> {
                 j + 1
             )));
         }
-        if let Some(&first) = first_seen.get(name.as_str()) {
+        // At most MAX_COLUMNS names: looked up in a list.
+        if let Some(first) = columns[..j].iter().position(|c| c == name) {
             return Err(fail(format!(
                 "row {line} (header): column name {} is used twice (columns {} and {})",
                 echo(name),
@@ -237,7 +236,6 @@ fn check_header(columns: &[String], line: u64) -> Result<()> {
                 j + 1
             )));
         }
-        first_seen.insert(name, j);
     }
     Ok(())
 }
