@@ -261,9 +261,9 @@ fn parse_value(field: &str, line: u64, column: &str) -> Result<f32> {
     if field.is_empty() {
         return Err(at(line, column, "missing value"));
     }
-    match field.parse::<f32>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => {
+    match super::number::parse_f32(field) {
+        Some(v) if v.is_finite() => Ok(v),
+        Some(_) => {
             let lower = field.to_ascii_lowercase();
             if lower.contains("nan") || lower.contains("inf") {
                 Err(at(
@@ -279,7 +279,7 @@ fn parse_value(field: &str, line: u64, column: &str) -> Result<f32> {
                 ))
             }
         }
-        Err(_) => Err(at(line, column, format!("{} is not a number", echo(field)))),
+        None => Err(at(line, column, format!("{} is not a number", echo(field)))),
     }
 }
 
