@@ -404,7 +404,7 @@ pub fn check(cfg: &Config, shape: &Shape, needs: &Needs) -> Result<()> {
         return Ok(());
     }
     let mut knobs = knobs(cfg, shape, needs);
-    knobs.sort_by_key(|k| std::cmp::Reverse(e.part(k.part)));
+    crate::order::sort_by(&mut knobs, &|a, b| e.part(b.part).cmp(&e.part(a.part)));
     let total = format!("these settings need about {}", size(e.bytes));
     let budget = format!(
         "the engine's budget is {} ({} GiB)",

@@ -267,7 +267,7 @@ impl SeedBuilder {
                 .chain(&split.unlabeled)
                 .copied()
                 .collect();
-            v.sort_unstable();
+            crate::order::sort_indices(&mut v);
             v
         };
         let standardizer = Standardizer::for_mode(

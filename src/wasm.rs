@@ -382,7 +382,11 @@ pub fn summarise_sweep(
                     .map_err(|e| JsError::new(&format!("results[{vi}][{i}]: {e}")))
             })
             .collect::<Result<_, _>>()?;
-        parsed.sort_by_key(|r| r.seed.wrapping_sub(base.seed));
+        crate::order::sort_by(&mut parsed, &|a, b| {
+            a.seed
+                .wrapping_sub(base.seed)
+                .cmp(&b.seed.wrapping_sub(base.seed))
+        });
         points.push((value, parsed));
     }
     to_js(&crate::sweep::to_json(
@@ -799,7 +803,11 @@ pub fn summarise_seeds(
             SeedResult::from_json(text).map_err(|e| JsError::new(&format!("results[{i}]: {e}")))
         })
         .collect::<Result<_, _>>()?;
-    parsed.sort_by_key(|r| r.seed.wrapping_sub(cfg.seed));
+    crate::order::sort_by(&mut parsed, &|a, b| {
+        a.seed
+            .wrapping_sub(cfg.seed)
+            .cmp(&b.seed.wrapping_sub(cfg.seed))
+    });
     to_js(&report::to_json(
         &cfg,
         source.name(),

@@ -7,7 +7,6 @@
 //! message is cut to a few dozen characters; header names are kept as given (the page inserts them as
 //! text only, never as markup).
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -40,23 +39,16 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
             "the file is empty; expected a header row and data rows",
         ));
     }
-    let reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let mut records = reader.into_records();
-
-    let header = match records.next() {
-        Some(record) => record.map_err(read_error)?,
+    let mut records = Records::new(text);
+    let header_line = match records.next() {
+        Some(line) => line?,
         None => {
             return Err(fail(
                 "the file is empty; expected a header row and data rows",
             ))
         }
     };
-    let header_line = line_of(&header);
-    let columns: Vec<String> = header.iter().map(str::to_string).collect();
+    let columns: Vec<String> = records.fields().map(str::to_string).collect();
     check_header(&columns, header_line)?;
     let label_col = label_column(&columns, header_line)?;
     let n_cols = columns.len();
@@ -64,12 +56,12 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
     let mut values: Vec<f32> = Vec::new();
     let mut row_label: Vec<usize> = Vec::new();
     let mut labels = Labels::new(MAX_CLASSES);
-    for record in records {
-        let record = record.map_err(read_error)?;
-        crate::beat::tick(record.as_slice().len() * 16);
-        let line = line_of(&record);
+    while let Some(line) = records.next() {
+        let line = line?;
+        let n = records.len();
+        crate::beat::tick(records.bytes() * 16);
         // A line holding only spaces is as blank as an empty one (which the reader already skips).
-        if record.len() == 1 && record[0].is_empty() {
+        if n == 1 && records.fields().all(str::is_empty) {
             continue;
         }
         if row_label.len() == MAX_ROWS {
@@ -77,14 +69,13 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
                 "row {line}: the file has more than {MAX_ROWS} data rows; the limit is {MAX_ROWS}"
             )));
         }
-        if record.len() != n_cols {
-            let s = if record.len() == 1 { "" } else { "s" };
+        if n != n_cols {
+            let s = if n == 1 { "" } else { "s" };
             return Err(fail(format!(
-                "row {line} has {} field{s}, the header has {n_cols}",
-                record.len()
+                "row {line} has {n} field{s}, the header has {n_cols}"
             )));
         }
-        for (j, field) in record.iter().enumerate() {
+        for (j, field) in records.fields().enumerate() {
             if j != label_col {
                 values.push(parse_value(field, line, &columns[j])?);
                 continue;
@@ -229,7 +220,6 @@ fn check_header(columns: &[String], line: u64) -> Result<()> {
             "row {line} (header) has 1 column; need at least 2 (features and a label){hint}"
         )));
     }
-    let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(columns.len());
     for (j, name) in columns.iter().enumerate() {
         if name.is_empty() {
             return Err(fail(format!(
@@ -237,7 +227,8 @@ fn check_header(columns: &[String], line: u64) -> Result<()> {
                 j + 1
             )));
         }
-        if let Some(&first) = first_seen.get(name.as_str()) {
+        // At most MAX_COLUMNS names: looked up in a list.
+        if let Some(first) = columns[..j].iter().position(|c| c == name) {
             return Err(fail(format!(
                 "row {line} (header): column name {} is used twice (columns {} and {})",
                 echo(name),
@@ -245,7 +236,6 @@ fn check_header(columns: &[String], line: u64) -> Result<()> {
                 j + 1
             )));
         }
-        first_seen.insert(name, j);
     }
     Ok(())
 }
@@ -271,9 +261,9 @@ fn parse_value(field: &str, line: u64, column: &str) -> Result<f32> {
     if field.is_empty() {
         return Err(at(line, column, "missing value"));
     }
-    match field.parse::<f32>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => {
+    match super::number::parse_f32(field) {
+        Some(v) if v.is_finite() => Ok(v),
+        Some(_) => {
             let lower = field.to_ascii_lowercase();
             if lower.contains("nan") || lower.contains("inf") {
                 Err(at(
@@ -289,20 +279,85 @@ fn parse_value(field: &str, line: u64, column: &str) -> Result<f32> {
                 ))
             }
         }
-        Err(_) => Err(at(line, column, format!("{} is not a number", echo(field)))),
+        None => Err(at(line, column, format!("{} is not a number", echo(field)))),
     }
 }
 
-/// 1-based line on which a record starts.
-fn line_of(record: &csv::StringRecord) -> u64 {
-    record.position().map_or(0, |p| p.line())
+/// The records of a CSV text as the `csv` crate's reader gives them with `has_headers(false)`,
+/// `flexible(true)` and `Trim::All` (the tests hold one against the other): every field trimmed of
+/// white space, and each record numbered by the line the reader stood on when it began it (the line
+/// after the previous record: a record after blank lines is numbered as the first of them). csv-core
+/// does the reading.
+struct Records<'a> {
+    core: csv_core::Reader,
+    input: &'a [u8],
+    /// The fields of the record read, one after the other, and where each ends.
+    text: String,
+    ends: Vec<usize>,
+    len: usize,
+    line: u64,
 }
 
-/// Error from the CSV reader itself (rare once the text is valid UTF-8).
-fn read_error(e: csv::Error) -> Error {
-    match e.position() {
-        Some(p) => fail(format!("row {}: {}", p.line(), clip(&e.to_string(), 80))),
-        None => fail(clip(&e.to_string(), 80)),
+impl<'a> Records<'a> {
+    fn new(text: &'a str) -> Records<'a> {
+        Records {
+            core: csv_core::Reader::new(),
+            input: text.as_bytes(),
+            text: String::new(),
+            ends: vec![0; 16],
+            len: 0,
+            line: 1,
+        }
+    }
+
+    /// Read the next record; its line, or None at the end.
+    fn next(&mut self) -> Option<Result<u64>> {
+        use csv_core::ReadRecordResult::*;
+        let line = self.line;
+        let mut out = std::mem::take(&mut self.text).into_bytes();
+        out.resize(out.capacity().max(64), 0);
+        let (mut n_out, mut n_ends) = (0, 0);
+        let result = loop {
+            let (result, n_in, o, e) =
+                self.core
+                    .read_record(self.input, &mut out[n_out..], &mut self.ends[n_ends..]);
+            self.input = &self.input[n_in..];
+            self.line = self.core.line();
+            (n_out, n_ends) = (n_out + o, n_ends + e);
+            match result {
+                InputEmpty => {}
+                OutputFull => out.resize(out.len() * 2, 0),
+                OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                Record => break Some(Ok(line)),
+                End => break None,
+            }
+        };
+        out.truncate(n_out);
+        self.len = n_ends;
+        // Fields are the text cut at ASCII bytes (delimiters, quotes, line ends): still UTF-8.
+        match String::from_utf8(out) {
+            Ok(text) => self.text = text,
+            Err(_) => return Some(Err(fail(format!("row {line}: the text is not UTF-8")))),
+        }
+        result
+    }
+
+    /// Fields in the record read.
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Bytes in the record read.
+    fn bytes(&self) -> usize {
+        self.text.len()
+    }
+
+    /// The record's fields, trimmed.
+    fn fields(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len).map(|i| {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] };
+            self.text[start..self.ends[i]].trim()
+        })
     }
 }
 
@@ -345,6 +400,64 @@ mod tests {
             Err(Error::Csv(m)) => m,
             other => panic!("expected a csv error for {text:?}, got {other:?}"),
         }
+    }
+
+    /// A text's records as the `csv` crate's reader (as `parse_csv` used it) reads them: each
+    /// record's line and fields.
+    fn by_csv_crate(text: &str) -> Vec<(u64, Vec<String>)> {
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        reader
+            .into_records()
+            .map(|r| {
+                let r = r.unwrap();
+                let line = r.position().unwrap().line();
+                (line, r.iter().map(str::to_string).collect())
+            })
+            .collect()
+    }
+
+    fn by_records(text: &str) -> Vec<(u64, Vec<String>)> {
+        let mut records = Records::new(text);
+        let mut out = Vec::new();
+        while let Some(line) = records.next() {
+            let fields: Vec<String> = records.fields().map(str::to_string).collect();
+            assert_eq!(fields.len(), records.len());
+            out.push((line.unwrap(), fields));
+        }
+        out
+    }
+
+    #[test]
+    fn records_are_read_as_the_csv_crate_reads_them() {
+        let pool = [
+            "a", "1", ",", ",", "\"", "\"", "\n", "\r", "\r\n", " ", "\t", "\u{3000}", "é",
+            "\u{feff}", "\u{b}", "x y", "#",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        for case in 0..100_000 {
+            let len = next(if case % 10 == 0 { 200 } else { 25 });
+            let text: String = (0..len).map(|_| pool[next(pool.len())]).collect();
+            assert_eq!(by_records(&text), by_csv_crate(&text), "{text:?}");
+        }
+        // Long fields and many fields (the buffers grow), quoted line breaks (lines counted inside).
+        let long = format!(
+            "{},\"{}\"\n\n{}\n",
+            "x".repeat(300),
+            "a\"\"\n".repeat(40),
+            "1,".repeat(100)
+        );
+        assert_eq!(by_records(&long), by_csv_crate(&long));
+        assert_eq!(by_records(&long)[1].1.len(), 101);
     }
 
     #[test]

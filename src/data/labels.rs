@@ -12,8 +12,8 @@
 //! Class order never depends on the order of the rows. Merged spellings are said in one warning per
 //! kind of merge, which reaches the page (`Overview.data_warnings`) and the CLI (stderr).
 
+use indexmap::IndexMap;
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
 
 /// Spellings named in a warning, per class, before "and N more".
 const WARN_SPELLINGS: usize = 4;
@@ -46,14 +46,17 @@ pub struct Classes {
 #[derive(Debug)]
 pub struct Labels {
     max_classes: usize,
-    /// Trimmed text -> spelling id (first-seen order).
-    ids: HashMap<String, usize>,
+    /// Trimmed text -> spelling id (first-seen order). serde_json's maps are indexmap's too, so
+    /// their hashing code is in the `.wasm` already.
+    ids: IndexMap<String, usize>,
     texts: Vec<String>,
     counts: Vec<usize>,
-    /// Distinct lower-cased texts: the classes when the column is not all numbers.
-    folded: HashSet<String>,
-    /// Distinct values while every label so far is a number; None once one is not.
-    values: Option<HashSet<Decimal>>,
+    /// Distinct lower-cased texts: the classes when the column is not all numbers (at most
+    /// `max_classes`, so a list).
+    folded: Vec<String>,
+    /// Distinct values while every label so far is a number; None once one is not (never more than
+    /// the distinct lower-cased texts).
+    values: Option<Vec<Decimal>>,
 }
 
 impl Labels {
@@ -61,11 +64,11 @@ impl Labels {
     pub fn new(max_classes: usize) -> Labels {
         Labels {
             max_classes,
-            ids: HashMap::new(),
+            ids: IndexMap::new(),
             texts: Vec::new(),
             counts: Vec::new(),
-            folded: HashSet::new(),
-            values: Some(HashSet::new()),
+            folded: Vec::new(),
+            values: Some(Vec::new()),
         }
     }
 
@@ -94,12 +97,16 @@ impl Labels {
         match value {
             Some(v) => {
                 if let Some(values) = self.values.as_mut() {
-                    values.insert(v);
+                    if !values.contains(&v) {
+                        values.push(v);
+                    }
                 }
             }
             None => self.values = None,
         }
-        self.folded.insert(key);
+        if new_key {
+            self.folded.push(key);
+        }
         let id = self.texts.len();
         self.ids.insert(text.to_string(), id);
         self.texts.push(text.to_string());
@@ -193,7 +200,7 @@ impl Labels {
             if g.len() > 1 {
                 // Spellings in first-seen order, so the sentence reads like the file.
                 let mut seen = g.clone();
-                seen.sort_unstable();
+                crate::order::sort_indices(&mut seen);
                 let mut list: Vec<String> = seen
                     .iter()
                     .take(WARN_SPELLINGS)

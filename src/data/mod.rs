@@ -6,6 +6,7 @@ pub mod csv;
 pub mod fold;
 pub mod labels;
 pub mod mnist;
+pub mod number;
 pub mod pca;
 pub mod split;
 pub mod synthetic;

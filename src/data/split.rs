@@ -104,7 +104,7 @@ pub fn split(
         &mut unlabeled_rows,
         &mut test_rows,
     ] {
-        rows.sort_unstable();
+        crate::order::sort_indices(rows);
     }
     Ok(Split {
         labeled: labeled_rows,

@@ -83,7 +83,7 @@ impl DataSource {
                 }
                 let mut rows = Rng::new(seed, Stream::Data).permutation(d.len());
                 rows.truncate(cfg.samples);
-                rows.sort_unstable();
+                crate::order::sort_indices(&mut rows);
                 let mut sub = d.clone();
                 sub.x = data::split::select_rows(&d.x, &rows);
                 sub.y = rows.iter().map(|&i| d.y[i]).collect();

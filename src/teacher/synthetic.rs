@@ -121,7 +121,7 @@ fn nearest_other_class(
     let n = y.len();
     let mut reference = rng.permutation(n);
     reference.truncate(2000);
-    reference.sort_unstable();
+    crate::order::sort_indices(&mut reference);
     let mut dist = vec![f32::INFINITY; n];
     let mut other = vec![0usize; n];
     for i in 0..n {
