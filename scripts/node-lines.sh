@@ -24,6 +24,8 @@ FILES=(tests/unit/*.test.mjs)
 
 mkdir -p target/node-lines
 failed=0
+RUN_LINES=()
+RUN_NODES=()
 for line in $LINES; do
   if [ "$line" = "$HERE" ] && [ -n "${NODE_LINES_SKIP_CURRENT:-}" ]; then
     echo "node-lines: node $(node --version): the unit tests step ran these files on this line just before"
@@ -58,14 +60,27 @@ for line in $LINES; do
       fi
     fi
   fi
-  version="$("$NODE" --version)"
+  RUN_LINES+=("$line")
+  RUN_NODES+=("$NODE")
+done
+
+# The lines run side by side (each is one process, and the runner takes one file at a time on a
+# small machine), then report in order.
+pids=()
+for i in "${!RUN_LINES[@]}"; do
+  "${RUN_NODES[$i]}" --test --test-reporter=tap "${FILES[@]}" > "target/node-lines/tap-${RUN_LINES[$i]}.txt" 2>&1 &
+  pids+=($!)
+done
+for i in "${!RUN_LINES[@]}"; do
+  line="${RUN_LINES[$i]}"
+  version="$("${RUN_NODES[$i]}" --version)"
+  set +e
+  wait "${pids[$i]}"
+  rc=$?
+  set -e
   echo "node-lines: node $version: ${#FILES[@]} unit test files"
   # The runner's summary lines are prefixed, so scripts/test.sh's "total:" does not count these
   # repeats of tests it already counts once (a line each: "[node 22] # pass 50").
-  set +e
-  "$NODE" --test --test-reporter=tap "${FILES[@]}" > "target/node-lines/tap-$line.txt" 2>&1
-  rc=$?
-  set -e
   grep -E '^# (tests|pass|fail|skipped|todo|cancelled) ' "target/node-lines/tap-$line.txt" | sed "s/^/[node $line] /"
   if [ $rc -ne 0 ]; then
     echo "node-lines: node $version FAILED (exit $rc); the failing tests:" >&2

@@ -115,7 +115,7 @@ SLAM_LAB_BIN="$BIN" node scripts/docs-numbers.mjs
 
 # Test files are named, not a directory: Node 22 and later read `node --test DIR` as a module to run.
 step "page unit and property tests (node --test tests/unit/*.test.mjs)"
-node --test --test-reporter=tap tests/unit/*.test.mjs
+node --test --test-reporter=tap --test-concurrency=2 tests/unit/*.test.mjs
 
 step "unit tests on every supported Node line (scripts/node-lines.sh)"
 NODE_LINES_SKIP_CURRENT=1 bash scripts/node-lines.sh

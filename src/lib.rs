@@ -20,6 +20,7 @@ pub mod experiment;
 pub mod memory;
 pub mod methods;
 pub mod report;
+pub mod request;
 pub mod run;
 pub mod scenarios;
 pub mod schema;

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use serde_json::Value;
 use slam_lab::experiment::run_seeds;
 use slam_lab::methods::Method;
+use slam_lab::request::Request;
 use slam_lab::seed::DataSource;
 use slam_lab::{data, report, scenarios, sweep, Error};
 
@@ -190,14 +191,14 @@ fn quiet(json: bool) -> bool {
     json || !std::io::IsTerminal::is_terminal(&std::io::stderr())
 }
 
-/// The data for `cfg`: the file or image set given on the command line, else the built-in set it names.
-fn source_for(
-    given: &Option<DataSource>,
-    cfg: &slam_lab::config::Config,
-) -> slam_lab::Result<DataSource> {
-    match given {
-        Some(s) => Ok(s.clone()),
-        None => builtin_source(&cfg.dataset),
+/// The request of a command's flags: its scenario, the overrides of `--config`, `--dataset` and
+/// `--methods`, and the data `--dataset` names when it is a file or the MNIST subset.
+fn request(scenario: Option<&str>, overrides: Value, given: Option<DataSource>) -> Request {
+    Request {
+        scenario: scenario.map(str::to_string),
+        overrides,
+        data: given,
+        vary: None,
     }
 }
 
@@ -208,8 +209,7 @@ fn run(out: &mut impl Write, c: Common) -> slam_lab::Result<()> {
         c.dataset.as_deref(),
         c.methods.as_deref(),
     )?;
-    let cfg = scenarios::resolve(c.scenario.as_deref(), overrides)?;
-    let source = source_for(&given, &cfg)?;
+    let (cfg, source) = request(c.scenario.as_deref(), overrides, given).resolve(&read_mnist)?;
     let quiet = quiet(c.json);
     let results = run_seeds(&cfg, &source, c.seeds, &mut |done, total| {
         if !quiet {
@@ -256,8 +256,7 @@ fn explain(
         names.push(method.name().to_string());
     }
     overrides["methods"] = serde_json::json!(names);
-    let cfg = scenarios::resolve(scenario.as_deref(), overrides)?;
-    let source = source_for(&given, &cfg)?;
+    let (cfg, source) = request(scenario.as_deref(), overrides, given).resolve(&read_mnist)?;
     let mut session = slam_lab::session::Session::new(cfg, &source, &[])?;
     let index = session
         .methods
@@ -290,16 +289,28 @@ fn run_sweep(out: &mut impl Write, vary: &str, c: Common) -> slam_lab::Result<()
         c.methods.as_deref(),
     )?;
     let base = scenarios::resolve(c.scenario.as_deref(), overrides.clone())?;
-    let configs = sweep::configs(c.scenario.as_deref(), &overrides, &key, &values)?;
-    // Every value's settings must fit in memory: refused before the first value trains.
-    for cfg in &configs {
-        slam_lab::experiment::check_memory(cfg, &source_for(&given, cfg)?, &[])?;
+    // Every value resolved, and its settings checked to fit in memory, before the first one trains
+    // (the MNIST subset read once for all).
+    let mnist = std::cell::OnceCell::new();
+    let read_once = || match mnist.get() {
+        Some(d) => Ok(Clone::clone(d)),
+        None => {
+            let d = read_mnist()?;
+            Ok(mnist.get_or_init(|| d).clone())
+        }
+    };
+    let mut resolved = Vec::with_capacity(values.len());
+    for value in &values {
+        let mut r = request(c.scenario.as_deref(), overrides.clone(), given.clone());
+        r.vary = Some((key.clone(), value.clone()));
+        let (cfg, source) = r.resolve(&read_once)?;
+        slam_lab::experiment::check_memory(&cfg, &source, &[])?;
+        resolved.push((cfg, source));
     }
     let quiet = quiet(c.json);
     let mut points = Vec::with_capacity(values.len());
-    for (vi, (value, cfg)) in values.iter().zip(&configs).enumerate() {
-        let source = source_for(&given, cfg)?;
-        let results = run_seeds(cfg, &source, c.seeds, &mut |done, total| {
+    for (vi, (value, (cfg, source))) in values.iter().zip(&resolved).enumerate() {
+        let results = run_seeds(cfg, source, c.seeds, &mut |done, total| {
             if !quiet {
                 eprint!(
                     "\r{key} = {} ({}/{}): seed {done}/{total}   ",
@@ -373,12 +384,9 @@ fn overrides_and_source(
     Ok((overrides, source))
 }
 
-/// The source of a built-in dataset named in the config (a scenario's `mnist` is read from disk).
-fn builtin_source(name: &str) -> slam_lab::Result<DataSource> {
-    if name == "mnist" {
-        return Ok(DataSource::Pool(load_mnist(mnist_path())?));
-    }
-    Ok(DataSource::Builtin(name.to_string()))
+/// The MNIST subset from disk, for a config that names it (`$SLAM_LAB_MNIST` or the page's copy).
+fn read_mnist() -> slam_lab::Result<data::Dataset> {
+    load_mnist(mnist_path())
 }
 
 fn load_mnist(path: String) -> slam_lab::Result<data::Dataset> {

@@ -19,7 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["experiment", "anatomy"],
     &["report", "scenarios", "bench"],
     &["sweep", "session"],
-    &["schema"],
+    &["schema", "request"],
     &["wasm"],
 ];
 

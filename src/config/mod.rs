@@ -6,11 +6,14 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::decode::{self, Decoded, Shape};
+use crate::decode::{self, Decoded};
 use crate::model::OptimizerKind;
 use crate::{Error, Result};
 
 pub mod keys;
+mod read;
+mod spec;
+pub use spec::{schema, ChoiceSpec, KeySpec};
 
 /// Upper bounds that keep a browser tab responsive and memory bounded.
 pub mod caps {
@@ -270,42 +273,6 @@ impl Default for TeacherConfig {
     }
 }
 
-impl TeacherConfig {
-    fn decode(v: &Value, path: &str) -> Decoded<TeacherConfig> {
-        const SHAPE: Shape = Shape {
-            expected: "struct TeacherConfig",
-            names: &[
-                "kind",
-                "hidden",
-                "epochs",
-                "lr",
-                "noise",
-                "rate",
-                "confidence_jitter",
-                "shift",
-            ],
-            deny_unknown: true,
-            defaults: true,
-            optional: &[],
-        };
-        let mut t = TeacherConfig::default();
-        decode::fields(v, path, &SHAPE, &mut |i, v, p| {
-            match i {
-                0 => t.kind = TeacherKind::decode(v, p)?,
-                1 => t.hidden = decode::vec(v, p, decode::usize_)?,
-                2 => t.epochs = decode::usize_(v, p)?,
-                3 => t.lr = decode::f32_(v, p)?,
-                4 => t.noise = NoiseModel::decode(v, p)?,
-                5 => t.rate = decode::f32_(v, p)?,
-                6 => t.confidence_jitter = decode::f32_(v, p)?,
-                _ => t.shift = decode::usize_(v, p)?,
-            }
-            Ok(())
-        })?;
-        Ok(t)
-    }
-}
-
 /// Student settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -341,45 +308,6 @@ impl Default for StudentConfig {
     }
 }
 
-impl StudentConfig {
-    fn decode(v: &Value, path: &str) -> Decoded<StudentConfig> {
-        const SHAPE: Shape = Shape {
-            expected: "struct StudentConfig",
-            names: &[
-                "hidden",
-                "epochs",
-                "lr",
-                "batch_size",
-                "optimizer",
-                "weight_decay",
-                "shift",
-            ],
-            deny_unknown: true,
-            defaults: true,
-            optional: &[],
-        };
-        let mut t = StudentConfig::default();
-        decode::fields(v, path, &SHAPE, &mut |i, v, p| {
-            match i {
-                0 => t.hidden = decode::vec(v, p, decode::usize_)?,
-                1 => t.epochs = decode::usize_(v, p)?,
-                2 => t.lr = decode::f32_(v, p)?,
-                3 => t.batch_size = decode::usize_(v, p)?,
-                4 => {
-                    t.optimizer = match decode::variant(v, p, OPTIMIZERS)? {
-                        0 => OptimizerKind::Adam,
-                        _ => OptimizerKind::Sgd,
-                    }
-                }
-                5 => t.weight_decay = decode::f32_(v, p)?,
-                _ => t.shift = decode::usize_(v, p)?,
-            }
-            Ok(())
-        })?;
-        Ok(t)
-    }
-}
-
 /// UPS settings: which teacher labels count as selected.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -402,34 +330,6 @@ impl Default for UpsConfig {
             max_spread: 0.1,
             ensemble: 5,
         }
-    }
-}
-
-impl UpsConfig {
-    fn decode(v: &Value, path: &str) -> Decoded<UpsConfig> {
-        const SHAPE: Shape = Shape {
-            expected: "struct UpsConfig",
-            names: &[
-                "threshold_positive",
-                "threshold_negative",
-                "max_spread",
-                "ensemble",
-            ],
-            deny_unknown: true,
-            defaults: true,
-            optional: &[],
-        };
-        let mut t = UpsConfig::default();
-        decode::fields(v, path, &SHAPE, &mut |i, v, p| {
-            match i {
-                0 => t.threshold_positive = decode::f32_(v, p)?,
-                1 => t.threshold_negative = decode::f32_(v, p)?,
-                2 => t.max_spread = decode::f32_(v, p)?,
-                _ => t.ensemble = decode::usize_(v, p)?,
-            }
-            Ok(())
-        })?;
-        Ok(t)
     }
 }
 
@@ -541,75 +441,6 @@ impl Config {
             };
             Error::config(field, e.message)
         })
-    }
-
-    /// The config in `v` over the defaults (see [`crate::decode`]: serde's messages and paths).
-    fn decode(v: &Value, path: &str) -> Decoded<Config> {
-        const SHAPE: Shape = Shape {
-            expected: "struct Config",
-            names: &[
-                "dataset",
-                "samples",
-                "data_noise",
-                "classes",
-                "labeled",
-                "validation",
-                "test_fraction",
-                "standardize",
-                "teacher",
-                "student",
-                "alpha_estimator",
-                "alpha_min",
-                "k_coverage",
-                "normalize_k",
-                "temperature",
-                "taylor_order",
-                "ups",
-                "vid_weight",
-                "query_budget",
-                "query_rounds",
-                "lelp_subclasses",
-                "meta_lr",
-                "l2t_lr",
-                "seed",
-                "methods",
-            ],
-            deny_unknown: true,
-            defaults: true,
-            optional: &[],
-        };
-        let mut c = Config::default();
-        decode::fields(v, path, &SHAPE, &mut |i, v, p| {
-            match i {
-                0 => c.dataset = decode::string(v, p)?,
-                1 => c.samples = decode::usize_(v, p)?,
-                2 => c.data_noise = decode::f32_(v, p)?,
-                3 => c.classes = decode::usize_(v, p)?,
-                4 => c.labeled = decode::usize_(v, p)?,
-                5 => c.validation = decode::usize_(v, p)?,
-                6 => c.test_fraction = decode::f32_(v, p)?,
-                7 => c.standardize = Standardize::decode(v, p)?,
-                8 => c.teacher = TeacherConfig::decode(v, p)?,
-                9 => c.student = StudentConfig::decode(v, p)?,
-                10 => c.alpha_estimator = AlphaEstimator::decode(v, p)?,
-                11 => c.alpha_min = AlphaFloor::decode(v, p)?,
-                12 => c.k_coverage = decode::f32_(v, p)?,
-                13 => c.normalize_k = decode::bool_(v, p)?,
-                14 => c.temperature = decode::f32_(v, p)?,
-                15 => c.taylor_order = decode::usize_(v, p)?,
-                16 => c.ups = UpsConfig::decode(v, p)?,
-                17 => c.vid_weight = decode::f32_(v, p)?,
-                18 => c.query_budget = decode::f32_(v, p)?,
-                19 => c.query_rounds = decode::usize_(v, p)?,
-                20 => c.lelp_subclasses = decode::usize_(v, p)?,
-                21 => c.meta_lr = decode::f32_(v, p)?,
-                22 => c.l2t_lr = decode::f32_(v, p)?,
-                23 => c.seed = decode::u64_(v, p)?,
-                _ => c.methods = decode::option(v, p, |v, p| decode::vec(v, p, decode::string))?,
-            }
-            Ok(())
-        })?;
-        Ok(c)
     }
 
     /// Whether a method with these needs can run with this teacher and student.
@@ -730,155 +561,6 @@ impl Serialize for Checked {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         self.0.serialize(s)
     }
-}
-
-/// One config key as front ends see it, from its row of [`keys::KEYS`]: its kind, limits, options,
-/// default, names and help. The page builds its URL table, form controls and hints from this; a test
-/// pins every limit to [`Config::check`].
-#[derive(Clone, Debug, Serialize)]
-pub struct KeySpec {
-    /// The dotted key (`student.epochs`).
-    pub key: &'static str,
-    /// `int`, `float`, `float_or_auto`, `bool`, `enum`, `int_list` or `enum_list`.
-    pub kind: &'static str,
-    /// Smallest value (or list element); `None`: unbounded.
-    pub min: Option<f64>,
-    /// Largest value (or list element); `None`: unbounded.
-    pub max: Option<f64>,
-    /// Whether `min` itself is refused.
-    pub min_exclusive: bool,
-    /// Whether `max` itself is refused.
-    pub max_exclusive: bool,
-    /// The values an `enum`, `enum_list` or option-restricted `int` may take.
-    pub options: Vec<Value>,
-    /// Most elements of a list.
-    pub max_len: Option<usize>,
-    /// The default (the value of [`Config::default`]).
-    pub default: Value,
-    /// How front ends name it.
-    pub label: &'static str,
-    /// One line on what it does ("" when the label says it).
-    pub help: &'static str,
-    /// The values the page offers by name, in its order: `{value, label, help}`.
-    pub choices: Vec<ChoiceSpec>,
-    /// The page's slider `[min, max, step]`, where one suits.
-    pub slider: Option<[f64; 3]>,
-    /// The requirement (see the schema's `requirements`) under which the key matters.
-    pub needs: Option<&'static str>,
-    /// Rules between this key and others, in words.
-    pub rules: Vec<&'static str>,
-}
-
-/// A value the page offers by name.
-#[derive(Clone, Debug, Serialize)]
-pub struct ChoiceSpec {
-    /// The value (a number for number keys).
-    pub value: Value,
-    /// Its name.
-    pub label: &'static str,
-    /// What it does ("" when the name says it).
-    pub help: &'static str,
-}
-
-/// Every config key, in the order the page lists them. `datasets` and `methods` are the names the
-/// engine knows (the options of `dataset` and `methods`).
-pub fn schema(datasets: &[&str], methods: &[&str]) -> Vec<KeySpec> {
-    let defaults = serde_json::to_value(Config::default()).expect("the defaults serialise");
-    let default_of = |key: &str| key.split('.').fold(&defaults, |v, k| &v[k]).clone();
-    let names = |list: &[&str]| list.iter().map(|o| Value::String(o.to_string())).collect();
-    keys::KEYS
-        .iter()
-        .map(|k| {
-            let mut spec = KeySpec {
-                key: k.path,
-                kind: "",
-                min: None,
-                max: None,
-                min_exclusive: false,
-                max_exclusive: false,
-                options: Vec::new(),
-                max_len: None,
-                default: default_of(k.path),
-                label: k.label,
-                help: k.help,
-                choices: Vec::new(),
-                slider: k.slider.map(|(a, b, c)| [a, b, c]),
-                needs: (!k.needs.is_empty()).then_some(k.needs),
-                rules: keys::RULES
-                    .iter()
-                    .filter(|r| r.path == k.path)
-                    .map(|r| r.text)
-                    .collect(),
-            };
-            let number = matches!(k.kind, keys::Kind::Int { .. } | keys::Kind::OneOf(_));
-            spec.choices = k
-                .choices
-                .iter()
-                .map(|&(value, label, help)| ChoiceSpec {
-                    value: if number {
-                        Value::from(
-                            value
-                                .parse::<u64>()
-                                .expect("a number key's choices are numbers"),
-                        )
-                    } else {
-                        Value::String(value.into())
-                    },
-                    label,
-                    help,
-                })
-                .collect();
-            match k.kind {
-                keys::Kind::Dataset => {
-                    spec.kind = "enum";
-                    spec.options = names(datasets);
-                }
-                keys::Kind::Int { min, max } => {
-                    spec.kind = "int";
-                    (spec.min, spec.max) = (Some(min as f64), Some(max as f64));
-                }
-                keys::Kind::OneOf(options) => {
-                    spec.kind = "int";
-                    spec.options = options.iter().map(|&v| Value::from(v)).collect();
-                    spec.min = options.iter().min().map(|&v| v as f64);
-                    spec.max = options.iter().max().map(|&v| v as f64);
-                }
-                keys::Kind::Float {
-                    min,
-                    max,
-                    open_min,
-                    open_max,
-                } => {
-                    spec.kind = "float";
-                    (spec.min, spec.max) = (Some(min), max.is_finite().then_some(max));
-                    (spec.min_exclusive, spec.max_exclusive) =
-                        (open_min, open_max && max.is_finite());
-                }
-                keys::Kind::FloatOrAuto { min, max } => {
-                    spec.kind = "float_or_auto";
-                    (spec.min, spec.max) = (Some(min), Some(max));
-                }
-                keys::Kind::Bool => spec.kind = "bool",
-                keys::Kind::Enum(options) => {
-                    spec.kind = "enum";
-                    spec.options = names(options);
-                }
-                keys::Kind::Widths => {
-                    spec.kind = "int_list";
-                    (spec.min, spec.max) = (Some(1.0), Some(caps::WIDTH as f64));
-                    spec.max_len = Some(caps::LAYERS);
-                }
-                keys::Kind::Methods => {
-                    spec.kind = "enum_list";
-                    spec.options = names(methods);
-                    if spec.default.is_null() {
-                        spec.default = Value::Array(Vec::new());
-                    }
-                }
-            }
-            spec
-        })
-        .collect()
 }
 
 /// Merge `overlay` into `base`, recursing into objects (later keys win).

@@ -418,15 +418,28 @@ fn the_key_table_is_consistent_with_itself() {
             Kind::Int { min, max } => {
                 for c in k.choices {
                     let v: u64 = c.0.parse().unwrap();
-                    assert!((min..=max).contains(&v), "{}: choice {v} outside the limits", k.path);
+                    assert!(
+                        (min..=max).contains(&v),
+                        "{}: choice {v} outside the limits",
+                        k.path
+                    );
                 }
             }
             Kind::OneOf(options) => {
                 for c in k.choices {
-                    assert!(options.contains(&c.0.parse().unwrap()), "{}: choice {}", k.path, c.0);
+                    assert!(
+                        options.contains(&c.0.parse().unwrap()),
+                        "{}: choice {}",
+                        k.path,
+                        c.0
+                    );
                 }
             }
-            _ => assert!(k.choices.is_empty(), "{}: choices for a kind without them", k.path),
+            _ => assert!(
+                k.choices.is_empty(),
+                "{}: choices for a kind without them",
+                k.path
+            ),
         }
         if let Some((lo, hi, step)) = k.slider {
             assert!(lo < hi && step > 0.0, "{}: slider", k.path);
@@ -436,7 +449,9 @@ fn the_key_table_is_consistent_with_itself() {
                 Config::from_value(v)
                     .unwrap()
                     .check(&CATALOGUE)
-                    .unwrap_or_else(|e| panic!("{}: the slider's end {end} is refused: {e}", k.path));
+                    .unwrap_or_else(|e| {
+                        panic!("{}: the slider's end {end} is refused: {e}", k.path)
+                    });
             }
         }
     }
@@ -445,19 +460,37 @@ fn the_key_table_is_consistent_with_itself() {
     }
     for r in REQUIREMENTS {
         for &(path, test) in r.all {
-            let k = KEYS.iter().find(|k| k.path == path).expect("a requirement's key");
+            let k = KEYS
+                .iter()
+                .find(|k| k.path == path)
+                .expect("a requirement's key");
             if let Test::Is(name) = test {
-                assert!(matches!(k.kind, Kind::Enum(o) if o.contains(&name)), "{}: {path} is never {name}", r.name);
+                assert!(
+                    matches!(k.kind, Kind::Enum(o) if o.contains(&name)),
+                    "{}: {path} is never {name}",
+                    r.name
+                );
             }
         }
     }
     // The requirements as the check applies them: a method that reads the teacher's hidden layer
     // runs exactly when `teacher_embedding` holds.
     let deep = &CATALOGUE[2];
-    for (kind, hidden) in [("trained", vec![8]), ("trained", vec![]), ("synthetic", vec![8])] {
-        let cfg = Config::from_value(json!({"teacher": {"kind": kind, "hidden": hidden}, "methods": ["deep"]})).unwrap();
+    for (kind, hidden) in [
+        ("trained", vec![8]),
+        ("trained", vec![]),
+        ("synthetic", vec![8]),
+    ] {
+        let cfg = Config::from_value(
+            json!({"teacher": {"kind": kind, "hidden": hidden}, "methods": ["deep"]}),
+        )
+        .unwrap();
         let holds = Requirement::named("teacher_embedding").holds(&cfg, &|_| false);
         assert_eq!(cfg.supports(deep), holds, "{kind} {hidden:?}");
-        assert_eq!(cfg.clone().check(&CATALOGUE).is_ok(), holds, "{kind} {hidden:?}");
+        assert_eq!(
+            cfg.clone().check(&CATALOGUE).is_ok(),
+            holds,
+            "{kind} {hidden:?}"
+        );
     }
 }

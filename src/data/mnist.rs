@@ -7,6 +7,9 @@ use ndarray::Array2;
 use super::Dataset;
 use crate::{Error, Result};
 
+/// The subset's dataset name, as configs and the catalogue spell it.
+pub const NAME: &str = "mnist";
+
 /// Decode the binary format into a dataset with pixels scaled to [0, 1].
 pub fn parse(bytes: &[u8]) -> Result<Dataset> {
     let bad = |why: &str| Error::Data(format!("mnist: {why}"));
@@ -40,7 +43,7 @@ pub fn parse(bytes: &[u8]) -> Result<Dataset> {
         }
     }
     Ok(Dataset {
-        name: "mnist".into(),
+        name: NAME.into(),
         x,
         y,
         n_classes: 10,
@@ -83,7 +86,7 @@ mod tests {
     #[test]
     fn round_trip_and_errors() {
         let ds = Dataset {
-            name: "mnist".into(),
+            name: NAME.into(),
             x: Array2::from_shape_fn((3, 4), |(i, j)| ((i * 4 + j) as f32 * 20.0) / 255.0),
             y: vec![3, 0, 9],
             n_classes: 10,

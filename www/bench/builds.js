@@ -58,7 +58,7 @@ async function run({ reps = 5, workloads = ['W1', 'W2', 'W3'], methods = null, s
       for (const t of Object.values(trainers)) t.free();
     }
   }
-  const all = methods ?? engines.before.methods().map((m) => m.name);
+  const all = methods ?? engines.before.schema().methods.map((m) => m.name);
   for (const m of all) {
     const request = { scenario, config: { methods: [m], student: { epochs } } };
     rows.push({ what: `${m} (${scenario}, 1 seed, ${epochs} epochs)`, ...interleave(reps, (e) => e.runSeed(request, 0)) });
