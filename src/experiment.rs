@@ -76,6 +76,69 @@ pub struct SeedResult {
     pub warnings: Vec<String>,
 }
 
+/// An `f32` in its shortest form (`null` when not finite), as [`SeedResult::to_json`] spells them.
+fn f(out: &mut String, x: f32) {
+    use std::fmt::Write;
+    if x.is_finite() {
+        let _ = write!(out, "{x}");
+    } else {
+        out.push_str("null");
+    }
+}
+
+fn opt(out: &mut String, x: Option<f32>) {
+    match x {
+        Some(x) => f(out, x),
+        None => out.push_str("null"),
+    }
+}
+
+fn list<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        each(out, item);
+    }
+    out.push(']');
+}
+
+/// One epoch's metrics as JSON.
+fn epoch_json(o: &mut String, e: &crate::run::EpochMetrics) {
+    use std::fmt::Write;
+    let _ = write!(o, "{{\"epoch\":{},\"test_accuracy\":", e.epoch);
+    f(o, e.test_accuracy);
+    o.push_str(",\"teacher_right_accuracy\":");
+    opt(o, e.teacher_right_accuracy);
+    o.push_str(",\"teacher_wrong_accuracy\":");
+    opt(o, e.teacher_wrong_accuracy);
+    o.push_str(",\"train_loss\":");
+    f(o, e.train_loss);
+    o.push('}');
+}
+
+/// A seed's `methods`: `[[name, [epoch metrics]]]`, each name one of the engine's methods.
+fn decode_methods(
+    v: &serde_json::Value,
+    p: &str,
+) -> crate::decode::Decoded<Vec<(Method, Vec<crate::run::EpochMetrics>)>> {
+    use crate::decode as d;
+    d::vec(v, p, |v, p| {
+        let t = d::tuple(v, p, 2, "a tuple of size 2")?;
+        let name = d::string(&t[0], &d::index_path(p, 0))?;
+        let method = Method::named(&name).map_err(|e| d::DecodeError {
+            path: d::index_path(p, 0),
+            message: e.to_string(),
+        })?;
+        let p1 = d::index_path(p, 1);
+        Ok((
+            method,
+            d::vec(&t[1], &p1, crate::run::EpochMetrics::decode)?,
+        ))
+    })
+}
+
 impl SeedResult {
     /// JSON text of the result, as `serde_json::to_string` writes it but for the numbers' spelling
     /// (each `f32` in its shortest form, which reads back to the same `f32`), for a pool worker to
@@ -83,29 +146,6 @@ impl SeedResult {
     pub fn to_json(&self) -> String {
         use crate::decode::string_text;
         use std::fmt::Write;
-        fn f(out: &mut String, x: f32) {
-            if x.is_finite() {
-                let _ = write!(out, "{x}");
-            } else {
-                out.push_str("null");
-            }
-        }
-        fn opt(out: &mut String, x: Option<f32>) {
-            match x {
-                Some(x) => f(out, x),
-                None => out.push_str("null"),
-            }
-        }
-        fn list<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                each(out, item);
-            }
-            out.push(']');
-        }
         let mut o = String::new();
         let _ = write!(o, "{{\"seed\":{},\"teacher_accuracy\":", self.seed);
         f(&mut o, self.teacher_accuracy);
@@ -130,17 +170,7 @@ impl SeedResult {
             o.push('[');
             string_text(m.name(), o);
             o.push(',');
-            list(o, curve, |o, e| {
-                let _ = write!(o, "{{\"epoch\":{},\"test_accuracy\":", e.epoch);
-                f(o, e.test_accuracy);
-                o.push_str(",\"teacher_right_accuracy\":");
-                opt(o, e.teacher_right_accuracy);
-                o.push_str(",\"teacher_wrong_accuracy\":");
-                opt(o, e.teacher_wrong_accuracy);
-                o.push_str(",\"train_loss\":");
-                f(o, e.train_loss);
-                o.push('}');
-            });
+            list(o, curve, epoch_json);
             o.push(']');
         });
         o.push_str(",\"method_stats\":");
@@ -230,21 +260,7 @@ impl SeedResult {
                         r.sizes[j] = d::usize_(x, &d::index_path(p, j))?;
                     }
                 }
-                8 => {
-                    r.methods = d::vec(v, p, |v, p| {
-                        let t = d::tuple(v, p, 2, "a tuple of size 2")?;
-                        let name = d::string(&t[0], &d::index_path(p, 0))?;
-                        let method = Method::named(&name).map_err(|e| d::DecodeError {
-                            path: d::index_path(p, 0),
-                            message: e.to_string(),
-                        })?;
-                        let p1 = d::index_path(p, 1);
-                        Ok((
-                            method,
-                            d::vec(&t[1], &p1, crate::run::EpochMetrics::decode)?,
-                        ))
-                    })?
-                }
+                8 => r.methods = decode_methods(v, p)?,
                 9 => {
                     r.method_stats = d::vec(v, p, |v, p| {
                         d::vec(v, p, |v, p| {

@@ -183,18 +183,20 @@ fn sizes(input: usize, hidden: &[usize], output: usize) -> Vec<usize> {
     s
 }
 
-/// The peak memory of a run of `cfg` on data of `shape` with methods holding `needs`.
-pub fn estimate(cfg: &Config, shape: &Shape, needs: &Needs) -> Estimate {
-    let (n, d, c) = (shape.rows as u64, shape.dim as u64, shape.classes as u64);
-    let b = cfg.student.batch_size.max(1) as u64;
-    let rows = b.max(BLOCK as u64); // buffers grow to an evaluation block
-    let grow = if b < BLOCK as u64 { b } else { 0 }; // old buffers while new ones are made
+/// What the teacher holds: its network, its last hidden width, its embedding of every row, an
+/// ensemble's labels and per-row lists, and its peak while it is fitted and labels.
+struct TeacherCost {
+    trained: bool,
+    net: u64,
+    last: u64,
+    embedding: u64,
+    ensemble: u64,
+    ensemble_rows: u64,
+    prep: u64,
+}
 
-    // The data: the source's table and the copy a seed takes of it, the features as the networks
-    // see them and raw, one transient copy (hand-added rows, a drawn subset), per-row lists.
-    let data =
-        2 * shape.source_bytes + 3 * n * d * F + n * PREP_PER_ROW + n * c * PREP_PER_ROW_CLASS;
-
+fn teacher_cost(cfg: &Config, shape: &Shape, needs: &Needs) -> TeacherCost {
+    let (n, c) = (shape.rows as u64, shape.classes as u64);
     // The teacher: a trained one with Adam while it fits, then kept for its labels (and VID, LELP).
     let trained = cfg.teacher.kind == TeacherKind::Trained;
     let (t_params, t_width) = mlp(&sizes(shape.dim, &cfg.teacher.hidden, shape.classes));
@@ -223,9 +225,32 @@ pub fn estimate(cfg: &Config, shape: &Shape, needs: &Needs) -> Estimate {
     } else {
         0
     };
-    let prep = [0, 0, teacher_prep, ens_out, 0, data + ens_rows];
+    TeacherCost {
+        trained,
+        net: t_net,
+        last: t_last,
+        embedding: emb_out,
+        ensemble: ens_out,
+        ensemble_rows: ens_rows,
+        prep: teacher_prep,
+    }
+}
 
-    // The students, all at once as the page keeps them.
+/// What the students hold, all at once as the page keeps them: their weights (and optimiser state,
+/// look-aheads, VID's regressors) and their working buffers; the outputs per class of the widest
+/// (LELP's subclasses) and how many students have subclasses.
+struct StudentCost {
+    weights: u64,
+    buffers: u64,
+    c_out: u64,
+    lelps: u64,
+}
+
+fn student_cost(cfg: &Config, shape: &Shape, needs: &Needs, t_last: u64) -> StudentCost {
+    let c = shape.classes as u64;
+    let b = cfg.student.batch_size.max(1) as u64;
+    let rows = b.max(BLOCK as u64); // buffers grow to an evaluation block
+    let grow = if b < BLOCK as u64 { b } else { 0 }; // old buffers while new ones are made
     let student = sizes(shape.dim, &cfg.student.hidden, shape.classes);
     let (s_params, s_width) = mlp(&student);
     let opt = |params: u64| match cfg.student.optimizer {
@@ -258,6 +283,40 @@ pub fn estimate(cfg: &Config, shape: &Shape, needs: &Needs) -> Estimate {
         + needs.lookaheads * b * (s_width + widest + 2 * c + 8) * F
         + needs.regressors * b * s_last * F
         + 4 * b * c_out * F; // a step taken apart: probabilities, gradients, before
+    StudentCost {
+        weights,
+        buffers,
+        c_out,
+        lelps,
+    }
+}
+
+/// The peak memory of a run of `cfg` on data of `shape` with methods holding `needs`.
+pub fn estimate(cfg: &Config, shape: &Shape, needs: &Needs) -> Estimate {
+    let (n, d, c) = (shape.rows as u64, shape.dim as u64, shape.classes as u64);
+
+    // The data: the source's table and the copy a seed takes of it, the features as the networks
+    // see them and raw, one transient copy (hand-added rows, a drawn subset), per-row lists.
+    let data =
+        2 * shape.source_bytes + 3 * n * d * F + n * PREP_PER_ROW + n * c * PREP_PER_ROW_CLASS;
+
+    let TeacherCost {
+        trained,
+        net: t_net,
+        last: t_last,
+        embedding: emb_out,
+        ensemble: ens_out,
+        ensemble_rows: ens_rows,
+        prep: teacher_prep,
+    } = teacher_cost(cfg, shape, needs);
+    let prep = [0, 0, teacher_prep, ens_out, 0, data + ens_rows];
+
+    let StudentCost {
+        weights,
+        buffers,
+        c_out,
+        lelps,
+    } = student_cost(cfg, shape, needs, t_last);
     let lelp_targets = lelps * n * c_out * F;
     let lelp_build = if lelps > 0 {
         2 * n * (t_last * D + 32)

@@ -297,38 +297,7 @@ pub fn unique_warnings(results: &[SeedResult]) -> Vec<String> {
 /// A plain-text table for the terminal.
 pub fn to_table(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -> String {
     use std::fmt::Write;
-    let mut out = String::new();
-    let teacher: Vec<f64> = results.iter().map(|r| r.teacher_accuracy as f64).collect();
-    let (tm, ts) = mean_std(&teacher);
-    let sizes = results.first().map(|r| r.sizes).unwrap_or_default();
-    let ks: Vec<String> = {
-        let mut v: Vec<usize> = results.iter().map(|r| r.k).collect();
-        v.sort_unstable();
-        v.dedup();
-        v.iter().map(|k| k.to_string()).collect()
-    };
-    let alpha: Vec<f64> = results.iter().map(|r| r.alpha_stats.0 as f64).collect();
-    let _ = writeln!(
-        out,
-        "{}{} | {} seed(s) | L {} V {} U {} T {}",
-        dataset,
-        scenario
-            .map(|s| format!(" (scenario {s})"))
-            .unwrap_or_default(),
-        results.len(),
-        sizes[0],
-        sizes[1],
-        sizes[2],
-        sizes[3]
-    );
-    let _ = writeln!(
-        out,
-        "teacher test accuracy {:.1}% +- {:.1} | k = {} | mean alpha on U {:.3}",
-        100.0 * tm,
-        100.0 * ts,
-        ks.join("/"),
-        mean_std(&alpha).0
-    );
+    let mut out = table_header(dataset, scenario, results);
     let summaries = summarise(results);
     let paired_column = summaries.iter().any(|(_, s)| s.vs_vanilla.is_some());
     let _ = writeln!(
@@ -388,6 +357,42 @@ pub fn to_table(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -
     for w in unique_warnings(results) {
         let _ = writeln!(out, "warning: {w}");
     }
+    out
+}
+
+/// The table's first two lines: the data, the seeds and the split; the teacher, k and alpha.
+fn table_header(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let teacher: Vec<f64> = results.iter().map(|r| r.teacher_accuracy as f64).collect();
+    let (tm, ts) = mean_std(&teacher);
+    let sizes = results.first().map(|r| r.sizes).unwrap_or_default();
+    let mut ks: Vec<usize> = results.iter().map(|r| r.k).collect();
+    ks.sort_unstable();
+    ks.dedup();
+    let ks: Vec<String> = ks.iter().map(|k| k.to_string()).collect();
+    let alpha: Vec<f64> = results.iter().map(|r| r.alpha_stats.0 as f64).collect();
+    let _ = writeln!(
+        out,
+        "{}{} | {} seed(s) | L {} V {} U {} T {}",
+        dataset,
+        scenario
+            .map(|s| format!(" (scenario {s})"))
+            .unwrap_or_default(),
+        results.len(),
+        sizes[0],
+        sizes[1],
+        sizes[2],
+        sizes[3]
+    );
+    let _ = writeln!(
+        out,
+        "teacher test accuracy {:.1}% +- {:.1} | k = {} | mean alpha on U {:.3}",
+        100.0 * tm,
+        100.0 * ts,
+        ks.join("/"),
+        mean_std(&alpha).0
+    );
     out
 }
 

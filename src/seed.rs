@@ -237,39 +237,11 @@ impl SeedBuilder {
             cfg.test_fraction,
             &mut Rng::new(seed, Stream::Split),
         )?;
-        if cfg.alpha_estimator == AlphaEstimator::Oracle
-            && cfg.teacher.kind != TeacherKind::Synthetic
-        {
-            return Err(Error::config(
-                "alpha_estimator",
-                "`oracle` needs a synthetic teacher (teacher.kind = \"synthetic\")",
-            ));
-        }
-        if data.image.is_none() {
-            let not_image = |field: &str| {
-                Error::config(field, format!("shifts need image data (mnist, digits); {} is not an image dataset: set it to 0", data.name))
-            };
-            if cfg.student.shift > 0 {
-                return Err(not_image("student.shift"));
-            }
-            if cfg.teacher.shift > 0 && cfg.teacher.kind == TeacherKind::Trained {
-                return Err(not_image("teacher.shift"));
-            }
-        }
+        fits(cfg, &data)?;
         // The scaling is fitted on the base rows' features, and a synthetic teacher draws its noise on
         // the base rows only, so a point the learner adds changes nothing but that point's own label.
         let n_base = data.len();
-        let observed: Vec<usize> = {
-            let mut v: Vec<usize> = split
-                .labeled
-                .iter()
-                .chain(&split.validation)
-                .chain(&split.unlabeled)
-                .copied()
-                .collect();
-            crate::order::sort_indices(&mut v);
-            v
-        };
+        let observed = observed_rows(&split);
         let standardizer = Standardizer::for_mode(
             cfg.standardize,
             data.x.view(),
@@ -372,22 +344,7 @@ impl SeedBuilder {
         let teacher = match teacher {
             TeacherWork::Labelling(l) => (*l).finish(),
             TeacherWork::Training(_) => unreachable!("advance fits the teacher before it labels"),
-            TeacherWork::Synthetic => {
-                // A synthetic teacher draws its noise on the base rows only: an added point changes
-                // nothing but its own label.
-                let mut t = teacher::synthetic_output(
-                    &cfg.teacher,
-                    data.x.slice(ndarray::s![..n_base, ..]),
-                    &data.y[..n_base],
-                    classes,
-                    cfg.temperature,
-                    seed,
-                );
-                if data.len() > n_base {
-                    points::extend_with_true_labels(&mut t, &data.y[n_base..], classes);
-                }
-                t
-            }
+            TeacherWork::Synthetic => synthetic_teacher(&cfg, &data, n_base, seed),
         };
         if teacher.probs.iter().any(|p| !p.is_finite()) {
             return Err(Error::config(
@@ -442,6 +399,60 @@ impl SeedBuilder {
             hard,
         })
     }
+}
+
+/// Settings that cannot serve this data or this teacher, refused before any work: the oracle alpha
+/// without a synthetic teacher, pixel shifts off image data.
+fn fits(cfg: &Checked, data: &Dataset) -> Result<()> {
+    if cfg.alpha_estimator == AlphaEstimator::Oracle && cfg.teacher.kind != TeacherKind::Synthetic {
+        return Err(Error::config(
+            "alpha_estimator",
+            "`oracle` needs a synthetic teacher (teacher.kind = \"synthetic\")",
+        ));
+    }
+    if data.image.is_none() {
+        let not_image = |field: &str| {
+            Error::config(field, format!("shifts need image data (mnist, digits); {} is not an image dataset: set it to 0", data.name))
+        };
+        if cfg.student.shift > 0 {
+            return Err(not_image("student.shift"));
+        }
+        if cfg.teacher.shift > 0 && cfg.teacher.kind == TeacherKind::Trained {
+            return Err(not_image("teacher.shift"));
+        }
+    }
+    Ok(())
+}
+
+/// The rows whose features are observed (L, V and U, never T), in row order: what scaling is fitted on.
+fn observed_rows(split: &Split) -> Vec<usize> {
+    let mut v: Vec<usize> = split
+        .labeled
+        .iter()
+        .chain(&split.validation)
+        .chain(&split.unlabeled)
+        .copied()
+        .collect();
+    crate::order::sort_indices(&mut v);
+    v
+}
+
+/// A synthetic teacher's outputs. It draws its noise on the base rows only: an added point changes
+/// nothing but its own label.
+fn synthetic_teacher(cfg: &Checked, data: &Dataset, n_base: usize, seed: u64) -> TeacherOutput {
+    let classes = data.n_classes;
+    let mut t = teacher::synthetic_output(
+        &cfg.teacher,
+        data.x.slice(ndarray::s![..n_base, ..]),
+        &data.y[..n_base],
+        classes,
+        cfg.temperature,
+        seed,
+    );
+    if data.len() > n_base {
+        points::extend_with_true_labels(&mut t, &data.y[n_base..], classes);
+    }
+    t
 }
 
 impl TeacherExtras {

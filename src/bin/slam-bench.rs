@@ -122,53 +122,10 @@ fn main() {
         return;
     }
     if args.fingerprints {
-        // The reference tests/web.rs checks the wasm build against (scripts/test.sh writes it).
-        let mut out = Map::new();
-        for name in ["W1", "W2"] {
-            let w = Workload::new(name, None).expect("W1 and W2 need no files");
-            let mut entry = Map::new();
-            for loss in Loss::ALL {
-                let mut t = Trainer::new(w.clone(), loss);
-                let mean_loss = t.epoch();
-                entry.insert(loss.name().into(), json!({"fingerprint": format!("{:016x}", fingerprint(&t.parameters())), "loss": mean_loss, "loss_bits": mean_loss.to_bits()}));
-            }
-            out.insert(name.into(), Value::Object(entry));
-        }
-        println!("{}", Value::Object(out));
+        println!("{}", fingerprints());
         return;
     }
-    let mnist = std::fs::read(&args.mnist).ok();
-    let mut cases = Vec::new();
-    for name in &args.workloads {
-        let w = match Workload::new(name, mnist.as_deref()) {
-            Ok(w) => w,
-            Err(e) => {
-                eprintln!("slam-bench: skipping {name}: {e}");
-                continue;
-            }
-        };
-        for loss in Loss::ALL {
-            // The fingerprint: one epoch from the initial weights.
-            let mut first = Trainer::new(w.clone(), loss);
-            first.epoch();
-            let fp = format!("{:016x}", fingerprint(&first.parameters()));
-            // Calibrate: how many epochs make one timed sample of about `sample_ms`.
-            let t0 = Instant::now();
-            first.epoch();
-            let est = t0.elapsed().as_secs_f64() * 1e3;
-            let epochs_per_sample =
-                ((args.sample_ms / est.max(1e-3)).ceil() as usize).clamp(1, 1000);
-            cases.push(Case {
-                workload: name.clone(),
-                loss,
-                flops: w.flops_per_epoch(),
-                trainer: first,
-                epochs_per_sample,
-                samples: Vec::with_capacity(args.reps),
-                fingerprint: fp,
-            });
-        }
-    }
+    let mut cases = build_cases(&args);
     if cases.is_empty() {
         eprintln!("slam-bench: no workload could be built");
         std::process::exit(1);
@@ -207,6 +164,66 @@ fn main() {
             round(&mut cases);
         }
     }
+    report(&args, &mut cases);
+}
+
+/// The reference tests/web.rs checks the wasm build against (scripts/test.sh writes it): W1's and
+/// W2's students after one epoch of each loss.
+fn fingerprints() -> Value {
+    let mut out = Map::new();
+    for name in ["W1", "W2"] {
+        let w = Workload::new(name, None).expect("W1 and W2 need no files");
+        let mut entry = Map::new();
+        for loss in Loss::ALL {
+            let mut t = Trainer::new(w.clone(), loss);
+            let mean_loss = t.epoch();
+            entry.insert(loss.name().into(), json!({"fingerprint": format!("{:016x}", fingerprint(&t.parameters())), "loss": mean_loss, "loss_bits": mean_loss.to_bits()}));
+        }
+        out.insert(name.into(), Value::Object(entry));
+    }
+    Value::Object(out)
+}
+
+/// Every workload and loss asked for, each after its fingerprint epoch and calibrated to samples of
+/// about `sample_ms`.
+fn build_cases(args: &Args) -> Vec<Case> {
+    let mnist = std::fs::read(&args.mnist).ok();
+    let mut cases = Vec::new();
+    for name in &args.workloads {
+        let w = match Workload::new(name, mnist.as_deref()) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("slam-bench: skipping {name}: {e}");
+                continue;
+            }
+        };
+        for loss in Loss::ALL {
+            // The fingerprint: one epoch from the initial weights.
+            let mut first = Trainer::new(w.clone(), loss);
+            first.epoch();
+            let fp = format!("{:016x}", fingerprint(&first.parameters()));
+            // Calibrate: how many epochs make one timed sample of about `sample_ms`.
+            let t0 = Instant::now();
+            first.epoch();
+            let est = t0.elapsed().as_secs_f64() * 1e3;
+            let epochs_per_sample =
+                ((args.sample_ms / est.max(1e-3)).ceil() as usize).clamp(1, 1000);
+            cases.push(Case {
+                workload: name.clone(),
+                loss,
+                flops: w.flops_per_epoch(),
+                trainer: first,
+                epochs_per_sample,
+                samples: Vec::with_capacity(args.reps),
+                fingerprint: fp,
+            });
+        }
+    }
+    cases
+}
+
+/// The medians as JSON (with `--json` or `--stdin-rounds`) or a table.
+fn report(args: &Args, cases: &mut [Case]) {
     let mut workloads = Map::new();
     for c in cases.iter_mut() {
         let ms = median(&mut c.samples);
@@ -237,7 +254,7 @@ fn main() {
             "{:<4} {:>8} {:>10} {:>10} {:>9}",
             "", "loss", "ms/epoch", "GFLOP/s", "rows"
         );
-        for c in &cases {
+        for c in cases.iter() {
             let w = &out["workloads"][&c.workload][c.loss.name()];
             println!(
                 "{:<4} {:>8} {:>10.3} {:>10.2} {:>9}",

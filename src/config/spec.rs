@@ -58,8 +58,6 @@ pub struct ChoiceSpec {
 /// engine knows (the options of `dataset` and `methods`).
 pub fn schema(datasets: &[&str], methods: &[&str]) -> Vec<KeySpec> {
     let defaults = serde_json::to_value(Config::default()).expect("the defaults serialise");
-    let default_of = |key: &str| key.split('.').fold(&defaults, |v, k| &v[k]).clone();
-    let names = |list: &[&str]| list.iter().map(|o| Value::String(o.to_string())).collect();
     keys::KEYS
         .iter()
         .map(|k| {
@@ -72,10 +70,10 @@ pub fn schema(datasets: &[&str], methods: &[&str]) -> Vec<KeySpec> {
                 max_exclusive: false,
                 options: Vec::new(),
                 max_len: None,
-                default: default_of(k.path),
+                default: k.path.split('.').fold(&defaults, |v, p| &v[p]).clone(),
                 label: k.label,
                 help: k.help,
-                choices: Vec::new(),
+                choices: choices(k),
                 slider: k.slider.map(|(a, b, c)| [a, b, c]),
                 needs: (!k.needs.is_empty()).then_some(k.needs),
                 rules: keys::RULES
@@ -84,73 +82,81 @@ pub fn schema(datasets: &[&str], methods: &[&str]) -> Vec<KeySpec> {
                     .map(|r| r.text)
                     .collect(),
             };
-            let number = matches!(k.kind, keys::Kind::Int { .. } | keys::Kind::OneOf(_));
-            spec.choices = k
-                .choices
-                .iter()
-                .map(|&(value, label, help)| ChoiceSpec {
-                    value: if number {
-                        Value::from(
-                            value
-                                .parse::<u64>()
-                                .expect("a number key's choices are numbers"),
-                        )
-                    } else {
-                        Value::String(value.into())
-                    },
-                    label,
-                    help,
-                })
-                .collect();
-            match k.kind {
-                keys::Kind::Dataset => {
-                    spec.kind = "enum";
-                    spec.options = names(datasets);
-                }
-                keys::Kind::Int { min, max } => {
-                    spec.kind = "int";
-                    (spec.min, spec.max) = (Some(min as f64), Some(max as f64));
-                }
-                keys::Kind::OneOf(options) => {
-                    spec.kind = "int";
-                    spec.options = options.iter().map(|&v| Value::from(v)).collect();
-                    spec.min = options.iter().min().map(|&v| v as f64);
-                    spec.max = options.iter().max().map(|&v| v as f64);
-                }
-                keys::Kind::Float {
-                    min,
-                    max,
-                    open_min,
-                    open_max,
-                } => {
-                    spec.kind = "float";
-                    (spec.min, spec.max) = (Some(min), max.is_finite().then_some(max));
-                    (spec.min_exclusive, spec.max_exclusive) =
-                        (open_min, open_max && max.is_finite());
-                }
-                keys::Kind::FloatOrAuto { min, max } => {
-                    spec.kind = "float_or_auto";
-                    (spec.min, spec.max) = (Some(min), Some(max));
-                }
-                keys::Kind::Bool => spec.kind = "bool",
-                keys::Kind::Enum(options) => {
-                    spec.kind = "enum";
-                    spec.options = names(options);
-                }
-                keys::Kind::Widths => {
-                    spec.kind = "int_list";
-                    (spec.min, spec.max) = (Some(1.0), Some(caps::WIDTH as f64));
-                    spec.max_len = Some(caps::LAYERS);
-                }
-                keys::Kind::Methods => {
-                    spec.kind = "enum_list";
-                    spec.options = names(methods);
-                    if spec.default.is_null() {
-                        spec.default = Value::Array(Vec::new());
-                    }
-                }
-            }
+            limits(&mut spec, k.kind, datasets, methods);
             spec
         })
         .collect()
+}
+
+/// A key's named values, numbers for number keys.
+fn choices(k: &keys::Key) -> Vec<ChoiceSpec> {
+    let number = matches!(k.kind, keys::Kind::Int { .. } | keys::Kind::OneOf(_));
+    k.choices
+        .iter()
+        .map(|&(value, label, help)| ChoiceSpec {
+            value: if number {
+                Value::from(
+                    value
+                        .parse::<u64>()
+                        .expect("a number key's choices are numbers"),
+                )
+            } else {
+                Value::String(value.into())
+            },
+            label,
+            help,
+        })
+        .collect()
+}
+
+/// The spec's kind, limits and options, from the key's kind.
+fn limits(spec: &mut KeySpec, kind: keys::Kind, datasets: &[&str], methods: &[&str]) {
+    let names = |list: &[&str]| list.iter().map(|o| Value::String(o.to_string())).collect();
+    match kind {
+        keys::Kind::Dataset => {
+            spec.kind = "enum";
+            spec.options = names(datasets);
+        }
+        keys::Kind::Int { min, max } => {
+            spec.kind = "int";
+            (spec.min, spec.max) = (Some(min as f64), Some(max as f64));
+        }
+        keys::Kind::OneOf(options) => {
+            spec.kind = "int";
+            spec.options = options.iter().map(|&v| Value::from(v)).collect();
+            spec.min = options.iter().min().map(|&v| v as f64);
+            spec.max = options.iter().max().map(|&v| v as f64);
+        }
+        keys::Kind::Float {
+            min,
+            max,
+            open_min,
+            open_max,
+        } => {
+            spec.kind = "float";
+            (spec.min, spec.max) = (Some(min), max.is_finite().then_some(max));
+            (spec.min_exclusive, spec.max_exclusive) = (open_min, open_max && max.is_finite());
+        }
+        keys::Kind::FloatOrAuto { min, max } => {
+            spec.kind = "float_or_auto";
+            (spec.min, spec.max) = (Some(min), Some(max));
+        }
+        keys::Kind::Bool => spec.kind = "bool",
+        keys::Kind::Enum(options) => {
+            spec.kind = "enum";
+            spec.options = names(options);
+        }
+        keys::Kind::Widths => {
+            spec.kind = "int_list";
+            (spec.min, spec.max) = (Some(1.0), Some(caps::WIDTH as f64));
+            spec.max_len = Some(caps::LAYERS);
+        }
+        keys::Kind::Methods => {
+            spec.kind = "enum_list";
+            spec.options = names(methods);
+            if spec.default.is_null() {
+                spec.default = Value::Array(Vec::new());
+            }
+        }
+    }
 }

@@ -53,6 +53,56 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
     let label_col = label_column(&columns, header_line)?;
     let n_cols = columns.len();
 
+    let (values, row_label, labels) = read_rows(&mut records, &columns, label_col)?;
+    let n = row_label.len();
+    if n == 0 {
+        return Err(fail("the file has a header but no data rows"));
+    }
+    let classes = labels.finish();
+    if classes.names.len() < 2 {
+        let why = match classes.warnings.first() {
+            Some(w) => format!(" ({w})"),
+            None => String::new(),
+        };
+        return Err(fail(format!(
+            "column {} has only one class ({}); need at least 2{why}",
+            echo(&columns[label_col]),
+            echo(&classes.names[0])
+        )));
+    }
+    let y: Vec<usize> = row_label
+        .iter()
+        .map(|&id| classes.of_spelling[id])
+        .collect();
+    let class_names = classes.names;
+    let feature_names: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| j != label_col)
+        .map(|(_, c)| c.clone())
+        .collect();
+    let x = Array2::from_shape_vec((n, n_cols - 1), values)
+        .map_err(|e| Error::Data(format!("csv: internal shape error: {e}")))?;
+    Ok(Dataset {
+        name: name.to_string(),
+        x,
+        y,
+        n_classes: class_names.len(),
+        class_names,
+        feature_names,
+        image: None,
+        warnings: classes.warnings,
+    })
+}
+
+/// The data rows after the header: every feature value (row by row), each row's label spelling id,
+/// and the labels seen. Errors name the row and the column.
+fn read_rows(
+    records: &mut Records,
+    columns: &[String],
+    label_col: usize,
+) -> Result<(Vec<f32>, Vec<usize>, Labels)> {
+    let n_cols = columns.len();
     let mut values: Vec<f32> = Vec::new();
     let mut row_label: Vec<usize> = Vec::new();
     let mut labels = Labels::new(MAX_CLASSES);
@@ -93,46 +143,7 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
             }
         }
     }
-
-    let n = row_label.len();
-    if n == 0 {
-        return Err(fail("the file has a header but no data rows"));
-    }
-    let classes = labels.finish();
-    if classes.names.len() < 2 {
-        let why = match classes.warnings.first() {
-            Some(w) => format!(" ({w})"),
-            None => String::new(),
-        };
-        return Err(fail(format!(
-            "column {} has only one class ({}); need at least 2{why}",
-            echo(&columns[label_col]),
-            echo(&classes.names[0])
-        )));
-    }
-    let y: Vec<usize> = row_label
-        .iter()
-        .map(|&id| classes.of_spelling[id])
-        .collect();
-    let class_names = classes.names;
-    let feature_names: Vec<String> = columns
-        .iter()
-        .enumerate()
-        .filter(|&(j, _)| j != label_col)
-        .map(|(_, c)| c.clone())
-        .collect();
-    let x = Array2::from_shape_vec((n, n_cols - 1), values)
-        .map_err(|e| Error::Data(format!("csv: internal shape error: {e}")))?;
-    Ok(Dataset {
-        name: name.to_string(),
-        x,
-        y,
-        n_classes: class_names.len(),
-        class_names,
-        feature_names,
-        image: None,
-        warnings: classes.warnings,
-    })
+    Ok((values, row_label, labels))
 }
 
 /// Read and parse a CSV file; the dataset is named after the file stem. The size is checked first.

@@ -34,6 +34,44 @@ pub fn split(
     rng: &mut Rng,
 ) -> Result<Split> {
     let n = y.len();
+    let n_test = check_sizes(y, n_classes, labeled, validation, test_fraction)?;
+
+    let order = rng.permutation(n);
+    let (test, rest) = order.split_at(n_test);
+    // Per-class queues in the shuffled order, so taking from the front is a random draw.
+    let mut queues: Vec<Vec<usize>> = vec![Vec::new(); n_classes];
+    for &i in rest.iter().rev() {
+        queues[y[i]].push(i);
+    }
+    let mut labeled_rows = draw_round_robin(&mut queues, labeled, rng);
+    let mut validation_rows = draw_round_robin(&mut queues, validation, rng);
+    let mut unlabeled_rows: Vec<usize> = queues.into_iter().flatten().collect();
+    let mut test_rows = test.to_vec();
+    for rows in [
+        &mut labeled_rows,
+        &mut validation_rows,
+        &mut unlabeled_rows,
+        &mut test_rows,
+    ] {
+        crate::order::sort_indices(rows);
+    }
+    Ok(Split {
+        labeled: labeled_rows,
+        validation: validation_rows,
+        unlabeled: unlabeled_rows,
+        test: test_rows,
+    })
+}
+
+/// Whether the sizes asked for fit `y`'s rows (each error names the key to change); the test set's size.
+fn check_sizes(
+    y: &[usize],
+    n_classes: usize,
+    labeled: usize,
+    validation: usize,
+    test_fraction: f32,
+) -> Result<usize> {
+    let n = y.len();
     if !(test_fraction > 0.0 && test_fraction < 1.0) {
         return Err(Error::config(
             "test_fraction",
@@ -86,32 +124,7 @@ pub fn split(
             ),
         ));
     }
-
-    let order = rng.permutation(n);
-    let (test, rest) = order.split_at(n_test);
-    // Per-class queues in the shuffled order, so taking from the front is a random draw.
-    let mut queues: Vec<Vec<usize>> = vec![Vec::new(); n_classes];
-    for &i in rest.iter().rev() {
-        queues[y[i]].push(i);
-    }
-    let mut labeled_rows = draw_round_robin(&mut queues, labeled, rng);
-    let mut validation_rows = draw_round_robin(&mut queues, validation, rng);
-    let mut unlabeled_rows: Vec<usize> = queues.into_iter().flatten().collect();
-    let mut test_rows = test.to_vec();
-    for rows in [
-        &mut labeled_rows,
-        &mut validation_rows,
-        &mut unlabeled_rows,
-        &mut test_rows,
-    ] {
-        crate::order::sort_indices(rows);
-    }
-    Ok(Split {
-        labeled: labeled_rows,
-        validation: validation_rows,
-        unlabeled: unlabeled_rows,
-        test: test_rows,
-    })
+    Ok(n_test)
 }
 
 /// Take `count` rows, one per class in turn (classes in a fresh shuffled order), skipping empty

@@ -231,26 +231,8 @@ impl L2t {
         theta
     }
 
-    /// One minibatch: the teacher sets the loss, the student steps, the teacher learns from the
-    /// look-ahead validation gradient.
-    pub fn train_batch(
-        &mut self,
-        net: &mut Mlp,
-        optimizer: &mut Optimizer,
-        inputs: &mut Inputs,
-        prep: &PreparedSeed,
-        rows: &[usize],
-    ) -> f32 {
-        let n = rows.len();
-        let c = net.classes();
-        let scale = 1.0 / n as f32;
-        if self.kd.len() < n * c {
-            self.kd.resize(n * c, 0.0);
-            self.feats.resize(n, [0.0; FEATURES]);
-            self.weights.resize(n, 0.0);
-            self.dots.resize(n, 0.0);
-        }
-        // The teacher reads the state and advances its memory.
+    /// The teacher reads the training state and advances its memory, setting this step's theta.
+    fn read_state(&mut self) {
         self.state = [
             self.step as f32 / self.total_steps.max(1) as f32,
             self.train_ema,
@@ -267,8 +249,12 @@ impl L2t {
             &mut self.theta,
         );
         self.h = h;
+    }
 
-        inputs.forward(net, prep, rows);
+    /// Every row's loss and output gradient: cross-entropy on L's labels, the teacher-weighted
+    /// distillation elsewhere (its gradient apart in `kd`, for the look-ahead). Returns the sum.
+    fn losses(&mut self, net: &mut Mlp, prep: &PreparedSeed, rows: &[usize], scale: f32) -> f32 {
+        let c = net.classes();
         let mut total = 0.0;
         {
             let (p, d) = net.probs_and_delta_mut();
@@ -303,14 +289,13 @@ impl L2t {
                 }
             }
         }
-        net.backward();
-        self.look.validation_gradient(net, prep, self.lr);
-        net.output_delta_mut().copy_from_slice(&self.kd[..n * c]);
-        net.backprop_deltas();
-        self.look.dots(net, &mut self.dots);
-        optimizer.step(net);
+        total
+    }
 
-        // Meta step: J = -sum_i dot_i w_i (first-order change of L_val, constants dropped).
+    /// The teacher's own step: the look-ahead's first-order change of the validation loss,
+    /// J = -sum_i dot_i w_i, back through the weights into its parameters.
+    fn meta_step(&mut self, prep: &PreparedSeed, rows: &[usize], scale: f32) {
+        let n = rows.len();
         let rms = (self.dots[..n].iter().map(|d| d * d).sum::<f32>() / n as f32).sqrt();
         let mut d_theta = [0.0f32; FEATURES];
         if rms > 0.0 {
@@ -335,7 +320,10 @@ impl L2t {
         );
         self.last_meta_norm = self.grads.iter().map(|g| g * g).sum::<f32>().sqrt();
         self.adam.step(&mut self.params, &self.grads);
+    }
 
+    /// The state's running losses and the step count.
+    fn track(&mut self, total: f32, scale: f32) {
         let batch_loss = total * scale;
         let first = self.step == 0;
         self.train_ema = if first {
@@ -352,6 +340,38 @@ impl L2t {
         if self.step.is_multiple_of(self.steps_per_epoch) {
             self.theta_history.push(self.theta);
         }
+    }
+
+    /// One minibatch: the teacher sets the loss, the student steps, the teacher learns from the
+    /// look-ahead validation gradient.
+    pub fn train_batch(
+        &mut self,
+        net: &mut Mlp,
+        optimizer: &mut Optimizer,
+        inputs: &mut Inputs,
+        prep: &PreparedSeed,
+        rows: &[usize],
+    ) -> f32 {
+        let n = rows.len();
+        let c = net.classes();
+        let scale = 1.0 / n as f32;
+        if self.kd.len() < n * c {
+            self.kd.resize(n * c, 0.0);
+            self.feats.resize(n, [0.0; FEATURES]);
+            self.weights.resize(n, 0.0);
+            self.dots.resize(n, 0.0);
+        }
+        self.read_state();
+        inputs.forward(net, prep, rows);
+        let total = self.losses(net, prep, rows, scale);
+        net.backward();
+        self.look.validation_gradient(net, prep, self.lr);
+        net.output_delta_mut().copy_from_slice(&self.kd[..n * c]);
+        net.backprop_deltas();
+        self.look.dots(net, &mut self.dots);
+        optimizer.step(net);
+        self.meta_step(prep, rows, scale);
+        self.track(total, scale);
         total
     }
 

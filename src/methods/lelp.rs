@@ -130,6 +130,24 @@ fn principal_directions(rows: &[Vec<f64>], k: usize) -> Vec<(Vec<f64>, f64)> {
     found
 }
 
+/// One class's split: the mean of its members' residuals and their `count` principal directions.
+fn class_split(members: &[&Vec<f64>], d: usize, count: usize) -> ClassSplit {
+    let mut mean = vec![0.0; d];
+    for r in members {
+        mean.iter_mut().zip(r.iter()).for_each(|(m, a)| *m += a);
+    }
+    mean.iter_mut()
+        .for_each(|m| *m /= members.len().max(1) as f64);
+    let centred: Vec<Vec<f64>> = members
+        .iter()
+        .map(|r| r.iter().zip(&mean).map(|(a, m)| a - m).collect())
+        .collect();
+    ClassSplit {
+        mean,
+        directions: principal_directions(&centred, count),
+    }
+}
+
 /// Subclass soft targets for every dataset row, `n x (C * S)`.
 pub fn subclass_targets(prep: &PreparedSeed, s: usize) -> Array2<f32> {
     let n = prep.data.len();
@@ -174,21 +192,7 @@ pub fn subclass_targets(prep: &PreparedSeed, s: usize) -> Array2<f32> {
                 .filter(|&&i| group(i) == c)
                 .map(|&i| &residuals[i])
                 .collect();
-            let d = emb.ncols();
-            let mut mean = vec![0.0; d];
-            for r in &members {
-                mean.iter_mut().zip(r.iter()).for_each(|(m, a)| *m += a);
-            }
-            mean.iter_mut()
-                .for_each(|m| *m /= members.len().max(1) as f64);
-            let centred: Vec<Vec<f64>> = members
-                .iter()
-                .map(|r| r.iter().zip(&mean).map(|(a, m)| a - m).collect())
-                .collect();
-            ClassSplit {
-                mean,
-                directions: principal_directions(&centred, s / 2),
-            }
+            class_split(&members, emb.ncols(), s / 2)
         })
         .collect();
     let mut logits = vec![0.0f32; s];

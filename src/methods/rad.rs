@@ -98,26 +98,7 @@ pub fn robust_probabilities(
         }
         v - k as f64 * t
     };
-    let (mut lo, mut hi) = (0.0f64, g(0));
-    let phi = 0.5 * (5.0f64.sqrt() - 1.0);
-    let (mut x1, mut x2) = (hi - phi * (hi - lo), lo + phi * (hi - lo));
-    let (mut f1, mut f2) = (value(x1), value(x2));
-    for _ in 0..200 {
-        if f1 < f2 {
-            lo = x1;
-            x1 = x2;
-            f1 = f2;
-            x2 = lo + phi * (hi - lo);
-            f2 = value(x2);
-        } else {
-            hi = x2;
-            x2 = x1;
-            f2 = f1;
-            x1 = hi - phi * (hi - lo);
-            f1 = value(x1);
-        }
-    }
-    let mut t = 0.5 * (lo + hi);
+    let mut t = golden_max(&value, 0.0, g(0));
     // The value is flat beyond the highest gain (no adversary): prefer the end of the range then.
     if value(g(0)) >= value(t) - 1e-12 {
         t = g(0);
@@ -144,6 +125,30 @@ pub fn robust_probabilities(
         *slot = (*slot as f64 + add) as f32;
         left -= add;
     }
+}
+
+/// The midpoint of the bracket that 200 golden-section steps leave around the maximum of the concave
+/// `value` on `[lo, hi]`.
+fn golden_max(value: &dyn Fn(f64) -> f64, mut lo: f64, mut hi: f64) -> f64 {
+    let phi = 0.5 * (5.0f64.sqrt() - 1.0);
+    let (mut x1, mut x2) = (hi - phi * (hi - lo), lo + phi * (hi - lo));
+    let (mut f1, mut f2) = (value(x1), value(x2));
+    for _ in 0..200 {
+        if f1 < f2 {
+            lo = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = lo + phi * (hi - lo);
+            f2 = value(x2);
+        } else {
+            hi = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = hi - phi * (hi - lo);
+            f1 = value(x1);
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 /// Draw exactly `round(sum p)` indices with inclusion probabilities `p` by systematic sampling
@@ -247,6 +252,52 @@ impl Rad {
         self.candidates(prep).collect()
     }
 
+    /// Each candidate's gain: the student's uncertainty (one minus its top-two margin), times the
+    /// estimated chance the teacher is right for the robust rule.
+    fn fill_gains(&mut self, prep: &PreparedSeed, predicted: ArrayView2<f32>) {
+        debug_assert_eq!(predicted.nrows(), self.candidates.len());
+        self.gains.clear();
+        for (idx, p) in predicted.rows().into_iter().enumerate() {
+            let p = p.as_slice().expect("contiguous");
+            let top = argmax(p);
+            let second = p
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != top)
+                .map(|(_, &v)| v)
+                .fold(0.0f32, f32::max);
+            let uncertainty = 1.0 - (p[top] - second);
+            let row = self.candidates[idx];
+            self.gains.push(match self.rule {
+                Rule::Robust => uncertainty * prep.alpha_raw[row].clamp(0.0, 1.0),
+                _ => uncertainty,
+            });
+        }
+    }
+
+    /// `due` picks by the robust rule: inclusion probabilities of the max-min game, sampled
+    /// systematically.
+    fn pick_robust(&mut self, prep: &PreparedSeed, due: usize) {
+        // The adversary spoils as many points as the teacher is expected to get wrong
+        // among what the learner queries: the expected mistakes on the `due` highest
+        // gains. Counted over every candidate instead (about 126 on the defaults against
+        // 25 queries a round), it was so strong that the best reply was to spread the
+        // queries almost uniformly, and rad behaved like rad_random.
+        self.scratch.clear();
+        self.scratch.extend(0..self.candidates.len());
+        let g = &self.gains;
+        crate::order::sort_by(&mut self.scratch, &|&a, &b| {
+            g[b].total_cmp(&g[a]).then(a.cmp(&b))
+        });
+        let k: f32 = self.scratch[..due]
+            .iter()
+            .map(|&i| 1.0 - prep.alpha_raw[self.candidates[i]].clamp(0.0, 1.0))
+            .sum();
+        let m = self.candidates.len();
+        robust_probabilities(&self.gains, k, due, &mut self.scratch, &mut self.probs[..m]);
+        systematic_sample(&self.probs[..m], &mut self.rng, &mut self.picks);
+    }
+
     /// Spend the rounds due at the start of `epoch`, with the student's probabilities `predicted` on
     /// [`Rad::rows_to_predict`]; true if any point was queried.
     pub fn start_epoch(
@@ -278,24 +329,7 @@ impl Rad {
                 self.picks.extend(0..due);
             }
             Rule::Uncertainty | Rule::Robust => {
-                debug_assert_eq!(predicted.nrows(), self.candidates.len());
-                self.gains.clear();
-                for (idx, p) in predicted.rows().into_iter().enumerate() {
-                    let p = p.as_slice().expect("contiguous");
-                    let top = argmax(p);
-                    let second = p
-                        .iter()
-                        .enumerate()
-                        .filter(|&(j, _)| j != top)
-                        .map(|(_, &v)| v)
-                        .fold(0.0f32, f32::max);
-                    let uncertainty = 1.0 - (p[top] - second);
-                    let row = self.candidates[idx];
-                    self.gains.push(match self.rule {
-                        Rule::Robust => uncertainty * prep.alpha_raw[row].clamp(0.0, 1.0),
-                        _ => uncertainty,
-                    });
-                }
+                self.fill_gains(prep, predicted);
                 if self.rule == Rule::Uncertainty {
                     self.scratch.clear();
                     self.scratch.extend(0..self.candidates.len());
@@ -306,30 +340,7 @@ impl Rad {
                     });
                     self.picks.extend_from_slice(&self.scratch[..due]);
                 } else {
-                    // The adversary spoils as many points as the teacher is expected to get wrong
-                    // among what the learner queries: the expected mistakes on the `due` highest
-                    // gains. Counted over every candidate instead (about 126 on the defaults against
-                    // 25 queries a round), it was so strong that the best reply was to spread the
-                    // queries almost uniformly, and rad behaved like rad_random.
-                    self.scratch.clear();
-                    self.scratch.extend(0..self.candidates.len());
-                    let g = &self.gains;
-                    crate::order::sort_by(&mut self.scratch, &|&a, &b| {
-                        g[b].total_cmp(&g[a]).then(a.cmp(&b))
-                    });
-                    let k: f32 = self.scratch[..due]
-                        .iter()
-                        .map(|&i| 1.0 - prep.alpha_raw[self.candidates[i]].clamp(0.0, 1.0))
-                        .sum();
-                    let m = self.candidates.len();
-                    robust_probabilities(
-                        &self.gains,
-                        k,
-                        due,
-                        &mut self.scratch,
-                        &mut self.probs[..m],
-                    );
-                    systematic_sample(&self.probs[..m], &mut self.rng, &mut self.picks);
+                    self.pick_robust(prep, due);
                 }
             }
         }
