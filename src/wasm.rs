@@ -52,6 +52,16 @@ fn err(e: Error) -> JsError {
     JsError::new(&e.to_string())
 }
 
+/// An `Error` with the engine's message and, for a refused setting, its key path as `field`
+/// (`points[0].x`, `student.hidden[2]`), so the page need not read it out of the words.
+fn fielded(e: Error) -> JsValue {
+    let out = js_sys::Error::new(&e.to_string());
+    if let Error::Config { field, .. } = &e {
+        let _ = js_sys::Reflect::set(&out, &JsValue::from_str("field"), &JsValue::from_str(field));
+    }
+    out.into()
+}
+
 #[derive(Serialize)]
 struct Named {
     name: &'static str,

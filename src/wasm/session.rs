@@ -297,11 +297,12 @@ pub struct SessionBuilder {
 impl SessionBuilder {
     /// Load, split and scale the data of a request (as for `Session`) and set up its teacher.
     #[wasm_bindgen(constructor)]
-    pub fn new(request: JsValue, pool: Option<Vec<u8>>) -> Result<SessionBuilder, JsError> {
-        let req = decode_request(request).map_err(err)?;
-        let (cfg, source) = resolve_request(&req, pool.as_deref()).map_err(err)?;
+    /// A refusal is an `Error` whose `field` names the key, the row or the column at fault.
+    pub fn new(request: JsValue, pool: Option<Vec<u8>>) -> Result<SessionBuilder, JsValue> {
+        let req = decode_request(request).map_err(fielded)?;
+        let (cfg, source) = resolve_request(&req, pool.as_deref()).map_err(fielded)?;
         let inner =
-            crate::session::SessionBuilder::start(cfg, &source, &req.points).map_err(err)?;
+            crate::session::SessionBuilder::start(cfg, &source, &req.points).map_err(fielded)?;
         Ok(SessionBuilder { inner })
     }
 
@@ -316,9 +317,9 @@ impl SessionBuilder {
     }
 
     /// The session (the rest of the preparation happens here).
-    pub fn finish(self) -> Result<Session, JsError> {
+    pub fn finish(self) -> Result<Session, JsValue> {
         Ok(Session {
-            inner: self.inner.finish().map_err(err)?,
+            inner: self.inner.finish().map_err(fielded)?,
         })
     }
 }

@@ -13,11 +13,11 @@ import {
 
 useBrowser();
 
-/** The engine's own list, asked of the wasm module loaded into the page (as the worker does). */
+/** The engine's own method rows (its schema), asked of the wasm module loaded into the page (as the worker does). */
 const engineMethods = (page) => page.evaluate(async () => {
   const slam = await import(new URL('./pkg/slam_lab.js', location.href).href);
   await slam.default();
-  return slam.methods();
+  return slam.schema().methods.map((m) => ({ ...m, core: m.group === 'core', baseline: m.group === 'baseline' }));
 });
 
 const checked = (page) => page.$$eval('[data-testid="methods"] input[type="checkbox"]', (bs) => bs.filter((b) => b.checked).map((b) => b.value));

@@ -249,7 +249,7 @@ export function installSession(app, engine) {
       restartEngine(`The engine crashed while building (${msg.message}).`);
       return;
     }
-    if (attempt?.initial && /(^|`)points\[\d+\]/.test(msg.message) && app.state.points.length) {
+    if (attempt?.initial && /^points\[\d+\]/.test(msg.field ?? '') && app.state.points.length) {
       // Added points the engine refuses (far outside the data, say): drop them, keep the rest of the link.
       app.notice(`The link's added points could not be used (${msg.message}): they were left out.`);
       app.setState({ ...app.state, points: [] }, { rebuild: false });

@@ -134,7 +134,7 @@ export class Builds {
       session = b.finish(); // consumes the builder
     } catch (e) {
       builder?.free();
-      this.post({ type: 'build-error', gen: msg.gen, message: messageOf(e), crashed: isCrash(e) });
+      this.post({ type: 'build-error', gen: msg.gen, message: messageOf(e), field: typeof e?.field === 'string' ? e.field : null, crashed: isCrash(e) });
       return;
     }
     this.install(session, msg, false);

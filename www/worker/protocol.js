@@ -31,7 +31,7 @@ export const FROM_ENGINE = {
   fatal: '{message}: the engine could not start',
   'build-progress': '{gen, stage: teacher_epochs | teacher_labels | ready, done, total}',
   built: '{gen, overview, config, arrays, bounds, prebuilt}: a new session (arrays: typed arrays per row)',
-  'build-error': '{gen, message, crashed}',
+  'build-error': '{gen, message, field, crashed}: field names the refused key (`points[0].x`), or null',
   'build-cancelled': '{gen}',
   snapshot: '{gen, epoch, finished, playing, stepping, pausing, between, stepsPerSec, metricsFrom?, metrics?, warnings?, point?, grids? | preds?, queried?}: the clock is `epoch`; every metric is at it; `between`: the maps are a little ahead of it',
   point: '{gen, point}: the followed point ({row, facts, history}) or null',
