@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const WASM = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'www', 'pkg', 'slam_lab_bg.wasm');
-// Issue 19 asks for 250 KB gzipped: the build is at 249.5 KB by `gzip -9`, 250.8 KB by zlib here
+// Issue 19 asks for 250 KB gzipped: the build is at 249.3 KB by `gzip -9`, 250.8 KB by zlib here
 // (docs/performance.md says where the bytes go), and the budget holds it there, rounded up: no change
 // grows it unnoticed.
 const BUDGET = 251 * 1000;
