@@ -86,7 +86,7 @@ fn a_method_registered_in_a_test_trains_beside_the_built_in_ones() {
     })));
     // The config check accepts it once it is in the catalogue it checks against.
     let mut catalogue = methods::catalogue();
-    catalogue.extend([all.needs(), sure.needs()]);
+    catalogue.extend([all.entry(), sure.entry()]);
     let cfg = Config::from_value(json!({"dataset": "moons", "samples": 600, "student": {"epochs": 4}, "methods": ["vanilla", "confident_all", "confident_90"]}))
         .unwrap()
         .check(&catalogue)
@@ -169,7 +169,7 @@ fn a_method_inserted_mid_table_changes_no_other_methods_numbers() {
     list.reverse();
     list.insert(list.len() / 2, Method::new(toy));
     let mut catalogue = methods::catalogue();
-    catalogue.push(toy.needs());
+    catalogue.push(toy.entry());
     let names: Vec<&str> = list.iter().map(|m| m.name()).collect();
     let mut value = golden["config"].clone();
     value["methods"] = json!(names);

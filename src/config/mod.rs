@@ -443,13 +443,13 @@ impl Config {
         })
     }
 
-    /// Whether a method with these needs can run with this teacher and student.
-    pub fn supports(&self, m: &MethodNeeds) -> bool {
+    /// Whether the method can run with this teacher and student (it meets every requirement).
+    pub fn supports(&self, m: &MethodEntry) -> bool {
         self.unmet(m).is_none()
     }
 
     /// The first requirement of `m` this config does not meet.
-    fn unmet(&self, m: &MethodNeeds) -> Option<&'static keys::Requirement> {
+    fn unmet(&self, m: &MethodEntry) -> Option<&'static keys::Requirement> {
         m.requires
             .iter()
             .map(|r| keys::Requirement::named(r))
@@ -458,7 +458,7 @@ impl Config {
 
     /// The method names that will run: `None` is the core methods, `["all"]` every method the teacher
     /// allows; errors name `methods` (or `student.hidden`) and the method.
-    fn checked_methods(&self, catalogue: &[MethodNeeds]) -> Result<Vec<String>> {
+    fn checked_methods(&self, catalogue: &[MethodEntry]) -> Result<Vec<String>> {
         let names: Vec<String> = match &self.methods {
             None => catalogue
                 .iter()
@@ -511,7 +511,7 @@ impl Config {
 
     /// Check every value and the method list once (against the engine's `catalogue` of methods):
     /// the engine's runs take only the result.
-    pub fn check(mut self, catalogue: &[MethodNeeds]) -> Result<Checked> {
+    pub fn check(mut self, catalogue: &[MethodEntry]) -> Result<Checked> {
         self.check_values()?;
         self.methods = Some(self.checked_methods(catalogue)?);
         Ok(Checked(self))
@@ -522,9 +522,10 @@ impl Config {
     }
 }
 
-/// What checking a method list needs to know about a method (the engine's method table provides it).
+/// A method as the check sees it, one entry of the catalogue it checks a method list against (the
+/// engine's method table provides them): its name, whether it is a core method, its requirements.
 #[derive(Clone, Copy, Debug)]
-pub struct MethodNeeds {
+pub struct MethodEntry {
     /// Its name.
     pub name: &'static str,
     /// One of the core methods (the default list).

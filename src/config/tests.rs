@@ -79,23 +79,23 @@ fn the_hand_written_decoder_reads_every_value_as_serde_did() {
 
 /// A catalogue of methods for the checks: two core, one that reads a trained teacher's hidden
 /// layer, one that also reads the student's.
-const CATALOGUE: [MethodNeeds; 4] = [
-    MethodNeeds {
+const CATALOGUE: [MethodEntry; 4] = [
+    MethodEntry {
         name: "plain",
         core: true,
         requires: &[],
     },
-    MethodNeeds {
+    MethodEntry {
         name: "other",
         core: true,
         requires: &[],
     },
-    MethodNeeds {
+    MethodEntry {
         name: "deep",
         core: false,
         requires: &["teacher_embedding"],
     },
-    MethodNeeds {
+    MethodEntry {
         name: "both",
         core: false,
         requires: &["teacher_embedding", "student_hidden"],

@@ -22,7 +22,7 @@ use std::any::Any;
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Checked, MethodNeeds};
+use crate::config::{Checked, MethodEntry};
 use crate::losses;
 pub use crate::memory::MethodMemory;
 use crate::model::{Mlp, Optimizer};
@@ -164,8 +164,8 @@ pub struct MethodFacts {
 
 impl MethodFacts {
     /// What the config check needs to know of it.
-    pub fn needs(&self) -> MethodNeeds {
-        MethodNeeds {
+    pub fn entry(&self) -> MethodEntry {
+        MethodEntry {
             name: self.name,
             core: self.group == Group::Core,
             requires: self.requires,
@@ -175,8 +175,8 @@ impl MethodFacts {
 
 /// What a config check needs to know of every built-in method (the catalogue of
 /// [`crate::config::Config::check`]).
-pub fn catalogue() -> Vec<MethodNeeds> {
-    TABLE.iter().map(MethodFacts::needs).collect()
+pub fn catalogue() -> Vec<MethodEntry> {
+    TABLE.iter().map(MethodFacts::entry).collect()
 }
 
 /// What building a method's student sees.
