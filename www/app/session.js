@@ -393,6 +393,9 @@ export function installSession(app, engine) {
     }
     app.engineReady = false;
     csvSent = false;
+    // Said at once: until the new engine is up, the controls are off and the status is "loading"
+    // (a Play pressed meanwhile is kept, as during the first load), never a stale "ready".
+    app.updateStatus();
     engine.restart();
     // 'ready' arrives again; it re-reads the URL, which setState keeps current.
     app.writeUrlNow();
