@@ -300,26 +300,18 @@ pub fn estimate(cfg: &Config, shape: &Shape, needs: &Needs) -> Estimate {
     let data =
         2 * shape.source_bytes + 3 * n * d * F + n * PREP_PER_ROW + n * c * PREP_PER_ROW_CLASS;
 
-    let TeacherCost {
-        trained,
-        net: t_net,
-        last: t_last,
-        embedding: emb_out,
-        ensemble: ens_out,
-        ensemble_rows: ens_rows,
-        prep: teacher_prep,
-    } = teacher_cost(cfg, shape, needs);
-    let prep = [0, 0, teacher_prep, ens_out, 0, data + ens_rows];
+    let t = teacher_cost(cfg, shape, needs);
+    let prep = [0, 0, t.prep, t.ensemble, 0, data + t.ensemble_rows];
 
     let StudentCost {
         weights,
         buffers,
         c_out,
         lelps,
-    } = student_cost(cfg, shape, needs, t_last);
+    } = student_cost(cfg, shape, needs, t.last);
     let lelp_targets = lelps * n * c_out * F;
     let lelp_build = if lelps > 0 {
-        2 * n * (t_last * D + 32)
+        2 * n * (t.last * D + 32)
     } else {
         0
     };
@@ -334,7 +326,7 @@ pub fn estimate(cfg: &Config, shape: &Shape, needs: &Needs) -> Estimate {
     // subclasses are summed.
     let predictions = n * (c_out + c) * F;
     let session_rows = data
-        + ens_rows
+        + t.ensemble_rows
         + n * SESSION_PER_ROW
         + projection
         + grid
@@ -342,7 +334,7 @@ pub fn estimate(cfg: &Config, shape: &Shape, needs: &Needs) -> Estimate {
         + n * (needs.students * RUN_PER_ROW + needs.per_row)
         + n * c * F * needs.per_row_class;
     let spread = if needs.ensemble { n * c * F } else { 0 };
-    let teacher_kept = if trained { t_net } else { 0 } + emb_out + lelp_build;
+    let teacher_kept = if t.trained { t.net } else { 0 } + t.embedding + lelp_build;
     let session = [
         buffers,
         weights,
