@@ -214,7 +214,7 @@ fn teacher_cost(cfg: &Config, shape: &Shape, needs: &Needs) -> TeacherCost {
     };
     // UPS's ensemble: each member's labels (one more while a member's logits become labels at a
     // temperature), then their spread; a trained member is fitted like the teacher.
-    let members = cfg.ups.ensemble as u64;
+    let members = cfg.settings.int("ups.ensemble");
     let (member, ens_out, ens_rows) = match (needs.ensemble, trained) {
         (false, _) => (0, 0, 0),
         (true, true) => (t_fit, (members + 2) * n * c * F, 0),
@@ -262,7 +262,7 @@ fn student_cost(cfg: &Config, shape: &Shape, needs: &Needs, t_last: u64) -> Stud
     // LELP's student has `lelp_subclasses` outputs per class; decision maps and a step taken apart
     // hold that many numbers per class too.
     let c_out = if lelps > 0 {
-        c * cfg.lelp_subclasses as u64
+        c * cfg.settings.int("lelp_subclasses")
     } else {
         c
     };
@@ -395,8 +395,8 @@ fn knobs(cfg: &Config, shape: &Shape, needs: &Needs) -> Vec<Knob> {
             part: Part::Ensemble,
             key: "ups.ensemble",
             lowest: 2,
-            current: cfg.ups.ensemble,
-            set: |c, _, v| c.ups.ensemble = v,
+            current: cfg.settings.usize("ups.ensemble"),
+            set: |c, _, v| c.settings.set_int("ups.ensemble", v as u64),
         });
     }
     if needs.subclass_students > 0 {
@@ -405,8 +405,8 @@ fn knobs(cfg: &Config, shape: &Shape, needs: &Needs) -> Vec<Knob> {
             part: Part::Subclasses,
             key: "lelp_subclasses",
             lowest: 1,
-            current: cfg.lelp_subclasses / 2,
-            set: |c, _, v| c.lelp_subclasses = 2 * v,
+            current: cfg.settings.usize("lelp_subclasses") / 2,
+            set: |c, _, v| c.settings.set_int("lelp_subclasses", 2 * v as u64),
         });
     }
     if let Some(most) = shape.drawn_up_to {
@@ -532,7 +532,7 @@ fn describe(part: Part, e: &Estimate, cfg: &Config, needs: &Needs) -> String {
         }
         Part::Ensemble => format!(
             "the {} ensemble teachers' labels take {bytes}",
-            cfg.ups.ensemble
+            cfg.settings.int("ups.ensemble")
         ),
         Part::Subclasses => format!("LELP's subclass targets take {bytes}"),
         Part::Rows => format!(

@@ -68,7 +68,6 @@ impl EpochMetrics {
 }
 
 /// One method's student during training.
-#[derive(Debug)]
 pub struct StudentRun {
     /// The method.
     pub method: Method,
@@ -104,6 +103,17 @@ pub struct StudentRun {
     /// Whether the last evaluation found one class predicted for every test point (while the truth
     /// has several).
     collapsed: bool,
+}
+
+impl std::fmt::Debug for StudentRun {
+    /// Its method and progress (a distiller's state is not written out: the trait does not ask
+    /// for `Debug`, which would put every method's formatter in the .wasm).
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.debug_struct("StudentRun")
+            .field("method", &self.method.name())
+            .field("epoch", &self.epoch)
+            .finish_non_exhaustive()
+    }
 }
 
 impl StudentRun {

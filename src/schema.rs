@@ -64,9 +64,8 @@ pub fn schema() -> Schema {
         .into_iter()
         .map(|(n, _)| n)
         .collect();
-    let names: Vec<&str> = TABLE.iter().map(|f| f.name).collect();
     Schema {
-        keys: keys(&datasets, &names),
+        keys: keys(&datasets, &crate::methods::catalogue()),
         requirements: requirements(),
         methods: &TABLE,
         sweep_keys: crate::sweep::SUGGESTED

@@ -433,7 +433,7 @@ impl TeacherExtras {
                     split,
                     cfg.temperature,
                     seed,
-                    cfg.ups.ensemble,
+                    cfg.settings.usize("ups.ensemble"),
                 );
                 teacher::spread(&members)
             } else {

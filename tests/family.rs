@@ -82,7 +82,8 @@ fn every_method_runs_deterministically_and_reports_its_numbers() {
     for (i, (m, _)) in a.methods.iter().enumerate() {
         let q = &a.queried[i];
         if ["rad", "rad_random", "rad_uncertainty"].contains(&m.name()) {
-            let budget = (cfg.query_budget * prep.split.unlabeled.len() as f32).round() as usize;
+            let budget = (cfg.settings.f32("query_budget") * prep.split.unlabeled.len() as f32)
+                .round() as usize;
             assert_eq!(q.len(), budget, "{}", m.name());
             let mut sorted = q.clone();
             sorted.sort_unstable();
@@ -113,7 +114,7 @@ fn subset_and_side_loss_methods_reduce_to_their_baselines() {
     // VID with zero weight is vanilla distillation (on a trained teacher).
     let cfg = small_trained(json!(["vanilla", "vid"]));
     let mut raw = cfg.clone().into_config();
-    raw.vid_weight = 0.0;
+    raw.settings.set_float("vid_weight", 0.0);
     let cfg0 = raw.check(&slam_lab::methods::catalogue()).unwrap();
     let r = run_seed(&cfg0, &source(&cfg0), 1).unwrap();
     assert_eq!(

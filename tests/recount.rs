@@ -71,8 +71,15 @@ fn recount_accuracies(prep: &PreparedSeed, run: &mut StudentRun) -> (f64, f64, f
             _ => {}
         }
     }
-    assert!(tn > 0 && rn > 0 && wn > 0, "T {tn}, teacher-right U {rn}, teacher-wrong U {wn}");
-    (t as f64 / tn as f64, r as f64 / rn as f64, w as f64 / wn as f64)
+    assert!(
+        tn > 0 && rn > 0 && wn > 0,
+        "T {tn}, teacher-right U {rn}, teacher-wrong U {wn}"
+    );
+    (
+        t as f64 / tn as f64,
+        r as f64 / rn as f64,
+        w as f64 / wn as f64,
+    )
 }
 
 fn close(a: f64, b: f64, what: &str) {
@@ -97,9 +104,21 @@ fn test_and_teacher_right_wrong_accuracies_recounted_from_the_rows() {
             let (t, r, w) = recount_accuracies(&prep, &mut run);
             let last = result.methods[mi].1.last().unwrap();
             let name = m.name();
-            close(last.test_accuracy as f64, t, &format!("seed {s} {name} test accuracy"));
-            close(last.teacher_right_accuracy.unwrap() as f64, r, &format!("seed {s} {name} teacher-right U"));
-            close(last.teacher_wrong_accuracy.unwrap() as f64, w, &format!("seed {s} {name} teacher-wrong U"));
+            close(
+                last.test_accuracy as f64,
+                t,
+                &format!("seed {s} {name} test accuracy"),
+            );
+            close(
+                last.teacher_right_accuracy.unwrap() as f64,
+                r,
+                &format!("seed {s} {name} teacher-right U"),
+            );
+            close(
+                last.teacher_wrong_accuracy.unwrap() as f64,
+                w,
+                &format!("seed {s} {name} teacher-wrong U"),
+            );
             sums[mi].0 += t;
             sums[mi].1 += r;
             sums[mi].2 += w;
@@ -109,13 +128,34 @@ fn test_and_teacher_right_wrong_accuracies_recounted_from_the_rows() {
     for (mi, m) in methods.iter().enumerate() {
         let e = &report["methods"][m.name()];
         let n = seeds as f64;
-        close(e["mean"].as_f64().unwrap(), sums[mi].0 / n, &format!("{} mean", m.name()));
-        close(e["teacher_right_accuracy"].as_f64().unwrap(), sums[mi].1 / n, &format!("{} teacher-right", m.name()));
-        close(e["teacher_wrong_accuracy"].as_f64().unwrap(), sums[mi].2 / n, &format!("{} teacher-wrong", m.name()));
+        close(
+            e["mean"].as_f64().unwrap(),
+            sums[mi].0 / n,
+            &format!("{} mean", m.name()),
+        );
+        close(
+            e["teacher_right_accuracy"].as_f64().unwrap(),
+            sums[mi].1 / n,
+            &format!("{} teacher-right", m.name()),
+        );
+        close(
+            e["teacher_wrong_accuracy"].as_f64().unwrap(),
+            sums[mi].2 / n,
+            &format!("{} teacher-wrong", m.name()),
+        );
     }
     // The headline: SLaM is right on more of the points the teacher labels wrongly than vanilla.
-    let wrong = |m: &str| report["methods"][m]["teacher_wrong_accuracy"].as_f64().unwrap();
-    assert!(wrong("slam") > wrong("vanilla"), "{} vs {}", wrong("slam"), wrong("vanilla"));
+    let wrong = |m: &str| {
+        report["methods"][m]["teacher_wrong_accuracy"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(
+        wrong("slam") > wrong("vanilla"),
+        "{} vs {}",
+        wrong("slam"),
+        wrong("vanilla")
+    );
 }
 
 /// The engine's report entry for one method and one stat: the per-seed values.
@@ -184,17 +224,26 @@ fn family_statistics_recounted_from_the_rows() {
                     // The rows the teacher was asked about: rows of U, each once, as many as the
                     // report says; the teacher's accuracy on them counted row by row.
                     let queried = run.queried().to_vec();
-                    assert_eq!(queried, results[s].queried[methods.iter().position(|&x| x == m).unwrap()]);
+                    assert_eq!(
+                        queried,
+                        results[s].queried[methods.iter().position(|&x| x == m).unwrap()]
+                    );
                     let mut seen = vec![false; prep.data.len()];
                     let mut right = 0;
                     for &i in &queried {
-                        assert!(in_u[i] && !seen[i], "{name}: row {i} queried twice or outside U");
+                        assert!(
+                            in_u[i] && !seen[i],
+                            "{name}: row {i} queried twice or outside U"
+                        );
                         seen[i] = true;
                         right += teacher_right(i) as usize;
                     }
                     assert!(!queried.is_empty() && queried.len() < prep.split.unlabeled.len());
                     expect("queried", queried.len() as f64);
-                    expect("queried_teacher_accuracy", right as f64 / queried.len() as f64);
+                    expect(
+                        "queried_teacher_accuracy",
+                        right as f64 / queried.len() as f64,
+                    );
                 }
                 "ups" => {
                     // UPS's rule (docs/all-methods.md), applied here to the teacher's probabilities
@@ -202,27 +251,42 @@ fn family_statistics_recounted_from_the_rows() {
                     // siblings agree; negative labels on classes it all but rules out.
                     let ups = run.state::<slam_lab::methods::ups::Ups>().unwrap();
                     let spread = prep.extras.spread.as_ref();
-                    let u = &cfg.ups;
+                    let u = &cfg.settings;
+                    let (positive_at, negative_at, max_spread) = (
+                        u.f32("ups.threshold_positive"),
+                        u.f32("ups.threshold_negative"),
+                        u.f32("ups.max_spread"),
+                    );
                     let (mut selected, mut right, mut neg, mut neg_right) = (0, 0, 0, 0);
                     for &i in &prep.split.unlabeled {
                         let p = prep.teacher.probs.row(i);
                         let sp = |c: usize| spread.map_or(0.0, |s| s[[i, c]]);
                         let label = best(p.as_slice().unwrap());
-                        let positive = p[label] >= u.threshold_positive && sp(label) <= u.max_spread;
-                        assert_eq!(ups.positive(i), positive.then_some(label), "{name}: row {i}");
+                        let positive = p[label] >= positive_at && sp(label) <= max_spread;
+                        assert_eq!(
+                            ups.positive(i),
+                            positive.then_some(label),
+                            "{name}: row {i}"
+                        );
                         if positive {
                             selected += 1;
                             right += (label == prep.data.y[i]) as usize;
                         }
                         for c in 0..p.len() {
-                            if c != label && p[c] <= u.threshold_negative && sp(c) <= u.max_spread {
+                            if c != label && p[c] <= negative_at && sp(c) <= max_spread {
                                 neg += 1;
                                 neg_right += (c != prep.data.y[i]) as usize;
                             }
                         }
                     }
-                    assert!(selected > 0 && neg > 0, "{name}: {selected} positive, {neg} negative labels");
-                    expect("selected_share", selected as f64 / prep.split.unlabeled.len() as f64);
+                    assert!(
+                        selected > 0 && neg > 0,
+                        "{name}: {selected} positive, {neg} negative labels"
+                    );
+                    expect(
+                        "selected_share",
+                        selected as f64 / prep.split.unlabeled.len() as f64,
+                    );
                     expect("selected_teacher_accuracy", right as f64 / selected as f64);
                     expect("negative_label_accuracy", neg_right as f64 / neg as f64);
                 }
@@ -244,10 +308,14 @@ fn family_statistics_recounted_from_the_rows() {
                     for (k, &i) in rows.iter().enumerate() {
                         let t = prep.teacher.probs.row(i);
                         let label = prep.teacher.labels[i];
-                        let second = (0..t.len()).filter(|&c| c != label).map(|c| t[c]).fold(0.0f32, f32::max);
+                        let second = (0..t.len())
+                            .filter(|&c| c != label)
+                            .map(|c| t[c])
+                            .fold(0.0f32, f32::max);
                         let fk = f.row(k);
                         let agree = (best(fk.as_slice().unwrap()) == label) as u8 as f32;
-                        w[i] = l2t.weight(&[1.0, t[label], fk[label], agree, t[label] - second]) as f64;
+                        w[i] = l2t.weight(&[1.0, t[label], fk[label], agree, t[label] - second])
+                            as f64;
                     }
                     let (_, r, wr) = mean_weights(&prep, &|i| w[i]);
                     expect("weight_teacher_right", r);
@@ -257,22 +325,31 @@ fn family_statistics_recounted_from_the_rows() {
             }
         }
     }
-    for (name, n) in [("rad", 4), ("rad_random", 4), ("rad_uncertainty", 4), ("ups", 6), ("alm", 6), ("l2t", 4)] {
-        assert_eq!(checked.get(name).copied(), Some(n), "{name}: statistics recounted");
+    for (name, n) in [
+        ("rad", 4),
+        ("rad_random", 4),
+        ("rad_uncertainty", 4),
+        ("ups", 6),
+        ("alm", 6),
+        ("l2t", 4),
+    ] {
+        assert_eq!(
+            checked.get(name).copied(),
+            Some(n),
+            "{name}: statistics recounted"
+        );
     }
     // Every statistic the report gives these methods was recounted above.
-    for (name, keys) in [
-        ("rad", 2),
-        ("ups", 3),
-        ("alm", 3),
-        ("l2t", 2),
-    ] {
+    for (name, keys) in [("rad", 2), ("ups", 3), ("alm", 3), ("l2t", 2)] {
         let n = report["methods"][name]
             .as_object()
             .unwrap()
             .keys()
             .filter(|k| k.ends_with("_per_seed") && *k != "per_seed")
             .count();
-        assert_eq!(n, keys, "{name}: the report has statistics not recounted here");
+        assert_eq!(
+            n, keys,
+            "{name}: the report has statistics not recounted here"
+        );
     }
 }

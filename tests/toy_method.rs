@@ -1,9 +1,11 @@
-//! A new method is one file (its `Distiller`) and one row of the method table (its `MethodFacts`).
-//! Here the file is this test and the row a value it registers itself: the engine trains it beside
-//! the built-in methods, from the same initial weights and batches, and reports it.
+//! A new method is one file (its `Distiller` and its settings) and one row of the method table (its
+//! `MethodFacts`). Here the file is this test and the row a value it registers itself: the config
+//! reads and checks its setting, the schema offers it, and the engine trains it beside the built-in
+//! methods, from the same initial weights and batches, and reports it.
 
 use serde_json::json;
-use slam_lab::config::Config;
+use slam_lab::config::keys::{closed, setting};
+use slam_lab::config::{Config, MethodSettings};
 use slam_lab::experiment::run_methods;
 use slam_lab::losses;
 use slam_lab::methods::{self, Build, Built, Distiller, Group, Method, MethodFacts};
@@ -54,6 +56,19 @@ impl Distiller for Confident {
     }
 }
 
+/// Its one setting, declared beside it with its default.
+const SETTINGS: MethodSettings = MethodSettings {
+    shared: &[],
+    own: &[setting(
+        "confident.threshold",
+        "Confident only: keep a label when the teacher is at least this sure",
+        "",
+        closed(0.0, 1.0),
+        0.9,
+    )],
+    rules: &[],
+};
+
 fn facts(name: &'static str, stream: u64, build: fn(&Build) -> Built) -> MethodFacts {
     MethodFacts {
         name,
@@ -69,7 +84,7 @@ fn facts(name: &'static str, stream: u64, build: fn(&Build) -> Built) -> MethodF
         queries_teacher: false,
         hard_labels: false,
         trains_on_validation_labels: false,
-        settings: &[],
+        settings: MethodSettings::NONE,
         memory: methods::MethodMemory::PLAIN,
         build,
     }
@@ -78,53 +93,82 @@ fn facts(name: &'static str, stream: u64, build: fn(&Build) -> Built) -> MethodF
 #[test]
 fn a_method_registered_in_a_test_trains_beside_the_built_in_ones() {
     // Its row: the facts, leaked to 'static as the table's rows are.
-    let all: &'static MethodFacts = Box::leak(Box::new(facts("confident_all", 1000, |b| {
-        b.plain(Confident { threshold: 0.0 })
-    })));
-    let sure: &'static MethodFacts = Box::leak(Box::new(facts("confident_90", 1001, |b| {
-        b.plain(Confident { threshold: 0.9 })
-    })));
-    // The config check accepts it once it is in the catalogue it checks against.
+    let row: &'static MethodFacts = Box::leak(Box::new(MethodFacts {
+        settings: SETTINGS,
+        ..facts("confident", 1000, |b| {
+            b.plain(Confident {
+                threshold: b.cfg.settings.f32("confident.threshold"),
+            })
+        })
+    }));
+    // The config check accepts it, and reads its setting, once it is in the catalogue it checks
+    // against; the built-in table knows neither.
     let mut catalogue = methods::catalogue();
-    catalogue.extend([all.entry(), sure.entry()]);
-    let cfg = Config::from_value(json!({"dataset": "moons", "samples": 600, "student": {"epochs": 4}, "methods": ["vanilla", "confident_all", "confident_90"]}))
-        .unwrap()
-        .check(&catalogue)
-        .unwrap();
-    assert_eq!(
-        cfg.method_names(),
-        &["vanilla", "confident_all", "confident_90"]
-    );
-    let unknown = resolve(None, json!({"methods": ["confident_all"]}))
-        .unwrap_err()
-        .to_string();
+    catalogue.push(row.entry());
+    let config = |extra: serde_json::Value| {
+        let mut v = json!({"dataset": "moons", "samples": 600, "student": {"epochs": 4}, "methods": ["vanilla", "confident"]});
+        slam_lab::config::merge(&mut v, extra);
+        Config::from_value(v).unwrap().check(&catalogue)
+    };
+    let cfg = config(json!({})).unwrap();
+    assert_eq!(cfg.method_names(), &["vanilla", "confident"]);
+    assert_eq!(cfg.settings.f32("confident.threshold"), 0.9, "its default");
+    for over in [
+        json!({"methods": ["confident"]}),
+        json!({"methods": ["vanilla"], "confident": {"threshold": 0.5}}),
+    ] {
+        let err = resolve(None, over).unwrap_err().to_string();
+        assert!(
+            err.contains("confident"),
+            "not in the built-in table: {err}"
+        );
+    }
+    let err = config(json!({"confident": {"threshold": 1.5}})).unwrap_err();
     assert!(
-        unknown.contains("confident_all"),
-        "not in the built-in table: {unknown}"
+        err.to_string().contains("confident.threshold") && err.to_string().contains("1.5"),
+        "its limits are checked, naming it: {err}"
     );
+    // The schema offers its setting, with its default, before `seed`.
+    let keys = slam_lab::config::schema(&["moons"], &catalogue);
+    let at = keys
+        .iter()
+        .position(|k| k.key == "confident.threshold")
+        .unwrap();
+    assert_eq!(keys[at].default, json!(0.9_f32));
+    assert_eq!((keys[at].min, keys[at].max), (Some(0.0), Some(1.0)));
+    assert_eq!(keys[at + 1].key, "seed");
+    assert!(!slam_lab::schema::schema()
+        .keys
+        .iter()
+        .any(|k| k.key == "confident.threshold"));
 
-    let list = [
-        Method::named("vanilla").unwrap(),
-        Method::new(all),
-        Method::new(sure),
-    ];
-    let r = run_methods(&cfg, &DataSource::Builtin("moons".into()), 5, &[], &list).unwrap();
+    let list = [Method::named("vanilla").unwrap(), Method::new(row)];
+    let train = |cfg: &slam_lab::config::Checked| {
+        run_methods(cfg, &DataSource::Builtin("moons".into()), 5, &[], &list).unwrap()
+    };
+    let every = train(&config(json!({"confident": {"threshold": 0.0}})).unwrap());
+    let sure = train(&cfg);
     assert_eq!(
-        r.methods.iter().map(|(m, _)| m.name()).collect::<Vec<_>>(),
-        ["vanilla", "confident_all", "confident_90"]
+        sure.methods
+            .iter()
+            .map(|(m, _)| m.name())
+            .collect::<Vec<_>>(),
+        ["vanilla", "confident"]
     );
     // With every label kept it is vanilla distillation: it retraces vanilla step for step, which only
     // holds if it gets the shared initial weights, batch order and training loop.
-    assert_eq!(r.methods[0].1, r.methods[1].1);
-    // With a threshold it trains differently, and it is reported like any method.
-    assert_ne!(r.methods[0].1, r.methods[2].1);
-    assert_eq!(r.methods[2].1.len(), 4);
-    let report = slam_lab::report::to_json(&cfg, "moons", None, std::slice::from_ref(&r));
+    assert_eq!(every.methods[0].1, every.methods[1].1);
+    // With its default threshold it trains differently, and it is reported like any method, its
+    // setting in the config it echoes.
+    assert_ne!(sure.methods[0].1, sure.methods[1].1);
+    assert_eq!(sure.methods[1].1.len(), 4);
+    let report = slam_lab::report::to_json(&cfg, "moons", None, std::slice::from_ref(&sure));
     assert!(
-        report["methods"]["confident_90"]["mean"].as_f64().is_some(),
+        report["methods"]["confident"]["mean"].as_f64().is_some(),
         "{}",
         report["methods"]
     );
+    assert_eq!(report["config"]["confident"]["threshold"], json!(0.9_f32));
 }
 
 /// A row added in the middle of the table, and the table's order turned around, change no other

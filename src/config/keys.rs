@@ -1,8 +1,10 @@
-//! The one table of config keys. Each row declares a key once: its path, how front ends name and
-//! explain it, its kind and limits, the names of its values, the control range the page offers, and
-//! when it matters. The check ([`super::Config::check`]), the schema (`slam-lab schema`, the page's
-//! URL table, form labels, options and hints) and the page's "needs ..." notes all read it; the
-//! defaults are [`super::Config::default`]'s, read through each row's `get`.
+//! The one table of the config's own keys. Each row declares a key once: its path, how front ends
+//! name and explain it, its kind and limits, the names of its values, the control range the page
+//! offers, and when it matters. The check ([`super::Config::check`]), the schema (`slam-lab schema`,
+//! the page's URL table, form labels, options and hints) and the page's "needs ..." notes all read
+//! it; the defaults are [`super::Config::default`]'s, read through each row's `get`. A method's own
+//! settings are rows of the same kind, made by [`setting`] with their default and declared in the
+//! method's file (see [`super::settings`]).
 
 use super::{caps, Config};
 use crate::{Error, Result};
@@ -56,6 +58,7 @@ pub enum Val<'a> {
 pub type Choice = (&'static str, &'static str, &'static str);
 
 /// One config key.
+#[derive(Debug)]
 pub struct Key {
     /// The dotted key (`student.epochs`), as in the config JSON, `--set` and the page's URL.
     pub path: &'static str,
@@ -71,8 +74,27 @@ pub struct Key {
     pub slider: Option<(f64, f64, f64)>,
     /// The [`Requirement`] under which the key matters ("" always), so the page can grey it out.
     pub needs: &'static str,
-    /// Reads its value.
-    pub get: fn(&Config) -> Val<'_>,
+    /// Where its value is: a field of [`Config`], or a method's setting with its default.
+    pub get: Get,
+}
+
+/// Where a key's value is.
+#[derive(Clone, Copy, Debug)]
+pub enum Get {
+    /// A field of the config, read by this.
+    Field(fn(&Config) -> Val<'_>),
+    /// A setting a method declares (see [`super::settings`]), with its default.
+    Setting(f64),
+}
+
+impl Key {
+    /// Its value in `cfg`, as the check reads it.
+    pub fn value<'a>(&self, cfg: &'a Config) -> Val<'a> {
+        match self.get {
+            Get::Field(f) => f(cfg),
+            Get::Setting(d) => cfg.settings.val(self, d),
+        }
+    }
 }
 
 /// A condition on the config, declared as data so front ends evaluate the very same rule: every
@@ -142,7 +164,7 @@ impl Requirement {
     pub fn holds(&self, cfg: &Config, is_image: &dyn Fn(&str) -> bool) -> bool {
         self.all.iter().all(|&(path, test)| {
             let key = key(path);
-            match (test, (key.get)(cfg)) {
+            match (test, key.value(cfg)) {
                 (Test::Is(name), _) => enum_name(cfg, path) == Some(name),
                 (Test::NotEmpty, Val::Widths(w)) => !w.is_empty(),
                 (Test::ImageDataset, Val::Text(d)) => is_image(d),
@@ -175,11 +197,11 @@ const SHIFTS: &[Choice] = &[
     ("4", "up to 4 pixels", ""),
 ];
 
-const fn int(min: u64, max: u64) -> Kind {
+pub const fn int(min: u64, max: u64) -> Kind {
     Kind::Int { min, max }
 }
 
-const fn closed(min: f64, max: f64) -> Kind {
+pub const fn closed(min: f64, max: f64) -> Kind {
     Kind::Float {
         min,
         max,
@@ -189,7 +211,7 @@ const fn closed(min: f64, max: f64) -> Kind {
 }
 
 /// Above `min`, at most `max`.
-const fn above(min: f64, max: f64) -> Kind {
+pub const fn above(min: f64, max: f64) -> Kind {
     Kind::Float {
         min,
         max,
@@ -214,7 +236,28 @@ const fn row(
         choices: &[],
         slider: None,
         needs: "",
-        get,
+        get: Get::Field(get),
+    }
+}
+
+/// A method's setting with its default: no choices, no slider, needed always. Whole numbers
+/// ([`Kind::Int`], [`Kind::OneOf`]) and numbers ([`Kind::Float`]) only.
+pub const fn setting(
+    path: &'static str,
+    label: &'static str,
+    help: &'static str,
+    kind: Kind,
+    default: f64,
+) -> Key {
+    Key {
+        path,
+        label,
+        help,
+        kind,
+        choices: &[],
+        slider: None,
+        needs: "",
+        get: Get::Setting(default),
     }
 }
 
@@ -337,33 +380,13 @@ pub static KEYS: &[Key] = &[
     },
     row("normalize_k", "divide the second term by k − 1 (theory version)", "", Kind::Bool, |_| Val::Named),
     row("temperature", "Temperature τ", "softens (τ > 1) or sharpens the teacher's soft labels", closed(0.05, 100.0), |c| Val::Float(c.temperature)),
-    row("taylor_order", "Taylor-CE: order t", "", int(1, 20), |c| Val::Int(c.taylor_order as u64)),
-    // ... and the negative threshold stays below the positive one (RULES).
-    row("ups.threshold_positive", "UPS: keep a label when its probability is at least", "", above(0.0, 1.0), |c| Val::Float(c.ups.threshold_positive)),
-    row(
-        "ups.threshold_negative",
-        "UPS: rule a class out when its probability is at most",
-        "",
-        Kind::Float { min: 0.0, max: 1.0, open_min: false, open_max: true },
-        |c| Val::Float(c.ups.threshold_negative),
-    ),
-    row("ups.max_spread", "UPS: and the ensemble spread is at most", "", closed(0.0, 1.0), |c| Val::Float(c.ups.max_spread)),
-    row("ups.ensemble", "UPS: ensemble size", "", int(2, 20), |c| Val::Int(c.ups.ensemble as u64)),
-    row("vid_weight", "VID: weight of the hidden-layer loss", "", closed(0.0, 100.0), |c| Val::Float(c.vid_weight)),
-    row("query_budget", "RAD: share of U the teacher may label", "", above(0.0, 1.0), |c| Val::Float(c.query_budget)),
-    row("query_rounds", "RAD: query rounds (in the first half of training)", "", int(1, 100), |c| Val::Int(c.query_rounds as u64)),
-    Key {
-        choices: &[("2", "2", ""), ("4", "4", ""), ("6", "6", ""), ("8", "8", "")],
-        ..row("lelp_subclasses", "LELP: subclasses per class", "", Kind::OneOf(&[2, 4, 6, 8]), |c| Val::Int(c.lelp_subclasses as u64))
-    },
-    row("meta_lr", "ALM: meta learning rate", "", above(0.0, 100.0), |c| Val::Float(c.meta_lr)),
-    row("l2t_lr", "L2T: learning rate of the loss-setting teacher", "", above(0.0, 1.0), |c| Val::Float(c.l2t_lr)),
     // Any seed JavaScript holds exactly (2^53 - 1), so the page and the CLI run the same seeds.
     row("seed", "Seed", "same seed, same run, here and on the command line", int(0, 9_007_199_254_740_991), |c| Val::Int(c.seed)),
     row("methods", "Methods", "", Kind::Methods, |_| Val::Named),
 ];
 
 /// A rule between keys: checked after every key's own limits.
+#[derive(Debug)]
 pub struct Rule {
     /// The key the error names.
     pub path: &'static str,
@@ -373,30 +396,11 @@ pub struct Rule {
     pub check: fn(&Config) -> Result<()>,
 }
 
-/// Every rule between keys.
-pub static RULES: &[Rule] = &[Rule {
-    path: "ups.threshold_negative",
-    text: "must be below ups.threshold_positive",
-    check: |c| {
-        let ups = &c.ups;
-        if ups.threshold_negative >= ups.threshold_positive {
-            return Err(Error::config(
-                "ups.threshold_negative",
-                format!(
-                    "must be below ups.threshold_positive ({}), got {}",
-                    ups.threshold_positive, ups.threshold_negative
-                ),
-            ));
-        }
-        Ok(())
-    },
-}];
-
 impl Key {
     /// Check this key's value in `cfg` against its limits; the error names the key.
     pub fn check(&self, cfg: &Config) -> Result<()> {
         let fail = |msg: String| Err(Error::config(self.path, msg));
-        match (self.kind, (self.get)(cfg)) {
+        match (self.kind, self.value(cfg)) {
             (Kind::Dataset, Val::Text(t)) if t.trim().is_empty() => {
                 fail("must name a dataset".into())
             }
@@ -471,12 +475,13 @@ fn spoken_list(options: &[u64]) -> String {
     }
 }
 
-/// Check every key's limits, then the rules between keys.
-pub fn check_all(cfg: &Config) -> Result<()> {
-    for k in KEYS {
+/// Check every key's limits (the config's own, then the methods' `declared` ones), then the
+/// methods' `rules` between keys.
+pub fn check_all(cfg: &Config, declared: &[&Key], rules: &[&Rule]) -> Result<()> {
+    for k in KEYS.iter().chain(declared.iter().copied()) {
         k.check(cfg)?;
     }
-    for r in RULES {
+    for r in rules {
         (r.check)(cfg)?;
     }
     Ok(())

@@ -12,7 +12,9 @@ use crate::{Error, Result};
 
 pub mod keys;
 mod read;
+pub mod settings;
 mod spec;
+pub use settings::{MethodSettings, Settings};
 pub use spec::{schema, ChoiceSpec, KeySpec};
 
 /// Upper bounds that keep a browser tab responsive and memory bounded.
@@ -308,33 +310,8 @@ impl Default for StudentConfig {
     }
 }
 
-/// UPS settings: which teacher labels count as selected.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct UpsConfig {
-    /// A teacher label is a positive pseudo-label when its probability is at least this...
-    pub threshold_positive: f32,
-    /// ...a class is a negative label when its probability is at most this...
-    pub threshold_negative: f32,
-    /// ...and, either way, when that probability's standard deviation over the ensemble is at most this.
-    pub max_spread: f32,
-    /// Number of extra teachers whose spread measures uncertainty (bootstrap fits, or noise draws).
-    pub ensemble: usize,
-}
-
-impl Default for UpsConfig {
-    fn default() -> Self {
-        UpsConfig {
-            threshold_positive: 0.7,
-            threshold_negative: 0.05,
-            max_spread: 0.1,
-            ensemble: 5,
-        }
-    }
-}
-
 /// The whole experiment configuration. Every key is optional.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Built-in dataset or generator name (the CLI's `--dataset` overrides it).
@@ -367,22 +344,10 @@ pub struct Config {
     pub normalize_k: bool,
     /// Temperature applied to the teacher's logits.
     pub temperature: f32,
-    /// Order t of Taylor cross-entropy.
-    pub taylor_order: usize,
-    /// UPS: pseudo-label selection thresholds and ensemble size.
-    pub ups: UpsConfig,
-    /// VID: weight of the variational information loss beside the soft cross-entropy.
-    pub vid_weight: f32,
-    /// RAD (and `rad_random`, `rad_uncertainty`): share of U the teacher may label.
-    pub query_budget: f32,
-    /// RAD: the budget is spent in this many rounds during the first half of training.
-    pub query_rounds: usize,
-    /// LELP: pseudo-subclasses per class (even: two sides of each principal direction).
-    pub lelp_subclasses: usize,
-    /// ALM: step of each example's mixing-weight logit per visit (on the normalised meta-gradient).
-    pub meta_lr: f32,
-    /// L2T: Adam learning rate of the teacher network that sets the loss.
-    pub l2t_lr: f32,
+    /// The methods' own settings (declared beside each method, with their defaults), by dotted
+    /// path; written as the config writes them (`"ups": {"ensemble": 5}`).
+    #[serde(skip)]
+    pub settings: Settings,
     /// Base seed; run i uses seed + i.
     pub seed: u64,
     /// Methods to train, by name, in display order; `["all"]` means every method the teacher allows,
@@ -408,17 +373,37 @@ impl Default for Config {
             k_coverage: 0.9,
             normalize_k: false,
             temperature: 1.0,
-            taylor_order: 2,
-            ups: UpsConfig::default(),
-            vid_weight: 1.0,
-            query_budget: 0.1,
-            query_rounds: 5,
-            lelp_subclasses: 2,
-            meta_lr: 3.0,
-            l2t_lr: 0.01,
+            settings: Settings::default(),
             seed: 0,
             methods: None,
         }
+    }
+}
+
+impl Serialize for Config {
+    /// Each field under its name, the methods' settings between `temperature` and `seed`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("dataset", &self.dataset)?;
+        m.serialize_entry("samples", &self.samples)?;
+        m.serialize_entry("data_noise", &self.data_noise)?;
+        m.serialize_entry("classes", &self.classes)?;
+        m.serialize_entry("labeled", &self.labeled)?;
+        m.serialize_entry("validation", &self.validation)?;
+        m.serialize_entry("test_fraction", &self.test_fraction)?;
+        m.serialize_entry("standardize", &self.standardize)?;
+        m.serialize_entry("teacher", &self.teacher)?;
+        m.serialize_entry("student", &self.student)?;
+        m.serialize_entry("alpha_estimator", &self.alpha_estimator)?;
+        m.serialize_entry("alpha_min", &self.alpha_min)?;
+        m.serialize_entry("k_coverage", &self.k_coverage)?;
+        m.serialize_entry("normalize_k", &self.normalize_k)?;
+        m.serialize_entry("temperature", &self.temperature)?;
+        self.settings.write(&mut m)?;
+        m.serialize_entry("seed", &self.seed)?;
+        m.serialize_entry("methods", &self.methods)?;
+        m.end()
     }
 }
 
@@ -511,14 +496,15 @@ impl Config {
 
     /// Check every value and the method list once (against the engine's `catalogue` of methods):
     /// the engine's runs take only the result.
+    /// Method settings are read against the keys the catalogue's methods declare, and every
+    /// declared setting gets its default.
     pub fn check(mut self, catalogue: &[MethodEntry]) -> Result<Checked> {
-        self.check_values()?;
+        let declared = settings::declared(catalogue.iter().map(|m| &m.settings));
+        self.settings.read(&declared, read::NAMES)?;
+        let rules = settings::rules(catalogue.iter().map(|m| &m.settings));
+        keys::check_all(&self, &declared, &rules)?;
         self.methods = Some(self.checked_methods(catalogue)?);
         Ok(Checked(self))
-    }
-
-    fn check_values(&self) -> Result<()> {
-        keys::check_all(self)
     }
 }
 
@@ -532,6 +518,8 @@ pub struct MethodEntry {
     pub core: bool,
     /// The requirements it cites (names in [`keys::REQUIREMENTS`]).
     pub requires: &'static [&'static str],
+    /// Its settings: the config keys it reads, those it declares, their rules.
+    pub settings: MethodSettings,
 }
 
 /// A configuration whose every value and method name has been checked; only [`Config::check`] makes

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{
     AlphaEstimator, AlphaFloor, Config, NoiseModel, Standardize, StudentConfig, TeacherConfig,
-    TeacherKind, UpsConfig, OPTIMIZERS,
+    TeacherKind, OPTIMIZERS,
 };
 use crate::decode::{self, Decoded, Shape};
 use crate::model::OptimizerKind;
@@ -85,71 +85,44 @@ impl StudentConfig {
     }
 }
 
-impl UpsConfig {
-    pub(super) fn decode(v: &Value, path: &str) -> Decoded<UpsConfig> {
-        const SHAPE: Shape = Shape {
-            expected: "struct UpsConfig",
-            names: &[
-                "threshold_positive",
-                "threshold_negative",
-                "max_spread",
-                "ensemble",
-            ],
-            deny_unknown: true,
-            defaults: true,
-            optional: &[],
-        };
-        let mut t = UpsConfig::default();
-        decode::fields(v, path, &SHAPE, &mut |i, v, p| {
-            match i {
-                0 => t.threshold_positive = decode::f32_(v, p)?,
-                1 => t.threshold_negative = decode::f32_(v, p)?,
-                2 => t.max_spread = decode::f32_(v, p)?,
-                _ => t.ensemble = decode::usize_(v, p)?,
-            }
-            Ok(())
-        })?;
-        Ok(t)
-    }
-}
+/// The config's own fields, in order (every other key is a method's setting).
+pub(super) const NAMES: &[&str] = &[
+    "dataset",
+    "samples",
+    "data_noise",
+    "classes",
+    "labeled",
+    "validation",
+    "test_fraction",
+    "standardize",
+    "teacher",
+    "student",
+    "alpha_estimator",
+    "alpha_min",
+    "k_coverage",
+    "normalize_k",
+    "temperature",
+    "seed",
+    "methods",
+];
 
 impl Config {
     /// The config in `v` over the defaults (see [`crate::decode`]: serde's messages and paths).
+    /// A key the config's own fields do not name is kept as a method setting, read by the check.
     pub(super) fn decode(v: &Value, path: &str) -> Decoded<Config> {
         const SHAPE: Shape = Shape {
             expected: "struct Config",
-            names: &[
-                "dataset",
-                "samples",
-                "data_noise",
-                "classes",
-                "labeled",
-                "validation",
-                "test_fraction",
-                "standardize",
-                "teacher",
-                "student",
-                "alpha_estimator",
-                "alpha_min",
-                "k_coverage",
-                "normalize_k",
-                "temperature",
-                "taylor_order",
-                "ups",
-                "vid_weight",
-                "query_budget",
-                "query_rounds",
-                "lelp_subclasses",
-                "meta_lr",
-                "l2t_lr",
-                "seed",
-                "methods",
-            ],
-            deny_unknown: true,
+            names: NAMES,
+            deny_unknown: false,
             defaults: true,
             optional: &[],
         };
         let mut c = Config::default();
+        if let Value::Object(map) = v {
+            for (k, x) in map.iter().filter(|(k, _)| !NAMES.contains(&k.as_str())) {
+                c.settings.keep(decode::key_path(path, k), x);
+            }
+        }
         decode::fields(v, path, &SHAPE, &mut |i, v, p| {
             match i {
                 0 => c.dataset = decode::string(v, p)?,
@@ -167,15 +140,7 @@ impl Config {
                 12 => c.k_coverage = decode::f32_(v, p)?,
                 13 => c.normalize_k = decode::bool_(v, p)?,
                 14 => c.temperature = decode::f32_(v, p)?,
-                15 => c.taylor_order = decode::usize_(v, p)?,
-                16 => c.ups = UpsConfig::decode(v, p)?,
-                17 => c.vid_weight = decode::f32_(v, p)?,
-                18 => c.query_budget = decode::f32_(v, p)?,
-                19 => c.query_rounds = decode::usize_(v, p)?,
-                20 => c.lelp_subclasses = decode::usize_(v, p)?,
-                21 => c.meta_lr = decode::f32_(v, p)?,
-                22 => c.l2t_lr = decode::f32_(v, p)?,
-                23 => c.seed = decode::u64_(v, p)?,
+                15 => c.seed = decode::u64_(v, p)?,
                 _ => c.methods = decode::option(v, p, |v, p| decode::vec(v, p, decode::string))?,
             }
             Ok(())

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{caps, keys, Config};
+use super::{caps, keys, settings, Config, MethodEntry};
 
 /// One config key as front ends see it, from its row of [`keys::KEYS`]: its kind, limits, options,
 /// default, names and help. The page builds its URL table, form controls and hints from this; a test
@@ -54,13 +54,34 @@ pub struct ChoiceSpec {
     pub help: &'static str,
 }
 
-/// Every config key, in the order the page lists them. `datasets` and `methods` are the names the
-/// engine knows (the options of `dataset` and `methods`).
-pub fn schema(datasets: &[&str], methods: &[&str]) -> Vec<KeySpec> {
+/// Every config key, in the order the page lists them: the config's own, with the settings the
+/// `catalogue`'s methods declare before `seed`. `datasets` are the dataset names the engine knows
+/// (the options of `dataset`; the catalogue's names are those of `methods`).
+pub fn schema(datasets: &[&str], catalogue: &[MethodEntry]) -> Vec<KeySpec> {
+    let methods: Vec<&str> = catalogue.iter().map(|m| m.name).collect();
+    let declared = settings::declared(catalogue.iter().map(|m| &m.settings));
+    let rules = settings::rules(catalogue.iter().map(|m| &m.settings));
     let defaults = serde_json::to_value(Config::default()).expect("the defaults serialise");
-    keys::KEYS
+    let seed = keys::KEYS
         .iter()
+        .position(|k| k.path == "seed")
+        .unwrap_or(0);
+    let (before, after) = keys::KEYS.split_at(seed);
+    before
+        .iter()
+        .chain(declared.iter().copied())
+        .chain(after)
         .map(|k| {
+            let default = match k.get {
+                keys::Get::Field(_) => k.path.split('.').fold(&defaults, |v, p| &v[p]).clone(),
+                keys::Get::Setting(d) => match k.kind {
+                    keys::Kind::Float { .. } => {
+                        serde_json::to_value(settings::Setting::Float(d as f32))
+                            .expect("a number serialises")
+                    }
+                    _ => Value::from(d as u64),
+                },
+            };
             let mut spec = KeySpec {
                 key: k.path,
                 kind: "",
@@ -70,19 +91,19 @@ pub fn schema(datasets: &[&str], methods: &[&str]) -> Vec<KeySpec> {
                 max_exclusive: false,
                 options: Vec::new(),
                 max_len: None,
-                default: k.path.split('.').fold(&defaults, |v, p| &v[p]).clone(),
+                default,
                 label: k.label,
                 help: k.help,
                 choices: choices(k),
                 slider: k.slider.map(|(a, b, c)| [a, b, c]),
                 needs: (!k.needs.is_empty()).then_some(k.needs),
-                rules: keys::RULES
+                rules: rules
                     .iter()
                     .filter(|r| r.path == k.path)
                     .map(|r| r.text)
                     .collect(),
             };
-            limits(&mut spec, k.kind, datasets, methods);
+            limits(&mut spec, k.kind, datasets, &methods);
             spec
         })
         .collect()

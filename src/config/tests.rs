@@ -1,6 +1,7 @@
 //! Tests of the config: the hand-written decoder against serde's derived one, the check's errors
 //! naming their field, the schema against what the check accepts.
 
+use super::keys::setting;
 use super::*;
 use crate::decode::samples::{odd_values, set_dotted};
 use serde_json::json;
@@ -40,8 +41,9 @@ fn the_hand_written_decoder_reads_every_value_as_serde_did() {
             keys.push(format!("{k}.nope"));
         }
     }
-    keys.push("nope".into());
-    assert_eq!(keys.len(), 25 + 1 + 9 + 8 + 5, "{keys:?}");
+    // (An unknown key at the top may be a method's setting: the check refuses it, see
+    // `settings_are_read_against_the_methods_that_declare_them`.)
+    assert_eq!(keys.len(), 17 + 9 + 8, "{keys:?}");
     let values = odd_values();
     let mut cases = 0;
     for key in &keys {
@@ -74,33 +76,156 @@ fn the_hand_written_decoder_reads_every_value_as_serde_did() {
             }
         }
     }
-    assert!(cases > 3000, "{cases}");
+    assert!(cases > 2500, "{cases}");
 }
 
-/// A catalogue of methods for the checks: two core, one that reads a trained teacher's hidden
-/// layer, one that also reads the student's.
+/// Settings as a method declares them: a section with a rule between its keys (as UPS's), a
+/// top-level one, and one of a few values.
+const PLAIN: MethodSettings = MethodSettings {
+    shared: &["k_coverage"],
+    own: &[
+        setting(
+            "band.low",
+            "Band: low",
+            "",
+            keys::Kind::Float {
+                min: 0.0,
+                max: 1.0,
+                open_min: false,
+                open_max: true,
+            },
+            0.25,
+        ),
+        setting("band.high", "Band: high", "", keys::above(0.0, 1.0), 0.75),
+        setting("rounds", "Rounds", "", keys::int(1, 9), 3.0),
+        keys::Key {
+            choices: &[("2", "2", ""), ("4", "4", "")],
+            ..setting("parts", "Parts", "", keys::Kind::OneOf(&[2, 4]), 2.0)
+        },
+    ],
+    rules: &[keys::Rule {
+        path: "band.low",
+        text: "must be below band.high",
+        check: |c| {
+            let (low, high) = (c.settings.f32("band.low"), c.settings.f32("band.high"));
+            if low < high {
+                Ok(())
+            } else {
+                Err(Error::config(
+                    "band.low",
+                    format!("must be below band.high ({high}), got {low}"),
+                ))
+            }
+        },
+    }],
+};
+
+/// Another method declaring one of the same settings (declared once in the schema).
+const OTHER: MethodSettings = MethodSettings {
+    shared: &[],
+    own: &[setting("rounds", "Rounds", "", keys::int(1, 9), 3.0)],
+    rules: &[],
+};
+
+/// A catalogue of methods for the checks: two core with settings, one that reads a trained
+/// teacher's hidden layer, one that also reads the student's.
 const CATALOGUE: [MethodEntry; 4] = [
     MethodEntry {
         name: "plain",
         core: true,
         requires: &[],
+        settings: PLAIN,
     },
     MethodEntry {
         name: "other",
         core: true,
         requires: &[],
+        settings: OTHER,
     },
     MethodEntry {
         name: "deep",
         core: false,
         requires: &["teacher_embedding"],
+        settings: MethodSettings::NONE,
     },
     MethodEntry {
         name: "both",
         core: false,
         requires: &["teacher_embedding", "student_hidden"],
+        settings: MethodSettings::NONE,
     },
 ];
+
+#[test]
+fn settings_are_read_against_the_methods_that_declare_them() {
+    let checked = |v: Value| Config::from_value(v).unwrap().check(&CATALOGUE);
+    let c = checked(json!({"band": {"low": 0.5}, "parts": 4})).unwrap();
+    assert_eq!(c.settings.f32("band.low"), 0.5);
+    assert_eq!(c.settings.f32("band.high"), 0.75, "a default filled in");
+    assert_eq!((c.settings.int("rounds"), c.settings.int("parts")), (3, 4));
+    // Written back as the config writes it, and read back as the same config.
+    let v = serde_json::to_value(&c).unwrap();
+    assert_eq!(v["band"], json!({"high": 0.75, "low": 0.5}));
+    assert_eq!(v["rounds"], json!(3));
+    assert_eq!(checked(v).unwrap(), c);
+    // Every refusal names the key, as the config's own keys' do.
+    for (v, field, words) in [
+        (
+            json!({"nope": 1}),
+            "nope",
+            "unknown field `nope`, expected one of `dataset`",
+        ),
+        (
+            json!({"band": {"middle": 1}}),
+            "band.middle",
+            "expected one of `low`, `high`",
+        ),
+        (json!({"band": 3}), "band", "invalid type: integer `3`"),
+        (
+            json!({"rounds": "x"}),
+            "rounds",
+            "invalid type: string \"x\", expected usize",
+        ),
+        (
+            json!({"band": {"low": true}}),
+            "band.low",
+            "invalid type: boolean `true`, expected f32",
+        ),
+        (
+            json!({"rounds": 0}),
+            "rounds",
+            "must be between 1 and 9, got 0",
+        ),
+        (json!({"parts": 3}), "parts", "must be 2 or 4, got 3"),
+        (
+            json!({"band": {"high": 1.5}}),
+            "band.high",
+            "must be in (0, 1], got 1.5",
+        ),
+        (
+            json!({"band": {"low": 0.8}}),
+            "band.low",
+            "must be below band.high (0.75), got 0.8",
+        ),
+    ] {
+        let err = checked(v.clone()).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("`{field}`")) && err.contains(words),
+            "{v}: {err}"
+        );
+    }
+    let err = checked(json!({"nope": 1})).unwrap_err().to_string();
+    assert!(
+        err.contains("`band`, `rounds`, `parts`"),
+        "the settings are known keys: {err}"
+    );
+    // A catalogue without the method that declares a setting refuses it.
+    let err = Config::from_value(json!({"parts": 2, "methods": ["deep"]}))
+        .unwrap()
+        .check(&CATALOGUE[2..])
+        .unwrap_err();
+    assert!(err.to_string().contains("`parts`"), "{err}");
+}
 
 #[test]
 fn defaults_pass_the_check() {
@@ -119,7 +244,6 @@ fn errors_name_the_field() {
     let cases = [
         (json!({"student": {"epochs": "x"}}), "student.epochs"),
         (json!({"labeled": -3}), "labeled"),
-        (json!({"no_such_key": 1}), "no_such_key"),
         (json!({"teacher": {"kind": "wise"}}), "teacher.kind"),
         (json!({"methods": ["plain", 7]}), "methods"),
         (
@@ -134,6 +258,7 @@ fn errors_name_the_field() {
     }
     let checks = [
         (json!({"labeled": 0}), "labeled"),
+        (json!({"no_such_key": 1}), "no_such_key"),
         (json!({"test_fraction": 1.5}), "test_fraction"),
         (json!({"student": {"hidden": [0]}}), "student.hidden[0]"),
         (json!({"student": {"lr": -1.0}}), "student.lr"),
@@ -143,21 +268,6 @@ fn errors_name_the_field() {
         (json!({"methods": ["plain", "plain"]}), "methods"),
         (json!({"samples": 1_000_000_000u64}), "samples"),
         (json!({"teacher": {"rate": 0.99}}), "teacher.rate"),
-        (
-            json!({"ups": {"threshold_positive": 1.5}}),
-            "ups.threshold_positive",
-        ),
-        (
-            json!({"ups": {"threshold_negative": 0.8}}),
-            "ups.threshold_negative",
-        ),
-        (json!({"ups": {"ensemble": 1}}), "ups.ensemble"),
-        (json!({"vid_weight": -1.0}), "vid_weight"),
-        (json!({"query_budget": 0.0}), "query_budget"),
-        (json!({"query_rounds": 0}), "query_rounds"),
-        (json!({"lelp_subclasses": 3}), "lelp_subclasses"),
-        (json!({"meta_lr": 0.0}), "meta_lr"),
-        (json!({"l2t_lr": 2.0}), "l2t_lr"),
         (
             json!({"methods": ["deep"], "teacher": {"kind": "synthetic"}}),
             "methods",
@@ -174,6 +284,30 @@ fn errors_name_the_field() {
     for (v, field) in checks {
         let c = Config::from_value(v.clone()).unwrap();
         let err = c.check(&CATALOGUE).unwrap_err().to_string();
+        assert!(err.contains(&format!("`{field}`")), "{v}: {err}");
+    }
+    // The engine's methods' own settings.
+    let engine = crate::methods::catalogue();
+    for (v, field) in [
+        (
+            json!({"ups": {"threshold_positive": 1.5}}),
+            "ups.threshold_positive",
+        ),
+        (
+            json!({"ups": {"threshold_negative": 0.8}}),
+            "ups.threshold_negative",
+        ),
+        (json!({"ups": {"ensemble": 1}}), "ups.ensemble"),
+        (json!({"vid_weight": -1.0}), "vid_weight"),
+        (json!({"query_budget": 0.0}), "query_budget"),
+        (json!({"query_rounds": 0}), "query_rounds"),
+        (json!({"lelp_subclasses": 3}), "lelp_subclasses"),
+        (json!({"meta_lr": 0.0}), "meta_lr"),
+        (json!({"l2t_lr": 2.0}), "l2t_lr"),
+        (json!({"taylor_order": 0}), "taylor_order"),
+    ] {
+        let c = Config::from_value(v.clone()).unwrap();
+        let err = c.check(&engine).unwrap_err().to_string();
         assert!(err.contains(&format!("`{field}`")), "{v}: {err}");
     }
     let unknown = Config::from_value(json!({"methods": ["plain", "magic"]}))
@@ -222,22 +356,32 @@ fn a_checked_config_serialises_as_the_config_with_its_method_names() {
     assert_eq!(v["methods"], json!(["plain", "other", "deep", "both"]));
     assert_eq!(v["labeled"], json!(12));
     assert_eq!(
-        Config::from_value(v).unwrap(),
-        checked.into_config(),
+        Config::from_value(v).unwrap().check(&CATALOGUE).unwrap(),
+        checked,
         "it reads back as the same config"
     );
 }
 
-/// The schema's limits are the check's: every bound, and just past it, brute-forced key by key.
+/// The schema's limits are the check's: every bound, and just past it, brute-forced key by key,
+/// for the test's catalogue and the engine's.
 #[test]
 fn the_schema_says_what_the_check_accepts() {
-    let specs = schema(&["moons", "digits"], &["plain", "other"]);
-    let defaults = serde_json::to_value(Config::default()).unwrap();
+    schema_says_what_the_check_accepts(&CATALOGUE);
+    schema_says_what_the_check_accepts(&crate::methods::catalogue());
+}
+
+fn schema_says_what_the_check_accepts(catalogue: &[MethodEntry]) {
+    let specs = schema(&["moons", "digits"], catalogue);
+    let mut defaults = serde_json::to_value(Config::default().check(catalogue).unwrap()).unwrap();
+    defaults["methods"] = Value::Null;
     let check = |key: &str, v: Value| -> std::result::Result<(), String> {
-        // The one rule between keys: the UPS thresholds stay apart; test each against the other's extreme.
+        // The rules between keys: the UPS thresholds (and the test's band) stay apart; test each
+        // against the other's extreme.
         let mut o = match key {
             "ups.threshold_positive" => json!({"ups": {"threshold_negative": 0.0}}),
             "ups.threshold_negative" => json!({"ups": {"threshold_positive": 1.0}}),
+            "band.high" => json!({"band": {"low": 0.0}}),
+            "band.low" => json!({"band": {"high": 1.0}}),
             _ => json!({}),
         };
         let mut slot = &mut o;
@@ -251,7 +395,7 @@ fn the_schema_says_what_the_check_accepts() {
         }
         slot[parts[parts.len() - 1]] = v;
         let cfg = Config::from_value(o).map_err(|e| e.to_string())?;
-        cfg.check(&CATALOGUE).map(|_| ()).map_err(|e| e.to_string())
+        cfg.check(catalogue).map(|_| ()).map_err(|e| e.to_string())
     };
     let refused = |key: &str, v: Value| {
         let err = check(key, v.clone()).expect_err(&format!("{key} = {v} should be refused"));
@@ -339,8 +483,9 @@ fn the_schema_says_what_the_check_accepts() {
                 refused(s.key, json!("yes"));
             }
             "enum_list" => {
-                check(s.key, json!(["plain", "other"])).unwrap();
-                refused(s.key, json!(["plain", "nope"]));
+                let (a, b) = (catalogue[0].name, catalogue[1].name);
+                check(s.key, json!([a, b])).unwrap();
+                refused(s.key, json!([a, "nope"]));
             }
             k => panic!("{}: unknown kind {k}", s.key),
         }
@@ -392,13 +537,58 @@ fn clean_serde_message(msg: &str) -> String {
 
 #[test]
 fn the_key_table_is_consistent_with_itself() {
-    use super::keys::{Kind, Requirement, Test, KEYS, REQUIREMENTS, RULES};
-    let defaults = Config::default();
-    let mut paths: Vec<&str> = KEYS.iter().map(|k| k.path).collect();
+    use super::keys::{Get, Kind, Requirement, Test, KEYS, REQUIREMENTS};
+    let engine = crate::methods::catalogue();
+    let declared = settings::declared(engine.iter().map(|m| &m.settings));
+    let defaults = Config::default().check(&engine).unwrap().into_config();
+    let mut paths: Vec<&str> = KEYS
+        .iter()
+        .chain(declared.iter().copied())
+        .map(|k| k.path)
+        .collect();
+    let count = paths.len();
     paths.sort_unstable();
     paths.dedup();
-    assert_eq!(paths.len(), KEYS.len(), "a key declared twice");
-    for k in KEYS {
+    assert_eq!(paths.len(), count, "a key declared twice");
+    // A method's settings: whole numbers or numbers, with a default, named by a method's shared
+    // list only when the config has them, and each one declared by one row (rows that share one
+    // declare the same).
+    for m in &engine {
+        for path in m.settings.shared {
+            assert!(
+                KEYS.iter().any(|k| k.path == *path),
+                "{}: {path} is no config key",
+                m.name
+            );
+        }
+        for k in m.settings.own {
+            assert!(matches!(k.get, Get::Setting(_)), "{}", k.path);
+            assert!(
+                matches!(
+                    k.kind,
+                    Kind::Int { .. } | Kind::OneOf(_) | Kind::Float { .. }
+                ),
+                "{}",
+                k.path
+            );
+            assert!(
+                std::ptr::eq(*declared.iter().find(|d| d.path == k.path).unwrap(), k)
+                    || format!("{k:?}")
+                        == format!("{:?}", declared.iter().find(|d| d.path == k.path).unwrap()),
+                "{}: declared twice, differently",
+                k.path
+            );
+        }
+        for r in m.settings.rules {
+            assert!(
+                m.settings.own.iter().any(|k| k.path == r.path),
+                "{}: rule on {}",
+                m.name,
+                r.path
+            );
+        }
+    }
+    for k in KEYS.iter().chain(declared.iter().copied()) {
         assert!(!k.label.is_empty(), "{}: no label", k.path);
         // The defaults meet every key's limits.
         k.check(&defaults)
@@ -448,15 +638,12 @@ fn the_key_table_is_consistent_with_itself() {
                 set_dotted(&mut v, k.path, json!(end));
                 Config::from_value(v)
                     .unwrap()
-                    .check(&CATALOGUE)
+                    .check(&engine)
                     .unwrap_or_else(|e| {
                         panic!("{}: the slider's end {end} is refused: {e}", k.path)
                     });
             }
         }
-    }
-    for r in RULES {
-        assert!(KEYS.iter().any(|k| k.path == r.path), "rule on {}", r.path);
     }
     for r in REQUIREMENTS {
         for &(path, test) in r.all {

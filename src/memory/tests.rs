@@ -83,12 +83,12 @@ proptest! {
         pairs in 1usize..5,
         which in 0usize..6,
     ) {
-        let mut cfg = Config::default();
+        let mut cfg = Config::default().check(&crate::methods::catalogue()).unwrap().into_config();
         cfg.student.hidden = widths.clone();
         cfg.teacher.hidden = widths.iter().rev().copied().collect();
         cfg.student.batch_size = batch;
-        cfg.ups.ensemble = members;
-        cfg.lelp_subclasses = 2 * pairs;
+        cfg.settings.set_int("ups.ensemble", members as u64);
+        cfg.settings.set_int("lelp_subclasses", 2 * pairs as u64);
         cfg.samples = rows;
         let needs = all_kinds();
         let s = shape(rows, dim, classes);
@@ -99,8 +99,8 @@ proptest! {
             0 => more.student.batch_size += 1,
             1 => more.student.hidden.iter_mut().for_each(|w| *w += 1),
             2 => more.teacher.hidden.iter_mut().for_each(|w| *w += 1),
-            3 => more.ups.ensemble += 1,
-            4 => more.lelp_subclasses += 2,
+            3 => more.settings.set_int("ups.ensemble", members as u64 + 1),
+            4 => more.settings.set_int("lelp_subclasses", 2 * pairs as u64 + 2),
             _ => s2.rows += 1,
         }
         prop_assert!(estimate(&more, &s2, &needs).bytes >= before);

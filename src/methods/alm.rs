@@ -22,12 +22,27 @@
 
 use std::any::Any;
 
-use crate::config::Checked;
+use crate::config::keys::{above, setting};
+use crate::config::{Checked, MethodSettings};
 use crate::losses;
 use crate::methods::meta::{sigmoid, Lookahead};
 use crate::model::{Mlp, Optimizer};
 use crate::rng::Rng;
 use crate::seed::{Inputs, PreparedSeed};
+
+/// Its setting: the step of each example's mixing-weight logit per visit (on the normalised
+/// meta-gradient).
+pub const SETTINGS: MethodSettings = MethodSettings {
+    shared: &[],
+    own: &[setting(
+        "meta_lr",
+        "ALM: meta learning rate",
+        "",
+        above(0.0, 100.0),
+        3.0,
+    )],
+    rules: &[],
+};
 
 /// ALM's mixing logit per row, V's order, and its look-ahead copy of the student.
 pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
@@ -101,7 +116,7 @@ impl Alm {
             diff: vec![0.0; batch * c],
             dots: vec![0.0; batch],
             lr: cfg.student.lr,
-            meta_lr: cfg.meta_lr,
+            meta_lr: cfg.settings.f32("meta_lr"),
         }
     }
 

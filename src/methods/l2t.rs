@@ -25,13 +25,27 @@
 
 use std::any::Any;
 
-use crate::config::Checked;
+use crate::config::keys::{above, setting};
+use crate::config::{Checked, MethodSettings};
 use crate::losses;
 use crate::methods::meta::{sigmoid, Lookahead};
 use crate::model::mlp::argmax;
 use crate::model::{FlatAdam, Mlp, Optimizer};
 use crate::rng::Rng;
 use crate::seed::{Inputs, PreparedSeed};
+
+/// Its setting: the Adam learning rate of the teacher network that sets the loss.
+pub const SETTINGS: MethodSettings = MethodSettings {
+    shared: &[],
+    own: &[setting(
+        "l2t_lr",
+        "L2T: learning rate of the loss-setting teacher",
+        "",
+        above(0.0, 1.0),
+        0.01,
+    )],
+    rules: &[],
+};
 
 /// L2T's final weights and V's order per row, the final student's probabilities on U, and its
 /// look-ahead copy of the student.
@@ -197,7 +211,7 @@ impl L2t {
         L2t {
             params,
             grads: vec![0.0; PARAMS],
-            adam: FlatAdam::new(PARAMS, cfg.l2t_lr),
+            adam: FlatAdam::new(PARAMS, cfg.settings.f32("l2t_lr")),
             h_prev: [0.0; MEMORY],
             h: [0.0; MEMORY],
             theta: [0.0; FEATURES],

@@ -22,11 +22,34 @@ use ndarray::Array2;
 
 use std::any::Any;
 
-use crate::config::Checked;
+use crate::config::keys::{setting, Key, Kind};
+use crate::config::{Checked, MethodSettings};
 use crate::losses;
 use crate::model::{Mlp, Optimizer};
 use crate::rng::Rng;
 use crate::seed::{Inputs, PreparedSeed};
+
+/// Its setting: pseudo-subclasses per class (even: two sides of each principal direction). The
+/// memory estimate reads it too.
+pub const SETTINGS: MethodSettings = MethodSettings {
+    shared: &[],
+    own: &[Key {
+        choices: &[
+            ("2", "2", ""),
+            ("4", "4", ""),
+            ("6", "6", ""),
+            ("8", "8", ""),
+        ],
+        ..setting(
+            "lelp_subclasses",
+            "LELP: subclasses per class",
+            "",
+            Kind::OneOf(&[2, 4, 6, 8]),
+            2.0,
+        )
+    }],
+    rules: &[],
+};
 
 /// LELP's own, wider student and its subclass targets per row.
 pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
@@ -237,7 +260,7 @@ pub struct Lelp {
 impl Lelp {
     /// Compute the subclass targets for this seed.
     pub fn new(prep: &PreparedSeed, cfg: &Checked) -> Lelp {
-        let s = cfg.lelp_subclasses;
+        let s = cfg.settings.usize("lelp_subclasses");
         Lelp {
             subclasses: s,
             targets: subclass_targets(prep, s),

@@ -22,7 +22,7 @@ use std::any::Any;
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Checked, MethodEntry};
+use crate::config::{Checked, MethodEntry, MethodSettings};
 use crate::losses;
 pub use crate::memory::MethodMemory;
 use crate::model::{Mlp, Optimizer};
@@ -32,7 +32,7 @@ pub use table::TABLE;
 
 /// What a distillation method does beside the shared training loop (the batch order, the epoch
 /// count, evaluation and the optimiser step belong to the student run).
-pub trait Distiller: std::fmt::Debug + Send {
+pub trait Distiller: Send {
     /// The dataset rows the method trains on, in the order the shared shuffle permutes: L then U.
     fn training_rows(&self, seed: &PreparedSeed) -> Vec<usize> {
         seed.train_rows.clone()
@@ -152,8 +152,9 @@ pub struct MethodFacts {
     pub hard_labels: bool,
     /// Takes gradient steps on V's true labels (every other method only estimates from V).
     pub trains_on_validation_labels: bool,
-    /// The config keys of its own settings.
-    pub settings: &'static [&'static str],
+    /// Its settings: the config's keys it reads and the settings it declares, with their defaults
+    /// and rules (written as the list of key paths it reads).
+    pub settings: MethodSettings,
     /// What it holds beside a plain student, for the memory estimate.
     #[serde(skip)]
     pub memory: MethodMemory,
@@ -169,6 +170,7 @@ impl MethodFacts {
             name: self.name,
             core: self.group == Group::Core,
             requires: self.requires,
+            settings: self.settings,
         }
     }
 }

@@ -25,13 +25,36 @@
 
 use std::any::Any;
 
-use crate::config::Checked;
+use crate::config::keys::{above, int, setting};
+use crate::config::{Checked, MethodSettings};
 use crate::methods::distill_row;
 use crate::model::mlp::argmax;
 use crate::model::{Mlp, Optimizer};
 use crate::rng::Rng;
 use crate::seed::{Inputs, PreparedSeed};
 use ndarray::ArrayView2;
+
+/// Its settings, shared by the three query rules: the budget and its schedule.
+pub const SETTINGS: MethodSettings = MethodSettings {
+    shared: &[],
+    own: &[
+        setting(
+            "query_budget",
+            "RAD: share of U the teacher may label",
+            "",
+            above(0.0, 1.0),
+            0.1,
+        ),
+        setting(
+            "query_rounds",
+            "RAD: query rounds (in the first half of training)",
+            "",
+            int(1, 100),
+            5.0,
+        ),
+    ],
+    rules: &[],
+};
 
 /// What RAD and its baselines hold per row: whether each row trains, the candidates, their gains
 /// and query probabilities, the queried rows; and the student's probabilities on U (read at each
@@ -199,10 +222,10 @@ impl Rad {
     /// Budget and schedule from the config; the method's randomness comes from `rng`.
     pub fn new(prep: &PreparedSeed, cfg: &Checked, rule: Rule, rng: Rng) -> Rad {
         let u = prep.split.unlabeled.len();
-        let budget = ((cfg.query_budget as f64 * u as f64).round() as usize)
+        let budget = ((cfg.settings.f32("query_budget") as f64 * u as f64).round() as usize)
             .clamp(1, u.max(1))
             .min(u);
-        let rounds = cfg.query_rounds.max(1);
+        let rounds = cfg.settings.usize("query_rounds").max(1);
         let epochs = cfg.student.epochs.max(1);
         let schedule = (0..rounds)
             .map(|r| {

@@ -4,11 +4,19 @@
 
 use std::any::Any;
 
+use crate::config::MethodSettings;
 use crate::losses;
 use crate::model::{Mlp, Optimizer};
 use crate::seed::{Inputs, PreparedSeed};
 
 use super::{train_distilled, Distiller};
+
+/// Its settings: the config's own α and k keys (the seed's preparation estimates α and k from them).
+pub const SETTINGS: MethodSettings = MethodSettings {
+    shared: &["alpha_estimator", "alpha_min", "k_coverage", "normalize_k"],
+    own: &[],
+    rules: &[],
+};
 
 /// `slam` or `slam_hard`.
 #[derive(Clone, Debug)]

@@ -3,11 +3,26 @@
 
 use std::any::Any;
 
+use crate::config::keys::{int, setting};
+use crate::config::MethodSettings;
 use crate::losses;
 use crate::model::{Mlp, Optimizer};
 use crate::seed::{Inputs, PreparedSeed};
 
 use super::{train_distilled, Distiller};
+
+/// Its setting: the order t.
+pub const SETTINGS: MethodSettings = MethodSettings {
+    shared: &[],
+    own: &[setting(
+        "taylor_order",
+        "Taylor-CE: order t",
+        "",
+        int(1, 20),
+        2.0,
+    )],
+    rules: &[],
+};
 
 /// `taylor_ce` of order `order`.
 #[derive(Clone, Debug)]

@@ -46,9 +46,10 @@ fn names_round_trip_and_match_serde() {
 
 #[test]
 fn settings_are_config_keys() {
-    let defaults = serde_json::to_value(Config::default()).unwrap();
+    let checked = Config::default().check(&super::catalogue()).unwrap();
+    let defaults = serde_json::to_value(&checked).unwrap();
     for f in &TABLE {
-        for key in f.settings {
+        for key in f.settings.paths() {
             let mut v = &defaults;
             for p in key.split('.') {
                 v = v

@@ -16,8 +16,10 @@
 
 use ndarray::Array2;
 
-use crate::config::Checked;
+use crate::config::keys::{above, closed, int, setting, Kind, Rule};
+use crate::config::{Checked, MethodSettings};
 use crate::seed::PreparedSeed;
+use crate::Error;
 use std::any::Any;
 
 use crate::losses::{self, EPS};
@@ -25,6 +27,59 @@ use crate::model::{train_step, Mlp, Optimizer};
 use crate::seed::Inputs;
 
 use super::Distiller;
+
+/// Its settings: which teacher labels count as selected. The ensemble's size is read by the seed's
+/// preparation too, which trains the ensemble for every method that `needs_ensemble`.
+pub const SETTINGS: MethodSettings = MethodSettings {
+    shared: &[],
+    own: &[
+        // ... and the negative threshold stays below the positive one (the rule).
+        setting(
+            "ups.threshold_positive",
+            "UPS: keep a label when its probability is at least",
+            "",
+            above(0.0, 1.0),
+            0.7,
+        ),
+        setting(
+            "ups.threshold_negative",
+            "UPS: rule a class out when its probability is at most",
+            "",
+            Kind::Float {
+                min: 0.0,
+                max: 1.0,
+                open_min: false,
+                open_max: true,
+            },
+            0.05,
+        ),
+        setting(
+            "ups.max_spread",
+            "UPS: and the ensemble spread is at most",
+            "",
+            closed(0.0, 1.0),
+            0.1,
+        ),
+        setting("ups.ensemble", "UPS: ensemble size", "", int(2, 20), 5.0),
+    ],
+    rules: &[Rule {
+        path: "ups.threshold_negative",
+        text: "must be below ups.threshold_positive",
+        check: |c| {
+            let (pos, neg) = (
+                c.settings.f32("ups.threshold_positive"),
+                c.settings.f32("ups.threshold_negative"),
+            );
+            if neg >= pos {
+                return Err(Error::config(
+                    "ups.threshold_negative",
+                    format!("must be below ups.threshold_positive ({pos}), got {neg}"),
+                ));
+            }
+            Ok(())
+        },
+    }],
+};
 
 /// What UPS holds per row: the positive label, whether the row trains, the negative-label mask.
 pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
@@ -110,7 +165,12 @@ impl Ups {
     pub fn new(prep: &PreparedSeed, cfg: &Checked) -> Ups {
         let n = prep.data.len();
         let c = prep.data.n_classes;
-        let u = &cfg.ups;
+        let s = &cfg.settings;
+        let (positive_at, negative_at, max_spread) = (
+            s.f32("ups.threshold_positive"),
+            s.f32("ups.threshold_negative"),
+            s.f32("ups.max_spread"),
+        );
         let mut positive = vec![usize::MAX; n];
         let mut negative = Array2::zeros((n, c));
         let mut include = prep.is_labeled.clone();
@@ -119,15 +179,12 @@ impl Ups {
             let spread =
                 |class: usize| prep.extras.spread.as_ref().map_or(0.0, |s| s[[row, class]]);
             let label = prep.teacher.labels[row];
-            if p[label] >= u.threshold_positive && spread(label) <= u.max_spread {
+            if p[label] >= positive_at && spread(label) <= max_spread {
                 positive[row] = label;
                 include[row] = true;
             }
             for class in 0..c {
-                if class != label
-                    && p[class] <= u.threshold_negative
-                    && spread(class) <= u.max_spread
-                {
+                if class != label && p[class] <= negative_at && spread(class) <= max_spread {
                     negative[[row, class]] = 1.0;
                     include[row] = true;
                 }

@@ -19,10 +19,24 @@
 
 use std::any::Any;
 
-use crate::config::Checked;
+use crate::config::keys::{closed, setting};
+use crate::config::{Checked, MethodSettings};
 use crate::methods::distill_row;
 use crate::model::{FlatAdam, Mlp, Optimizer};
 use crate::seed::{Inputs, PreparedSeed};
+
+/// Its setting: the weight of the hidden-layer loss.
+pub const SETTINGS: MethodSettings = MethodSettings {
+    shared: &[],
+    own: &[setting(
+        "vid_weight",
+        "VID: weight of the hidden-layer loss",
+        "",
+        closed(0.0, 100.0),
+        1.0,
+    )],
+    rules: &[],
+};
 
 /// VID's regressor onto the teacher's embedding, with its gradients and Adam state.
 pub const FOOTPRINT: super::MethodMemory = super::MethodMemory {
@@ -98,7 +112,7 @@ impl Vid {
             adam: FlatAdam::new(len, cfg.student.lr),
             inject: vec![0.0; batch * s_dim],
             mu: vec![0.0; t_dim],
-            weight: cfg.vid_weight,
+            weight: cfg.settings.f32("vid_weight"),
             epoch_sum: 0.0,
             epoch_count: 0,
             loss_history: Vec::new(),
