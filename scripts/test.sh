@@ -3,7 +3,8 @@
 #   1. native `cargo test`
 #   2. the release CLI writes the reference run target/reference/flagship-seed1.json
 #   3. `wasm-pack test --headless --chrome` (tests/web.rs compares the wasm run with that reference)
-#   4. the page's build (scripts/build.sh: www/pkg by wasm-pack, www/vendor, www/data)
+#   4. the page's build (scripts/build.sh: www/pkg by wasm-pack, www/vendor, www/data), and the same
+#      page on an engine with tests/toy/confident.rs's method (scripts/build-toy.sh: target/toy-page)
 #   5. scripts/same-numbers.sh: every scenario's numbers and the bench fingerprints equal tests/golden/
 #   5b. scripts/docs-numbers.mjs: the README's flagship figures and scenario table equal fresh runs
 #   6. the page's unit tests (node --test tests/unit/*.test.mjs), then again on Node 20, 22 and 24
@@ -106,6 +107,9 @@ WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}" \
 
 step "page build (wasm-pack build, vendor, data)"
 bash scripts/build.sh
+
+step "the page on an engine with a test method (scripts/build-toy.sh, for tests/e2e/toy.test.mjs)"
+bash scripts/build-toy.sh
 
 step "same numbers (every scenario, every method, 3 seeds, and the bench fingerprints = tests/golden/)"
 bash scripts/same-numbers.sh

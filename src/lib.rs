@@ -6,6 +6,11 @@
 //! [`report`], [`sweep`], [`session`] -> the CLI and [`wasm`], the thin browser surface; everything
 //! else is plain Rust tested natively.
 
+// tests/toy/confident.rs, compiled into the crate by the `toy-method` feature, names the crate as a
+// test does.
+#[cfg(feature = "toy-method")]
+extern crate self as slam_lab;
+
 pub mod anatomy;
 // The hot numeric code lives in the workspace crate `slam-kernels` (built for speed while the rest
 // of the `.wasm` is built for size, see Cargo.toml's `wasm-release`); its modules keep their paths.

@@ -67,7 +67,7 @@ pub fn schema() -> Schema {
     Schema {
         keys: keys(&datasets, &crate::methods::catalogue()),
         requirements: requirements(),
-        methods: &TABLE,
+        methods: TABLE,
         sweep_keys: crate::sweep::SUGGESTED
             .iter()
             .map(|&(key, description)| SweepKey { key, description })

@@ -34,7 +34,7 @@ fn the_readme_cites_each_method_as_the_engine_does() {
             seen.push(name);
         }
     }
-    for f in &TABLE {
+    for f in TABLE {
         assert!(
             seen.contains(&f.name),
             "the README does not say where `{}` comes from",

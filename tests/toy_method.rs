@@ -1,82 +1,32 @@
-//! A new method is one file (its `Distiller` and its settings) and one row of the method table (its
-//! `MethodFacts`). Here the file is this test and the row a value it registers itself: the config
-//! reads and checks its setting, the schema offers it, and the engine trains it beside the built-in
-//! methods, from the same initial weights and batches, and reports it.
+//! A new method is one file (its `Distiller`, its settings and its `MethodFacts` row) and one line
+//! of the method table. Here the file is tests/toy/confident.rs and the test registers its row
+//! itself: the config reads and checks its setting, the schema offers it, and the engine trains it
+//! beside the built-in methods, from the same initial weights and batches, and reports it.
 
 use serde_json::json;
-use slam_lab::config::keys::{closed, setting};
 use slam_lab::config::{Config, MethodSettings};
 use slam_lab::experiment::run_methods;
-use slam_lab::losses;
 use slam_lab::methods::{self, Build, Built, Distiller, Group, Method, MethodFacts};
-use slam_lab::model::{train_step, Mlp, Optimizer};
+use slam_lab::model::{Mlp, Optimizer};
 use slam_lab::scenarios::resolve;
 use slam_lab::seed::{DataSource, Inputs, PreparedSeed};
 
-/// Distil only the unlabeled rows where the teacher is at least `threshold` confident.
-#[derive(Debug)]
-struct Confident {
-    threshold: f32,
-}
+/// The method: its file, shared with the page's test build (the `toy-method` feature).
+#[path = "toy/confident.rs"]
+mod confident;
 
-impl Distiller for Confident {
-    fn train_batch(
-        &mut self,
-        net: &mut Mlp,
-        optimizer: &mut Optimizer,
-        inputs: &mut Inputs,
-        seed: &PreparedSeed,
-        rows: &[usize],
-    ) -> f32 {
-        let threshold = self.threshold;
-        train_step(
-            net,
-            optimizer,
-            rows.len(),
-            |net| {
-                inputs.forward(net, seed, rows);
-            },
-            |r, f, g, scale| {
-                let row = rows[r];
-                let soft = seed.teacher.probs.row(row);
-                if seed.is_labeled[row] {
-                    losses::cross_entropy_label(f, seed.data.y[row], g, scale)
-                } else if soft[seed.teacher.labels[row]] >= threshold {
-                    losses::cross_entropy(f, soft.as_slice().expect("contiguous"), g, scale)
-                } else {
-                    g.fill(0.0);
-                    0.0
-                }
-            },
-        )
-    }
+/// Its row, as the table would hold it.
+static CONFIDENT: MethodFacts = confident::ROW;
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-}
-
-/// Its one setting, declared beside it with its default.
-const SETTINGS: MethodSettings = MethodSettings {
-    shared: &[],
-    own: &[setting(
-        "confident.threshold",
-        "Confident only: keep a label when the teacher is at least this sure",
-        "",
-        closed(0.0, 1.0),
-        0.9,
-    )],
-    rules: &[],
-};
-
+/// A row for a test's method with no settings.
 fn facts(name: &'static str, stream: u64, build: fn(&Build) -> Built) -> MethodFacts {
     MethodFacts {
         name,
         stream,
-        label: "Confident only",
-        help: "distils only the teacher's confident labels",
+        label: "Jittered vanilla",
+        help: "vanilla distillation that draws from its random stream",
         colour: 99,
-        description: "soft cross-entropy on the teacher's confident labels only",
+        description: "vanilla distillation that draws one number per batch from its own stream",
         source: "a test",
         group: Group::Family,
         requires: &[],
@@ -92,15 +42,7 @@ fn facts(name: &'static str, stream: u64, build: fn(&Build) -> Built) -> MethodF
 
 #[test]
 fn a_method_registered_in_a_test_trains_beside_the_built_in_ones() {
-    // Its row: the facts, leaked to 'static as the table's rows are.
-    let row: &'static MethodFacts = Box::leak(Box::new(MethodFacts {
-        settings: SETTINGS,
-        ..facts("confident", 1000, |b| {
-            b.plain(Confident {
-                threshold: b.cfg.settings.f32("confident.threshold"),
-            })
-        })
-    }));
+    let row: &'static MethodFacts = &CONFIDENT;
     // The config check accepts it, and reads its setting, once it is in the catalogue it checks
     // against; the built-in table knows neither.
     let mut catalogue = methods::catalogue();

@@ -28,6 +28,10 @@ pub use crate::memory::MethodMemory;
 use crate::model::{Mlp, Optimizer};
 use crate::rng::{Rng, Stream};
 use crate::seed::{Inputs, PreparedSeed};
+// A test's method (the `toy-method` feature): one file and one line of the table.
+#[cfg(feature = "toy-method")]
+#[path = "../../tests/toy/confident.rs"]
+pub mod confident;
 pub use table::TABLE;
 
 /// What a distillation method does beside the shared training loop (the batch order, the epoch

@@ -10,7 +10,7 @@ use crate::config::MethodSettings;
 /// Every method the engine knows, in display order: one row per method. A new method is a file with
 /// its [`Distiller`] and a row here, with a `stream` no row has used (the next after the largest);
 /// the order is only the display order.
-pub static TABLE: [MethodFacts; 16] = [
+pub static TABLE: &[MethodFacts] = &[
     MethodFacts {
         name: "vanilla",
         stream: 0,
@@ -299,4 +299,6 @@ pub static TABLE: [MethodFacts; 16] = [
         memory: labels_only::FOOTPRINT,
         build: |b| b.plain(labels_only::LabelsOnly::new(b.seed, b.rng())),
     },
+    #[cfg(feature = "toy-method")]
+    super::confident::ROW,
 ];

@@ -48,7 +48,7 @@ fn names_round_trip_and_match_serde() {
 fn settings_are_config_keys() {
     let checked = Config::default().check(&super::catalogue()).unwrap();
     let defaults = serde_json::to_value(&checked).unwrap();
-    for f in &TABLE {
+    for f in TABLE {
         for key in f.settings.paths() {
             let mut v = &defaults;
             for p in key.split('.') {

@@ -37,17 +37,18 @@ export const PHONE = { width: 390, height: 844 };
 const env = { server: null, browser: null };
 
 /**
- * Registers before/after hooks that start the server and the browser for this test file. Returns an
- * object whose `server` and `browser` are set once `before` has run.
+ * Registers before/after hooks that start the server (on www/, or `root`: another build of the page)
+ * and the browser for this test file. Returns an object whose `server` and `browser` are set once
+ * `before` has run.
  */
-export function useBrowser() {
+export function useBrowser({ root = path.join(ROOT, 'www'), build = 'bash scripts/build.sh' } = {}) {
   before(async () => {
     assert.ok(
-      fs.existsSync(path.join(ROOT, 'www', 'pkg', 'slam_lab.js')),
-      'www/pkg/slam_lab.js is missing: run `bash scripts/build.sh` (npm test does) first',
+      fs.existsSync(path.join(root, 'pkg', 'slam_lab.js')),
+      `${path.relative(ROOT, root)}/pkg/slam_lab.js is missing: run \`${build}\` (npm test does) first`,
     );
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    env.server = await startServer({ port: 0 });
+    env.server = await startServer({ port: 0, root });
     env.browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS, headless: true });
   });
   after(async () => {

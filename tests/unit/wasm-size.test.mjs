@@ -10,10 +10,10 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const WASM = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'www', 'pkg', 'slam_lab_bg.wasm');
-// Issue 19 asks for 250 KB gzipped: the build is at 249.3 KB by `gzip -9`, 250.8 KB by zlib here
-// (docs/performance.md says where the bytes go), and the budget holds it there, rounded up: no change
-// grows it unnoticed.
-const BUDGET = 251 * 1000;
+// Issue 19 asks for 250 KB gzipped: the build is at 247.5 KB by `gzip -9`, 248.9 KB by zlib here
+// (docs/performance.md says where the bytes go), and the budget holds it under 250 KB by either: no
+// change grows it past the goal unnoticed.
+const BUDGET = 250 * 1000;
 
 test('the .wasm stays within its gzipped budget', () => {
   assert.ok(fs.existsSync(WASM), `${WASM} is missing: run scripts/build.sh`);
