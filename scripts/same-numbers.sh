@@ -20,8 +20,12 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 echo '{"methods": "all"}' > "$out/all.json"
 
+# The report without its provenance (the version and commit change with every commit; the config's
+# digest and the seeds are those of the report itself).
 for s in $("$bin" scenarios | awk '{print $1}'); do
-  "$bin" run --scenario "$s" --config "$out/all.json" --seeds 3 --json > "$out/scenario-$s.json"
+  "$bin" run --scenario "$s" --config "$out/all.json" --seeds 3 --json \
+    | node -e 'let t="";process.stdin.on("data",(d)=>t+=d).on("end",()=>{const v=JSON.parse(t);delete v.provenance;process.stdout.write(JSON.stringify(v,null,2)+"\n")})' \
+    > "$out/scenario-$s.json"
 done
 "$target/release/slam-bench" --fingerprints > "$out/bench-fingerprints.json"
 

@@ -7,17 +7,30 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use serde_json::Value;
+use serde_json::{json, Value};
+use slam_lab::config::Checked;
 use slam_lab::experiment::run_seeds;
 use slam_lab::methods::Method;
+use slam_lab::report::Reference;
 use slam_lab::request::Request;
 use slam_lab::seed::DataSource;
 use slam_lab::{data, report, scenarios, sweep, Error};
 
+/// The crate's version and the commit it was built from (`build.rs`).
+const VERSION: &str = match env!("SLAM_LAB_COMMIT").len() {
+    0 => env!("CARGO_PKG_VERSION"),
+    _ => concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (commit ",
+        env!("SLAM_LAB_COMMIT"),
+        ")"
+    ),
+};
+
 #[derive(Parser)]
 #[command(
     name = "slam-lab",
-    version,
+    version = VERSION,
     about = "Knowledge distillation with Student-Label Mixing and its baselines"
 )]
 struct Cli {
@@ -54,15 +67,8 @@ enum Command {
         /// Resolution of the decision maps before and after (2-D data).
         #[arg(long, default_value_t = 64)]
         res: usize,
-        /// Built-in dataset name, or a path to a CSV file.
-        #[arg(long)]
-        dataset: Option<String>,
-        /// Start from a named scenario (see `slam-lab scenarios`).
-        #[arg(long)]
-        scenario: Option<String>,
-        /// JSON file of config keys, applied over the scenario.
-        #[arg(long)]
-        config: Option<String>,
+        #[command(flatten)]
+        setup: Setup,
     },
     /// Run the comparison at each value of one config key (e.g. --vary labeled=50,100,200).
     Sweep {
@@ -74,9 +80,10 @@ enum Command {
     },
 }
 
-/// What `run` and `sweep` share.
+/// Where a run starts, as `run`, `sweep` and `explain` take it: a scenario, a config file, the data,
+/// then single keys and the seed, each applied over the ones before.
 #[derive(clap::Args)]
-struct Common {
+struct Setup {
     /// Built-in dataset name, or a path to a CSV file.
     #[arg(long)]
     dataset: Option<String>,
@@ -86,12 +93,31 @@ struct Common {
     /// JSON file of config keys, applied over the scenario.
     #[arg(long)]
     config: Option<String>,
-    /// Number of seeds (config.seed, config.seed + 1, ...); for a sweep, per value.
+    /// One config key, as KEY=VALUE with the config's dotted keys (teacher.rate=0.3,
+    /// student.hidden=[32,16]); VALUE is read as JSON, else as text. Repeatable; applied after
+    /// --config, --dataset and --methods.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// The base seed (the config's `seed`): seed i of a run is this + i. Applied last.
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+/// What `run` and `sweep` share.
+#[derive(clap::Args)]
+struct Common {
+    #[command(flatten)]
+    setup: Setup,
+    /// Number of seeds (the base seed, then + 1, ...); for a sweep, per value.
     #[arg(long, default_value_t = 5)]
     seeds: usize,
     /// Comma-separated methods, e.g. vanilla,slam, or `all` (a sweep always adds vanilla).
     #[arg(long)]
     methods: Option<String>,
+    /// What every method is compared with, seed by seed (paired mean difference, 95% interval,
+    /// wins): a method that runs, or `teacher`.
+    #[arg(long, default_value = "vanilla")]
+    reference: String,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
@@ -168,10 +194,8 @@ fn execute(command: Command) -> slam_lab::Result<()> {
             method,
             skip,
             res,
-            dataset,
-            scenario,
-            config,
-        } => explain(&mut out, &method, skip, res, dataset, scenario, config)?,
+            setup,
+        } => explain(&mut out, &method, skip, res, setup)?,
         Command::Sweep { vary, common } => run_sweep(&mut out, &vary, common)?,
     }
     Ok(())
@@ -191,8 +215,9 @@ fn quiet(json: bool) -> bool {
     json || !std::io::IsTerminal::is_terminal(&std::io::stderr())
 }
 
-/// The request of a command's flags: its scenario, the overrides of `--config`, `--dataset` and
-/// `--methods`, and the data `--dataset` names when it is a file or the MNIST subset.
+/// The request of a command's flags: its scenario, the overrides of `--config`, `--dataset`,
+/// `--methods`, `--set` and `--seed`, and the data `--dataset` names when it is a file or the MNIST
+/// subset.
 fn request(scenario: Option<&str>, overrides: Value, given: Option<DataSource>) -> Request {
     Request {
         scenario: scenario.map(str::to_string),
@@ -204,12 +229,15 @@ fn request(scenario: Option<&str>, overrides: Value, given: Option<DataSource>) 
 
 /// `slam-lab run`: every method over `seeds` seeds, as a table or one JSON object.
 fn run(out: &mut impl Write, c: Common) -> slam_lab::Result<()> {
-    let (overrides, given) = overrides_and_source(
-        c.config.as_deref(),
-        c.dataset.as_deref(),
-        c.methods.as_deref(),
-    )?;
-    let (cfg, source) = request(c.scenario.as_deref(), overrides, given).resolve(&read_mnist)?;
+    let reference = Reference::parse(&c.reference);
+    let given = Given::read(&c.setup, c.methods.as_deref())?;
+    let (cfg, source) = request(
+        c.setup.scenario.as_deref(),
+        given.overrides.clone(),
+        given.source.clone(),
+    )
+    .resolve(&read_mnist)?;
+    reference.check(cfg.method_names())?;
     let quiet = quiet(c.json);
     let results = run_seeds(&cfg, &source, c.seeds, &mut |done, total| {
         if !quiet {
@@ -219,16 +247,17 @@ fn run(out: &mut impl Write, c: Common) -> slam_lab::Result<()> {
             }
         }
     })?;
+    let scenario = c.setup.scenario.as_deref();
     if c.json {
-        print_json(
-            out,
-            &report::to_json(&cfg, source.name(), c.scenario.as_deref(), &results),
-        );
+        let mut v = report::to_json(&cfg, source.name(), scenario, &results, &reference);
+        let seeds: Vec<u64> = results.iter().map(|r| r.seed).collect();
+        v["provenance"] = provenance(&cfg, &given.data_digest(&source), &seeds);
+        print_json(out, &v);
     } else {
         let _ = write!(
             out,
             "{}",
-            report::to_table(source.name(), c.scenario.as_deref(), &results)
+            report::to_table(source.name(), scenario, &results, &reference)
         );
     }
     Ok(())
@@ -240,14 +269,12 @@ fn explain(
     method: &str,
     skip: usize,
     res: usize,
-    dataset: Option<String>,
-    scenario: Option<String>,
-    config: Option<String>,
+    setup: Setup,
 ) -> slam_lab::Result<()> {
     let method = Method::named(method)?;
-    let (mut overrides, given) = overrides_and_source(config.as_deref(), dataset.as_deref(), None)?;
+    let mut given = Given::read(&setup, None)?;
     // The scenario's methods, with this one added when it is not among them.
-    let listed = scenarios::resolve(scenario.as_deref(), overrides.clone())?;
+    let listed = scenarios::resolve(setup.scenario.as_deref(), given.overrides.clone())?;
     let mut names: Vec<String> = Method::list(&listed)
         .iter()
         .map(|m| m.name().to_string())
@@ -255,9 +282,14 @@ fn explain(
     if !names.iter().any(|m| m == method.name()) {
         names.push(method.name().to_string());
     }
-    overrides["methods"] = serde_json::json!(names);
-    let (cfg, source) = request(scenario.as_deref(), overrides, given).resolve(&read_mnist)?;
-    let mut session = slam_lab::session::Session::new(cfg, &source, &[])?;
+    given.overrides["methods"] = serde_json::json!(names);
+    let (cfg, source) = request(
+        setup.scenario.as_deref(),
+        given.overrides.clone(),
+        given.source.clone(),
+    )
+    .resolve(&read_mnist)?;
+    let mut session = slam_lab::session::Session::new(cfg.clone(), &source, &[])?;
     let index = session
         .methods
         .iter()
@@ -276,19 +308,19 @@ fn explain(
             ),
         });
     };
-    print_json(out, &step);
+    let mut v = serde_json::to_value(&step).expect("a step serialises");
+    v["provenance"] = provenance(&cfg, &given.data_digest(&source), &[cfg.seed]);
+    print_json(out, &v);
     Ok(())
 }
 
 /// `slam-lab sweep`: the comparison at each value of one key, as a table or one JSON object.
 fn run_sweep(out: &mut impl Write, vary: &str, c: Common) -> slam_lab::Result<()> {
     let (key, values) = sweep::parse_vary(vary)?;
-    let (overrides, given) = overrides_and_source(
-        c.config.as_deref(),
-        c.dataset.as_deref(),
-        c.methods.as_deref(),
-    )?;
-    let base = scenarios::resolve(c.scenario.as_deref(), overrides.clone())?;
+    let reference = Reference::parse(&c.reference);
+    let given = Given::read(&c.setup, c.methods.as_deref())?;
+    let scenario = c.setup.scenario.as_deref();
+    let base = scenarios::resolve(scenario, given.overrides.clone())?;
     // Every value resolved, and its settings checked to fit in memory, before the first one trains
     // (the MNIST subset read once for all).
     let mnist = std::cell::OnceCell::new();
@@ -301,9 +333,10 @@ fn run_sweep(out: &mut impl Write, vary: &str, c: Common) -> slam_lab::Result<()
     };
     let mut resolved = Vec::with_capacity(values.len());
     for value in &values {
-        let mut r = request(c.scenario.as_deref(), overrides.clone(), given.clone());
+        let mut r = request(scenario, given.overrides.clone(), given.source.clone());
         r.vary = Some((key.clone(), value.clone()));
         let (cfg, source) = r.resolve(&read_once)?;
+        reference.check(cfg.method_names())?;
         slam_lab::experiment::check_memory(&cfg, &source, &[])?;
         resolved.push((cfg, source));
     }
@@ -326,62 +359,166 @@ fn run_sweep(out: &mut impl Write, vary: &str, c: Common) -> slam_lab::Result<()
         eprintln!();
     }
     let name = given
+        .source
         .as_ref()
         .map_or(base.dataset.as_str(), |s| s.name())
         .to_string();
     if c.json {
-        print_json(
-            out,
-            &sweep::to_json(&base, &name, c.scenario.as_deref(), &key, &points),
-        );
+        let mut v = sweep::to_json(&base, &name, scenario, &key, &points, &reference);
+        let seeds: Vec<u64> = points
+            .first()
+            .map(|(_, r)| r.iter().map(|s| s.seed).collect())
+            .unwrap_or_default();
+        let data = match resolved.first() {
+            Some((_, source)) => given.data_digest(source),
+            None => json!(null),
+        };
+        v["provenance"] = provenance(&base, &data, &seeds);
+        print_json(out, &v);
     } else {
         let _ = write!(
             out,
             "{}",
-            sweep::to_table(&name, c.scenario.as_deref(), &key, &points)
+            sweep::to_table(&name, scenario, &key, &points, &reference)
         );
     }
     Ok(())
 }
 
-/// The config overrides of `--config`, `--dataset` and `--methods` (in that order), and the data
-/// source when `--dataset` names a file or the MNIST subset.
-fn overrides_and_source(
-    config: Option<&str>,
-    dataset: Option<&str>,
-    methods: Option<&str>,
-) -> slam_lab::Result<(Value, Option<DataSource>)> {
-    let mut overrides = match config {
-        Some(path) => read_config(path)?,
-        None => Value::Object(Default::default()),
-    };
-    let mut source = None;
-    if let Some(d) = dataset {
-        if d == "mnist" || d.to_ascii_lowercase().ends_with(".bin") {
-            let table = load_mnist(if d == "mnist" {
-                mnist_path()
+/// What a command's flags give: the config overrides of `--config`, `--dataset`, `--methods`,
+/// `--set` and `--seed` (in that order), the data source when `--dataset` names a file or the MNIST
+/// subset, and that file's digest.
+struct Given {
+    overrides: Value,
+    source: Option<DataSource>,
+    /// The file `--dataset` read and the SHA-256 of its bytes.
+    file: Option<(String, String)>,
+}
+
+impl Given {
+    fn read(setup: &Setup, methods: Option<&str>) -> slam_lab::Result<Given> {
+        let mut overrides = match &setup.config {
+            Some(path) => read_config(path)?,
+            None => Value::Object(Default::default()),
+        };
+        let mut source = None;
+        let mut file = None;
+        if let Some(d) = setup.dataset.as_deref() {
+            if d == "mnist" || d.to_ascii_lowercase().ends_with(".bin") {
+                let path = if d == "mnist" {
+                    mnist_path()
+                } else {
+                    d.to_string()
+                };
+                let table = load_mnist(path.clone())?;
+                file = Some((path.clone(), file_digest(&path)?));
+                overrides["dataset"] = Value::String(table.name.clone());
+                source = Some(DataSource::Pool(table));
+            } else if d.to_ascii_lowercase().ends_with(".csv") || Path::new(d).is_file() {
+                let table = data::csv::load_csv_file(Path::new(d))?;
+                // Said as soon as the file is read, on stderr so that JSON on stdout stays one
+                // object (which carries them too, under `warnings`).
+                for w in &table.warnings {
+                    eprintln!("warning: {w}");
+                }
+                file = Some((d.to_string(), file_digest(d)?));
+                overrides["dataset"] = Value::String(table.name.clone());
+                source = Some(DataSource::Table(table));
             } else {
-                d.to_string()
-            })?;
-            overrides["dataset"] = Value::String(table.name.clone());
-            source = Some(DataSource::Pool(table));
-        } else if d.to_ascii_lowercase().ends_with(".csv") || Path::new(d).is_file() {
-            let table = data::csv::load_csv_file(Path::new(d))?;
-            // Said as soon as the file is read, on stderr so that JSON on stdout stays one object
-            // (which carries them too, under `warnings`).
-            for w in &table.warnings {
-                eprintln!("warning: {w}");
+                overrides["dataset"] = Value::String(d.to_string());
             }
-            overrides["dataset"] = Value::String(table.name.clone());
-            source = Some(DataSource::Table(table));
-        } else {
-            overrides["dataset"] = Value::String(d.to_string());
+        }
+        if let Some(list) = methods {
+            overrides["methods"] = Method::parse_list(list)?; // "all" expands once the teacher is known
+        }
+        for arg in &setup.set {
+            let (key, value) = parse_set(arg)?;
+            sweep::set_key(&mut overrides, &key, value).map_err(|_| {
+                Error::config(
+                    "--set",
+                    format!("`{key}` is not a config key (e.g. labeled, teacher.rate)"),
+                )
+            })?;
+        }
+        if let Some(seed) = setup.seed {
+            overrides["seed"] = json!(seed);
+        }
+        Ok(Given {
+            overrides,
+            source,
+            file,
+        })
+    }
+
+    /// The data a run read, for its provenance: a file by its SHA-256; a built-in real dataset by
+    /// its file's; a generator by name (its points are drawn from the config and the seed).
+    fn data_digest(&self, source: &DataSource) -> Value {
+        let name = source.name();
+        if let (None, DataSource::Pool(_)) = (&self.file, source) {
+            // The MNIST subset a scenario names, read from where `read_mnist` reads it.
+            let path = mnist_path();
+            return json!({"name": name, "file": path, "sha256": file_digest(&path).ok()});
+        }
+        match (&self.file, data::builtin::text(name)) {
+            (Some((path, sha)), _) => json!({"name": name, "file": path, "sha256": sha}),
+            (None, Some(text)) => {
+                json!({"name": name, "builtin": true, "sha256": sha256(text.as_bytes())})
+            }
+            (None, None) => json!({"name": name, "generated": true}),
         }
     }
-    if let Some(list) = methods {
-        overrides["methods"] = Method::parse_list(list)?; // "all" expands once the teacher is known
+}
+
+/// `KEY=VALUE` of `--set`: VALUE as JSON when it reads as JSON, else as text.
+fn parse_set(arg: &str) -> slam_lab::Result<(String, Value)> {
+    match arg.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            let value = value.trim();
+            let v =
+                serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string()));
+            Ok((key.trim().to_string(), v))
+        }
+        _ => Err(Error::config(
+            "--set",
+            format!("expected KEY=VALUE (e.g. teacher.rate=0.3), got `{arg}`"),
+        )),
     }
-    Ok((overrides, source))
+}
+
+/// What a JSON report was made by and from: the engine's version and commit, the SHA-256 of the
+/// resolved config as the report writes it (`config`), the seeds, and the data.
+fn provenance(cfg: &Checked, data: &Value, seeds: &[u64]) -> Value {
+    let commit = env!("SLAM_LAB_COMMIT");
+    // As the report echoes it: through a JSON value, whose numbers are f64s.
+    let config = serde_json::to_value(cfg)
+        .and_then(|v| serde_json::to_string(&v))
+        .expect("a config serialises");
+    json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "commit": if commit.is_empty() { Value::Null } else { json!(commit) },
+        "config_sha256": sha256(config.as_bytes()),
+        "seeds": seeds,
+        "data": data,
+    })
+}
+
+/// SHA-256 as 64 hex digits.
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The SHA-256 of a file's bytes; errors name the file.
+fn file_digest(path: &str) -> slam_lab::Result<String> {
+    std::fs::read(path)
+        .map(|b| sha256(&b))
+        .map_err(|e| Error::Io {
+            path: path.into(),
+            reason: e.to_string(),
+        })
 }
 
 /// The MNIST subset from disk, for a config that names it (`$SLAM_LAB_MNIST` or the page's copy).

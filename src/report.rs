@@ -77,17 +77,105 @@ impl Paired {
     /// `+1.8 [+0.9, +2.7] 15/20` in points (no interval for a single seed).
     pub fn to_text(&self) -> String {
         if self.n < 2 {
-            return format!("{:+.1} {}/{}", 100.0 * self.mean, self.wins, self.n);
+            return format!("{} {}/{}", points(self.mean), self.wins, self.n);
         }
         format!(
-            "{:+.1} [{:+.1}, {:+.1}] {}/{}",
-            100.0 * self.mean,
-            100.0 * self.ci_low,
-            100.0 * self.ci_high,
+            "{} [{}, {}] {}/{}",
+            points(self.mean),
+            points(self.ci_low),
+            points(self.ci_high),
             self.wins,
             self.n
         )
     }
+}
+
+/// A difference in accuracy as signed points to one decimal: `+1.8`, `-0.3`, and `+0.0` for
+/// anything that rounds to zero (never `-0.0`).
+pub fn points(diff: f64) -> String {
+    let text = format!("{:+.1}", 100.0 * diff);
+    if text == "-0.0" {
+        "+0.0".into()
+    } else {
+        text
+    }
+}
+
+/// What every method is compared with, seed by seed: a method of the run (by default `vanilla`), or
+/// the teacher (its accuracy on the same test points).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reference {
+    /// A method of the run, by name.
+    Method(String),
+    /// The teacher.
+    Teacher,
+}
+
+impl Default for Reference {
+    fn default() -> Reference {
+        Reference::Method("vanilla".into())
+    }
+}
+
+impl Reference {
+    /// `teacher`, or a method's name.
+    pub fn parse(name: &str) -> Reference {
+        match name.trim() {
+            "teacher" => Reference::Teacher,
+            m => Reference::Method(m.to_string()),
+        }
+    }
+
+    /// Its name in reports.
+    pub fn name(&self) -> &str {
+        match self {
+            Reference::Method(m) => m,
+            Reference::Teacher => "teacher",
+        }
+    }
+
+    /// Refused, naming `--reference`, unless it is the teacher or one of the `methods` that run.
+    pub fn check(&self, methods: &[String]) -> crate::Result<()> {
+        match self {
+            Reference::Method(m) if !methods.contains(m) => Err(crate::Error::config(
+                "--reference",
+                format!(
+                    "`{m}` does not run here: name one of {} or `teacher`",
+                    methods.join(", ")
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Its final test accuracy per seed, when it ran.
+    fn per_seed(&self, results: &[SeedResult]) -> Option<Vec<f64>> {
+        match self {
+            Reference::Teacher => Some(results.iter().map(|r| r.teacher_accuracy as f64).collect()),
+            Reference::Method(name) => {
+                let mi = results
+                    .first()?
+                    .methods
+                    .iter()
+                    .position(|(m, _)| m.name() == name)?;
+                Some(final_accuracies(results, mi))
+            }
+        }
+    }
+}
+
+/// Method `mi`'s final test accuracy per seed.
+fn final_accuracies(results: &[SeedResult], mi: usize) -> Vec<f64> {
+    results
+        .iter()
+        .map(|r| {
+            r.methods[mi]
+                .1
+                .last()
+                .expect("at least one epoch")
+                .test_accuracy as f64
+        })
+        .collect()
 }
 
 /// Compare `a` with `b` seed by seed (same length, same seed order).
@@ -132,30 +220,19 @@ pub struct MethodSummary {
     /// Paired difference to `vanilla` over the same seeds (absent when vanilla did not run).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vs_vanilla: Option<Paired>,
+    /// Paired difference to the run's reference (`reference` in the report; absent for the
+    /// reference itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vs_reference: Option<Paired>,
 }
 
-/// Summarise the seeds of one run.
-pub fn summarise(results: &[SeedResult]) -> Vec<(String, MethodSummary)> {
+/// Summarise the seeds of one run, each method compared with vanilla and with `reference`.
+pub fn summarise(results: &[SeedResult], reference: &Reference) -> Vec<(String, MethodSummary)> {
     let Some(first) = results.first() else {
         return Vec::new();
     };
-    let finals = |mi: usize| -> Vec<f64> {
-        results
-            .iter()
-            .map(|r| {
-                r.methods[mi]
-                    .1
-                    .last()
-                    .expect("at least one epoch")
-                    .test_accuracy as f64
-            })
-            .collect()
-    };
-    let vanilla = first
-        .methods
-        .iter()
-        .position(|(m, _)| m.name() == "vanilla")
-        .map(finals);
+    let vanilla = Reference::default().per_seed(results);
+    let against = reference.per_seed(results);
     first
         .methods
         .iter()
@@ -170,6 +247,10 @@ pub fn summarise(results: &[SeedResult]) -> Vec<(String, MethodSummary)> {
             let vs_vanilla = vanilla
                 .as_ref()
                 .filter(|_| method.name() != "vanilla")
+                .map(|v| paired(&per_seed, v));
+            let vs_reference = against
+                .as_ref()
+                .filter(|_| method.name() != reference.name())
                 .map(|v| paired(&per_seed, v));
             let avg = |f: &dyn Fn(&crate::run::EpochMetrics) -> f32| {
                 finals.iter().map(|m| f(m) as f64).sum::<f64>() / finals.len() as f64
@@ -194,6 +275,7 @@ pub fn summarise(results: &[SeedResult]) -> Vec<(String, MethodSummary)> {
                     curve,
                     trains_on_validation_labels: method.trains_on_validation_labels(),
                     vs_vanilla,
+                    vs_reference,
                 },
             )
         })
@@ -226,12 +308,31 @@ pub fn method_stats(results: &[SeedResult], mi: usize) -> Vec<(String, f64, Vec<
         .collect()
 }
 
-/// The JSON report: `teacher_accuracy`, `k`, `methods.<name>.{mean, std, per_seed}` and more.
+/// Every method's entry of a report: its summary (paired with vanilla and with `reference`) and
+/// its own numbers (`<key>` the mean over seeds, `<key>_per_seed`).
+pub fn methods_json(results: &[SeedResult], reference: &Reference) -> Map<String, Value> {
+    let mut methods = Map::new();
+    for (mi, (name, s)) in summarise(results, reference).into_iter().enumerate() {
+        let mut entry = serde_json::to_value(s).expect("plain data serialises");
+        if let Value::Object(obj) = &mut entry {
+            for (key, mean, per_seed) in method_stats(results, mi) {
+                obj.insert(key.to_string(), json!(mean));
+                obj.insert(format!("{key}_per_seed"), json!(per_seed));
+            }
+        }
+        methods.insert(name, entry);
+    }
+    methods
+}
+
+/// The JSON report: `teacher_accuracy`, `k`, `methods.<name>.{mean, std, per_seed}` and more, each
+/// method paired with vanilla and with `reference`.
 pub fn to_json(
     cfg: &Checked,
     dataset: &str,
     scenario: Option<&str>,
     results: &[SeedResult],
+    reference: &Reference,
 ) -> Value {
     let f = |v: f32| v as f64;
     let teacher: Vec<f64> = results.iter().map(|r| f(r.teacher_accuracy)).collect();
@@ -246,17 +347,7 @@ pub fn to_json(
         .iter()
         .filter_map(|r| r.alpha_oracle_error.map(f))
         .collect();
-    let mut methods = Map::new();
-    for (mi, (name, s)) in summarise(results).into_iter().enumerate() {
-        let mut entry = serde_json::to_value(s).expect("plain data serialises");
-        if let Value::Object(obj) = &mut entry {
-            for (key, mean, per_seed) in method_stats(results, mi) {
-                obj.insert(key.to_string(), json!(mean));
-                obj.insert(format!("{key}_per_seed"), json!(per_seed));
-            }
-        }
-        methods.insert(name, entry);
-    }
+    let methods = methods_json(results, reference);
     let sizes = results.first().map(|r| r.sizes).unwrap_or_default();
     json!({
         "dataset": dataset,
@@ -277,6 +368,7 @@ pub fn to_json(
             "oracle_mean_abs_error": if oracle.is_empty() { Value::Null } else { json!(mean_std(&oracle).0) },
             "floor_per_seed": results.iter().map(|r| f(r.alpha_floor)).collect::<Vec<_>>(),
         },
+        "reference": reference.name(),
         "methods": methods,
         "warnings": unique_warnings(results),
         "config": cfg,
@@ -294,12 +386,17 @@ pub fn unique_warnings(results: &[SeedResult]) -> Vec<String> {
     out
 }
 
-/// A plain-text table for the terminal.
-pub fn to_table(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -> String {
+/// A plain-text table for the terminal, each method paired with `reference`.
+pub fn to_table(
+    dataset: &str,
+    scenario: Option<&str>,
+    results: &[SeedResult],
+    reference: &Reference,
+) -> String {
     use std::fmt::Write;
     let mut out = table_header(dataset, scenario, results);
-    let summaries = summarise(results);
-    let paired_column = summaries.iter().any(|(_, s)| s.vs_vanilla.is_some());
+    let summaries = summarise(results, reference);
+    let paired_column = summaries.iter().any(|(_, s)| s.vs_reference.is_some());
     let _ = writeln!(
         out,
         "{:<17}{:>16}  {:<26}{}",
@@ -307,9 +404,9 @@ pub fn to_table(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -
         "test acc % (+-sd)",
         "on U: teacher right/wrong",
         if paired_column {
-            "vs vanilla: mean [95% CI] wins"
+            format!("vs {}: mean [95% CI] wins", reference.name())
         } else {
-            ""
+            String::new()
         }
     );
     let mut notes = Vec::new();
@@ -322,7 +419,7 @@ pub fn to_table(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -
             name.clone()
         };
         let vs = s
-            .vs_vanilla
+            .vs_reference
             .as_ref()
             .map(Paired::to_text)
             .unwrap_or_default();

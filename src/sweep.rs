@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use crate::config::Checked;
 use crate::experiment::SeedResult;
-use crate::report::{mean_std, summarise};
+use crate::report::{mean_std, methods_json, summarise, Reference};
 use crate::{Error, Result};
 
 /// Keys the page offers for a sweep, with what varying each shows. Any config key can be swept
@@ -178,6 +178,7 @@ pub fn to_json(
     scenario: Option<&str>,
     key: &str,
     points: &[(Value, Vec<SeedResult>)],
+    reference: &Reference,
 ) -> Value {
     let seeds = points.first().map_or(0, |(_, r)| r.len());
     let rows: Vec<Value> = points
@@ -185,20 +186,8 @@ pub fn to_json(
         .map(|(value, results)| {
             let teacher: Vec<f64> = results.iter().map(|r| r.teacher_accuracy as f64).collect();
             let (t_mean, t_std) = mean_std(&teacher);
-            let mut methods = Map::new();
-            for (name, s) in summarise(results) {
-                methods.insert(
-                    name,
-                    json!({
-                        "mean": s.mean,
-                        "std": s.std,
-                        "per_seed": s.per_seed,
-                        "teacher_wrong_accuracy": s.teacher_wrong_accuracy,
-                        "trains_on_validation_labels": s.trains_on_validation_labels,
-                        "vs_vanilla": s.vs_vanilla,
-                    }),
-                );
-            }
+            // Every method's entry as `run --json` writes it.
+            let methods = methods_json(results, reference);
             json!({
                 "value": value,
                 "teacher_accuracy": t_mean,
@@ -216,6 +205,7 @@ pub fn to_json(
         "values": points.iter().map(|(v, _)| v.clone()).collect::<Vec<_>>(),
         "seeds": seeds,
         "seed_list": points.first().map(|(_, r)| r.iter().map(|s| s.seed).collect::<Vec<_>>()).unwrap_or_default(),
+        "reference": reference.name(),
         "points": rows,
         "config": base,
     })
@@ -227,6 +217,7 @@ pub fn to_table(
     scenario: Option<&str>,
     key: &str,
     points: &[(Value, Vec<SeedResult>)],
+    reference: &Reference,
 ) -> String {
     use std::fmt::Write;
     let mut out = String::new();
@@ -238,7 +229,11 @@ pub fn to_table(
             .map(|s| format!(" (scenario {s})"))
             .unwrap_or_default()
     );
-    let _ = writeln!(out, "test accuracy %, mean +- sd over seeds; vs vanilla: paired mean difference [95% CI], seeds won");
+    let _ = writeln!(
+        out,
+        "test accuracy %, mean +- sd over seeds; vs {}: paired mean difference [95% CI], seeds won",
+        reference.name()
+    );
     for (value, results) in points {
         let teacher: Vec<f64> = results.iter().map(|r| r.teacher_accuracy as f64).collect();
         let (tm, ts) = mean_std(&teacher);
@@ -249,14 +244,14 @@ pub fn to_table(
             100.0 * tm,
             100.0 * ts
         );
-        for (name, s) in summarise(results) {
+        for (name, s) in summarise(results, reference) {
             let mark = if s.trains_on_validation_labels {
                 " *"
             } else {
                 ""
             };
             let vs = s
-                .vs_vanilla
+                .vs_reference
                 .as_ref()
                 .map(crate::report::Paired::to_text)
                 .unwrap_or_default();

@@ -350,6 +350,7 @@ pub fn summarise_sweep(
         req.scenario.as_deref(),
         key,
         &points,
+        &crate::report::Reference::default(),
     ))
 }
 

@@ -607,3 +607,332 @@ fn the_real_teacher_scenario_reads_mnist_and_lists_the_baselines() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/mnist.bin"));
 }
+
+/// `--set` and `--seed` give the run a config file would: the same numbers as the keys in a file,
+/// applied after it; the base seed moves the seed list.
+#[test]
+fn set_and_seed_are_config_keys_from_the_command_line() {
+    let json = |out: Output| -> serde_json::Value {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let file = temp_file(
+        "set.json",
+        r#"{"samples": 1000, "student": {"epochs": 2, "hidden": [8]}, "teacher": {"rate": 0.3}, "seed": 7}"#,
+    );
+    let from_file = json(slam_lab(&[
+        "run",
+        "--scenario",
+        "flagship",
+        "--config",
+        file.to_str().unwrap(),
+        "--seeds",
+        "2",
+        "--methods",
+        "vanilla,slam",
+        "--json",
+    ]));
+    let from_flags = json(slam_lab(&[
+        "run",
+        "--scenario",
+        "flagship",
+        "--set",
+        "samples=1000",
+        "--set",
+        "student.epochs=2",
+        "--set",
+        "student.hidden=[8]",
+        "--set",
+        "teacher.rate=0.3",
+        "--seed",
+        "7",
+        "--seeds",
+        "2",
+        "--methods",
+        "vanilla,slam",
+        "--json",
+    ]));
+    assert_eq!(from_file["seed_list"], serde_json::json!([7, 8]));
+    assert_eq!(from_file["methods"], from_flags["methods"], "the same run");
+    assert_eq!(from_file["config"], from_flags["config"]);
+    // After the file: --set and --seed win over it.
+    let over = json(slam_lab(&[
+        "run",
+        "--scenario",
+        "flagship",
+        "--config",
+        file.to_str().unwrap(),
+        "--set",
+        "teacher.rate=0.1",
+        "--seed",
+        "3",
+        "--seeds",
+        "1",
+        "--methods",
+        "vanilla",
+        "--json",
+    ]));
+    assert_eq!(over["seed_list"], serde_json::json!([3]));
+    assert_eq!(
+        over["config"]["teacher"]["rate"],
+        serde_json::json!(0.1_f32)
+    );
+    assert_eq!(
+        over["config"]["samples"],
+        serde_json::json!(1000),
+        "the file's other keys stay"
+    );
+    // Text that is not JSON is a string: a name.
+    let named = json(slam_lab(&[
+        "run",
+        "--scenario",
+        "flagship",
+        "--set",
+        "teacher.noise=uniform",
+        "--set",
+        "samples=1000",
+        "--set",
+        "student.epochs=1",
+        "--seeds",
+        "1",
+        "--methods",
+        "vanilla",
+        "--json",
+    ]));
+    assert_eq!(named["config"]["teacher"]["noise"], "uniform");
+    assert_refused(&["run", "--set", "samples"], "--set");
+    assert_refused(&["run", "--set", "=3"], "--set");
+    assert_refused(&["run", "--set", "no_such_key=3"], "no_such_key");
+    assert_refused(&["run", "--set", "student.epochs=many"], "student.epochs");
+    assert_refused(&["run", "--seed", "x"], "--seed");
+}
+
+/// `--reference` pairs every method with the one named (or the teacher): the numbers are those of
+/// the per-seed lists, and the text table says what it compares with.
+#[test]
+fn a_reference_of_choice_pairs_every_method_with_it() {
+    let run = |reference: &str, json: bool| {
+        let mut args = vec![
+            "run",
+            "--scenario",
+            "flagship",
+            "--set",
+            "samples=1000",
+            "--set",
+            "student.epochs=3",
+            "--seeds",
+            "4",
+            "--methods",
+            "vanilla,slam,labels_only",
+            "--reference",
+            reference,
+        ];
+        if json {
+            args.push("--json");
+        }
+        let out = slam_lab(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    for reference in ["slam", "teacher", "vanilla"] {
+        let v: serde_json::Value = serde_json::from_slice(&run(reference, true)).unwrap();
+        assert_eq!(v["reference"], reference);
+        let base: Vec<f64> = if reference == "teacher" {
+            serde_json::from_value(v["teacher_accuracy_per_seed"].clone()).unwrap()
+        } else {
+            serde_json::from_value(v["methods"][reference]["per_seed"].clone()).unwrap()
+        };
+        for (name, m) in v["methods"].as_object().unwrap() {
+            if name == reference {
+                assert!(
+                    m.get("vs_reference").is_none(),
+                    "{name}: not paired with itself"
+                );
+                continue;
+            }
+            let own: Vec<f64> = serde_json::from_value(m["per_seed"].clone()).unwrap();
+            let d: Vec<f64> = own.iter().zip(&base).map(|(a, b)| a - b).collect();
+            let p = &m["vs_reference"];
+            let mean = d.iter().sum::<f64>() / d.len() as f64;
+            assert!(
+                (p["mean"].as_f64().unwrap() - mean).abs() < 1e-12,
+                "{name} vs {reference}"
+            );
+            assert_eq!(p["wins"], d.iter().filter(|&&x| x > 0.0).count());
+            assert_eq!(p["losses"], d.iter().filter(|&&x| x < 0.0).count());
+            assert!(
+                p["ci_low"].as_f64().unwrap() <= mean && mean <= p["ci_high"].as_f64().unwrap()
+            );
+            // vanilla stays the paired baseline it always was.
+            if name != "vanilla" {
+                assert!(m["vs_vanilla"].is_object(), "{name}: vs_vanilla kept");
+            }
+        }
+        let table = String::from_utf8(run(reference, false)).unwrap();
+        assert!(
+            table.contains(&format!("vs {reference}: mean [95% CI] wins")),
+            "{table}"
+        );
+    }
+    assert_refused(
+        &[
+            "run",
+            "--scenario",
+            "flagship",
+            "--methods",
+            "vanilla,slam",
+            "--reference",
+            "ups",
+        ],
+        "`ups` does not run here",
+    );
+}
+
+/// Every JSON the CLI prints says what made it and from what: version and commit, the digest of the
+/// config it echoes, the seeds, the data's digest.
+#[test]
+fn every_json_carries_its_provenance() {
+    use sha2::Digest;
+    let sha = |b: &[u8]| -> String {
+        sha2::Sha256::digest(b)
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect()
+    };
+    let rows: String = (0..60)
+        .map(|i| format!("{},{},{}\n", i % 7, (i * 3) % 11, ["a", "b"][i % 2]))
+        .collect();
+    let csv = temp_file("prov.csv", &format!("x,y,label\n{rows}"));
+    let small = [
+        "--set",
+        "student.epochs=1",
+        "--set",
+        "labeled=4",
+        "--set",
+        "validation=4",
+    ];
+    let cases: Vec<(Vec<&str>, serde_json::Value)> = vec![
+        (
+            [
+                &[
+                    "run",
+                    "--scenario",
+                    "flagship",
+                    "--set",
+                    "samples=1000",
+                    "--seeds",
+                    "2",
+                    "--seed",
+                    "5",
+                    "--methods",
+                    "vanilla",
+                    "--json",
+                ][..],
+                &small[..2],
+            ]
+            .concat(),
+            serde_json::json!({"name": "moons", "generated": true}),
+        ),
+        (
+            [
+                &[
+                    "run",
+                    "--dataset",
+                    csv.to_str().unwrap(),
+                    "--seeds",
+                    "1",
+                    "--methods",
+                    "vanilla",
+                    "--json",
+                ][..],
+                &small[..],
+            ]
+            .concat(),
+            serde_json::json!({"name": "prov", "file": csv.to_str().unwrap(), "sha256": sha(&std::fs::read(&csv).unwrap())}),
+        ),
+        (
+            [
+                &[
+                    "sweep",
+                    "--dataset",
+                    "iris",
+                    "--vary",
+                    "labeled=6,9",
+                    "--seeds",
+                    "1",
+                    "--json",
+                ][..],
+                &small[..],
+            ]
+            .concat(),
+            serde_json::json!({"name": "iris", "builtin": true, "sha256": sha(&std::fs::read("data/iris.csv").unwrap())}),
+        ),
+        (
+            vec![
+                "explain",
+                "--scenario",
+                "flagship",
+                "--method",
+                "slam",
+                "--set",
+                "samples=1000",
+                "--seed",
+                "2",
+            ],
+            serde_json::json!({"name": "moons", "generated": true}),
+        ),
+    ];
+    for (args, data) in cases {
+        let out = slam_lab(&args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let p = &v["provenance"];
+        assert_eq!(p["version"], env!("CARGO_PKG_VERSION"), "{args:?}");
+        assert_eq!(p["data"], data, "{args:?}");
+        if let Some(config) = v.get("config") {
+            let compact = serde_json::to_string(config).unwrap();
+            assert_eq!(
+                p["config_sha256"],
+                sha(compact.as_bytes()),
+                "{args:?}: the digest of the config it echoes"
+            );
+            let seeds = v
+                .get("seed_list")
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
+            assert_eq!(p["seeds"], seeds, "{args:?}");
+        } else {
+            assert_eq!(p["seeds"], serde_json::json!([2]), "explain: its seed");
+        }
+        match p["commit"].as_str() {
+            Some(c) => assert!(
+                c.len() >= 12 && c[..12].chars().all(|x| x.is_ascii_hexdigit()),
+                "{c}"
+            ),
+            None => assert!(p["commit"].is_null()),
+        }
+    }
+    let version = slam_lab(&["--version"]);
+    let text = String::from_utf8_lossy(&version.stdout);
+    assert!(
+        text.starts_with(&format!("slam-lab {}", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    assert_eq!(
+        text.contains("(commit "),
+        std::path::Path::new(".git").exists(),
+        "{text}"
+    );
+}

@@ -99,7 +99,11 @@ fn estimated_alpha_tracks_the_oracle() {
     let cfg = small_flagship(json!({}));
     let src = DataSource::Builtin(cfg.dataset.clone());
     let prep = prepare(&cfg, &src, 2).unwrap();
-    let oracle = prep.teacher.oracle_alpha.clone().expect("a synthetic teacher");
+    let oracle = prep
+        .teacher
+        .oracle_alpha
+        .clone()
+        .expect("a synthetic teacher");
     let u = &prep.split.unlabeled;
     let mut bins = [(0.0f64, 0.0f64, 0usize); 5];
     for &i in u {
@@ -122,7 +126,10 @@ fn estimated_alpha_tracks_the_oracle() {
             "true-alpha bin {b}: teacher right on {acc:.3} of {n} rows, true alpha {mean_alpha:.3}"
         );
     }
-    assert!(used >= 2, "U spans at least two bins of true alpha: {bins:?}");
+    assert!(
+        used >= 2,
+        "U spans at least two bins of true alpha: {bins:?}"
+    );
     // The estimate on the margin tracks it: the mean |estimate - truth| on U, recounted.
     let mut err = 0.0f64;
     for &i in u {
@@ -130,8 +137,14 @@ fn estimated_alpha_tracks_the_oracle() {
     }
     err /= u.len() as f64;
     let reported = prep.alpha_oracle_error().unwrap() as f64;
-    assert!((reported - err).abs() < 1e-5, "reported {reported}, recounted {err}");
-    assert!(err > 0.0 && err < 0.08, "mean |alpha - true alpha| on U = {err}");
+    assert!(
+        (reported - err).abs() < 1e-5,
+        "reported {reported}, recounted {err}"
+    );
+    assert!(
+        err > 0.0 && err < 0.08,
+        "mean |alpha - true alpha| on U = {err}"
+    );
     // The oracle estimator gives SLaM the true alpha itself, row by row (no clamp with alpha_min 0),
     // which the recount above tied to the teacher's actual mistakes.
     let oracle_cfg = small_flagship(json!({"alpha_estimator": "oracle", "alpha_min": 0.0}));
@@ -225,7 +238,11 @@ fn extreme_but_legal_settings_train_without_nan_or_warn() {
         );
         outcomes.push(collapsed);
     }
-    assert_eq!(outcomes, [true, false], "one student collapses, the other does not");
+    assert_eq!(
+        outcomes,
+        [true, false],
+        "one student collapses, the other does not"
+    );
     // Clamped losses keep even these rates finite; to see the warning path, poison the weights.
     let cfg = resolve(
         Some("flagship"),
@@ -303,8 +320,20 @@ fn seed_results_survive_json_so_a_worker_pool_reports_the_same_numbers() {
         .map(|r| serde_json::from_str(&serde_json::to_string(r).unwrap()).unwrap())
         .collect();
     via_json.sort_by_key(|r| r.seed);
-    let a = slam_lab::report::to_json(&cfg, "moons", Some("flagship"), &direct);
-    let b = slam_lab::report::to_json(&cfg, "moons", Some("flagship"), &via_json);
+    let a = slam_lab::report::to_json(
+        &cfg,
+        "moons",
+        Some("flagship"),
+        &direct,
+        &Default::default(),
+    );
+    let b = slam_lab::report::to_json(
+        &cfg,
+        "moons",
+        Some("flagship"),
+        &via_json,
+        &Default::default(),
+    );
     assert_eq!(a, b);
 }
 

@@ -236,7 +236,13 @@ fn methods_training_on_v_are_marked() {
         .eq(["alm", "l2t", "vanilla_lv"]));
     let cfg = resolve(Some("flagship"), json!({"samples": 600, "student": {"epochs": 1}, "methods": ["vanilla", "slam", "vanilla_lv"]})).unwrap();
     let r = run_seed(&cfg, &src(&cfg), 0).unwrap();
-    let v = slam_lab::report::to_json(&cfg, "moons", None, std::slice::from_ref(&r));
+    let v = slam_lab::report::to_json(
+        &cfg,
+        "moons",
+        None,
+        std::slice::from_ref(&r),
+        &Default::default(),
+    );
     assert_eq!(
         v["methods"]["vanilla_lv"]["trains_on_validation_labels"],
         json!(true)
@@ -247,7 +253,7 @@ fn methods_training_on_v_are_marked() {
     );
     assert!(v["methods"]["vanilla"]["vs_vanilla"].is_null());
     assert_eq!(v["methods"]["slam"]["vs_vanilla"]["n"], json!(1));
-    let table = slam_lab::report::to_table("moons", None, &[r]);
+    let table = slam_lab::report::to_table("moons", None, &[r], &Default::default());
     assert!(
         table.lines().any(|l| l.starts_with("vanilla_lv *")),
         "{table}"

@@ -62,7 +62,8 @@ fn every_method_runs_deterministically_and_reports_its_numbers() {
         let plain = Method::core().contains(m) || ["vanilla_lv", "labels_only"].contains(&m.name());
         assert_eq!(stats.is_empty(), plain, "{}: {stats:?}", m.name());
     }
-    let report = slam_lab::report::to_json(&cfg, "spirals", None, &[a.clone(), b]);
+    let report =
+        slam_lab::report::to_json(&cfg, "spirals", None, &[a.clone(), b], &Default::default());
     assert!(
         report["methods"]["rad"]["queried_teacher_accuracy"]
             .as_f64()

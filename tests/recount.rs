@@ -93,7 +93,13 @@ fn test_and_teacher_right_wrong_accuracies_recounted_from_the_rows() {
     let src = DataSource::Builtin(cfg.dataset.clone());
     let seeds = 2;
     let results = run_seeds(&cfg, &src, seeds, &mut |_, _| {}).unwrap();
-    let report = slam_lab::report::to_json(&cfg, &cfg.dataset, Some("flagship"), &results);
+    let report = slam_lab::report::to_json(
+        &cfg,
+        &cfg.dataset,
+        Some("flagship"),
+        &results,
+        &Default::default(),
+    );
     let methods = Method::list(&cfg);
     assert_eq!(methods.len(), 6);
     let mut sums = vec![(0.0f64, 0.0f64, 0.0f64); methods.len()];
@@ -198,7 +204,7 @@ fn family_statistics_recounted_from_the_rows() {
     let src = DataSource::Builtin(cfg.dataset.clone());
     let seeds = 2;
     let results = run_seeds(&cfg, &src, seeds, &mut |_, _| {}).unwrap();
-    let report = slam_lab::report::to_json(&cfg, &cfg.dataset, None, &results);
+    let report = slam_lab::report::to_json(&cfg, &cfg.dataset, None, &results, &Default::default());
     let methods = Method::list(&cfg);
     let mut checked = std::collections::BTreeMap::<&str, usize>::new();
     for s in 0..seeds {

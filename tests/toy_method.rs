@@ -104,7 +104,13 @@ fn a_method_registered_in_a_test_trains_beside_the_built_in_ones() {
     // setting in the config it echoes.
     assert_ne!(sure.methods[0].1, sure.methods[1].1);
     assert_eq!(sure.methods[1].1.len(), 4);
-    let report = slam_lab::report::to_json(&cfg, "moons", None, std::slice::from_ref(&sure));
+    let report = slam_lab::report::to_json(
+        &cfg,
+        "moons",
+        None,
+        std::slice::from_ref(&sure),
+        &Default::default(),
+    );
     assert!(
         report["methods"]["confident"]["mean"].as_f64().is_some(),
         "{}",

@@ -93,6 +93,12 @@ pub fn catalogue() -> Vec<(&'static str, &'static str)> {
     BUILTIN.iter().map(|e| (e.name, e.description)).collect()
 }
 
+/// The bytes of a built-in dataset's file, natively (the provenance of a run names their digest).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn text(name: &str) -> Option<&'static str> {
+    BUILTIN.iter().find(|e| e.name == name).map(|e| e.text)
+}
+
 /// The file a built-in dataset is read from (`data/<name>.csv`), or `None` for any other name.
 pub fn file_name(name: &str) -> Option<String> {
     BUILTIN

@@ -97,5 +97,6 @@ pub fn summarise_seeds(
         source.name(),
         req.scenario.as_deref(),
         &parsed,
+        &report::Reference::default(),
     ))
 }
