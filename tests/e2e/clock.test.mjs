@@ -184,8 +184,11 @@ test('a worker killed inside a long engine call is noticed within seconds, and t
       assert.match(await errorText(page), /restarted with the current settings/);
       report(t, `killed while reading a 20 MB CSV: noticed after ${noticed.toFixed(1)} s`);
       // The restarted engine builds the upload again, and it trains.
+      const t1 = Date.now();
       await waitReady(page, 240_000);
+      const t2 = Date.now();
       await trainsAgain(page);
+      report(t, `the restarted engine rebuilt the upload in ${((t2 - t1) / 1000).toFixed(1)} s and trained again in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
     } finally {
       await context.close();
     }
@@ -203,9 +206,12 @@ test('a worker killed inside a long engine call is noticed within seconds, and t
       report(t, `killed while taking a 1024x3 step apart: noticed after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       await page.waitForFunction(() => !/Taking the step apart/.test(document.querySelector('[data-testid="slowmo-status"]').textContent), null, { timeout: 10_000 });
       assert.match(await page.getByTestId('slowmo-status').textContent(), /not available now/);
+      const t1 = Date.now();
       await waitReady(page, 120_000);
+      const t2 = Date.now();
       // Play trains again (it was stuck at "training", epoch 0, before): minibatches go by.
       await trainsAgain(page);
+      report(t, `the restarted engine was ready in ${((t2 - t1) / 1000).toFixed(1)} s and trained again in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
     } finally {
       await context.close();
     }
