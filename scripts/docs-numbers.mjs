@@ -13,6 +13,8 @@
 //                                            sweeps: an hour or more on two cores)
 //   node scripts/docs-numbers.mjs --write [--all]   rewrite the README's blocks from fresh runs
 //   node scripts/docs-numbers.mjs --list     every block, its commands and whether it is quick
+//   node scripts/docs-numbers.mjs --print=NAME   one block from fresh runs, as the doc writes it (a
+//                                            table, the sentences, or each claim with its numbers)
 //
 // `npm test` runs the check of the quick blocks. Figures that are measurements (docs/performance.md:
 // milliseconds, which depend on the machine) are not run-derived and not checked here; docs/*.md's
@@ -31,6 +33,7 @@ const ALL = args.includes('--all');
 const WRITE = args.includes('--write');
 const LIST = args.includes('--list');
 const ONLY = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const PRINT = args.find((a) => a.startsWith('--print='))?.slice('--print='.length);
 
 // ---- runs (each command once per invocation) --------------------------------------------------
 
@@ -122,6 +125,14 @@ const ABLATIONS = [
 const SCENARIOS = ['flagship', 'trained-spirals', 'margin-noise', 'uniform-noise', 'digits', 'plentiful-labels', 'real-teacher'];
 const CORE = ['vanilla', 'vanilla_hard', 'slam', 'slam_hard', 'weighted', 'taylor_ce'];
 const SEED100 = { seed: 100 };
+/** vid and lelp against vanilla wherever they run (a trained teacher): the scenarios and datasets of docs/all-methods.md. */
+const familyColumns = () => [
+  ...['trained-spirals', 'digits', 'real-teacher'].map((s) => [s, run(s, 10, undefined, 'vanilla,vid,lelp')]),
+  ...['moons', 'circles', 'spirals', 'blobs', 'xor', 'checkerboard', 'iris', 'wine', 'breast_cancer', 'digits'].map((d) => [
+    `dataset ${d}`,
+    cli(['run', '--dataset', d, '--seeds', '10', '--methods', 'vanilla,vid,lelp'], ['iris', 'wine'].includes(d) ? { labeled: 20, validation: 40 } : undefined),
+  ]),
+];
 const LABELED = '25,50,100,200,400';
 
 const BLOCKS = [
@@ -212,6 +223,75 @@ const BLOCKS = [
     },
   },
   {
+    name: 'margin-noise-prose',
+    quick: true,
+    commands: 'slam-lab run --scenario margin-noise --seeds 10 (the students against the teacher, seed by seed)',
+    prose: () => {
+      const r = run('margin-noise', 10);
+      // Recounted here from the per-seed lists, independently of the engine's `--reference teacher`.
+      const v = r.methods.vanilla;
+      const d = pairedOf(v.per_seed, r.teacher_accuracy_per_seed);
+      const above = v.per_seed.filter((a, i) => a > r.teacher_accuracy_per_seed[i]).length;
+      return [
+        prose(`below its ${p1(r.teacher_accuracy)} % teacher (vanilla ${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}] against it, above it on ${above} of ${v.per_seed.length} seeds`),
+      ];
+    },
+  },
+  {
+    name: 'margin-noise-claims',
+    quick: true,
+    commands: 'slam-lab run --scenario margin-noise --seeds 10',
+    claims: () => {
+      const r = run('margin-noise', 10);
+      const gaps = CORE.map((m) => r.teacher_accuracy - r.methods[m].mean);
+      return [
+        ['on margin-noise every student lands about 8 points below its teacher (7 to 9)',
+          gaps.every((g) => g > 0.07 && g < 0.09),
+          CORE.map((m, i) => `${m} ${p1(-gaps[i])}`).join(', ')],
+      ];
+    },
+  },
+  {
+    name: 'family-claims',
+    file: 'docs/all-methods.md',
+    quick: false,
+    commands: 'slam-lab run --methods vanilla,vid,lelp --seeds 10 on trained-spirals, digits, real-teacher and every built-in dataset (iris and wine with {"labeled": 20, "validation": 40})',
+    claims: () => {
+      const cols = familyColumns();
+      const noise = (m) => cols.filter(([, r]) => r.methods[m].vs_vanilla.ci_low <= 0 && r.methods[m].vs_vanilla.ci_high >= 0).map(([c]) => c);
+      const [vid, lelp] = [noise('vid'), noise('lelp')];
+      const show = (m) => cols.map(([c, r]) => `${c} ${paired(r.methods[m])}`).join('; ');
+      return [
+        [`lelp lands within noise of vanilla on all ${cols.length} columns`, lelp.length === cols.length, show('lelp')],
+        ['vid lands within noise of vanilla on all columns but trained-spirals', vid.length === cols.length - 1 && !vid.includes('trained-spirals'), show('vid')],
+      ];
+    },
+  },
+  {
+    name: 'family-prose',
+    file: 'docs/all-methods.md',
+    quick: false,
+    commands: 'slam-lab run --scenario trained-spirals --methods vanilla,vid,lelp --seeds 10; slam-lab run --scenario real-teacher --methods vanilla,slam,vanilla_lv --seeds 10, and --seed 100 --seeds 20',
+    prose: () => {
+      const spirals = familyColumns().find(([c]) => c === 'trained-spirals')[1].methods.vid.vs_vanilla;
+      const lv = (seed, seeds) => {
+        const r = run('real-teacher', seeds, { seed }, 'vanilla,slam,vanilla_lv');
+        const d = pairedOf(r.methods.slam.per_seed, r.methods.vanilla_lv.per_seed);
+        const ahead = r.methods.slam.per_seed.filter((a, i) => a > r.methods.vanilla_lv.per_seed[i]).length;
+        return { d, ahead, n: seeds };
+      };
+      const [a, b] = [lv(0, 10), lv(100, 20)];
+      const at = (x) => prose(`${signed(x.d.mean)} [${signed(x.d.lo)}, ${signed(x.d.hi)}]`);
+      return [
+        prose(`\`trained-spirals\`, where it is ${p1(-spirals.mean)} points below vanilla [${signed(spirals.ci_low)}, ${signed(spirals.ci_high)}], below it on ${spirals.losses} of ${spirals.n} seeds`),
+        `${p1(a.d.mean)} points below SLaM on this table's seeds 0-9 (SLaM − vanilla_lv = ${at(a)}, SLaM ahead`,
+        `on ${a.ahead} of ${a.n})`,
+        `(${at(b)}, ${b.ahead} of ${b.n}; \`run --scenario`,
+        ['README.md', prose(`\`vid\` everywhere but \`trained-spirals\`, where it trails it by ${p1(-spirals.mean)} points [${signed(spirals.ci_low)}, ${signed(spirals.ci_high)}]`)],
+      ];
+    },
+  },
+  {
     name: 'scaling-prose',
     quick: false,
     commands: 'slam-lab run --scenario real-teacher --seeds 20 --methods vanilla with {"labeled": 100} and with "standardize": "labeled" added; the same for --scenario digits --seeds 10',
@@ -248,12 +328,17 @@ const BLOCKS = [
       const [v, s] = [r.methods.vanilla, r.methods.slam];
       const beats = v.per_seed.filter((a, i) => a > r.teacher_accuracy_per_seed[i]).length;
       const vsLv = pairedOf(s.per_seed, r.methods.vanilla_lv.per_seed);
+      const at = (m) => `${signed(m.vs_vanilla.mean)} [${signed(m.vs_vanilla.ci_low)}, ${signed(m.vs_vanilla.ci_high)}]`;
       return [
         `The vanilla student beats its teacher by ${p1(v.mean - r.teacher_accuracy)} points (${beats} of ${v.per_seed.length} seeds); SLaM adds ${signed(s.vs_vanilla.mean).replace('+', '')} [${signed(s.vs_vanilla.ci_low)}, ${signed(s.vs_vanilla.ci_high)}] to\nvanilla (${s.vs_vanilla.wins} of ${s.vs_vanilla.n} seeds), on the digits the teacher labels wrongly (${p1(s.teacher_wrong_accuracy)} % right against ${p1(v.teacher_wrong_accuracy)} %)`,
         `(\`labels_only\`, ${p1(s.mean - r.methods.labels_only.mean)} points below SLaM)`,
         `real-teacher-matched\`): teacher ${p1(mt.teacher_accuracy)}, vanilla ${meanSd(mt.methods.vanilla)}, SLaM ${meanSd(mt.methods.slam)} (${paired(mt.methods.slam)}),\n\`labels_only\` ${meanSd(mt.methods.labels_only)}`,
         `does about as well as SLaM (${prose(`${signed(vsLv.mean)} [${signed(vsLv.lo)}, ${signed(vsLv.hi)}]`)} for SLaM)`,
         `(vanilla\n${p1(flat.methods.vanilla.mean)} % against a ${p1(flat.teacher_accuracy)} % teacher, SLaM ${signed(flat.methods.slam.vs_vanilla.mean)})`,
+        // docs/real-teacher.md: without shifts SLaM adds little, on hard labels a little more.
+        ['docs/real-teacher.md', prose(`vanilla ${p1(flat.methods.vanilla.mean)} %, SLaM ${p1(flat.methods.slam.mean)} %, ${at(flat.methods.slam)} over vanilla; SLaM on hard labels ${at(flat.methods.slam_hard)},`)],
+        ['docs/real-teacher.md', `${flat.methods.slam_hard.vs_vanilla.wins} of ${flat.methods.slam_hard.vs_vanilla.n} seeds; \`slam-lab run --scenario real-teacher --set student.shift=0 --seed 100 --seeds 20`],
+        ['docs/real-teacher.md', prose(`act on (${at(flat.methods.slam)}; on hard labels ${at(flat.methods.slam_hard)}), against ${signed(s.vs_vanilla.mean)} with 1-pixel shifts.`)],
       ];
     },
   },
@@ -302,6 +387,17 @@ const textOf = (file) => {
   if (!texts.has(file)) texts.set(file, fs.readFileSync(path.join(ROOT, file), 'utf8'));
   return texts.get(file);
 };
+if (PRINT) {
+  const b = BLOCKS.find((x) => x.name === PRINT);
+  if (!b) {
+    console.error(`[docs-numbers] no block ${PRINT}: ${BLOCKS.map((x) => x.name).join(', ')}`);
+    process.exit(2);
+  }
+  if (b.table) console.log(b.table());
+  else if (b.claims) for (const [claim, holds, numbers] of b.claims()) console.log(`${holds ? 'true' : 'FALSE'}: ${claim} (${numbers})`);
+  else for (const item of b.prose()) console.log(Array.isArray(item) ? `${item[0]}: ${item[1]}` : item);
+  process.exit(0);
+}
 const problems = [];
 let checked = 0;
 for (const b of BLOCKS) {
