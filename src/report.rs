@@ -464,10 +464,18 @@ fn table_header(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -
     let teacher: Vec<f64> = results.iter().map(|r| r.teacher_accuracy as f64).collect();
     let (tm, ts) = mean_std(&teacher);
     let sizes = results.first().map(|r| r.sizes).unwrap_or_default();
+    let k_mean = mean_std(&results.iter().map(|r| r.k as f64).collect::<Vec<_>>()).0;
     let mut ks: Vec<usize> = results.iter().map(|r| r.k).collect();
     ks.sort_unstable();
     ks.dedup();
-    let ks: Vec<String> = ks.iter().map(|k| k.to_string()).collect();
+    // One k, or their mean over seeds (as the JSON's `k`) with the values it took.
+    let ks = match ks.as_slice() {
+        [k] => k.to_string(),
+        _ => {
+            let each: Vec<String> = ks.iter().map(|k| k.to_string()).collect();
+            format!("{k_mean:.1} on average ({})", each.join("/"))
+        }
+    };
     let alpha: Vec<f64> = results.iter().map(|r| r.alpha_stats.0 as f64).collect();
     let _ = writeln!(
         out,
@@ -487,7 +495,7 @@ fn table_header(dataset: &str, scenario: Option<&str>, results: &[SeedResult]) -
         "teacher test accuracy {:.1}% +- {:.1} | k = {} | mean alpha on U {:.3}",
         100.0 * tm,
         100.0 * ts,
-        ks.join("/"),
+        ks,
         mean_std(&alpha).0
     );
     out
