@@ -624,22 +624,23 @@ fn set_and_seed_are_config_keys_from_the_command_line() {
         "set.json",
         r#"{"samples": 1000, "student": {"epochs": 2, "hidden": [8]}, "teacher": {"rate": 0.3}, "seed": 7}"#,
     );
-    let from_file = json(slam_lab(&[
-        "run",
-        "--scenario",
-        "flagship",
-        "--config",
-        file.to_str().unwrap(),
-        "--seeds",
-        "2",
-        "--methods",
-        "vanilla,slam",
-        "--json",
-    ]));
-    let from_flags = json(slam_lab(&[
-        "run",
-        "--scenario",
-        "flagship",
+    // The flagship's vanilla and SLaM over two seeds, with `keys` given as flags.
+    let two_seeds = |keys: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--scenario",
+            "flagship",
+            "--seeds",
+            "2",
+            "--methods",
+            "vanilla,slam",
+            "--json",
+        ];
+        args.extend_from_slice(keys);
+        json(slam_lab(&args))
+    };
+    let from_file = two_seeds(&["--config", file.to_str().unwrap()]);
+    let from_flags = two_seeds(&[
         "--set",
         "samples=1000",
         "--set",
@@ -650,12 +651,7 @@ fn set_and_seed_are_config_keys_from_the_command_line() {
         "teacher.rate=0.3",
         "--seed",
         "7",
-        "--seeds",
-        "2",
-        "--methods",
-        "vanilla,slam",
-        "--json",
-    ]));
+    ]);
     assert_eq!(from_file["seed_list"], serde_json::json!([7, 8]));
     assert_eq!(from_file["methods"], from_flags["methods"], "the same run");
     assert_eq!(from_file["config"], from_flags["config"]);

@@ -6,7 +6,7 @@
 use serde_json::json;
 use slam_lab::config::{Config, MethodSettings};
 use slam_lab::experiment::run_methods;
-use slam_lab::methods::{self, Build, Built, Distiller, Group, Method, MethodFacts};
+use slam_lab::methods::{self, Build, Built, Distiller, Method, MethodFacts};
 use slam_lab::model::{Mlp, Optimizer};
 use slam_lab::scenarios::resolve;
 use slam_lab::seed::{DataSource, Inputs, PreparedSeed};
@@ -18,25 +18,17 @@ mod confident;
 /// Its row, as the table would hold it.
 static CONFIDENT: MethodFacts = confident::ROW;
 
-/// A row for a test's method with no settings.
+/// A row for a test's method with no settings: the toy's row with another name, stream and build.
 fn facts(name: &'static str, stream: u64, build: fn(&Build) -> Built) -> MethodFacts {
     MethodFacts {
         name,
         stream,
         label: "Jittered vanilla",
         help: "vanilla distillation that draws from its random stream",
-        colour: 99,
         description: "vanilla distillation that draws one number per batch from its own stream",
-        source: "a test",
-        group: Group::Family,
-        requires: &[],
-        needs_ensemble: false,
-        queries_teacher: false,
-        hard_labels: false,
-        trains_on_validation_labels: false,
         settings: MethodSettings::NONE,
-        memory: methods::MethodMemory::PLAIN,
         build,
+        ..confident::ROW
     }
 }
 

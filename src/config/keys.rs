@@ -220,13 +220,13 @@ pub const fn above(min: f64, max: f64) -> Kind {
     }
 }
 
-/// A row with no choices, no slider, needed always.
-const fn row(
+/// A key with no choices, no slider, needed always, its value found by `get`.
+const fn plain(
     path: &'static str,
     label: &'static str,
     help: &'static str,
     kind: Kind,
-    get: fn(&Config) -> Val<'_>,
+    get: Get,
 ) -> Key {
     Key {
         path,
@@ -236,8 +236,19 @@ const fn row(
         choices: &[],
         slider: None,
         needs: "",
-        get: Get::Field(get),
+        get,
     }
+}
+
+/// A row of the config's own: no choices, no slider, needed always.
+const fn row(
+    path: &'static str,
+    label: &'static str,
+    help: &'static str,
+    kind: Kind,
+    get: fn(&Config) -> Val<'_>,
+) -> Key {
+    plain(path, label, help, kind, Get::Field(get))
 }
 
 /// A method's setting with its default: no choices, no slider, needed always. Whole numbers
@@ -249,16 +260,7 @@ pub const fn setting(
     kind: Kind,
     default: f64,
 ) -> Key {
-    Key {
-        path,
-        label,
-        help,
-        kind,
-        choices: &[],
-        slider: None,
-        needs: "",
-        get: Get::Setting(default),
-    }
+    plain(path, label, help, kind, Get::Setting(default))
 }
 
 /// Every config key, in the order the page and `slam-lab schema` list them.

@@ -93,10 +93,17 @@ pub fn catalogue() -> Vec<(&'static str, &'static str)> {
     BUILTIN.iter().map(|e| (e.name, e.description)).collect()
 }
 
-/// The bytes of a built-in dataset's file, natively (the provenance of a run names their digest).
+/// The bytes of a built-in dataset's file (the provenance of a run names their digest); a wasm
+/// build has no copy of them.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn text(name: &str) -> Option<&'static str> {
     BUILTIN.iter().find(|e| e.name == name).map(|e| e.text)
+}
+
+/// The bytes of a built-in dataset's file: none in a wasm build (the page fetches them).
+#[cfg(target_arch = "wasm32")]
+pub fn text(_name: &str) -> Option<&'static str> {
+    None
 }
 
 /// The file a built-in dataset is read from (`data/<name>.csv`), or `None` for any other name.
