@@ -112,6 +112,31 @@ function methodTable(r, mark = {}, uColumns = ['on teacher-right U', 'on teacher
   return rows.join('\n');
 }
 
+/** docs/real-teacher.md's table of one run: its header line, then every method against vanilla. */
+function realTeacherTable(r) {
+  const z = r.sizes;
+  return `Teacher ${p1(r.teacher_accuracy)} ± ${p1(r.teacher_accuracy_std)} on T; k = ${r.k.toFixed(1)} on average; sizes L ${z.labeled}, V ${z.validation}, U ${z.unlabeled}, T ${z.test}.\n\n` +
+    methodTable(r, { vanilla_lv: ' *' }, ['U, teacher right', 'U, teacher wrong']);
+}
+
+/** docs/real-teacher.md's sweep tables: per value the teacher, vanilla, SLaM and its paired gain, and
+ * (`full`) slam_hard's gain and vanilla_lv. */
+function sweepTable(key, r, full) {
+  const head = full
+    ? [`| ${key} | teacher | vanilla | slam | slam − vanilla [95% CI], won | slam_hard − vanilla, won | labels_only | vanilla_lv * |`, '|---|---|---|---|---|---|---|---|']
+    : [`| ${key} | teacher | vanilla | slam | slam − vanilla [95% CI], won | labels_only |`, '|---|---|---|---|---|---|'];
+  const rows = r.points.map((p) => {
+    const m = p.methods;
+    const hard = m.slam_hard.vs_vanilla;
+    const cells = [p.value, p1(p.teacher_accuracy), p1(m.vanilla.mean), p1(m.slam.mean), paired(m.slam)];
+    if (full) cells.push(`${signed(hard.mean)}, ${hard.wins}/${hard.n}`);
+    cells.push(p1(m.labels_only.mean));
+    if (full) cells.push(p1(m.vanilla_lv.mean));
+    return `| ${cells.join(' | ')} |`;
+  });
+  return [...head, ...rows].join('\n');
+}
+
 const ABLATIONS = [
   ['alpha(x) by isotonic regression on the margin (default)', {}],
   ['alpha(x) = the synthetic teacher\'s true accuracy (`"alpha_estimator": "oracle"`)', { alpha_estimator: 'oracle' }],
@@ -309,7 +334,7 @@ const BLOCKS = [
   {
     name: 'real-teacher-table',
     quick: false,
-    commands: 'slam-lab run --scenario real-teacher --seeds 20 --config seed100.json ({"seed": 100})',
+    commands: 'slam-lab run --scenario real-teacher --seeds 20 --seed 100',
     table: () => {
       const r = run('real-teacher', 20, SEED100);
       const z = r.sizes;
@@ -318,9 +343,44 @@ const BLOCKS = [
     },
   },
   {
+    name: 'real-teacher-doc-table',
+    file: 'docs/real-teacher.md',
+    quick: false,
+    commands: 'slam-lab run --scenario real-teacher --seeds 20 --seed 100',
+    table: () => realTeacherTable(run('real-teacher', 20, SEED100)),
+  },
+  {
+    name: 'real-teacher-matched-table',
+    file: 'docs/real-teacher.md',
+    quick: false,
+    commands: 'slam-lab run --scenario real-teacher-matched --seeds 20 --seed 100',
+    table: () => realTeacherTable(run('real-teacher-matched', 20, SEED100)),
+  },
+  {
+    name: 'real-teacher-doc-sweep',
+    file: 'docs/real-teacher.md',
+    quick: false,
+    commands: `slam-lab sweep --scenario real-teacher --vary labeled=${LABELED} --seeds 20 --seed 100`,
+    table: () => sweepTable('labeled', sweep('real-teacher', 20, `labeled=${LABELED}`, SEED100), true),
+  },
+  {
+    name: 'real-teacher-matched-sweep',
+    file: 'docs/real-teacher.md',
+    quick: false,
+    commands: `slam-lab sweep --scenario real-teacher-matched --vary labeled=${LABELED} --seeds 20 --seed 100`,
+    table: () => sweepTable('labeled', sweep('real-teacher-matched', 20, `labeled=${LABELED}`, SEED100), true),
+  },
+  {
+    name: 'real-teacher-shift-sweep',
+    file: 'docs/real-teacher.md',
+    quick: false,
+    commands: 'slam-lab sweep --scenario real-teacher --vary student.shift=0,1,2 --seeds 20 --seed 100',
+    table: () => sweepTable('student.shift', sweep('real-teacher', 20, 'student.shift=0,1,2', SEED100), false),
+  },
+  {
     name: 'real-teacher-prose',
     quick: false,
-    commands: 'slam-lab run --scenario real-teacher|real-teacher-matched --seeds 20 --config seed100.json, and with "student": {"shift": 0}',
+    commands: 'slam-lab run --scenario real-teacher|real-teacher-matched --seeds 20 --seed 100, and with "student": {"shift": 0}',
     prose: () => {
       const r = run('real-teacher', 20, SEED100);
       const mt = run('real-teacher-matched', 20, SEED100);
@@ -345,7 +405,7 @@ const BLOCKS = [
   {
     name: 'real-teacher-sweep',
     quick: false,
-    commands: `slam-lab sweep --scenario real-teacher --vary labeled=${LABELED} --seeds 20 --config seed100.json, and the same for real-teacher-matched`,
+    commands: `slam-lab sweep --scenario real-teacher --vary labeled=${LABELED} --seeds 20 --seed 100, and the same for real-teacher-matched`,
     table: () => {
       const a = sweep('real-teacher', 20, `labeled=${LABELED}`, SEED100);
       const b = sweep('real-teacher-matched', 20, `labeled=${LABELED}`, SEED100);

