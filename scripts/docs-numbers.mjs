@@ -137,6 +137,18 @@ function sweepTable(key, r, full) {
   return [...head, ...rows].join('\n');
 }
 
+/** The real-teacher study's grid (docs/real-teacher.md, seeds 0-19): per base, the keys varied from it. */
+const GRID = [
+  ['L 100, shift 2', { labeled: 100, student: { shift: 2 } }, [
+    ['student.hidden', '[32],[64],[128]'], ['student.shift', '0,1,2,3'], ['labeled', '50,100,200,400'],
+    ['student.epochs', '8,15,30'], ['teacher.shift', '0,1,2'],
+  ]],
+  ['L 100, shift 1', { labeled: 100, student: { shift: 1 } }, [
+    ['samples', '3000,10000'], ['labeled', '50,200'], ['student.epochs', '30'], ['teacher.shift', '1'], ['student.hidden', '[128]'],
+  ]],
+  ['L 50, shift 1', undefined, [['samples', '10000'], ['teacher.shift', '1'], ['student.epochs', '30'], ['student.hidden', '[128]']]],
+];
+
 const ABLATIONS = [
   ['alpha(x) by isotonic regression on the margin (default)', {}],
   ['alpha(x) = the synthetic teacher\'s true accuracy (`"alpha_estimator": "oracle"`)', { alpha_estimator: 'oracle' }],
@@ -378,6 +390,26 @@ const BLOCKS = [
     table: () => sweepTable('student.shift', sweep('real-teacher', 20, 'student.shift=0,1,2', SEED100), false),
   },
   {
+    name: 'real-teacher-grid',
+    file: 'docs/real-teacher.md',
+    quick: false,
+    commands: 'slam-lab sweep --scenario real-teacher [--set labeled=100 --set student.shift=2|1] --vary KEY=... --seeds 20 --methods slam,slam_hard,labels_only, for each row\'s base and key (seeds 0-19)',
+    table: () => {
+      const rows = ['| from | varied | teacher | vanilla | slam | slam_hard | labels_only | slam − vanilla (seeds won of 20) | slam − labels_only |', '|---|---|---|---|---|---|---|---|---|'];
+      for (const [base, config, keys] of GRID) {
+        for (const [key, values] of keys) {
+          const r = cli(['sweep', '--scenario', 'real-teacher', '--vary', `${key}=${values}`, '--seeds', '20', '--methods', 'slam,slam_hard,labels_only'], config);
+          for (const p of r.points) {
+            const m = p.methods;
+            const label = typeof p.value === 'object' ? JSON.stringify(p.value) : String(p.value);
+            rows.push(`| ${base} | \`${key}\` = ${label} | ${p1(p.teacher_accuracy)} | ${p1(m.vanilla.mean)} | ${p1(m.slam.mean)} | ${p1(m.slam_hard.mean)} | ${p1(m.labels_only.mean)} | ${signed(m.slam.vs_vanilla.mean)} (${m.slam.vs_vanilla.wins}) | ${signed(m.slam.mean - m.labels_only.mean)} |`);
+          }
+        }
+      }
+      return rows.join('\n');
+    },
+  },
+  {
     name: 'real-teacher-prose',
     quick: false,
     commands: 'slam-lab run --scenario real-teacher|real-teacher-matched --seeds 20 --seed 100, and with "student": {"shift": 0}',
@@ -433,8 +465,32 @@ function tableSpan(text, name) {
   return [start, end];
 }
 
+/**
+ * What the expensive blocks' runs take, in seconds, measured one block at a time with the release
+ * CLI on this project's two-core machine (`--only=NAME`; blocks that share a run share it within one
+ * invocation, so `--all` takes less than the sum). The quick blocks together take about 25 s.
+ */
+const SECONDS = {
+  'all-methods': 110,
+  'family-claims': 25,
+  'family-prose': 44,
+  'scaling-prose': 13,
+  'real-teacher-table': 31,
+  'real-teacher-doc-table': 31,
+  'real-teacher-matched-table': 32,
+  'real-teacher-doc-sweep': 167,
+  'real-teacher-matched-sweep': 164,
+  'real-teacher-shift-sweep': 91,
+  'real-teacher-prose': 97,
+  'real-teacher-sweep': 331,
+  'real-teacher-grid': 584,
+};
+
 if (LIST) {
-  for (const b of BLOCKS) console.log(`${b.name}\t${b.quick ? 'quick' : 'all'}\t${b.commands}`);
+  for (const b of BLOCKS) {
+    const cost = b.quick ? 'quick' : `all, ${SECONDS[b.name] ? `${SECONDS[b.name]} s` : 'not timed'}`;
+    console.log(`${b.name}\t${cost}\t${b.commands}`);
+  }
   process.exit(0);
 }
 if (!fs.existsSync(BIN)) {
