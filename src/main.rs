@@ -309,6 +309,8 @@ fn explain(
         });
     };
     let mut v = serde_json::to_value(&step).expect("a step serialises");
+    // The config the step ran with, as a run's report gives it, and what made it.
+    v["config"] = serde_json::to_value(&cfg).expect("a config serialises");
     v["provenance"] = provenance(&cfg, &given.data_digest(&source), &[cfg.seed]);
     print_json(out, &v);
     Ok(())
