@@ -165,9 +165,7 @@ impl Session {
     /// paused now shows the students' maps a little ahead of the numbers beside them.
     pub fn between_epochs(&self) -> bool {
         let e = self.epoch();
-        self.runs
-            .iter()
-            .any(|r| r.epoch() > e || r.mid_epoch())
+        self.runs.iter().any(|r| r.epoch() > e || r.mid_epoch())
     }
 
     /// Up to `units` units of method `index`'s work alone, stopping at epoch `until` (or the

@@ -17,9 +17,8 @@ fn session(extra: serde_json::Value) -> Session {
 fn stepping_by_batches_equals_the_batch_experiment() {
     let mut s = session(json!({}));
     while s.step(7) {}
-    let r =
-        crate::experiment::run_seed(&s.cfg, &DataSource::Builtin("moons".into()), s.cfg.seed)
-            .unwrap();
+    let r = crate::experiment::run_seed(&s.cfg, &DataSource::Builtin("moons".into()), s.cfg.seed)
+        .unwrap();
     for ((_, hist), (_, want)) in s.histories().iter().zip(&r.methods) {
         assert_eq!(hist.len(), want.len());
         // The batch run measures U after its last epoch only; everything else is the same.
@@ -84,7 +83,11 @@ fn grid_probabilities_are_distributions_and_match_predictions() {
     )
     .unwrap();
     let mut s = Session::new(cfg, &DataSource::Builtin("moons".into()), &extra).unwrap();
-    assert_eq!(s.bounds(), [x0, x1, y0, y1], "added points do not move the map");
+    assert_eq!(
+        s.bounds(),
+        [x0, x1, y0, y1],
+        "added points do not move the map"
+    );
     s.step_epoch();
     s.step_epoch();
     let first = s.prep.base_rows();
@@ -108,7 +111,10 @@ fn grid_probabilities_are_distributions_and_match_predictions() {
             }
             if (at[0] - at[1]).abs() > 1e-3 {
                 let map_class = if at[1] > at[0] { 1 } else { 0 };
-                assert_eq!(map_class, predicted[k] as usize, "method {m}, cell ({gx}, {gy})");
+                assert_eq!(
+                    map_class, predicted[k] as usize,
+                    "method {m}, cell ({gx}, {gy})"
+                );
                 classes_seen[map_class] += 1;
             }
         }
@@ -257,7 +263,10 @@ fn the_clock_keeps_every_method_within_its_next_epoch_and_numbers_at_one_epoch()
             calls += 1;
             assert!(m < s.runs.len());
             let max = s.runs.iter().map(|r| r.epoch()).max().unwrap();
-            assert!(max <= clock + 1, "seed {seed}: a method ran ahead ({max} > {clock} + 1)");
+            assert!(
+                max <= clock + 1,
+                "seed {seed}: a method ran ahead ({max} > {clock} + 1)"
+            );
             assert!(s.epoch() <= until.min(4).max(clock), "past `until`");
             // What a front end reads is at the clock for every method.
             for (name, part) in s.metrics_from(0) {
@@ -265,12 +274,17 @@ fn the_clock_keeps_every_method_within_its_next_epoch_and_numbers_at_one_epoch()
             }
         }
         // Any interleaving trains each student exactly as the batch run does.
-        let r = crate::experiment::run_seed(&s.cfg, &DataSource::Builtin("moons".into()), s.cfg.seed)
-            .unwrap();
+        let r =
+            crate::experiment::run_seed(&s.cfg, &DataSource::Builtin("moons".into()), s.cfg.seed)
+                .unwrap();
         for ((name, hist), (_, want)) in s.metrics_from(0).iter().zip(&r.methods) {
             assert_eq!(hist.len(), want.len(), "{name}");
             for (a, b) in hist.iter().zip(want.iter()) {
-                assert_eq!((a.epoch, a.test_accuracy, a.train_loss), (b.epoch, b.test_accuracy, b.train_loss), "{name}");
+                assert_eq!(
+                    (a.epoch, a.test_accuracy, a.train_loss),
+                    (b.epoch, b.test_accuracy, b.train_loss),
+                    "{name}"
+                );
             }
         }
     }
@@ -290,13 +304,23 @@ fn metrics_stop_at_the_epoch_every_method_completed() {
     let m = s.metrics_from(0);
     assert!(m.iter().all(|(_, h)| h.len() == 1));
     assert_eq!(m[1].1[0].epoch, 1);
-    assert_eq!(s.histories()[1].1.len(), 2, "the method ahead keeps its own history");
+    assert_eq!(
+        s.histories()[1].1.len(),
+        2,
+        "the method ahead keeps its own history"
+    );
     // The method ahead waits: the next turns go to the others until they catch up.
     assert_ne!(s.next_in_turn(2), Some(1));
     s.step_epoch();
     assert_eq!(s.epoch(), 2);
-    assert!(!s.between_epochs(), "every method ended epoch 2 and none began the next");
-    assert_eq!(s.metrics_from(1).iter().map(|(_, h)| h.len()).max(), Some(1));
+    assert!(
+        !s.between_epochs(),
+        "every method ended epoch 2 and none began the next"
+    );
+    assert_eq!(
+        s.metrics_from(1).iter().map(|(_, h)| h.len()).max(),
+        Some(1)
+    );
 }
 
 #[test]
@@ -312,7 +336,11 @@ fn a_followed_point_has_every_students_class_at_every_epoch() {
     let mut fresh = mixed_session();
     for e in 0..=4 {
         for m in 0..fresh.runs.len() {
-            assert_eq!(got.history[m][e], fresh.point_class(m, row), "method {m} epoch {e}");
+            assert_eq!(
+                got.history[m][e],
+                fresh.point_class(m, row),
+                "method {m} epoch {e}"
+            );
         }
         fresh.step_epoch();
     }
@@ -340,5 +368,9 @@ fn data_ids_tell_same_rows_and_same_teacher_labels_apart() {
     let seed = session(json!({"seed": 3}));
     assert_ne!(seed.overview().data_id, oa.data_id);
     let methods = session(json!({"methods": ["vanilla"]}));
-    assert_eq!(methods.overview().labels_id, oa.labels_id, "methods change neither");
+    assert_eq!(
+        methods.overview().labels_id,
+        oa.labels_id,
+        "methods change neither"
+    );
 }

@@ -257,7 +257,6 @@ fn projection(raw: &Array2<f32>) -> Array2<f32> {
     pca_2d(scaled.view())
 }
 
-
 /// Where each row is drawn: the raw features for 2-D data, else a PCA projection.
 pub(super) fn plane_points(prep: &PreparedSeed) -> Array2<f32> {
     if prep.data.dim() == 2 {

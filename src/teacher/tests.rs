@@ -217,8 +217,7 @@ fn a_trained_teachers_confident_rows_are_not_tied() {
     let gap = |i: usize| (t.logits[[i, 0]] - t.logits[[i, 1]]).abs();
     let saturated: Vec<usize> = (0..400)
         .filter(|&i| {
-            crate::estimators::margin(t.probs.row(i).as_slice().unwrap()) == 1.0
-                && gap(i) < 35.0
+            crate::estimators::margin(t.probs.row(i).as_slice().unwrap()) == 1.0 && gap(i) < 35.0
         })
         .collect();
     assert!(
