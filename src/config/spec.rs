@@ -181,3 +181,6 @@ fn limits(spec: &mut KeySpec, kind: keys::Kind, datasets: &[&str], methods: &[&s
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
