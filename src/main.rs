@@ -231,12 +231,13 @@ fn request(scenario: Option<&str>, overrides: Value, given: Option<DataSource>) 
 fn run(out: &mut impl Write, c: Common) -> slam_lab::Result<()> {
     let reference = Reference::parse(&c.reference);
     let given = Given::read(&c.setup, c.methods.as_deref())?;
+    let mnist = MnistFile::default();
     let (cfg, source) = request(
         c.setup.scenario.as_deref(),
         given.overrides.clone(),
         given.source.clone(),
     )
-    .resolve(&read_mnist)?;
+    .resolve(&|| mnist.read())?;
     reference.check(cfg.method_names())?;
     let quiet = quiet(c.json);
     let results = run_seeds(&cfg, &source, c.seeds, &mut |done, total| {
@@ -251,7 +252,7 @@ fn run(out: &mut impl Write, c: Common) -> slam_lab::Result<()> {
     if c.json {
         let mut v = report::to_json(&cfg, source.name(), scenario, &results, &reference);
         let seeds: Vec<u64> = results.iter().map(|r| r.seed).collect();
-        v["provenance"] = provenance(&cfg, &given.data_digest(&source), &seeds);
+        v["provenance"] = provenance(&cfg, &given.data_digest(&source, &mnist), &seeds);
         print_json(out, &v);
     } else {
         let _ = write!(
@@ -283,12 +284,13 @@ fn explain(
         names.push(method.name().to_string());
     }
     given.overrides["methods"] = serde_json::json!(names);
+    let mnist = MnistFile::default();
     let (cfg, source) = request(
         setup.scenario.as_deref(),
         given.overrides.clone(),
         given.source.clone(),
     )
-    .resolve(&read_mnist)?;
+    .resolve(&|| mnist.read())?;
     let mut session = slam_lab::session::Session::new(cfg.clone(), &source, &[])?;
     let index = session
         .methods
@@ -311,7 +313,7 @@ fn explain(
     let mut v = serde_json::to_value(&step).expect("a step serialises");
     // The config the step ran with, as a run's report gives it, and what made it.
     v["config"] = serde_json::to_value(&cfg).expect("a config serialises");
-    v["provenance"] = provenance(&cfg, &given.data_digest(&source), &[cfg.seed]);
+    v["provenance"] = provenance(&cfg, &given.data_digest(&source, &mnist), &[cfg.seed]);
     print_json(out, &v);
     Ok(())
 }
@@ -325,19 +327,12 @@ fn run_sweep(out: &mut impl Write, vary: &str, c: Common) -> slam_lab::Result<()
     let base = scenarios::resolve(scenario, given.overrides.clone())?;
     // Every value resolved, and its settings checked to fit in memory, before the first one trains
     // (the MNIST subset read once for all).
-    let mnist = std::cell::OnceCell::new();
-    let read_once = || match mnist.get() {
-        Some(d) => Ok(Clone::clone(d)),
-        None => {
-            let d = read_mnist()?;
-            Ok(mnist.get_or_init(|| d).clone())
-        }
-    };
+    let mnist = MnistFile::default();
     let mut resolved = Vec::with_capacity(values.len());
     for value in &values {
         let mut r = request(scenario, given.overrides.clone(), given.source.clone());
         r.vary = Some((key.clone(), value.clone()));
-        let (cfg, source) = r.resolve(&read_once)?;
+        let (cfg, source) = r.resolve(&|| mnist.read())?;
         reference.check(cfg.method_names())?;
         slam_lab::experiment::check_memory(&cfg, &source, &[])?;
         resolved.push((cfg, source));
@@ -372,7 +367,7 @@ fn run_sweep(out: &mut impl Write, vary: &str, c: Common) -> slam_lab::Result<()
             .map(|(_, r)| r.iter().map(|s| s.seed).collect())
             .unwrap_or_default();
         let data = match resolved.first() {
-            Some((_, source)) => given.data_digest(source),
+            Some((_, source)) => given.data_digest(source, &mnist),
             None => json!(null),
         };
         v["provenance"] = provenance(&base, &data, &seeds);
@@ -412,18 +407,20 @@ impl Given {
                 } else {
                     d.to_string()
                 };
-                let table = load_mnist(path.clone())?;
-                file = Some((path.clone(), file_digest(&path)?));
+                let (table, sha) = load_mnist(&path)?;
+                file = Some((path, sha));
                 overrides["dataset"] = Value::String(table.name.clone());
                 source = Some(DataSource::Pool(table));
             } else if d.to_ascii_lowercase().ends_with(".csv") || Path::new(d).is_file() {
-                let table = data::csv::load_csv_file(Path::new(d))?;
+                let bytes = data::csv::read_file(Path::new(d))?;
+                let sha = sha256(&bytes);
+                let table = data::csv::from_file_bytes(Path::new(d), bytes)?;
                 // Said as soon as the file is read, on stderr so that JSON on stdout stays one
                 // object (which carries them too, under `warnings`).
                 for w in &table.warnings {
                     eprintln!("warning: {w}");
                 }
-                file = Some((d.to_string(), file_digest(d)?));
+                file = Some((d.to_string(), sha));
                 overrides["dataset"] = Value::String(table.name.clone());
                 source = Some(DataSource::Table(table));
             } else {
@@ -454,12 +451,11 @@ impl Given {
 
     /// The data a run read, for its provenance: a file by its SHA-256; a built-in real dataset by
     /// its file's; a generator by name (its points are drawn from the config and the seed).
-    fn data_digest(&self, source: &DataSource) -> Value {
+    fn data_digest(&self, source: &DataSource, mnist: &MnistFile) -> Value {
         let name = source.name();
-        if let (None, DataSource::Pool(_)) = (&self.file, source) {
-            // The MNIST subset a scenario names, read from where `read_mnist` reads it.
-            let path = mnist_path();
-            return json!({"name": name, "file": path, "sha256": file_digest(&path).ok()});
+        if let (None, DataSource::Pool(_), Some((_, sha))) = (&self.file, source, mnist.0.get()) {
+            // The MNIST subset a scenario names, as the run read it.
+            return json!({"name": name, "file": mnist_path(), "sha256": sha});
         }
         match (&self.file, data::builtin::text(name)) {
             (Some((path, sha)), _) => json!({"name": name, "file": path, "sha256": sha}),
@@ -513,29 +509,30 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The SHA-256 of a file's bytes; errors name the file.
-fn file_digest(path: &str) -> slam_lab::Result<String> {
-    std::fs::read(path)
-        .map(|b| sha256(&b))
-        .map_err(|e| Error::Io {
-            path: path.into(),
-            reason: e.to_string(),
-        })
+/// The MNIST subset a config names (`$SLAM_LAB_MNIST` or the page's copy), read once however many
+/// requests resolve, with the SHA-256 of its bytes for the provenance.
+#[derive(Default)]
+struct MnistFile(std::cell::OnceCell<(data::Dataset, String)>);
+
+impl MnistFile {
+    fn read(&self) -> slam_lab::Result<data::Dataset> {
+        if let Some((d, _)) = self.0.get() {
+            return Ok(d.clone());
+        }
+        let read = load_mnist(&mnist_path())?;
+        Ok(self.0.get_or_init(|| read).0.clone())
+    }
 }
 
-/// The MNIST subset from disk, for a config that names it (`$SLAM_LAB_MNIST` or the page's copy).
-fn read_mnist() -> slam_lab::Result<data::Dataset> {
-    load_mnist(mnist_path())
-}
-
-fn load_mnist(path: String) -> slam_lab::Result<data::Dataset> {
-    let bytes = std::fs::read(&path).map_err(|e| Error::Io {
-        path: path.clone(),
+/// The MNIST subset in the file at `path`, and the SHA-256 of its bytes.
+fn load_mnist(path: &str) -> slam_lab::Result<(data::Dataset, String)> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: path.to_string(),
         reason: format!(
             "{e} (the MNIST subset is built by `npm run build`, or set SLAM_LAB_MNIST)"
         ),
     })?;
-    data::mnist::parse(&bytes)
+    Ok((data::mnist::parse(&bytes)?, sha256(&bytes)))
 }
 
 /// Where the MNIST subset lives: `$SLAM_LAB_MNIST`, else the page's copy under `www/data/`.

@@ -148,6 +148,11 @@ fn read_rows(
 
 /// Read and parse a CSV file; the dataset is named after the file stem. The size is checked first.
 pub fn load_csv_file(path: &Path) -> Result<Dataset> {
+    from_file_bytes(path, read_file(path)?)
+}
+
+/// A CSV file's bytes, refused past the size cap (errors name the file).
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
     let io = |e: std::io::Error| Error::Io {
         path: path.display().to_string(),
         reason: e.to_string(),
@@ -168,6 +173,11 @@ pub fn load_csv_file(path: &Path) -> Result<Dataset> {
             MAX_BYTES / 1_000_000
         )));
     }
+    Ok(bytes)
+}
+
+/// Parse the bytes [`read_file`] read from `path`; the dataset is named after the file stem.
+pub fn from_file_bytes(path: &Path, bytes: Vec<u8>) -> Result<Dataset> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let line = 1 + e.as_bytes()[..valid]
