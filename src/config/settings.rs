@@ -296,10 +296,7 @@ impl Serialize for MethodSettings {
 pub fn rules<'a>(rows: impl IntoIterator<Item = &'a MethodSettings>) -> Vec<&'static Rule> {
     let mut out: Vec<&'static Rule> = Vec::new();
     for r in rows.into_iter().flat_map(|m| m.rules.iter()) {
-        if !out
-            .iter()
-            .any(|o| std::ptr::eq(*o, r) || (o.path == r.path && o.text == r.text))
-        {
+        if !out.iter().any(|o| o.path == r.path && o.text == r.text) {
             out.push(r);
         }
     }
