@@ -1,5 +1,6 @@
 //! One resolver for what a front end asks for: a scenario, config keys over it, the data when it is
-//! not the built-in set the config names, and one value of a sweep. The CLI's flags and files and the
+//! not the built-in set the config names, and one value of a sweep. Data that carries its own
+//! teacher's predictions makes `teacher.kind` `given` unless the keys name a kind. The CLI's flags and files and the
 //! page's requests become a [`Request`] and resolve here alike, into a checked config and its data.
 //! The datasets' registry is [`builtin_source`]: generators and built-in tables by name, the MNIST
 //! subset from bytes the front end hands over (the CLI reads a file, the page fetches it).
@@ -38,6 +39,15 @@ impl Request {
         };
         if let Some(d) = &self.data {
             overrides["dataset"] = Value::String(d.name().to_string());
+            // Data that carries a teacher is distilled from it unless the request names another.
+            let carries =
+                matches!(d, DataSource::Table(t) | DataSource::Pool(t) if t.teacher.is_some());
+            if carries && overrides.pointer("/teacher/kind").is_none() {
+                if !overrides["teacher"].is_object() {
+                    overrides["teacher"] = Value::Object(Default::default());
+                }
+                overrides["teacher"]["kind"] = Value::String("given".into());
+            }
         }
         let cfg = match &self.vary {
             Some((key, value)) => sweep::configs(

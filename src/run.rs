@@ -476,6 +476,7 @@ impl Evaluation {
             prep.split
                 .unlabeled
                 .iter()
+                .filter(|&&i| prep.data.is_known(i))
                 .partition(|&&i| prep.teacher.labels[i] == prep.data.y[i])
         } else {
             (Vec::new(), Vec::new())

@@ -97,6 +97,7 @@ fn requirements() -> Value {
                 .map(|&(key, test)| match test {
                     Test::Is(name) => json!({"key": key, "is": name}),
                     Test::NotEmpty => json!({"key": key, "not_empty": true}),
+                    Test::OneOf(names) => json!({"key": key, "one_of": names}),
                     Test::ImageDataset => {
                         json!({"key": key, "one_of": crate::data::IMAGE_DATASETS})
                     }

@@ -3,9 +3,10 @@
 //! how a training batch reaches the network (`Inputs`, with image shifts), and the points a learner
 //! adds by hand ([`points`]).
 
+mod export;
 pub mod points;
 mod prepare;
-use prepare::{fits, observed_rows, synthetic_teacher};
+use prepare::{fits, given_teacher, observed_rows, synthetic_teacher};
 mod source;
 
 use ndarray::Array2;
@@ -189,10 +190,12 @@ pub struct SeedBuilder {
     teacher: TeacherWork,
 }
 
-/// Where a trained teacher is (a synthetic teacher is drawn in [`SeedBuilder::finish`]).
+/// Where a trained teacher is (a synthetic teacher is drawn, a given one read, in
+/// [`SeedBuilder::finish`]).
 #[derive(Debug)]
 enum TeacherWork {
     Synthetic,
+    Given,
     Training(Box<TeacherTraining>),
     Labelling(Box<Labelling>),
 }
@@ -231,8 +234,9 @@ impl SeedBuilder {
     ) -> Result<SeedBuilder> {
         let mut data = source.load(cfg, seed)?;
         let classes = data.n_classes;
-        let mut split = data::split(
+        let mut split = data::split_known(
             &data.y,
+            data.known.as_deref(),
             classes,
             cfg.labeled,
             cfg.validation,
@@ -255,7 +259,9 @@ impl SeedBuilder {
         memory::check(cfg, &source.shape(&data, extra.len()), &needs)?;
         let raw_x = data.x.clone();
         standardizer.apply(&mut data.x);
-        let teacher = if cfg.teacher.kind == TeacherKind::Trained {
+        let teacher = if cfg.teacher.kind == TeacherKind::Given {
+            TeacherWork::Given
+        } else if cfg.teacher.kind == TeacherKind::Trained {
             let inputs = TeacherInputs {
                 x: data.x.view(),
                 raw: raw_x.view(),
@@ -302,7 +308,7 @@ impl SeedBuilder {
     pub fn advance(&mut self, units: usize) -> bool {
         let units = units.max(1);
         match &mut self.teacher {
-            TeacherWork::Synthetic => true,
+            TeacherWork::Synthetic | TeacherWork::Given => true,
             TeacherWork::Labelling(l) => l.advance(self.data.x.view(), units),
             TeacherWork::Training(t) => {
                 let inputs = TeacherInputs {
@@ -347,6 +353,7 @@ impl SeedBuilder {
             TeacherWork::Labelling(l) => (*l).finish(),
             TeacherWork::Training(_) => unreachable!("advance fits the teacher before it labels"),
             TeacherWork::Synthetic => synthetic_teacher(&cfg, &data, n_base, seed),
+            TeacherWork::Given => given_teacher(&cfg, &data, n_base)?,
         };
         if teacher.probs.iter().any(|p| !p.is_finite()) {
             return Err(Error::config(
@@ -354,8 +361,8 @@ impl SeedBuilder {
                 "the teacher's training diverged (its outputs are not numbers): lower it",
             ));
         }
-        let teacher_test_accuracy = share_right(&teacher, &data.y, &split.test);
-        let teacher_unlabeled_accuracy = share_right(&teacher, &data.y, &split.unlabeled);
+        let teacher_test_accuracy = share_right(&teacher, &data, &split.test);
+        let teacher_unlabeled_accuracy = share_right(&teacher, &data, &split.unlabeled);
         let trust = Trust::fit(&cfg, &teacher, &data.y, &split)?;
         let n = data.len();
         let (top, hard) = label_targets(&teacher, trust.k, classes);
@@ -443,9 +450,14 @@ impl TeacherExtras {
     }
 }
 
-/// The share of `rows` whose teacher label is the true one.
-fn share_right(teacher: &TeacherOutput, y: &[usize], rows: &[usize]) -> f32 {
-    rows.iter().filter(|&&i| teacher.labels[i] == y[i]).count() as f32 / rows.len().max(1) as f32
+/// The share of `rows` whose teacher label is the true one, over the rows whose class is known.
+fn share_right(teacher: &TeacherOutput, data: &Dataset, rows: &[usize]) -> f32 {
+    let (mut right, mut known) = (0usize, 0usize);
+    for &i in rows.iter().filter(|&&i| data.is_known(i)) {
+        known += 1;
+        right += (teacher.labels[i] == data.y[i]) as usize;
+    }
+    right as f32 / known.max(1) as f32
 }
 
 /// How far to trust the teacher, from the validation rows: alpha(x) before and after its floor, and k.

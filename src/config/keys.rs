@@ -117,6 +117,8 @@ pub enum Test {
     NotEmpty,
     /// The dataset holds images (the dataset registry says which: `datasets` in the schema).
     ImageDataset,
+    /// The value is one of these names.
+    OneOf(&'static [&'static str]),
 }
 
 /// Every requirement a key or a method may cite.
@@ -138,6 +140,11 @@ pub static REQUIREMENTS: &[Requirement] = &[
         name: "synthetic_teacher",
         reason: "a synthetic teacher (teacher.kind = \"synthetic\")",
         all: &[("teacher.kind", Test::Is("synthetic"))],
+    },
+    Requirement {
+        name: "teacher_ensemble",
+        reason: "a teacher the lab can redraw into an ensemble (teacher.kind = \"trained\" or \"synthetic\"; a teacher given by a file is one model)",
+        all: &[("teacher.kind", Test::OneOf(&["trained", "synthetic"]))],
     },
     Requirement {
         name: "student_hidden",
@@ -168,6 +175,7 @@ impl Requirement {
                 (Test::Is(name), _) => enum_name(cfg, path) == Some(name),
                 (Test::NotEmpty, Val::Widths(w)) => !w.is_empty(),
                 (Test::ImageDataset, Val::Text(d)) => is_image(d),
+                (Test::OneOf(names), _) => enum_name(cfg, path).is_some_and(|n| names.contains(&n)),
                 _ => false,
             }
         })
@@ -294,7 +302,11 @@ pub static KEYS: &[Key] = &[
         ..row("standardize", "Feature scaling", "fitted on the features of L, V and U (they are observed), never on T", Kind::Enum(super::Standardize::NAMES), |_| Val::Named)
     },
     Key {
-        choices: &[("synthetic", "synthetic (known noise)", ""), ("trained", "trained on L", "")],
+        choices: &[
+            ("synthetic", "synthetic (known noise)", ""),
+            ("trained", "trained on L", ""),
+            ("given", "your teacher (from the file)", "the predictions your data file carries, from a model trained elsewhere"),
+        ],
         ..row("teacher.kind", "Teacher", "", Kind::Enum(super::TeacherKind::NAMES), |_| Val::Named)
     },
     Key {

@@ -46,22 +46,25 @@ pub enum TeacherKind {
     Trained,
     /// Labels corrupted by a known noise model, so the true per-point accuracy (oracle alpha) exists.
     Synthetic,
+    /// The predictions a data file carries: a model trained elsewhere ("your teacher").
+    Given,
 }
 
 impl TeacherKind {
     /// Its values as the config spells them, in declaration order.
-    pub const NAMES: &'static [&'static str] = &["trained", "synthetic"];
+    pub const NAMES: &'static [&'static str] = &["trained", "synthetic", "given"];
 
     /// Its spelling in the config.
     pub fn name(self) -> &'static str {
         Self::NAMES[self as usize]
     }
 
-    /// One of `trained`, `synthetic` (as serde reads a unit variant).
+    /// One of `trained`, `synthetic`, `given` (as serde reads a unit variant).
     pub fn decode(v: &Value, path: &str) -> Decoded<TeacherKind> {
         Ok(match decode::variant(v, path, Self::NAMES)? {
             0 => TeacherKind::Trained,
-            _ => TeacherKind::Synthetic,
+            1 => TeacherKind::Synthetic,
+            _ => TeacherKind::Given,
         })
     }
 }
@@ -485,6 +488,7 @@ impl Config {
                             match self.teacher.kind {
                                 TeacherKind::Trained => "trained without hidden layers",
                                 TeacherKind::Synthetic => "synthetic",
+                                TeacherKind::Given => "given by the data file",
                             }
                         ),
                     ));

@@ -12,7 +12,8 @@ use std::path::Path;
 
 use ndarray::Array2;
 
-use super::labels::{Labels, Refusal};
+use super::given::{Cells, GivenForm, GivenTeacher};
+use super::labels::{Classes, Labels, Refusal};
 use super::Dataset;
 use crate::{Error, Result};
 
@@ -50,13 +51,18 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
     };
     let columns: Vec<String> = records.fields().map(str::to_string).collect();
     check_header(&columns, header_line)?;
-    let label_col = label_column(&columns, header_line)?;
-    let n_cols = columns.len();
+    let layout = Layout::of(&columns, header_line)?;
 
-    let (values, row_label, labels) = read_rows(&mut records, &columns, label_col)?;
-    let n = row_label.len();
+    let (rows, labels) = read_rows(&mut records, &columns, &layout)?;
+    let n = rows.label.len();
     if n == 0 {
         return Err(fail("the file has a header but no data rows"));
+    }
+    if rows.unknown == n {
+        return Err(fail(format!(
+            "no row of column {} names a class; L, V and T need rows whose class is known",
+            echo(&columns[layout.label])
+        )));
     }
     let classes = labels.finish();
     if classes.names.len() < 2 {
@@ -66,22 +72,27 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
         };
         return Err(fail(format!(
             "column {} has only one class ({}); need at least 2{why}",
-            echo(&columns[label_col]),
+            echo(&columns[layout.label]),
             echo(&classes.names[0])
         )));
     }
-    let y: Vec<usize> = row_label
+    let y: Vec<usize> = rows
+        .label
         .iter()
-        .map(|&id| classes.of_spelling[id])
+        .map(|&id| id.map_or(0, |id| classes.of_spelling[id]))
         .collect();
+    let known = (rows.unknown > 0).then(|| rows.label.iter().map(Option::is_some).collect());
+    let teacher = match &layout.teacher {
+        None => None,
+        Some(t) => Some(read_teacher(t, &rows, &columns, &classes, header_line)?),
+    };
     let class_names = classes.names;
-    let feature_names: Vec<String> = columns
+    let feature_names: Vec<String> = layout
+        .features
         .iter()
-        .enumerate()
-        .filter(|&(j, _)| j != label_col)
-        .map(|(_, c)| c.clone())
+        .map(|&j| columns[j].clone())
         .collect();
-    let x = Array2::from_shape_vec((n, n_cols - 1), values)
+    let x = Array2::from_shape_vec((n, layout.features.len()), rows.values)
         .map_err(|e| Error::Data(format!("csv: internal shape error: {e}")))?;
     Ok(Dataset {
         name: name.to_string(),
@@ -92,19 +103,147 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
         feature_names,
         image: None,
         warnings: classes.warnings,
+        known,
+        teacher,
     })
 }
 
-/// The data rows after the header: every feature value (row by row), each row's label spelling id,
-/// and the labels seen. Errors name the row and the column.
-fn read_rows(
-    records: &mut Records,
-    columns: &[String],
-    label_col: usize,
-) -> Result<(Vec<f32>, Vec<usize>, Labels)> {
+/// What each column of a file is: features, the label, and the teacher's columns when it has some.
+struct Layout {
+    label: usize,
+    features: Vec<usize>,
+    teacher: Option<TeacherColumns>,
+}
+
+/// The teacher's columns of a file: per-class probabilities (`teacher:<class>`) or logits
+/// (`logit:<class>`), with the class text each names; or a hard label (`teacher`) with an optional
+/// confidence (`teacher_confidence`).
+enum TeacherColumns {
+    PerClass {
+        form: GivenForm,
+        columns: Vec<(usize, String)>,
+    },
+    Hard {
+        label: usize,
+        confidence: Option<usize>,
+    },
+}
+
+impl TeacherColumns {
+    /// Whether column `j` holds a number per row (the hard label is text).
+    fn numeric(&self, j: usize) -> Option<usize> {
+        match self {
+            TeacherColumns::PerClass { columns, .. } => columns.iter().position(|(c, _)| *c == j),
+            TeacherColumns::Hard { confidence, .. } => (*confidence == Some(j)).then_some(0),
+        }
+    }
+}
+
+impl Layout {
+    fn of(columns: &[String], line: u64) -> Result<Layout> {
+        let prefixed = |prefix: &str| -> Vec<(usize, String)> {
+            columns
+                .iter()
+                .enumerate()
+                .filter_map(|(j, c)| {
+                    let head = c.get(..prefix.len())?;
+                    head.eq_ignore_ascii_case(prefix)
+                        .then(|| (j, c[prefix.len()..].trim().to_string()))
+                })
+                .collect()
+        };
+        let named = |name: &str| columns.iter().position(|c| c.eq_ignore_ascii_case(name));
+        let (probs, logits) = (prefixed("teacher:"), prefixed("logit:"));
+        let (hard, confidence) = (named("teacher"), named("teacher_confidence"));
+        let header = |what: String| fail(format!("row {line} (header): {what}"));
+        let teacher = match (probs.is_empty(), logits.is_empty(), hard) {
+            (true, true, None) => {
+                if let Some(j) = confidence {
+                    return Err(header(format!(
+                        "column {} gives a confidence but there is no column \"teacher\" with the teacher's label",
+                        echo(&columns[j])
+                    )));
+                }
+                None
+            }
+            (false, true, None) => Some(TeacherColumns::PerClass {
+                form: GivenForm::Probs,
+                columns: probs,
+            }),
+            (true, false, None) => Some(TeacherColumns::PerClass {
+                form: GivenForm::Logits,
+                columns: logits,
+            }),
+            (true, true, Some(label)) => Some(TeacherColumns::Hard { label, confidence }),
+            _ => {
+                return Err(header(
+                    "the teacher is given more than one way (teacher:<class>, logit:<class>, teacher); keep one".into(),
+                ))
+            }
+        };
+        if let Some(TeacherColumns::PerClass { columns: tc, .. }) = &teacher {
+            if let Some((j, _)) = tc.iter().find(|(_, class)| class.is_empty()) {
+                return Err(header(format!(
+                    "column {} names no class after the colon",
+                    echo(&columns[*j])
+                )));
+            }
+        }
+        let is_teacher = |j: usize| match &teacher {
+            None => false,
+            Some(TeacherColumns::PerClass { columns, .. }) => columns.iter().any(|(c, _)| *c == j),
+            Some(TeacherColumns::Hard { label, confidence }) => {
+                *label == j || *confidence == Some(j)
+            }
+        };
+        let label = label_column(columns, line, &is_teacher)?;
+        let features: Vec<usize> = (0..columns.len())
+            .filter(|&j| j != label && !is_teacher(j))
+            .collect();
+        if features.is_empty() {
+            return Err(header(
+                "no feature column: besides the label and the teacher's columns, at least one column of numbers".into(),
+            ));
+        }
+        Ok(Layout {
+            label,
+            features,
+            teacher,
+        })
+    }
+}
+
+/// The data rows after the header, as read.
+struct Rows {
+    /// Every feature value, row by row.
+    values: Vec<f32>,
+    /// Each row's label spelling id; None where the class is unknown.
+    label: Vec<Option<usize>>,
+    /// Rows of unknown class.
+    unknown: usize,
+    /// The teacher's numbers, row by row (its per-class columns, or its confidence).
+    teacher_values: Vec<f32>,
+    /// The teacher's hard label text per row.
+    teacher_labels: Vec<String>,
+    /// Each row's line in the file (kept when the file has a teacher, for its messages).
+    lines: Vec<u64>,
+}
+
+/// The data rows after the header. Errors name the row and the column.
+fn read_rows(records: &mut Records, columns: &[String], layout: &Layout) -> Result<(Rows, Labels)> {
     let n_cols = columns.len();
-    let mut values: Vec<f32> = Vec::new();
-    let mut row_label: Vec<usize> = Vec::new();
+    let label_col = layout.label;
+    let teacher = layout.teacher.as_ref();
+    let mut rows = Rows {
+        values: Vec::new(),
+        label: Vec::new(),
+        unknown: 0,
+        teacher_values: Vec::new(),
+        teacher_labels: Vec::new(),
+        lines: Vec::new(),
+    };
+    let mut is_feature = vec![false; n_cols];
+    layout.features.iter().for_each(|&j| is_feature[j] = true);
     let mut labels = Labels::new(MAX_CLASSES);
     while let Some(line) = records.next() {
         let line = line?;
@@ -114,7 +253,7 @@ fn read_rows(
         if n == 1 && records.fields().all(str::is_empty) {
             continue;
         }
-        if row_label.len() == MAX_ROWS {
+        if rows.label.len() == MAX_ROWS {
             return Err(fail(format!(
                 "row {line}: the file has more than {MAX_ROWS} data rows; the limit is {MAX_ROWS}"
             )));
@@ -126,24 +265,153 @@ fn read_rows(
             )));
         }
         for (j, field) in records.fields().enumerate() {
-            if j != label_col {
-                values.push(parse_value(field, line, &columns[j])?);
+            if is_feature[j] {
+                rows.values.push(parse_value(field, line, &columns[j])?);
                 continue;
             }
-            match labels.push(field) {
-                Ok(id) => row_label.push(id),
-                Err(Refusal::Missing) => return Err(at(line, &columns[j], "missing label")),
-                Err(Refusal::TooMany) => {
-                    return Err(at(
-                        line,
-                        &columns[j],
-                        format!("more than {MAX_CLASSES} distinct labels; the limit is {MAX_CLASSES} classes"),
-                    ))
+            if j == label_col {
+                // With a teacher, a row of unknown class is one more row of U.
+                if teacher.is_some() && (field.is_empty() || field == "?") {
+                    rows.label.push(None);
+                    rows.unknown += 1;
+                    continue;
                 }
+                match labels.push(field) {
+                    Ok(id) => rows.label.push(Some(id)),
+                    Err(Refusal::Missing) => return Err(at(line, &columns[j], "missing label")),
+                    Err(Refusal::TooMany) => {
+                        return Err(at(
+                            line,
+                            &columns[j],
+                            format!("more than {MAX_CLASSES} distinct labels; the limit is {MAX_CLASSES} classes"),
+                        ))
+                    }
+                }
+                continue;
+            }
+            match teacher {
+                Some(t) if t.numeric(j).is_some() => {
+                    rows.teacher_values
+                        .push(parse_value(field, line, &columns[j])?)
+                }
+                Some(_) => {
+                    if field.is_empty() {
+                        return Err(at(line, &columns[j], "missing value"));
+                    }
+                    rows.teacher_labels.push(field.to_string());
+                }
+                None => {}
             }
         }
+        if teacher.is_some() {
+            rows.lines.push(line);
+        }
     }
-    Ok((values, row_label, labels))
+    Ok((rows, labels))
+}
+
+/// The teacher a file's columns give, checked cell by cell (see [`GivenTeacher`]).
+fn read_teacher(
+    t: &TeacherColumns,
+    rows: &Rows,
+    columns: &[String],
+    classes: &Classes,
+    header_line: u64,
+) -> Result<GivenTeacher> {
+    let n = rows.label.len();
+    let c = classes.names.len();
+    match t {
+        TeacherColumns::PerClass { form, columns: tc } => {
+            // Column of each class, in class order.
+            let mut of_class: Vec<Option<usize>> = vec![None; c];
+            for (k, (j, class)) in tc.iter().enumerate() {
+                let Some(class) = classes.named(class) else {
+                    return Err(fail(format!(
+                        "row {header_line} (header), column {}: the label column never names the class {}",
+                        echo(&columns[*j]),
+                        echo(class)
+                    )));
+                };
+                if let Some(other) = of_class[class] {
+                    return Err(fail(format!(
+                        "row {header_line} (header): columns {} and {} are the same class",
+                        echo(&columns[tc[other].0]),
+                        echo(&columns[*j])
+                    )));
+                }
+                of_class[class] = Some(k);
+            }
+            let of_class: Vec<usize> = match of_class.iter().position(Option::is_none) {
+                Some(missing) => {
+                    return Err(fail(format!(
+                        "row {header_line} (header): the teacher has no column for the class {} (every class needs one)",
+                        echo(&classes.names[missing])
+                    )))
+                }
+                None => of_class.into_iter().flatten().collect(),
+            };
+            let width = tc.len();
+            let values = Array2::from_shape_fn((n, c), |(i, class)| {
+                rows.teacher_values[i * width + of_class[class]]
+            });
+            let cells = CsvCells {
+                lines: &rows.lines,
+                names: of_class
+                    .iter()
+                    .map(|&k| columns[tc[k].0].as_str())
+                    .collect(),
+            };
+            match form {
+                GivenForm::Probs => GivenTeacher::from_probs(values, &cells),
+                GivenForm::Logits => GivenTeacher::from_logits(values, &cells),
+            }
+        }
+        TeacherColumns::Hard { label, confidence } => {
+            let mut hard = Vec::with_capacity(n);
+            for (i, text) in rows.teacher_labels.iter().enumerate() {
+                match classes.named(text) {
+                    Some(class) => hard.push(class),
+                    None => {
+                        return Err(at(
+                            rows.lines[i],
+                            &columns[*label],
+                            format!("the label column never names the class {}", echo(text)),
+                        ))
+                    }
+                }
+            }
+            let cells = CsvCells {
+                lines: &rows.lines,
+                names: vec![columns[*label].as_str()],
+            };
+            let conf_name = confidence.map_or(String::new(), |j| echo(&columns[j]));
+            GivenTeacher::from_hard(
+                &hard,
+                confidence.map(|_| rows.teacher_values.as_slice()),
+                c,
+                &cells,
+                &conf_name,
+            )
+        }
+    }
+}
+
+/// A CSV file's cells as [`GivenTeacher`]'s checks name them: the file's line, the header's name.
+struct CsvCells<'a> {
+    lines: &'a [u64],
+    names: Vec<&'a str>,
+}
+
+impl Cells for CsvCells<'_> {
+    fn row(&self, i: usize) -> String {
+        format!("row {}", self.lines[i])
+    }
+    fn column(&self, c: usize) -> String {
+        echo(self.names[c.min(self.names.len() - 1)])
+    }
+    fn fail(&self, message: String) -> Error {
+        fail(message)
+    }
 }
 
 /// Read and parse a CSV file; the dataset is named after the file stem. The size is checked first.
@@ -195,25 +463,41 @@ pub fn from_file_bytes(path: &Path, bytes: Vec<u8>) -> Result<Dataset> {
     parse_csv(&text, &name)
 }
 
-/// Write a dataset as CSV text in the accepted format: feature columns, then `label` with class names.
+/// Write a dataset as CSV text in the accepted format: feature columns, then `label` with class
+/// names (`?` where the class is unknown), then the teacher's columns when the data carries one
+/// (`teacher:<class>` probabilities or `logit:<class>` logits).
 ///
 /// Numbers are printed in the shortest form that parses back to the same `f32`, so
 /// `parse_csv(&write_csv(ds), ..)` gives the same dataset when the class names are in the order
-/// `parse_csv` sorts them and no feature is itself called `label`.
+/// `parse_csv` sorts them and no feature is itself called `label` or named like a teacher's column.
 pub fn write_csv(ds: &Dataset) -> String {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    let mut header: Vec<&str> = ds.feature_names.iter().map(String::as_str).collect();
-    header.push("label");
+    let mut header: Vec<String> = ds.feature_names.clone();
+    header.push("label".into());
+    if let Some(t) = &ds.teacher {
+        let prefix = match t.form {
+            GivenForm::Probs => "teacher:",
+            GivenForm::Logits => "logit:",
+        };
+        header.extend(ds.class_names.iter().map(|c| format!("{prefix}{c}")));
+    }
     writer
         .write_record(&header)
         .expect("writing to memory cannot fail");
-    let mut fields: Vec<String> = Vec::with_capacity(ds.dim() + 1);
-    for (row, &class) in ds.x.rows().into_iter().zip(&ds.y) {
+    let mut fields: Vec<String> = Vec::with_capacity(header.len());
+    for (i, (row, &class)) in ds.x.rows().into_iter().zip(&ds.y).enumerate() {
         fields.clear();
         fields.extend(row.iter().map(|v| v.to_string()));
-        fields.push(ds.class_names[class].clone());
+        fields.push(if ds.is_known(i) {
+            ds.class_names[class].clone()
+        } else {
+            "?".into()
+        });
+        if let Some(t) = &ds.teacher {
+            fields.extend(t.values.row(i).iter().map(|v| v.to_string()));
+        }
         writer
             .write_record(&fields)
             .expect("writing to memory cannot fail");
@@ -261,13 +545,24 @@ fn check_header(columns: &[String], line: u64) -> Result<()> {
     Ok(())
 }
 
-/// Index of the column named `label` (any case), else the last column.
-fn label_column(columns: &[String], line: u64) -> Result<usize> {
+/// Index of the column named `label` (any case), else the last column that is not the teacher's.
+fn label_column(
+    columns: &[String],
+    line: u64,
+    is_teacher: &dyn Fn(usize) -> bool,
+) -> Result<usize> {
     let named: Vec<usize> = (0..columns.len())
         .filter(|&j| columns[j].eq_ignore_ascii_case("label"))
         .collect();
     match named.as_slice() {
-        [] => Ok(columns.len() - 1),
+        [] => (0..columns.len())
+            .rev()
+            .find(|&j| !is_teacher(j))
+            .ok_or_else(|| {
+                fail(format!(
+                    "row {line} (header): every column is the teacher's; add a label column"
+                ))
+            }),
         [j] => Ok(*j),
         [a, b, ..] => Err(fail(format!(
             "row {line} (header): columns {} and {} are both named \"label\"; keep one",
@@ -414,3 +709,6 @@ fn clip(text: &str, max_chars: usize) -> String {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod teacher_tests;

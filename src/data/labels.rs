@@ -235,6 +235,26 @@ impl Labels {
     }
 }
 
+impl Classes {
+    /// The class a text names as the label column would read it: case-blind, and by value when
+    /// every class is a number (a teacher's column `teacher:1.0` is class `1`).
+    pub fn named(&self, text: &str) -> Option<usize> {
+        let text = text.trim();
+        let numeric = self.names.iter().all(|n| Decimal::parse(n).is_some());
+        if numeric {
+            let value = Decimal::parse(text)?;
+            return self
+                .names
+                .iter()
+                .position(|n| Decimal::parse(n).as_ref() == Some(&value));
+        }
+        let folded = super::fold::lowercase(text);
+        self.names
+            .iter()
+            .position(|n| super::fold::lowercase(n) == folded)
+    }
+}
+
 /// Runs of equal neighbours in `order`.
 fn group_sorted(order: &[usize], same: impl Fn(usize, usize) -> bool) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();

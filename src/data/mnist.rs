@@ -51,6 +51,8 @@ pub fn parse(bytes: &[u8]) -> Result<Dataset> {
         feature_names: (0..dim).map(|j| format!("px{j}")).collect(),
         image: square_image(dim),
         warnings: Vec::new(),
+        known: None,
+        teacher: None,
     })
 }
 
@@ -94,6 +96,8 @@ mod tests {
             feature_names: (0..4).map(|j| format!("px{j}")).collect(),
             image: None,
             warnings: Vec::new(),
+            known: None,
+            teacher: None,
         };
         let bytes = encode(&ds);
         let back = parse(&bytes).unwrap();

@@ -4,6 +4,7 @@ pub mod augment;
 pub mod builtin;
 pub mod csv;
 pub mod fold;
+pub mod given;
 pub mod labels;
 pub mod mnist;
 pub mod number;
@@ -13,7 +14,7 @@ pub mod synthetic;
 
 use ndarray::Array2;
 
-pub use split::{split, Split, Standardizer};
+pub use split::{split, split_known, Split, Standardizer};
 
 /// A classification dataset: `x` is n x d, `y[i]` is the class index of row i.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,6 +36,11 @@ pub struct Dataset {
     /// What reading the data did that its owner should know (label spellings read as one class),
     /// one sentence each; the page and the CLI show them with the other data warnings.
     pub warnings: Vec<String>,
+    /// Whether each row's true class is known (`None`: every row's is). A row whose class is unknown
+    /// can only be unlabeled (U); its `y` is 0 and is never read as a class.
+    pub known: Option<Vec<bool>>,
+    /// The predictions of a teacher trained elsewhere, when the file carries them.
+    pub teacher: Option<given::GivenTeacher>,
 }
 
 /// The pixel grid of an image dataset: `height * width` columns, row-major, pixels in `[0, max]`.
@@ -57,6 +63,18 @@ impl Dataset {
     /// True when there are no rows.
     pub fn is_empty(&self) -> bool {
         self.y.is_empty()
+    }
+
+    /// Whether row `i`'s true class is known.
+    pub fn is_known(&self, i: usize) -> bool {
+        self.known.as_ref().is_none_or(|k| k[i])
+    }
+
+    /// Rows whose true class is unknown.
+    pub fn unknown_rows(&self) -> usize {
+        self.known
+            .as_ref()
+            .map_or(0, |k| k.iter().filter(|&&b| !b).count())
     }
 
     /// Number of feature columns.

@@ -63,6 +63,36 @@ pub fn split(
     })
 }
 
+/// As [`split`], over the rows whose class is `known` (`None`: every row): L, V and T are drawn
+/// from them exactly as [`split`] draws from a table of those rows alone, and every row of unknown
+/// class goes to U. With every class known this is [`split`].
+pub fn split_known(
+    y: &[usize],
+    known: Option<&[bool]>,
+    n_classes: usize,
+    labeled: usize,
+    validation: usize,
+    test_fraction: f32,
+    rng: &mut Rng,
+) -> Result<Split> {
+    let Some(known) = known else {
+        return split(y, n_classes, labeled, validation, test_fraction, rng);
+    };
+    let rows: Vec<usize> = (0..y.len()).filter(|&i| known[i]).collect();
+    let y_known: Vec<usize> = rows.iter().map(|&i| y[i]).collect();
+    let s = split(&y_known, n_classes, labeled, validation, test_fraction, rng)?;
+    let back = |part: Vec<usize>| part.into_iter().map(|i| rows[i]).collect::<Vec<_>>();
+    let mut unlabeled = back(s.unlabeled);
+    unlabeled.extend((0..y.len()).filter(|&i| !known[i]));
+    crate::order::sort_indices(&mut unlabeled);
+    Ok(Split {
+        labeled: back(s.labeled),
+        validation: back(s.validation),
+        unlabeled,
+        test: back(s.test),
+    })
+}
+
 /// Whether the sizes asked for fit `y`'s rows (each error names the key to change); the test set's size.
 fn check_sizes(
     y: &[usize],

@@ -228,6 +228,8 @@ fn draw(
         feature_names: vec!["x1".to_string(), "x2".to_string()],
         image: None,
         warnings: Vec::new(),
+        known: None,
+        teacher: None,
     }
 }
 

@@ -209,13 +209,22 @@ pub fn weight_stats(
         ),
         (
             "weight_teacher_right",
-            mean(&mut prep.split.unlabeled.iter().copied().filter(|r| right(r))),
+            mean(&mut known_unlabeled(prep).filter(|r| right(r))),
         ),
         (
             "weight_teacher_wrong",
-            mean(&mut prep.split.unlabeled.iter().copied().filter(|r| !right(r))),
+            mean(&mut known_unlabeled(prep).filter(|r| !right(r))),
         ),
     ]
+}
+
+/// The rows of U whose true class is known (every row of U unless the data says otherwise).
+fn known_unlabeled(prep: &PreparedSeed) -> impl Iterator<Item = usize> + '_ {
+    prep.split
+        .unlabeled
+        .iter()
+        .copied()
+        .filter(|&r| prep.data.is_known(r))
 }
 
 impl super::Distiller for Alm {

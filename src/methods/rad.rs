@@ -397,15 +397,18 @@ impl Rad {
 
     /// Queries spent and the share of queried points the teacher labels correctly.
     pub fn stats(&self, prep: &PreparedSeed) -> Vec<(&'static str, f64)> {
-        let right = self
-            .queried
-            .iter()
-            .filter(|&&r| prep.teacher.labels[r] == prep.data.y[r])
-            .count();
-        let acc = if self.queried.is_empty() {
+        // Over the queried rows whose true class is known.
+        let known = self.queried.iter().filter(|&&r| prep.data.is_known(r));
+        let (right, count) = known.fold((0usize, 0usize), |(right, n), &r| {
+            (
+                right + (prep.teacher.labels[r] == prep.data.y[r]) as usize,
+                n + 1,
+            )
+        });
+        let acc = if count == 0 {
             0.0
         } else {
-            right as f64 / self.queried.len() as f64
+            right as f64 / count as f64
         };
         vec![
             ("queried", self.queried.len() as f64),

@@ -128,7 +128,7 @@ pub static TABLE: &[MethodFacts] = &[
         description: "keeps a teacher label only where the teacher is confident and its ensemble agrees, adds negative labels for classes it rules out; one selection round from a fixed teacher, not the paper's re-labelling loop (Rizve et al. 2021)",
         source: "Rizve, Duarte, Rawat, Shah, In Defense of Pseudo-Labeling: An Uncertainty-Aware Pseudo-label Selection Framework for Semi-Supervised Learning, ICLR 2021 (arXiv 2101.06329)",
         group: Group::Family,
-        requires: &[],
+        requires: &["teacher_ensemble"],
         needs_ensemble: true,
         queries_teacher: false,
         hard_labels: false,

@@ -242,12 +242,18 @@ impl Ups {
             .copied()
             .filter(|&r| self.positive(r).is_some())
             .collect();
-        let right = selected
+        // Accuracies are over the rows whose true class is known.
+        let known: Vec<usize> = selected
+            .iter()
+            .copied()
+            .filter(|&r| prep.data.is_known(r))
+            .collect();
+        let right = known
             .iter()
             .filter(|&&r| self.positive[r] == prep.data.y[r])
             .count();
         let (mut neg_total, mut neg_right) = (0usize, 0usize);
-        for &r in u {
+        for &r in u.iter().filter(|&&r| prep.data.is_known(r)) {
             for (class, &v) in self.negative.row(r).iter().enumerate() {
                 if v > 0.0 {
                     neg_total += 1;
@@ -258,7 +264,7 @@ impl Ups {
         let share = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         vec![
             ("selected_share", share(selected.len(), u.len())),
-            ("selected_teacher_accuracy", share(right, selected.len())),
+            ("selected_teacher_accuracy", share(right, known.len())),
             ("negative_label_accuracy", share(neg_right, neg_total)),
         ]
     }

@@ -247,6 +247,8 @@ mod tests {
             feature_names: vec!["a".into(), "b".into()],
             image: None,
             warnings: Vec::new(),
+            known: None,
+            teacher: None,
         }
     }
 

@@ -8,8 +8,22 @@ use crate::teacher::{self, TeacherOutput};
 use crate::{Error, Result};
 
 /// Settings that cannot serve this data or this teacher, refused before any work: the oracle alpha
-/// without a synthetic teacher, pixel shifts off image data.
+/// without a synthetic teacher, pixel shifts off image data, a given teacher without one in the
+/// data, a synthetic teacher on rows whose class is unknown.
 pub(super) fn fits(cfg: &Checked, data: &Dataset) -> Result<()> {
+    if cfg.teacher.kind == TeacherKind::Given && data.teacher.is_none() {
+        return Err(Error::config(
+            "teacher.kind",
+            format!("`given` reads the teacher's predictions from the data, and {} carries none (columns teacher:<class>, logit:<class> or teacher)", data.name),
+        ));
+    }
+    let unknown = data.unknown_rows();
+    if cfg.teacher.kind == TeacherKind::Synthetic && unknown > 0 {
+        return Err(Error::config(
+            "teacher.kind",
+            format!("a synthetic teacher corrupts the true classes, and {unknown} rows of {} have none: use `given` or `trained`", data.name),
+        ));
+    }
     if cfg.alpha_estimator == AlphaEstimator::Oracle && cfg.teacher.kind != TeacherKind::Synthetic {
         return Err(Error::config(
             "alpha_estimator",
@@ -64,4 +78,20 @@ pub(super) fn synthetic_teacher(
         points::extend_with_true_labels(&mut t, &data.y[n_base..], classes);
     }
     t
+}
+
+/// The teacher the data gives, at the run's temperature; hand-added rows get their true label as a
+/// synthetic teacher's do.
+pub(super) fn given_teacher(cfg: &Checked, data: &Dataset, n_base: usize) -> Result<TeacherOutput> {
+    let Some(given) = data.teacher.as_ref() else {
+        return Err(Error::config(
+            "teacher.kind",
+            "`given` needs the teacher's predictions in the data",
+        ));
+    };
+    let mut t = teacher::given_output(given, cfg.temperature);
+    if data.len() > n_base {
+        points::extend_with_true_labels(&mut t, &data.y[n_base..], data.n_classes);
+    }
+    Ok(t)
 }

@@ -87,6 +87,11 @@ impl DataSource {
                 let mut sub = d.clone();
                 sub.x = data::split::select_rows(&d.x, &rows);
                 sub.y = rows.iter().map(|&i| d.y[i]).collect();
+                sub.known = d
+                    .known
+                    .as_ref()
+                    .map(|k| rows.iter().map(|&i| k[i]).collect());
+                sub.teacher = d.teacher.as_ref().map(|t| t.select(&rows));
                 Ok(sub)
             }
         }

@@ -153,7 +153,7 @@ impl Session {
         let p = &self.prep;
         let c = p.data.n_classes;
         let mut confusion = vec![vec![0u32; c]; c];
-        for &i in &p.split.unlabeled {
+        for &i in p.split.unlabeled.iter().filter(|&&i| p.data.is_known(i)) {
             confusion[p.data.y[i]][p.teacher.labels[i]] += 1;
         }
         let alpha_curve = match &p.alpha_model {

@@ -12,6 +12,7 @@ use crate::rng::{Rng, Stream};
 /// teacher's siblings are fitted on bootstrap resamples of L from their own initial weights; a
 /// synthetic teacher's are independent draws of the same noise model (same region, same per-row
 /// accuracy), so they disagree exactly where the teacher is unreliable. Temperature as for the teacher.
+/// A teacher given by a file is one model: no members (the config check keeps UPS from it).
 #[allow(clippy::too_many_arguments)]
 pub fn ensemble(
     cfg: &TeacherConfig,
@@ -56,6 +57,7 @@ pub fn ensemble(
                 });
             }
         }
+        TeacherKind::Given => {}
     }
     out
 }

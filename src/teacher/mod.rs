@@ -4,6 +4,7 @@
 //! teacher is fitted on, what it gives every row, and the temperature.
 
 mod ensemble;
+mod given;
 mod synthetic;
 #[cfg(test)]
 mod tests;
@@ -11,11 +12,11 @@ mod trained;
 
 use ndarray::{Array2, ArrayView2};
 
-use crate::config::{TeacherConfig, TeacherKind};
-use crate::data::{ImageShape, Split, Standardizer};
+use crate::data::{ImageShape, Standardizer};
 use crate::model::Mlp;
 
 pub use ensemble::{ensemble, spread};
+pub use given::given_output;
 pub use synthetic::synthetic_output;
 pub use trained::{embedding, trained_output, Labelling, TeacherTraining, BATCH};
 
@@ -51,27 +52,6 @@ pub struct TeacherOutput {
     /// The trained teacher network (None for a synthetic teacher): VID and LELP read its hidden
     /// layer and classifier.
     pub net: Option<Mlp>,
-}
-
-/// Build the teacher for one seed. `x` is standardised, `y` the true labels (a synthetic teacher reads
-/// them to corrupt them; a trained teacher sees only the rows of L).
-pub fn build_teacher(
-    cfg: &TeacherConfig,
-    inputs: TeacherInputs,
-    y: &[usize],
-    classes: usize,
-    split: &Split,
-    temperature: f32,
-    seed: u64,
-) -> TeacherOutput {
-    match cfg.kind {
-        TeacherKind::Trained => {
-            let mut training = TeacherTraining::new(cfg, inputs, classes, &split.labeled, seed);
-            training.train(inputs, y, usize::MAX);
-            trained_output(training.finish(), inputs.x, temperature)
-        }
-        TeacherKind::Synthetic => synthetic_output(cfg, inputs.x, y, classes, temperature, seed),
-    }
 }
 
 pub(crate) fn output(

@@ -1,5 +1,6 @@
 use super::*;
-use crate::config::NoiseModel;
+use crate::config::{NoiseModel, TeacherConfig, TeacherKind};
+use crate::data::Split;
 use crate::rng::{Rng, Stream};
 
 const IDENTITY_2: fn() -> Standardizer = || Standardizer {
@@ -240,4 +241,27 @@ fn a_trained_teachers_confident_rows_are_not_tied() {
         }
     }
     assert!(saturated.iter().all(|&i| t.margins[i] < 1.0));
+}
+
+/// Build the teacher for one seed. `x` is standardised, `y` the true labels (a synthetic teacher reads
+/// them to corrupt them; a trained teacher sees only the rows of L). The tests' way to build one;
+/// a teacher given by the data is built from it ([`given_output`]).
+pub(super) fn build_teacher(
+    cfg: &TeacherConfig,
+    inputs: TeacherInputs,
+    y: &[usize],
+    classes: usize,
+    split: &Split,
+    temperature: f32,
+    seed: u64,
+) -> TeacherOutput {
+    match cfg.kind {
+        TeacherKind::Trained => {
+            let mut training = TeacherTraining::new(cfg, inputs, classes, &split.labeled, seed);
+            training.train(inputs, y, usize::MAX);
+            trained_output(training.finish(), inputs.x, temperature)
+        }
+        TeacherKind::Synthetic => synthetic_output(cfg, inputs.x, y, classes, temperature, seed),
+        TeacherKind::Given => panic!("a given teacher comes from the data: given_output"),
+    }
 }

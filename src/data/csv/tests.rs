@@ -327,6 +327,8 @@ fn round_trip_through_text_is_exact() {
         feature_names: vec!["w,1".into(), "x 2".into(), "ÿ".into()],
         image: None,
         warnings: Vec::new(),
+        known: None,
+        teacher: None,
     };
     let text = write_csv(&ds);
     assert_eq!(parse_csv(&text, "round").unwrap(), ds);
