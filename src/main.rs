@@ -70,6 +70,17 @@ enum Command {
         #[command(flatten)]
         setup: Setup,
     },
+    /// Write the data of the base seed with its teacher's predictions (temperature 1) to a CSV or
+    /// .npz file: read back as "your teacher" (`--dataset FILE.csv`, `--data FILE.npz`) with the
+    /// same seed and split, it gives the built-in run's numbers bit for bit.
+    Teacher {
+        /// The file to write: `.csv` (features, label, teacher:<class> or logit:<class>) or `.npz`
+        /// (x, y, teacher_probs or teacher_logits).
+        #[arg(long)]
+        out: String,
+        #[command(flatten)]
+        setup: Setup,
+    },
     /// Run the comparison at each value of one config key (e.g. --vary labeled=50,100,200).
     Sweep {
         /// The key and its values: KEY=v1,v2,... (dotted keys such as teacher.rate; list values in brackets).
@@ -84,9 +95,22 @@ enum Command {
 /// then single keys and the seed, each applied over the ones before.
 #[derive(clap::Args)]
 struct Setup {
-    /// Built-in dataset name, or a path to a CSV file.
-    #[arg(long)]
+    /// Built-in dataset name, or a path to a CSV file (which may carry a teacher's columns).
+    #[arg(long, conflicts_with = "data")]
     dataset: Option<String>,
+    /// NumPy features: a `.npy` (n x d), or a `.npz` holding x, y and teacher_probs or
+    /// teacher_logits. Up to 1,000,000 rows and 4,096 features.
+    #[arg(long)]
+    data: Option<String>,
+    /// NumPy true classes for --data FILE.npy: integers 0, 1, ...; negative where unknown.
+    #[arg(long, requires = "data")]
+    labels: Option<String>,
+    /// NumPy teacher probabilities (n x classes) for --data FILE.npy.
+    #[arg(long, requires = "data", conflicts_with = "teacher_logits")]
+    teacher_probs: Option<String>,
+    /// NumPy teacher logits (n x classes) for --data FILE.npy.
+    #[arg(long, requires = "data")]
+    teacher_logits: Option<String>,
     /// Start from a named scenario (see `slam-lab scenarios`).
     #[arg(long)]
     scenario: Option<String>,
@@ -124,6 +148,8 @@ struct Common {
 }
 
 fn main() -> ExitCode {
+    // The command line's data can be far larger than a page's: its own memory budget per seed.
+    slam_lab::memory::set_budget(slam_lab::memory::NATIVE_BUDGET);
     // A panic is a bug; still, report it on one line rather than a backtrace.
     std::panic::set_hook(Box::new(|info| {
         eprintln!(
@@ -150,11 +176,16 @@ fn main() -> ExitCode {
                 };
             }
             let msg = e.to_string();
-            let first = msg
+            // clap's first paragraph, on one line (a list of missing flags follows a colon).
+            let first: Vec<&str> = msg
                 .lines()
-                .next()
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
+                .take_while(|l| !l.trim().is_empty() && !l.starts_with("Usage"))
+                .map(|l| l.trim().trim_start_matches("error: "))
+                .collect();
+            let first = match first.join(" ") {
+                s if s.is_empty() => "invalid arguments".to_string(),
+                s => s,
+            };
             eprintln!("slam-lab: {first} (see slam-lab --help)");
             return ExitCode::from(2);
         }
@@ -197,6 +228,7 @@ fn execute(command: Command) -> slam_lab::Result<()> {
             setup,
         } => explain(&mut out, &method, skip, res, setup)?,
         Command::Sweep { vary, common } => run_sweep(&mut out, &vary, common)?,
+        Command::Teacher { out: path, setup } => write_teacher(&path, setup)?,
     }
     Ok(())
 }
@@ -253,6 +285,10 @@ fn run(out: &mut impl Write, c: Common) -> slam_lab::Result<()> {
         let mut v = report::to_json(&cfg, source.name(), scenario, &results, &reference);
         let seeds: Vec<u64> = results.iter().map(|r| r.seed).collect();
         v["provenance"] = provenance(&cfg, &given.data_digest(&source, &mnist), &seeds);
+        if let Some((note, facts)) = given_data(&cfg, &source) {
+            v["given_data"] = facts;
+            v["given_data"]["note"] = json!(note);
+        }
         print_json(out, &v);
     } else {
         let _ = write!(
@@ -260,6 +296,9 @@ fn run(out: &mut impl Write, c: Common) -> slam_lab::Result<()> {
             "{}",
             report::to_table(source.name(), scenario, &results, &reference)
         );
+        if let Some((note, _)) = given_data(&cfg, &source) {
+            let _ = writeln!(out, "{note}");
+        }
     }
     Ok(())
 }
@@ -389,7 +428,8 @@ struct Given {
     overrides: Value,
     source: Option<DataSource>,
     /// The file `--dataset` read and the SHA-256 of its bytes.
-    file: Option<(String, String)>,
+    /// (More than one for NumPy arrays in separate files.)
+    file: Vec<(String, String)>,
 }
 
 impl Given {
@@ -399,7 +439,7 @@ impl Given {
             None => Value::Object(Default::default()),
         };
         let mut source = None;
-        let mut file = None;
+        let mut file = Vec::new();
         if let Some(d) = setup.dataset.as_deref() {
             if d == "mnist" || d.to_ascii_lowercase().ends_with(".bin") {
                 let path = if d == "mnist" {
@@ -408,7 +448,7 @@ impl Given {
                     d.to_string()
                 };
                 let (table, sha) = load_mnist(&path)?;
-                file = Some((path, sha));
+                file = vec![(path, sha)];
                 overrides["dataset"] = Value::String(table.name.clone());
                 source = Some(DataSource::Pool(table));
             } else if d.to_ascii_lowercase().ends_with(".csv") || Path::new(d).is_file() {
@@ -420,12 +460,24 @@ impl Given {
                 for w in &table.warnings {
                     eprintln!("warning: {w}");
                 }
-                file = Some((d.to_string(), sha));
+                file = vec![(d.to_string(), sha)];
                 overrides["dataset"] = Value::String(table.name.clone());
                 source = Some(DataSource::Table(table));
             } else {
                 overrides["dataset"] = Value::String(d.to_string());
             }
+        }
+        if let Some(path) = setup.data.as_deref() {
+            let files = data::npy::NpyFiles {
+                data: path.into(),
+                labels: setup.labels.as_deref().map(Into::into),
+                probs: setup.teacher_probs.as_deref().map(Into::into),
+                logits: setup.teacher_logits.as_deref().map(Into::into),
+            };
+            let loaded = data::npy::load(&files)?;
+            overrides["dataset"] = Value::String(loaded.data.name.clone());
+            file = loaded.files;
+            source = Some(DataSource::Table(loaded.data));
         }
         if let Some(list) = methods {
             overrides["methods"] = Method::parse_list(list)?; // "all" expands once the teacher is known
@@ -453,18 +505,101 @@ impl Given {
     /// its file's; a generator by name (its points are drawn from the config and the seed).
     fn data_digest(&self, source: &DataSource, mnist: &MnistFile) -> Value {
         let name = source.name();
-        if let (None, DataSource::Pool(_), Some((_, sha))) = (&self.file, source, mnist.0.get()) {
+        if let ([], DataSource::Pool(_), Some((_, sha))) =
+            (self.file.as_slice(), source, mnist.0.get())
+        {
             // The MNIST subset a scenario names, as the run read it.
             return json!({"name": name, "file": mnist_path(), "sha256": sha});
         }
-        match (&self.file, data::builtin::text(name)) {
-            (Some((path, sha)), _) => json!({"name": name, "file": path, "sha256": sha}),
-            (None, Some(text)) => {
+        match (self.file.as_slice(), data::builtin::text(name)) {
+            ([(path, sha)], _) => json!({"name": name, "file": path, "sha256": sha}),
+            ([_, _, ..], _) => json!({
+                "name": name,
+                "files": self.file.iter().map(|(p, h)| json!({"file": p, "sha256": h})).collect::<Vec<_>>(),
+            }),
+            ([], Some(text)) => {
                 json!({"name": name, "builtin": true, "sha256": sha256(text.as_bytes())})
             }
-            (None, None) => json!({"name": name, "generated": true}),
+            ([], None) => json!({"name": name, "generated": true}),
         }
     }
+}
+
+/// What a file's own teacher and its rows of unknown class change in how a report reads: one
+/// sentence, and the same facts for JSON. None for data without either.
+fn given_data(cfg: &Checked, source: &DataSource) -> Option<(String, Value)> {
+    let DataSource::Table(t) = source else {
+        return None;
+    };
+    let unknown = t.unknown_rows();
+    let teacher = t.teacher.as_ref().map(|g| g.form.name());
+    let yours = cfg.teacher.kind == slam_lab::config::TeacherKind::Given;
+    if unknown == 0 && !yours {
+        return None;
+    }
+    let mut note = String::new();
+    if let (true, Some(form)) = (yours, teacher) {
+        note.push_str(&format!(
+            "the teacher is yours: the {form} {} gives",
+            t.name
+        ));
+    }
+    if unknown > 0 {
+        if !note.is_empty() {
+            note.push_str("; ");
+        }
+        note.push_str(&format!(
+            "{unknown} of {} rows have no known class: they join U only; the teacher's accuracy on U counts U's rows whose class is known, and L, V and T hold only such rows",
+            t.len()
+        ));
+    }
+    let facts = json!({
+        "rows": t.len(),
+        "unknown_class_rows": unknown,
+        "teacher": if yours { teacher } else { None },
+    });
+    Some((note, facts))
+}
+
+/// `slam-lab teacher`: the base seed's data and teacher, at temperature 1, to a CSV or .npz file.
+fn write_teacher(path: &str, setup: Setup) -> slam_lab::Result<()> {
+    let mut given = Given::read(&setup, None)?;
+    given.overrides["temperature"] = json!(1.0);
+    let mnist = MnistFile::default();
+    let (cfg, source) = request(
+        setup.scenario.as_deref(),
+        given.overrides.clone(),
+        given.source.clone(),
+    )
+    .resolve(&|| mnist.read())?;
+    let prep = slam_lab::seed::PreparedSeed::new(
+        &cfg,
+        &source,
+        cfg.seed,
+        slam_lab::seed::Needs::default(),
+    )?;
+    let table = prep.teacher_data(&cfg)?;
+    let target = Path::new(path);
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".npz") {
+        data::npy::write_npz(&table, target)?;
+    } else if lower.ends_with(".csv") {
+        std::fs::write(target, data::csv::write_csv(&table)).map_err(|e| Error::Io {
+            path: path.to_string(),
+            reason: e.to_string(),
+        })?;
+    } else {
+        return Err(Error::config("--out", "write a .csv or a .npz file"));
+    }
+    let form = table.teacher.as_ref().map_or("", |t| t.form.name());
+    eprintln!(
+        "wrote {path}: {} rows, {} classes, the {} teacher's {form} for seed {} (temperature 1)",
+        table.len(),
+        table.n_classes,
+        cfg.teacher.kind.name(),
+        cfg.seed
+    );
+    Ok(())
 }
 
 /// `KEY=VALUE` of `--set`: VALUE as JSON when it reads as JSON, else as text.

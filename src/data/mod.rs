@@ -8,6 +8,11 @@ pub mod given;
 pub mod labels;
 pub mod mnist;
 pub mod number;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod npy;
+#[cfg(target_arch = "wasm32")]
+#[path = "npy_wasm.rs"]
+pub mod npy;
 pub mod pca;
 pub mod split;
 pub mod synthetic;
