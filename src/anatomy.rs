@@ -100,7 +100,7 @@ pub fn explain_next_step(
         batch: record.batch,
         classes: c,
         labeled: rows.iter().map(|&i| prep.is_labeled[i]).collect(),
-        true_class: rows.iter().map(|&i| prep.data.y[i]).collect(),
+        true_class: rows.iter().map(|&i| prep.data.shown_class(i)).collect(),
         teacher_class: rows.iter().map(|&i| t.labels[i]).collect(),
         teacher_confidence: rows.iter().map(|&i| t.probs[[i, t.labels[i]]]).collect(),
         alpha: rows.iter().map(|&i| prep.alpha[i]).collect(),

@@ -42,7 +42,8 @@ impl Request {
             // Data that carries a teacher is distilled from it unless the request names another.
             let carries =
                 matches!(d, DataSource::Table(t) | DataSource::Pool(t) if t.teacher.is_some());
-            if carries && overrides.pointer("/teacher/kind").is_none() {
+            let named = overrides.get("teacher").and_then(|t| t.get("kind")).is_some();
+            if carries && !named {
                 if !overrides["teacher"].is_object() {
                     overrides["teacher"] = Value::Object(Default::default());
                 }

@@ -1,6 +1,8 @@
 // Scoring the "spot the teacher's mistakes" exercise: the learner's marks and SLaM's alpha (a point
 // flagged where alpha(x) sits at its floor) against the teacher's real mistakes on U.
 
+import { teacherWrong } from './truth.js';
+
 /** U's rows (role 2). */
 export function unlabeledRows(roles) {
   const out = [];
@@ -15,7 +17,7 @@ export function unlabeledRows(roles) {
  */
 export function scoreMarks({ marked, roles, labels, teacherLabels, alpha, floor }) {
   const u = unlabeledRows(roles);
-  const wrong = (i) => teacherLabels[i] !== labels[i];
+  const wrong = (i) => teacherWrong(teacherLabels, labels, i);
   const tally = (isMarked) => {
     let m = 0;
     let found = 0;

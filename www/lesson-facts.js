@@ -2,6 +2,7 @@
 // engine calls in Node): nothing here is written by hand, and nothing touches the page.
 
 import { pairedStats } from './stats.js';
+import { known } from './truth.js';
 
 /**
  * Facts of a session and its metrics at the epoch shown.
@@ -24,7 +25,8 @@ export function runFacts(view, snap) {
   let wrongAtFloor = 0;
   const floor = o.alpha_floor;
   for (let i = 0; i < n; i++) {
-    if (a.roles[i] !== 2) continue;
+    // U's rows whose class is known: a row a file's teacher labels without a class is never counted.
+    if (a.roles[i] !== 2 || !known(a.labels, i)) continue;
     u += 1;
     const isWrong = a.teacherLabels[i] !== a.labels[i];
     const al = a.alpha[i];

@@ -92,6 +92,8 @@ export function methodHelp(name) {
 }
 
 export function classColor(c) {
+  // A row of unknown class (truth.js's UNKNOWN) is grey.
+  if (c === 0xffffffff) return '#9a9a9a';
   return CLASS_COLORS[c % CLASS_COLORS.length];
 }
 
@@ -105,6 +107,7 @@ export function hexToRgb(hex) {
 export const CLASS_RGB = CLASS_COLORS.map(hexToRgb);
 
 export function classRgb(c) {
+  if (c === 0xffffffff) return [154, 154, 154];
   return CLASS_RGB[c % CLASS_RGB.length];
 }
 

@@ -322,6 +322,8 @@ export function toQuery(state, scenarioConfigs) {
   parts.push(['seed', formatValue(PARAM.seed, cfg.seed ?? 0)]);
   for (const p of CONFIG_PARAMS) {
     if (p.key === 'seed' || !(p.key in state.over)) continue;
+    // A link never carries uploaded data, so never the teacher a file gives: it opens the scenario's.
+    if (p.key === 'teacher.kind' && state.over[p.key] === 'given') continue;
     parts.push([p.key, formatValue(p, state.over[p.key])]);
   }
   if (state.points.length) parts.push(['points', formatValue(PARAM.points, state.points)]);

@@ -75,6 +75,15 @@ impl Dataset {
         self.known.as_ref().is_none_or(|k| k[i])
     }
 
+    /// Row `i`'s class as a front end is told it: [`UNKNOWN_CLASS`] where the data gives none.
+    pub fn shown_class(&self, i: usize) -> usize {
+        if self.is_known(i) {
+            self.y[i]
+        } else {
+            UNKNOWN_CLASS
+        }
+    }
+
     /// Rows whose true class is unknown.
     pub fn unknown_rows(&self) -> usize {
         self.known
@@ -87,6 +96,10 @@ impl Dataset {
         self.x.ncols()
     }
 }
+
+/// The class a front end is told for a row whose class the data does not give (`u32::MAX`, as the
+/// page's typed arrays hold it).
+pub const UNKNOWN_CLASS: usize = u32::MAX as usize;
 
 /// Parameters of the seeded generators (ignored by fixed real datasets).
 #[derive(Clone, Debug, PartialEq)]

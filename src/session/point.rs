@@ -58,7 +58,7 @@ impl Session {
         let t = &p.teacher;
         Some(PointFacts {
             row,
-            true_class: p.data.y[row],
+            true_class: p.data.shown_class(row),
             teacher_class: t.labels[row],
             teacher_confidence: t.probs[[row, t.labels[row]]],
             teacher_margin: t.margins[row],

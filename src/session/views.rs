@@ -55,6 +55,17 @@ pub struct Overview {
     /// Identifies the rows, their split and the teacher's labels: what a learner marked as the
     /// teacher's mistakes holds only across sessions with the same `labels_id`.
     pub labels_id: String,
+    /// What the data's own teacher gives (`probabilities`, `logits`) when the data carries one.
+    pub data_teacher: Option<&'static str>,
+    /// Whether this run's teacher is the data's own (`teacher.kind = given`: "your teacher").
+    pub teacher_given: bool,
+    /// Rows of U whose true class the data does not give (every accuracy counts only the others).
+    pub unknown_rows: usize,
+    /// The teacher's accuracy on V, and its mean confidence in its own label there (calibration:
+    /// the gap between the two).
+    pub teacher_validation_accuracy: f32,
+    /// See `teacher_validation_accuracy`.
+    pub teacher_validation_confidence: f32,
 }
 
 impl Session {
@@ -220,6 +231,21 @@ impl Session {
             data_warnings: p.data_warnings(),
             data_id: hex(data_hash(p)),
             labels_id: hex(labels_hash(p)),
+            data_teacher: p.data.teacher.as_ref().map(|t| t.form.name()),
+            teacher_given: self.cfg.teacher.kind == crate::config::TeacherKind::Given,
+            unknown_rows: p.data.unknown_rows(),
+            teacher_validation_accuracy: {
+                let v = &p.split.validation;
+                v.iter().filter(|&&i| p.teacher.labels[i] == p.data.y[i]).count() as f32
+                    / v.len().max(1) as f32
+            },
+            teacher_validation_confidence: {
+                let v = &p.split.validation;
+                v.iter()
+                    .map(|&i| p.teacher.probs[[i, p.teacher.labels[i]]] as f64)
+                    .sum::<f64>() as f32
+                    / v.len().max(1) as f32
+            },
         }
     }
 

@@ -137,9 +137,10 @@ impl Session {
         js_sys::Float32Array::from(flat.as_slice())
     }
 
-    /// True class per row.
+    /// True class per row; `0xFFFFFFFF` where the data gives none (a row its own teacher labels).
     pub fn labels(&self) -> js_sys::Uint32Array {
-        let v: Vec<u32> = self.inner.prep.data.y.iter().map(|&c| c as u32).collect();
+        let data = &self.inner.prep.data;
+        let v: Vec<u32> = (0..data.len()).map(|i| data.shown_class(i) as u32).collect();
         js_sys::Uint32Array::from(v.as_slice())
     }
 

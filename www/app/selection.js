@@ -7,6 +7,7 @@ import { h, setText, swatch } from '../dom.js';
 import { classColor, methodLabel } from '../palette.js';
 import { PlanePlot, planeHooks } from '../charts/scatter.js';
 import { marker } from '../charts/plane.js';
+import { known, teacherWrong } from '../truth.js';
 
 const PICK_PX = 12;
 const ROLE_NAMES = ['L (labeled)', 'V (validation)', 'U (unlabeled)', 'T (test)'];
@@ -105,7 +106,7 @@ export function installSelection(app, engine) {
       }
       const a = app.view.arrays;
       const names = app.view.overview.class_names;
-      const truth = answersHidden() ? '' : `true class ${names[a.labels[row]]}; `;
+      const truth = answersHidden() ? '' : known(a.labels, row) ? `true class ${names[a.labels[row]]}; ` : 'class unknown; ';
       setText(tip, `point ${row}: ${ROLE_NAMES[a.roles[row]]}; ${truth}teacher says ${names[a.teacherLabels[row]]} (${(100 * a.teacherConfidence[row]).toFixed(0)}%). Click to follow it.`);
       tip.style.left = `${Math.min(window.innerWidth - 260, event.clientX + 14)}px`;
       tip.style.top = `${event.clientY + 14}px`;
@@ -153,13 +154,14 @@ export function installSelection(app, engine) {
     const a = v.arrays;
     const trueClass = f?.true_class ?? a.labels[row];
     const teacherClass = f?.teacher_class ?? a.teacherLabels[row];
+    const unknownClass = !known([trueClass], 0);
     const wrong = teacherClass !== trueClass;
     const hidden = answersHidden();
     const sure = ` ${(100 * (f?.teacher_confidence ?? a.teacherConfidence[row])).toFixed(1)}% sure`;
     const rows = [
       ['set', ROLE_NAMES[a.roles[row]]],
-      ...(hidden ? [] : [['true class', classTag(trueClass)]]),
-      ['teacher says', [classTag(teacherClass), hidden ? sure : `${sure}${wrong ? ', wrong' : ', right'}`]],
+      ...(hidden ? [] : [['true class', unknownClass ? 'unknown (the file gives none)' : classTag(trueClass)]]),
+      ['teacher says', [classTag(teacherClass), hidden || unknownClass ? sure : `${sure}${wrong ? ', wrong' : ', right'}`]],
     ];
     if (hidden) {
       card.dataset.hidden = 'answers';
@@ -213,7 +215,7 @@ export function installSelection(app, engine) {
     const n = a.roles.length;
     for (let k = 1; k <= n; k++) {
       const i = (((row + k) % n) + n) % n;
-      if (a.roles[i] === 2 && a.teacherLabels[i] !== a.labels[i]) return i;
+      if (a.roles[i] === 2 && teacherWrong(a.teacherLabels, a.labels, i)) return i;
     }
     return row >= 0 ? row : null;
   }

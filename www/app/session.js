@@ -120,6 +120,12 @@ export function installSession(app, engine) {
     csvSent = false;
     app.clearError();
     let next = { ...app.state, points: [] }; // points were added on another dataset's plane: they do not carry over
+    // The teacher a previous file gave goes with it: a new file's own teacher, if it has one, is
+    // used by the engine's resolver; built-in data has the scenario's teacher.
+    if (next.over['teacher.kind'] === 'given') {
+      const { ['teacher.kind']: _, ...over } = next.over;
+      next = { ...next, over };
+    }
     if (csv) app.csvBudget = null;
     // An uploaded table is not an image: pixel shifts do not apply to it.
     if (csv) for (const path of ['student.shift', 'teacher.shift']) next = withConfig(next, path, 0, app.scenarioConfigs);
@@ -209,6 +215,12 @@ export function installSession(app, engine) {
     document.documentElement.dataset.prebuilt = String(Boolean(msg.prebuilt));
     const bounds = msg.overview.projected ? robustBounds(msg.arrays.points, msg.bounds) : msg.bounds;
     app.view = { gen: msg.gen, overview: msg.overview, config: msg.config, arrays: msg.arrays, bounds };
+    // Data that carries its own teacher is distilled from it (the engine's request resolver): the
+    // settings say so from now on, without a rebuild.
+    if (msg.config?.teacher?.kind === 'given' && app.config().teacher?.kind !== 'given') {
+      app.state = withConfig(app.state, 'teacher.kind', 'given', app.scenarioConfigs);
+      for (const p of app.panels) p.syncState?.(app.state, app.config());
+    }
     app.snap = null;
     for (const p of app.panels) p.onBuilt?.(app.view);
     app.selection?.onBuilt();

@@ -9,6 +9,7 @@ import { labelsNotice } from '../notice-text.js';
 import { runFacts } from '../lesson-facts.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { marker, drawStride } from '../charts/plane.js';
+import { teacherWrong } from '../truth.js';
 
 export function createLabelsPanel(app, root) {
   let colorBy = 'teacher';
@@ -124,7 +125,7 @@ export function createLabelsPanel(app, root) {
     const drawU = (wrongPass) => {
       for (let i = 0; i < n; i += stride) {
         if (roles[i] !== 2) continue;
-        const wrong = teacherLabels[i] !== labels[i];
+        const wrong = teacherWrong(teacherLabels, labels, i);
         if (wrong !== wrongPass) continue;
         const cls = colorBy === 'teacher' ? teacherLabels[i] : labels[i];
         const conf = Math.max(0, (teacherConfidence[i] - floor) / (1 - floor));
@@ -155,7 +156,11 @@ export function createLabelsPanel(app, root) {
       const u = o.sizes[2];
       const wrong = o.confusion.reduce((a, row, t) => a + row.reduce((b, x, p) => b + (p === t ? 0 : x), 0), 0);
       const stride = drawStride(view.arrays.roles.length);
-      setText(counts, `${u.toLocaleString('en')} unlabeled points; the teacher labels ${wrong.toLocaleString('en')} of them wrongly (${((100 * wrong) / Math.max(1, u)).toFixed(1)}%).${stride > 1 ? ` So many points would hide each other: the plots draw one in ${stride}.` : ''}`);
+      // Rows a file gives no class for are in U, but whether the teacher is right there is unknown.
+      const unknown = o.unknown_rows ?? 0;
+      const knownU = u - unknown;
+      const of = unknown ? ` (${unknown.toLocaleString('en')} with no known class, drawn grey when coloured by true class); the teacher labels ${wrong.toLocaleString('en')} of the ${knownU.toLocaleString('en')} others wrongly` : `; the teacher labels ${wrong.toLocaleString('en')} of them wrongly`;
+      setText(counts, `${u.toLocaleString('en')} unlabeled points${of} (${((100 * wrong) / Math.max(1, knownU)).toFixed(1)}%).${stride > 1 ? ` So many points would hide each other: the plots draw one in ${stride}.` : ''}`);
       pickerBox.hidden = o.projected;
       pointsBox.hidden = o.projected; // nothing can be added to a projection
       clickBox.hidden = o.projected;

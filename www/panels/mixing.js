@@ -10,6 +10,7 @@ import { PlanePlot } from '../charts/scatter.js';
 import { marker, colorBar, drawStride } from '../charts/plane.js';
 import { sequential, rgbCss, methodColor } from '../palette.js';
 import { drawMixBars, mixVector, crossEntropy, topK, MIX_COLORS } from '../charts/mixbars.js';
+import { teacherRight, teacherWrong } from '../truth.js';
 
 /** Where SLaM's coefficient on the teacher's top-1 class changes sign (as the engine's `switch_point`). */
 const switchPoint = (normalizeK, k) => (normalizeK && k > 1 ? 1 / k : 0.5);
@@ -230,9 +231,9 @@ export function createMixingPanel(app, root) {
     let pick = -1;
     if (kind === 'wrong') {
       // The wrong label SLaM distrusts most: the clearest case.
-      for (const i of rows) if (teacherLabels[i] !== labels[i] && (pick < 0 || alpha[i] < alpha[pick])) pick = i;
+      for (const i of rows) if (teacherWrong(teacherLabels, labels, i) && (pick < 0 || alpha[i] < alpha[pick])) pick = i;
     } else if (kind === 'right') {
-      for (const i of rows) if (teacherLabels[i] === labels[i] && (pick < 0 || alpha[i] > alpha[pick])) pick = i;
+      for (const i of rows) if (teacherRight(teacherLabels, labels, i) && (pick < 0 || alpha[i] > alpha[pick])) pick = i;
     } else {
       const at = rows.indexOf(example);
       pick = rows[(at + 1 + Math.floor(rows.length / 7)) % rows.length];

@@ -14,6 +14,7 @@ import { classColor } from '../palette.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { marker, drawStride } from '../charts/plane.js';
 import { scoreMarks } from '../exercise.js';
+import { teacherWrong } from '../truth.js';
 
 export function createPredictExercise(app, root) {
   let active = false;
@@ -246,7 +247,7 @@ export function createPredictExercise(app, root) {
           marker(ctx, x, y, 'dot', r * 1.9, null, 'rgba(80,80,80,0.55)', 0.8);
           ctx.restore();
         }
-        if (teacherLabels[i] !== labels[i]) marker(ctx, x, y, 'cross', r * 0.9, null, '#000', 1.1);
+        if (teacherWrong(teacherLabels, labels, i)) marker(ctx, x, y, 'cross', r * 0.9, null, '#000', 1.1);
       }
     }
     if (cursor && !revealed && document.activeElement === plot.canvas) {

@@ -8,6 +8,7 @@ import { h, setText, percent, swatch, scrollBox } from '../dom.js';
 import { classColor, classRgb, rgbCss, methodLabel } from '../palette.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { drawHeatmap, marker, drawStride } from '../charts/plane.js';
+import { known, teacherWrong } from '../truth.js';
 
 const STAGES = 7;
 
@@ -156,7 +157,7 @@ export function createSlowMotion(app, root) {
     const s = step;
     const n = s.rows.length;
     const nL = s.labeled.filter(Boolean).length;
-    const wrong = s.rows.filter((_, i) => !s.labeled[i] && s.teacher_class[i] !== s.true_class[i]).length;
+    const wrong = s.rows.filter((_, i) => !s.labeled[i] && teacherWrong(s.teacher_class, s.true_class, i)).length;
     const name = methodLabel(s.method);
     switch (stage) {
       case 1:
@@ -212,11 +213,12 @@ export function createSlowMotion(app, root) {
       const t = s.teacher_class[i];
       const slice = (a) => a.slice(i * C, (i + 1) * C);
       if (stage >= 2) {
-        const right = s.labeled[i] || t === s.true_class[i];
+        const classKnown = known(s.true_class, i);
+        const right = s.labeled[i] || !classKnown || t === s.true_class[i];
         cells.push(
           h('td', {}, s.labeled[i] ? ['(true label) ', ...cls(s.true_class[i])] : cls(t)),
           h('td', { className: 'num', text: s.teacher_confidence[i].toFixed(2), dataset: { value: String(s.teacher_confidence[i]) } }),
-          h('td', { text: s.labeled[i] ? '' : right ? 'yes' : 'no \u2716', className: right ? '' : 'bad' }),
+          h('td', { text: s.labeled[i] ? '' : !classKnown ? 'unknown' : right ? 'yes' : 'no \u2716', className: right ? '' : 'bad' }),
         );
       }
       const shown = s.labeled[i] ? s.true_class[i] : t;
@@ -263,7 +265,7 @@ export function createSlowMotion(app, root) {
       const y = proj.y(pts[2 * row + 1]);
       const shape = s.labeled[i] ? 'square' : 'dot';
       const t = s.labeled[i] ? s.true_class[i] : s.teacher_class[i];
-      const wrong = !s.labeled[i] && s.teacher_class[i] !== s.true_class[i];
+      const wrong = !s.labeled[i] && teacherWrong(s.teacher_class, s.true_class, i);
       const f = s.student.slice(i * C, (i + 1) * C);
       let fill = '#fff';
       let r = r0;

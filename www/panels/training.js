@@ -13,6 +13,7 @@ import { LineChart } from '../charts/line.js';
 import { PlanePlot } from '../charts/scatter.js';
 import { drawHeatmap, marker, drawStride } from '../charts/plane.js';
 import { unmet } from '../requirements.js';
+import { known, teacherWrong } from '../truth.js';
 
 const NUMBERS_MS = 100;
 /** Epochs a curve plots at most (every k-th beyond that). */
@@ -297,8 +298,10 @@ export function createTrainingPanel(app, root) {
       if (!queries(m)) return;
       const asked = snap?.queried?.[idx] ?? [];
       let right = 0;
-      for (const i of asked) if (teacherLabels[i] === labels[i]) right++;
-      const share = asked.length ? right / asked.length : null;
+      // Over the asked rows whose class is known.
+      const askedKnown = asked.filter((i) => known(labels, i));
+      for (const i of askedKnown) if (teacherLabels[i] === labels[i]) right++;
+      const share = askedKnown.length ? right / askedKnown.length : null;
       const cell = queryTable.querySelector(`[data-testid="queried-accuracy-${m}"]`);
       setText(queryTable.querySelector(`[data-testid="queried-count-${m}"]`), asked.length);
       setText(cell, percent(share));
@@ -315,6 +318,8 @@ export function createTrainingPanel(app, root) {
       setText(c.acc, last ? percent(last.test_accuracy) : '–');
       // The epoch the card's number is from (the counter's, on the engine's one clock).
       c.acc.dataset.epoch = String(last ? last.epoch : 0);
+      // The number itself, unrounded (as the engine gives it): what a test compares runs by.
+      c.acc.dataset.value = last ? String(last.test_accuracy) : '';
     }
     for (const row of table.querySelectorAll('tbody tr')) {
       const hist = metrics[row.dataset.method] ?? [];
@@ -364,7 +369,7 @@ export function createTrainingPanel(app, root) {
     const stride = drawStride(roles.length);
     if (overlay === 'mistakes') {
       for (let i = 0; i < roles.length; i += stride) {
-        if (roles[i] !== 2 || teacherLabels[i] === labels[i]) continue;
+        if (roles[i] !== 2 || !teacherWrong(teacherLabels, labels, i)) continue;
         marker(ctx, proj.x(points[2 * i]), proj.y(points[2 * i + 1]), 'cross', r * 0.7, null, 'rgba(0,0,0,0.5)', 1);
       }
       for (let i = 0; i < roles.length; i++) {
