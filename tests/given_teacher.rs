@@ -136,3 +136,68 @@ fn a_trained_teacher_written_and_read_back_gives_every_method_the_same_numbers()
         json!({"samples": 600, "teacher": {"epochs": 40}, "student": {"epochs": 4}}),
     );
 }
+
+/// Rows a file gives no class for are in U and nowhere else, and every accuracy counts only rows
+/// whose class is known: recounted here by brute force from the split and the teacher's labels.
+#[test]
+fn accuracies_count_only_rows_whose_class_is_known() {
+    let mut text = String::from("a,b,label,teacher:x,teacher:y,teacher:z\n");
+    for i in 0..300 {
+        let c = i % 3;
+        let label = if i % 4 == 1 {
+            "?".to_string()
+        } else {
+            ["x", "y", "z"][c].to_string()
+        };
+        // The teacher is right on rows i % 5 != 0, else says the next class.
+        let t = if i % 5 == 0 { (c + 1) % 3 } else { c };
+        let p: Vec<&str> = (0..3).map(|k| if k == t { "0.8" } else { "0.1" }).collect();
+        text.push_str(&format!(
+            "{},{},{label},{}\n",
+            c as f32 + (i % 7) as f32 * 0.1,
+            (i % 11) as f32,
+            p.join(",")
+        ));
+    }
+    let table = parse_csv(&text, "mine").unwrap();
+    assert_eq!(table.unknown_rows(), 75);
+    let (cfg, source) = Request {
+        scenario: None,
+        overrides: json!({"labeled": 12, "validation": 30, "methods": ["vanilla"]}),
+        data: Some(DataSource::Table(table)),
+        vary: None,
+    }
+    .resolve(&no_mnist)
+    .unwrap();
+    let prep = PreparedSeed::new(&cfg, &source, 3, Needs::default()).unwrap();
+    let d = &prep.data;
+    let s = &prep.split;
+    for i in (0..d.len()).filter(|&i| !d.is_known(i)) {
+        assert!(s.unlabeled.contains(&i), "row {i} of unknown class is in U");
+    }
+    for part in [&s.labeled, &s.validation, &s.test] {
+        assert!(part.iter().all(|&i| d.is_known(i)));
+    }
+    let recount = |rows: &[usize]| {
+        let known: Vec<usize> = rows.iter().copied().filter(|&i| d.is_known(i)).collect();
+        known
+            .iter()
+            .filter(|&&i| prep.teacher.labels[i] == d.y[i])
+            .count() as f32
+            / known.len() as f32
+    };
+    assert_eq!(prep.teacher_unlabeled_accuracy, recount(&s.unlabeled));
+    assert_eq!(prep.teacher_test_accuracy, recount(&s.test));
+    // The teacher was built to be wrong on every fifth row; on known rows it is near 80 %.
+    assert!((prep.teacher_unlabeled_accuracy - 0.8).abs() < 0.08);
+    let session = slam_lab::session::Session::new(cfg.clone(), &source, &[]).unwrap();
+    let o = session.overview();
+    assert_eq!(o.unknown_rows, 75);
+    assert!(o.teacher_given);
+    let counted: u32 = o.confusion.iter().flatten().sum();
+    assert_eq!(
+        counted as usize,
+        s.unlabeled.len() - 75,
+        "the confusion on U counts known rows only"
+    );
+}

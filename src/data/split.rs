@@ -417,6 +417,42 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Rows of unknown class only ever join U; L, V and T are the split of the known rows alone
+        /// (so with every class known it is `split`).
+        #[test]
+        fn rows_of_unknown_class_only_join_u(
+            n in 20usize..200,
+            k in 2usize..5,
+            seed in any::<u64>(),
+            unknown_every in 2usize..9,
+            all_known in any::<bool>(),
+        ) {
+            let y = labels(n, k, seed);
+            let known: Vec<bool> = (0..n).map(|i| all_known || i % unknown_every != 0).collect();
+            let rng = || Rng::new(seed, Stream::Split);
+            let got = split_known(&y, Some(&known), k, 4, 3, 0.2, &mut rng());
+            let rows: Vec<usize> = (0..n).filter(|&i| known[i]).collect();
+            let y_known: Vec<usize> = rows.iter().map(|&i| y[i]).collect();
+            let alone = split(&y_known, k, 4, 3, 0.2, &mut rng());
+            prop_assert_eq!(got.is_ok(), alone.is_ok());
+            let (Ok(s), Ok(a)) = (got, alone) else { return Ok(()) };
+            check_partition(&s, n);
+            let back = |v: &[usize]| v.iter().map(|&i| rows[i]).collect::<Vec<_>>();
+            prop_assert_eq!(&s.labeled, &back(&a.labeled));
+            prop_assert_eq!(&s.validation, &back(&a.validation));
+            prop_assert_eq!(&s.test, &back(&a.test));
+            for i in (0..n).filter(|&i| !known[i]) {
+                prop_assert!(s.unlabeled.contains(&i));
+            }
+            if all_known {
+                prop_assert_eq!(s, split(&y, k, 4, 3, 0.2, &mut rng()).unwrap());
+            }
+        }
+    }
+
     #[test]
     fn standardizer_fits_on_chosen_rows_only() {
         let mut rng = Rng::new(7, Stream::Data);
