@@ -264,12 +264,7 @@ fn run(out: &mut impl Write, c: Common) -> slam_lab::Result<()> {
     let reference = Reference::parse(&c.reference);
     let given = Given::read(&c.setup, c.methods.as_deref())?;
     let mnist = MnistFile::default();
-    let (cfg, source) = request(
-        c.setup.scenario.as_deref(),
-        given.overrides.clone(),
-        given.source.clone(),
-    )
-    .resolve(&|| mnist.read())?;
+    let (cfg, source) = given.resolve(c.setup.scenario.as_deref(), &mnist)?;
     reference.check(cfg.method_names())?;
     let quiet = quiet(c.json);
     let results = run_seeds(&cfg, &source, c.seeds, &mut |done, total| {
@@ -324,12 +319,7 @@ fn explain(
     }
     given.overrides["methods"] = serde_json::json!(names);
     let mnist = MnistFile::default();
-    let (cfg, source) = request(
-        setup.scenario.as_deref(),
-        given.overrides.clone(),
-        given.source.clone(),
-    )
-    .resolve(&|| mnist.read())?;
+    let (cfg, source) = given.resolve(setup.scenario.as_deref(), &mnist)?;
     let mut session = slam_lab::session::Session::new(cfg.clone(), &source, &[])?;
     let index = session
         .methods
@@ -501,6 +491,16 @@ impl Given {
         })
     }
 
+    /// The checked config and data of these flags over `scenario` (the MNIST subset read through
+    /// `mnist` when the config names it).
+    fn resolve(
+        &self,
+        scenario: Option<&str>,
+        mnist: &MnistFile,
+    ) -> slam_lab::Result<(Checked, DataSource)> {
+        request(scenario, self.overrides.clone(), self.source.clone()).resolve(&|| mnist.read())
+    }
+
     /// The data a run read, for its provenance: a file by its SHA-256; a built-in real dataset by
     /// its file's; a generator by name (its points are drawn from the config and the seed).
     fn data_digest(&self, source: &DataSource, mnist: &MnistFile) -> Value {
@@ -566,12 +566,7 @@ fn write_teacher(path: &str, setup: Setup) -> slam_lab::Result<()> {
     let mut given = Given::read(&setup, None)?;
     given.overrides["temperature"] = json!(1.0);
     let mnist = MnistFile::default();
-    let (cfg, source) = request(
-        setup.scenario.as_deref(),
-        given.overrides.clone(),
-        given.source.clone(),
-    )
-    .resolve(&|| mnist.read())?;
+    let (cfg, source) = given.resolve(setup.scenario.as_deref(), &mnist)?;
     let prep = slam_lab::seed::PreparedSeed::new(
         &cfg,
         &source,
