@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: set up what is missing, then run every test. Exits non-zero on the first failure.
 #   1. native `cargo test`
-#   2. the release CLI writes the reference run target/reference/flagship-seed1.json
-#   3. `wasm-pack test --headless --chrome` (tests/web.rs compares the wasm run with that reference)
+#   2. the test build's CLI writes the reference run target/reference/flagship-seed1.json
+#   3. `wasm-pack test --headless --chrome` (tests/web.rs compares the wasm run with that reference),
+#      while the release CLI builds beside it
 #   4. the page's build (scripts/build.sh: www/pkg by wasm-pack, www/vendor, www/data), and the same
 #      page on an engine with tests/toy/confident.rs's method (scripts/build-toy.sh: target/toy-page)
 #   5. scripts/same-numbers.sh: every scenario's numbers and the bench fingerprints equal tests/golden/
@@ -74,37 +75,59 @@ bash scripts/setup.sh
 step "native cargo test"
 cargo test
 
-step "release CLI reference run (flagship, 1 seed)"
-cargo build --release --bin slam-lab --bin slam-bench
-BIN="${CARGO_TARGET_DIR:-target}/release/slam-lab"
+step "reference runs for the wasm tests, then wasm-pack test --headless --chrome beside the release CLI's build"
+# The reference runs come from the test build's binaries (cargo test built them): the numbers are the
+# release build's bit for bit (scripts/same-numbers.sh holds the release CLI to tests/golden/, and the
+# wasm tests hold the wasm run to these), so the release build need not come first. It then compiles
+# beside wasm-pack test, whose long browser run leaves a core free; wasm-pack test builds in its own
+# target directory, so that neither waits for the other's lock.
+TARGET="${CARGO_TARGET_DIR:-target}"
 mkdir -p target/reference
-"$BIN" run --scenario flagship --seeds 1 --json > target/reference/flagship-seed1.json.tmp
+"$TARGET/debug/slam-lab" run --scenario flagship --seeds 1 --json > target/reference/flagship-seed1.json.tmp
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   if (!r.methods || typeof r.teacher_accuracy !== "number") throw new Error("reference lacks methods/teacher_accuracy");
   console.log("[test] reference: teacher", r.teacher_accuracy, "methods", Object.keys(r.methods).join(", "));
 ' target/reference/flagship-seed1.json.tmp
-# Only replace the file when it changed, so the wasm test is not rebuilt for nothing.
+# Only replace the file when it changed, so the wasm test is not rebuilt for nothing. Its provenance
+# (the commit, and whether the tree is dirty) is not part of the reference.
+node -e '
+  const fs = require("fs");
+  const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  delete r.provenance;
+  fs.writeFileSync(process.argv[1], JSON.stringify(r, null, 2) + "\n");
+' target/reference/flagship-seed1.json.tmp
 if cmp -s target/reference/flagship-seed1.json.tmp target/reference/flagship-seed1.json; then
   rm target/reference/flagship-seed1.json.tmp
 else
   mv target/reference/flagship-seed1.json.tmp target/reference/flagship-seed1.json
 fi
 # The kernel-heavy reference for tests/web.rs: W1's and W2's students after one epoch (slam-bench).
-"${CARGO_TARGET_DIR:-target}/release/slam-bench" --fingerprints > target/reference/bench-fingerprints.json.tmp
+"$TARGET/debug/slam-bench" --fingerprints > target/reference/bench-fingerprints.json.tmp
 if cmp -s target/reference/bench-fingerprints.json.tmp target/reference/bench-fingerprints.json; then
   rm target/reference/bench-fingerprints.json.tmp
 else
   mv target/reference/bench-fingerprints.json.tmp target/reference/bench-fingerprints.json
 fi
-
-step "wasm-pack test --headless --chrome"
+release_log="$(mktemp)"
+cargo build --release --bin slam-lab --bin slam-bench >"$release_log" 2>&1 &
+release_pid=$!
 # wasm-pack ignores $CHROMEDRIVER; webdriver.json (crate root) adds the Chrome flags.
 # The flagship run takes a while in a test build: give each test up to 10 minutes.
 # Browser tests live in tests/web.rs (the library's own unit tests use proptest, native-only); the other
 # test targets (the CLI binary, native integration tests, doctests) are native-only, run by step 2.
-WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}" \
-  wasm-pack test --mode no-install --headless --chrome --chromedriver /usr/bin/chromedriver -- --test web --test web_boundary
+wasm_rc=0
+CARGO_TARGET_DIR="$TARGET/wasm-test" WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}" \
+  wasm-pack test --mode no-install --headless --chrome --chromedriver /usr/bin/chromedriver -- --test web --test web_boundary || wasm_rc=$?
+release_rc=0
+wait "$release_pid" || release_rc=$?
+sed 's/^/[release build] /' "$release_log"
+rm -f "$release_log"
+if [ "$wasm_rc" -ne 0 ] || [ "$release_rc" -ne 0 ]; then
+  echo "[test] wasm-pack test exit $wasm_rc; release build exit $release_rc" >&2
+  exit 1
+fi
+BIN="$TARGET/release/slam-lab"
 
 step "page build (wasm-pack build, vendor, data)"
 bash scripts/build.sh

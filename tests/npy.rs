@@ -161,3 +161,44 @@ fn each_kind_of_bad_array_is_refused_naming_file_row_and_column() {
     check(true, &["y.npy row 0", "0.5 is not a class number"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// `np.savez_compressed` writes every array as a deflated zip entry: such a file reads as the
+/// plain one does.
+#[test]
+fn a_compressed_npz_reads_as_a_plain_one() {
+    use ndarray_npy::WriteNpyExt;
+    use std::io::Write;
+    let d = dir("compressed");
+    let (x, y, p) = arrays(30, 2, 3, 9);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(d.join("c.npz")).unwrap());
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut entry = |name: &str, bytes: Vec<u8>| {
+        zip.start_file(name, deflated).unwrap();
+        zip.write_all(&bytes).unwrap();
+    };
+    let npy = |write: &dyn Fn(&mut Vec<u8>)| {
+        let mut v = Vec::new();
+        write(&mut v);
+        v
+    };
+    entry("x.npy", npy(&|v| x.write_npy(v).unwrap()));
+    entry("y.npy", npy(&|v| y.write_npy(v).unwrap()));
+    entry("teacher_probs.npy", npy(&|v| p.write_npy(v).unwrap()));
+    zip.finish().unwrap();
+    let compressed = load(&NpyFiles {
+        data: d.join("c.npz"),
+        ..NpyFiles::default()
+    })
+    .unwrap()
+    .data;
+    write_npy(d.join("x.npy"), &x).unwrap();
+    write_npy(d.join("y.npy"), &y).unwrap();
+    write_npy(d.join("p.npy"), &p).unwrap();
+    let plain = load(&files(&d, true)).unwrap().data;
+    assert_eq!(compressed.x, plain.x);
+    assert_eq!(compressed.y, plain.y);
+    assert_eq!(compressed.known, plain.known);
+    assert_eq!(compressed.teacher, plain.teacher);
+    std::fs::remove_dir_all(&d).unwrap();
+}
