@@ -89,14 +89,7 @@ node -e '
   if (!r.methods || typeof r.teacher_accuracy !== "number") throw new Error("reference lacks methods/teacher_accuracy");
   console.log("[test] reference: teacher", r.teacher_accuracy, "methods", Object.keys(r.methods).join(", "));
 ' target/reference/flagship-seed1.json.tmp
-# Only replace the file when it changed, so the wasm test is not rebuilt for nothing. Its provenance
-# (the commit, and whether the tree is dirty) is not part of the reference.
-node -e '
-  const fs = require("fs");
-  const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-  delete r.provenance;
-  fs.writeFileSync(process.argv[1], JSON.stringify(r, null, 2) + "\n");
-' target/reference/flagship-seed1.json.tmp
+# Only replace the file when it changed, so the wasm test is not rebuilt for nothing.
 if cmp -s target/reference/flagship-seed1.json.tmp target/reference/flagship-seed1.json; then
   rm target/reference/flagship-seed1.json.tmp
 else
