@@ -2,8 +2,8 @@
 # Builds target/toy-page/: the page of www/, unchanged, on an engine built with the test method of
 # tests/toy/confident.rs in its method table (cargo feature `toy-method`), for tests/e2e/toy.test.mjs:
 # a method added in one Rust file and one table line shows in the page, with its setting, runs and
-# exports, with no JavaScript written for it. A dev build (the wasm test step has compiled its
-# dependencies); never served by `npm start`. Needs www/ built (scripts/build.sh).
+# exports, with no JavaScript written for it. A dev build (npm test runs it in the wasm test step's
+# target directory, target/wasm-test, where the dependencies are compiled); never served by `npm start`. Needs www/ built (scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ -d "${CARGO_HOME:-$HOME/.cargo}/bin" ]; then export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"; fi

@@ -70,18 +70,19 @@ test('real-teacher: pixel shifts are offered on MNIST and refused nowhere silent
     await page.getByTestId('run-seeds').click();
     await page.waitForFunction(() => /seeds? in/.test(document.querySelector('[data-testid="seeds-progress-text"]').textContent), null, { timeout: 120_000 });
     for (const [m, r] of Object.entries(small.methods)) assert.equal(await page.getByTestId(`result-mean-${m}`).textContent(), pct(r.mean), `${m}: page = CLI`);
-    await page.goto(new URL('/?scenario=real-teacher', page.url()).href);
+    // The controls on 1,500 of the digits, as above: the same teacher and shifts, a shorter build.
+    await page.goto(new URL('/?scenario=real-teacher&samples=1500', page.url()).href);
     await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state === 'ready', null, { timeout: 60_000 });
     assert.equal(await page.getByTestId('student-shift').inputValue(), '1');
     assert.equal(await page.getByTestId('student-shift').isDisabled(), false);
     assert.equal(await page.getByTestId('teacher-shift').inputValue(), '0', 'the teacher never saw shifts');
-    const ref = cli({ scenario: 'real-teacher', seeds: 1 });
+    const ref = cli({ scenario: 'real-teacher', seeds: 1, config: { samples: 1500 } });
     assert.equal(await page.getByTestId('teacher-accuracy').textContent(), pct(ref.teacher_accuracy), 'the page builds the CLI\'s teacher');
     // The matched pipeline from the teacher panel: a rebuild with the same shifts for the teacher.
     await page.getByTestId('teacher-shift').selectOption('1');
     await waitRebuilt(page);
     assert.equal(new URL(page.url()).searchParams.get('teacher.shift'), '1');
-    const matched = cli({ scenario: 'real-teacher-matched', seeds: 1 });
+    const matched = cli({ scenario: 'real-teacher-matched', seeds: 1, config: { samples: 1500 } });
     assert.equal(await page.getByTestId('teacher-accuracy').textContent(), pct(matched.teacher_accuracy));
     // Moons are not images: the shifts go, the controls say they do not apply, and the build works.
     await page.getByTestId('dataset-select').selectOption('moons');
