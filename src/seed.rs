@@ -55,8 +55,10 @@ pub struct PreparedSeed {
     pub k: usize,
     /// Teacher accuracy on T.
     pub teacher_test_accuracy: f32,
-    /// Teacher accuracy on U.
+    /// Teacher accuracy on U (over its rows whose class is known).
     pub teacher_unlabeled_accuracy: f32,
+    /// Teacher accuracy on V.
+    pub teacher_validation_accuracy: f32,
     /// Training rows of the student: L first, then U.
     pub train_rows: Vec<usize>,
     /// Whether each dataset row is in L (trained on its true label).
@@ -363,6 +365,7 @@ impl SeedBuilder {
         }
         let teacher_test_accuracy = share_right(&teacher, &data, &split.test);
         let teacher_unlabeled_accuracy = share_right(&teacher, &data, &split.unlabeled);
+        let teacher_validation_accuracy = share_right(&teacher, &data, &split.validation);
         let trust = Trust::fit(&cfg, &teacher, &data.y, &split)?;
         let n = data.len();
         let (top, hard) = label_targets(&teacher, trust.k, classes);
@@ -403,6 +406,7 @@ impl SeedBuilder {
             k,
             teacher_test_accuracy,
             teacher_unlabeled_accuracy,
+            teacher_validation_accuracy,
             train_rows,
             top,
             hard,

@@ -234,11 +234,7 @@ impl Session {
             data_teacher: p.data.teacher.as_ref().map(|t| t.form.name()),
             teacher_given: self.cfg.teacher.kind == crate::config::TeacherKind::Given,
             unknown_rows: p.data.unknown_rows(),
-            teacher_validation_accuracy: {
-                let v = &p.split.validation;
-                v.iter().filter(|&&i| p.teacher.labels[i] == p.data.y[i]).count() as f32
-                    / v.len().max(1) as f32
-            },
+            teacher_validation_accuracy: p.teacher_validation_accuracy,
             teacher_validation_confidence: {
                 let v = &p.split.validation;
                 v.iter()
