@@ -12,8 +12,8 @@ use std::path::Path;
 
 use ndarray::Array2;
 
-use super::given::{Cells, GivenForm, GivenTeacher};
-use super::labels::{Classes, Labels, Refusal};
+use super::given::GivenForm;
+use super::labels::{Labels, Refusal};
 use super::Dataset;
 use crate::{Error, Result};
 
@@ -115,30 +115,6 @@ struct Layout {
     teacher: Option<TeacherColumns>,
 }
 
-/// The teacher's columns of a file: per-class probabilities (`teacher:<class>`) or logits
-/// (`logit:<class>`), with the class text each names; or a hard label (`teacher`) with an optional
-/// confidence (`teacher_confidence`).
-enum TeacherColumns {
-    PerClass {
-        form: GivenForm,
-        columns: Vec<(usize, String)>,
-    },
-    Hard {
-        label: usize,
-        confidence: Option<usize>,
-    },
-}
-
-impl TeacherColumns {
-    /// Whether column `j` holds a number per row (the hard label is text).
-    fn numeric(&self, j: usize) -> Option<usize> {
-        match self {
-            TeacherColumns::PerClass { columns, .. } => columns.iter().position(|(c, _)| *c == j),
-            TeacherColumns::Hard { confidence, .. } => (*confidence == Some(j)).then_some(0),
-        }
-    }
-}
-
 impl Layout {
     fn of(columns: &[String], line: u64) -> Result<Layout> {
         let prefixed = |prefix: &str| -> Vec<(usize, String)> {
@@ -189,13 +165,7 @@ impl Layout {
                 )));
             }
         }
-        let is_teacher = |j: usize| match &teacher {
-            None => false,
-            Some(TeacherColumns::PerClass { columns, .. }) => columns.iter().any(|(c, _)| *c == j),
-            Some(TeacherColumns::Hard { label, confidence }) => {
-                *label == j || *confidence == Some(j)
-            }
-        };
+        let is_teacher = |j: usize| teacher.as_ref().is_some_and(|t| t.holds(j));
         let label = label_column(columns, line, &is_teacher)?;
         let features: Vec<usize> = (0..columns.len())
             .filter(|&j| j != label && !is_teacher(j))
@@ -214,19 +184,19 @@ impl Layout {
 }
 
 /// The data rows after the header, as read.
-struct Rows {
+pub(super) struct Rows {
     /// Every feature value, row by row.
-    values: Vec<f32>,
+    pub(super) values: Vec<f32>,
     /// Each row's label spelling id; None where the class is unknown.
-    label: Vec<Option<usize>>,
+    pub(super) label: Vec<Option<usize>>,
     /// Rows of unknown class.
-    unknown: usize,
+    pub(super) unknown: usize,
     /// The teacher's numbers, row by row (its per-class columns, or its confidence).
-    teacher_values: Vec<f32>,
+    pub(super) teacher_values: Vec<f32>,
     /// The teacher's hard label text per row.
-    teacher_labels: Vec<String>,
+    pub(super) teacher_labels: Vec<String>,
     /// Each row's line in the file (kept when the file has a teacher, for its messages).
-    lines: Vec<u64>,
+    pub(super) lines: Vec<u64>,
 }
 
 /// The data rows after the header. Errors name the row and the column.
@@ -290,7 +260,7 @@ fn read_rows(records: &mut Records, columns: &[String], layout: &Layout) -> Resu
                 continue;
             }
             match teacher {
-                Some(t) if t.numeric(j).is_some() => {
+                Some(t) if t.holds_number(j) => {
                     rows.teacher_values
                         .push(parse_value(field, line, &columns[j])?)
                 }
@@ -308,110 +278,6 @@ fn read_rows(records: &mut Records, columns: &[String], layout: &Layout) -> Resu
         }
     }
     Ok((rows, labels))
-}
-
-/// The teacher a file's columns give, checked cell by cell (see [`GivenTeacher`]).
-fn read_teacher(
-    t: &TeacherColumns,
-    rows: &Rows,
-    columns: &[String],
-    classes: &Classes,
-    header_line: u64,
-) -> Result<GivenTeacher> {
-    let n = rows.label.len();
-    let c = classes.names.len();
-    match t {
-        TeacherColumns::PerClass { form, columns: tc } => {
-            // Column of each class, in class order.
-            let mut of_class: Vec<Option<usize>> = vec![None; c];
-            for (k, (j, class)) in tc.iter().enumerate() {
-                let Some(class) = classes.named(class) else {
-                    return Err(fail(format!(
-                        "row {header_line} (header), column {}: the label column never names the class {}",
-                        echo(&columns[*j]),
-                        echo(class)
-                    )));
-                };
-                if let Some(other) = of_class[class] {
-                    return Err(fail(format!(
-                        "row {header_line} (header): columns {} and {} are the same class",
-                        echo(&columns[tc[other].0]),
-                        echo(&columns[*j])
-                    )));
-                }
-                of_class[class] = Some(k);
-            }
-            let of_class: Vec<usize> = match of_class.iter().position(Option::is_none) {
-                Some(missing) => {
-                    return Err(fail(format!(
-                        "row {header_line} (header): the teacher has no column for the class {} (every class needs one)",
-                        echo(&classes.names[missing])
-                    )))
-                }
-                None => of_class.into_iter().flatten().collect(),
-            };
-            let width = tc.len();
-            let values = Array2::from_shape_fn((n, c), |(i, class)| {
-                rows.teacher_values[i * width + of_class[class]]
-            });
-            let cells = CsvCells {
-                lines: &rows.lines,
-                names: of_class
-                    .iter()
-                    .map(|&k| columns[tc[k].0].as_str())
-                    .collect(),
-            };
-            match form {
-                GivenForm::Probs => GivenTeacher::from_probs(values, &cells),
-                GivenForm::Logits => GivenTeacher::from_logits(values, &cells),
-            }
-        }
-        TeacherColumns::Hard { label, confidence } => {
-            let mut hard = Vec::with_capacity(n);
-            for (i, text) in rows.teacher_labels.iter().enumerate() {
-                match classes.named(text) {
-                    Some(class) => hard.push(class),
-                    None => {
-                        return Err(at(
-                            rows.lines[i],
-                            &columns[*label],
-                            format!("the label column never names the class {}", echo(text)),
-                        ))
-                    }
-                }
-            }
-            let cells = CsvCells {
-                lines: &rows.lines,
-                names: vec![columns[*label].as_str()],
-            };
-            let conf_name = confidence.map_or(String::new(), |j| echo(&columns[j]));
-            GivenTeacher::from_hard(
-                &hard,
-                confidence.map(|_| rows.teacher_values.as_slice()),
-                c,
-                &cells,
-                &conf_name,
-            )
-        }
-    }
-}
-
-/// A CSV file's cells as [`GivenTeacher`]'s checks name them: the file's line, the header's name.
-struct CsvCells<'a> {
-    lines: &'a [u64],
-    names: Vec<&'a str>,
-}
-
-impl Cells for CsvCells<'_> {
-    fn row(&self, i: usize) -> String {
-        format!("row {}", self.lines[i])
-    }
-    fn column(&self, c: usize) -> String {
-        echo(self.names[c.min(self.names.len() - 1)])
-    }
-    fn fail(&self, message: String) -> Error {
-        fail(message)
-    }
 }
 
 /// Read and parse a CSV file; the dataset is named after the file stem. The size is checked first.
@@ -706,6 +572,9 @@ fn clip(text: &str, max_chars: usize) -> String {
         None => text.to_string(),
     }
 }
+
+mod teacher;
+use teacher::{read_teacher, TeacherColumns};
 
 #[cfg(test)]
 mod tests;

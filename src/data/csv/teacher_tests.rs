@@ -2,6 +2,7 @@
 //! bad teacher column is refused naming its row and column.
 
 use super::*;
+use crate::data::given::GivenTeacher;
 use proptest::prelude::*;
 
 fn err(text: &str) -> String {
