@@ -633,10 +633,7 @@ fn provenance(cfg: &Checked, data: &Value, seeds: &[u64]) -> Value {
 /// SHA-256 as 64 hex digits.
 fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    data::hex(&sha2::Sha256::digest(bytes))
 }
 
 /// The MNIST subset a config names (`$SLAM_LAB_MNIST` or the page's copy), read once however many

@@ -42,8 +42,8 @@ impl GivenForm {
     }
 }
 
-/// How a reader names a cell in its messages: a row (`row 12` of a CSV, `index 11` of an array) and
-/// a column (a header name, `teacher_probs[:, 3]`).
+/// How a reader names a cell in its messages: a row (`row 12`, a CSV file's line; `p.npy row 11`,
+/// an array's 0-based index) and a column (a header name; a column index).
 pub trait Cells {
     /// The row, as its file's reader numbers it.
     fn row(&self, i: usize) -> String;

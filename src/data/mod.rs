@@ -7,12 +7,12 @@ pub mod fold;
 pub mod given;
 pub mod labels;
 pub mod mnist;
-pub mod number;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod npy;
 #[cfg(target_arch = "wasm32")]
 #[path = "npy_wasm.rs"]
 pub mod npy;
+pub mod number;
 pub mod pca;
 pub mod split;
 pub mod synthetic;
@@ -95,6 +95,11 @@ impl Dataset {
     pub fn dim(&self) -> usize {
         self.x.ncols()
     }
+}
+
+/// Bytes (a digest) as lower-case hex, as the provenance of a run spells its SHA-256s.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The class a front end is told for a row whose class the data does not give (`u32::MAX`, as the

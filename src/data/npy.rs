@@ -22,6 +22,8 @@ use crate::{Error, Result};
 pub const MAX_ROWS: usize = 1_000_000;
 /// Most feature columns read.
 pub const MAX_FEATURES: usize = 4_096;
+/// Most classes (the teacher's columns).
+pub const MAX_CLASSES: usize = 1_000;
 /// Largest file read, in bytes (8 GB: a million rows of 1,024 float64 features).
 pub const MAX_BYTES: u64 = 8_000_000_000;
 
@@ -105,31 +107,54 @@ enum Teacher {
 
 fn from_npy(files: &NpyFiles) -> Result<Arrays> {
     let mut digests = Vec::new();
-    let mut read = |path: &Path| -> Result<NpyFile> {
-        let file = open(path)?;
-        digests.push((path.display().to_string(), sha256_file(path)?));
-        Ok(NpyFile {
-            reader: BufReader::new(file),
+    // Each file is read once: parsed, and digested as it is read.
+    let mut read = |path: &Path, parse: &mut dyn FnMut(&mut NpyFile) -> Result<()>| -> Result<()> {
+        let mut file = open(path)?;
+        let mut hash = Hash::default();
+        let mut npy = NpyFile {
+            reader: BufReader::new(Hashed {
+                inner: &mut file,
+                hash: &mut hash,
+                pos: 0,
+            }),
             name: display(path),
-        })
+        };
+        parse(&mut npy)?;
+        drop(npy);
+        digests.push((path.display().to_string(), hash.finish(&mut file, path)?));
+        Ok(())
     };
-    let x = numbers::<Ix2>(&mut read(&files.data)?)?;
-    let y = match &files.labels {
-        Some(p) => Some(classes(&mut read(p)?)?),
-        None => None,
-    };
-    let teacher = match (&files.probs, &files.logits) {
+    let mut x = None;
+    read(&files.data, &mut |f| {
+        x = Some(numbers::<Ix2>(f)?);
+        Ok(())
+    })?;
+    let mut y = None;
+    if let Some(p) = &files.labels {
+        read(p, &mut |f| {
+            y = Some(classes(f)?);
+            Ok(())
+        })?;
+    }
+    let kind = match (&files.probs, &files.logits) {
         (Some(_), Some(_)) => {
             return Err(Error::Data(
                 "give the teacher's probabilities or its logits, not both".into(),
             ))
         }
-        (Some(p), None) => Some((Teacher::Probs, numbers::<Ix2>(&mut read(p)?)?)),
-        (None, Some(p)) => Some((Teacher::Logits, numbers::<Ix2>(&mut read(p)?)?)),
+        (Some(p), None) => Some((Teacher::Probs, p)),
+        (None, Some(p)) => Some((Teacher::Logits, p)),
         (None, None) => None,
     };
+    let mut teacher = None;
+    if let Some((kind, p)) = kind {
+        read(p, &mut |f| {
+            teacher = Some((kind, numbers::<Ix2>(f)?));
+            Ok(())
+        })?;
+    }
     Ok(Arrays {
-        x,
+        x: x.expect("read set the features or returned its error"),
         y,
         teacher,
         files: digests,
@@ -137,11 +162,36 @@ fn from_npy(files: &NpyFiles) -> Result<Arrays> {
 }
 
 fn from_npz(path: &Path) -> Result<Arrays> {
-    let file = open(path)?;
-    let digest = sha256_file(path)?;
+    let mut file = open(path)?;
+    let mut hash = Hash::default();
+    let (x, y, teacher) = npz_arrays(
+        path,
+        BufReader::new(Hashed {
+            inner: &mut file,
+            hash: &mut hash,
+            pos: 0,
+        }),
+    )?;
+    let digest = hash.finish(&mut file, path)?;
+    Ok(Arrays {
+        x,
+        y,
+        teacher,
+        files: vec![(path.display().to_string(), digest)],
+    })
+}
+
+type Parsed = (
+    Named<Array2<f32>>,
+    Option<Named<Array1<i64>>>,
+    Option<(Teacher, Named<Array2<f32>>)>,
+);
+
+/// The arrays of a `.npz` read through `reader`.
+fn npz_arrays<R: Read + Seek>(path: &Path, reader: R) -> Result<Parsed> {
     let shown = display(path);
     let zip_error = |e: ReadNpzError| Error::Data(format!("{shown}: {e}"));
-    let mut zip = NpzReader::new(BufReader::new(file)).map_err(zip_error)?;
+    let mut zip = NpzReader::new(reader).map_err(zip_error)?;
     let names = zip.names().map_err(zip_error)?;
     let find = |wanted: &[&'static str]| {
         wanted
@@ -188,12 +238,7 @@ fn from_npz(path: &Path) -> Result<Arrays> {
         )),
         (None, None) => None,
     };
-    Ok(Arrays {
-        x,
-        y,
-        teacher,
-        files: vec![(path.display().to_string(), digest)],
-    })
+    Ok((x, y, teacher))
 }
 
 /// The dataset of the arrays, every shape and value checked.
@@ -262,9 +307,9 @@ fn dataset(
         Some((_, t)) => t.array.ncols(),
         None => named,
     };
-    if classes > super::csv::MAX_CLASSES.max(1_000) || classes < 2 {
+    if !(2..=MAX_CLASSES).contains(&classes) {
         return Err(Error::Data(format!(
-            "{}: {classes} classes; need 2 to 1000",
+            "{}: {classes} classes; need 2 to {MAX_CLASSES}",
             teacher.as_ref().map_or(&y.name, |(_, t)| &t.name)
         )));
     }
@@ -361,29 +406,58 @@ fn open(path: &Path) -> Result<File> {
     Ok(file)
 }
 
-/// The SHA-256 of a file, read in blocks.
-pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut file = File::open(path).map_err(|e| Error::Io {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    })?;
-    let mut hasher = Sha256::new();
-    let mut block = vec![0u8; 1 << 20];
-    loop {
-        let got = file.read(&mut block).map_err(|e| Error::Io {
+/// The SHA-256 of a file as a reader goes through it: only bytes that continue what is hashed so
+/// far are hashed, so a reader that rewinds (to try another element type) or jumps (a zip's
+/// directory at the end) neither hashes a byte twice nor skips one; [`Hash::finish`] reads what the
+/// reader never needed.
+#[derive(Default)]
+struct Hash {
+    sha: Sha256,
+    hashed_to: u64,
+}
+
+impl Hash {
+    /// The digest of the whole file, reading the bytes past what was hashed.
+    fn finish(mut self, file: &mut File, path: &Path) -> Result<String> {
+        let io = |e: std::io::Error| Error::Io {
             path: path.display().to_string(),
             reason: e.to_string(),
-        })?;
-        if got == 0 {
-            break;
-        }
-        hasher.update(&block[..got]);
+        };
+        file.seek(std::io::SeekFrom::Start(self.hashed_to))
+            .map_err(io)?;
+        std::io::copy(file, &mut self.sha).map_err(io)?;
+        Ok(super::hex(&self.sha.finalize()))
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+}
+
+/// A file whose bytes are hashed as they are read.
+struct Hashed<'a> {
+    inner: &'a mut File,
+    hash: &'a mut Hash,
+    /// Where the next read starts.
+    pos: u64,
+}
+
+impl Read for Hashed<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let start = self.pos;
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        let end = start + n as u64;
+        let h = &mut *self.hash;
+        if start <= h.hashed_to && end > h.hashed_to {
+            h.sha.update(&buf[(h.hashed_to - start) as usize..n]);
+            h.hashed_to = end;
+        }
+        Ok(n)
+    }
+}
+
+impl Seek for Hashed<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.pos = self.inner.seek(to)?;
+        Ok(self.pos)
+    }
 }
 
 /// Where one array is read from: a `.npy` file, or an entry of a `.npz`. Each read decodes the
@@ -393,12 +467,12 @@ trait Source {
     fn name(&self) -> &str;
 }
 
-struct NpyFile {
-    reader: BufReader<File>,
+struct NpyFile<'a> {
+    reader: BufReader<Hashed<'a>>,
     name: String,
 }
 
-impl Source for NpyFile {
+impl Source for NpyFile<'_> {
     fn get<T: ReadableElement, D: Dimension>(&mut self) -> Result<Option<Array<T, D>>> {
         self.reader
             .rewind()
