@@ -7,7 +7,7 @@ import { h, setText, swatch } from '../dom.js';
 import { classColor, methodLabel } from '../palette.js';
 import { PlanePlot, planeHooks } from '../charts/scatter.js';
 import { marker } from '../charts/plane.js';
-import { known, teacherWrong } from '../truth.js';
+import { UNKNOWN, known, teacherWrong } from '../truth.js';
 
 const PICK_PX = 12;
 const ROLE_NAMES = ['L (labeled)', 'V (validation)', 'U (unlabeled)', 'T (test)'];
@@ -154,7 +154,7 @@ export function installSelection(app, engine) {
     const a = v.arrays;
     const trueClass = f?.true_class ?? a.labels[row];
     const teacherClass = f?.teacher_class ?? a.teacherLabels[row];
-    const unknownClass = !known([trueClass], 0);
+    const unknownClass = trueClass === UNKNOWN;
     const wrong = teacherClass !== trueClass;
     const hidden = answersHidden();
     const sure = ` ${(100 * (f?.teacher_confidence ?? a.teacherConfidence[row])).toFixed(1)}% sure`;
